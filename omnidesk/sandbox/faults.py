@@ -1,0 +1,102 @@
+"""Fault injection: the sandbox can be slow, flaky, or strict about tokens on request.
+
+These knobs are not Omnitron's; they exist so that tests and demos can show how
+the app behaves on a bad day. All are off by default, and all can be changed
+while the server runs (tests flip them on a running sandbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+@dataclass
+class Faults:
+    latency_ms: int = 0
+    # The share of requests that fail: half answered 503, half cut off mid-response.
+    fail_rate: float = 0.0
+    # Tokens older than this many seconds are refused as "Invalid token."
+    token_ttl: float | None = None
+    # Pace of import processing, so a progress bar moves visibly in the demo.
+    import_rows_per_second: float | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.fail_rate <= 1.0:
+            raise ValueError("fail_rate must be between 0 and 1")
+        if self.latency_ms < 0:
+            raise ValueError("latency_ms must not be negative")
+
+
+class DroppedConnection(Exception):
+    """Raised on purpose after a response has started, so uvicorn cuts the connection."""
+
+
+class _HideDroppedConnections(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
+
+
+# uvicorn logs every exception an app raises; the ones we raise on purpose are noise.
+logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
+
+UNAVAILABLE_BODY = json.dumps({"detail": "Service temporarily unavailable."}).encode()
+
+
+class FaultInjection:
+    """ASGI middleware applying the Faults knobs to every HTTP request."""
+
+    def __init__(self, app: ASGIApp, faults: Faults, *, rng: random.Random | None = None) -> None:
+        self.app = app
+        self.faults = faults
+        self.rng = rng or random.Random()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.faults.latency_ms:
+            await asyncio.sleep(self.faults.latency_ms / 1000)
+        if self.faults.fail_rate and self.rng.random() < self.faults.fail_rate:
+            if self.rng.random() < 0.5:
+                await _send_unavailable(send)
+            else:
+                await self._process_then_drop(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def _process_then_drop(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The nastiest failure for a client: the server did the work (a POST created
+        # its list) but the answer never arrives. Only a client that does not repeat
+        # POSTs blindly survives this without creating things twice.
+        async def discard(message: Message) -> None:
+            return None
+
+        await self.app(scope, receive, discard)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")],
+            }
+        )
+        raise DroppedConnection
+
+
+async def _send_unavailable(send: Send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(UNAVAILABLE_BODY)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": UNAVAILABLE_BODY})

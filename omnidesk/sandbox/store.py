@@ -1,0 +1,326 @@
+"""SQLite storage for the sandbox: one connection, one lock, plain SQL.
+
+The sandbox serves a desktop app and its tests, not a crowd, so a single
+connection guarded by a lock is both safe and fast enough: every request and
+every import batch holds the lock for a few milliseconds at most.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY,
+    salt TEXT NOT NULL,
+    password_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    key TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username),
+    issued_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS products (
+    pk INTEGER PRIMARY KEY,
+    sku TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS price_lists (
+    pk INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    code TEXT UNIQUE,
+    is_auto_sync INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    created_date TEXT NOT NULL,
+    modified_date TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stock_lists (
+    pk INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    code TEXT UNIQUE,
+    is_auto_sync INTEGER NOT NULL,
+    created_date TEXT NOT NULL,
+    modified_date TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS product_prices (
+    id INTEGER PRIMARY KEY,
+    product INTEGER NOT NULL REFERENCES products(pk),
+    price_list INTEGER NOT NULL REFERENCES price_lists(pk),
+    price TEXT NOT NULL,
+    retail_price TEXT,
+    tax_rate TEXT,
+    currency_type TEXT NOT NULL,
+    created_date TEXT NOT NULL,
+    modified_date TEXT NOT NULL,
+    UNIQUE (price_list, product)
+);
+CREATE TABLE IF NOT EXISTS product_stocks (
+    pk INTEGER PRIMARY KEY,
+    product INTEGER NOT NULL REFERENCES products(pk),
+    stock_list INTEGER NOT NULL REFERENCES stock_lists(pk),
+    stock INTEGER NOT NULL,
+    unit_type TEXT NOT NULL,
+    sold_quantity_unreported INTEGER NOT NULL,
+    created_date TEXT NOT NULL,
+    modified_date TEXT NOT NULL,
+    UNIQUE (stock_list, product)
+);
+CREATE TABLE IF NOT EXISTS import_jobs (
+    cache_key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    list_pk INTEGER NOT NULL,
+    file_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    total INTEGER NOT NULL DEFAULT 0,
+    processed INTEGER NOT NULL DEFAULT 0,
+    created INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT '[]',
+    started_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS product_prices_product ON product_prices(product);
+CREATE INDEX IF NOT EXISTS product_stocks_product ON product_stocks(product);
+"""
+
+# The status endpoint lists at most this many row errors; error_count has them all.
+MAX_LISTED_ERRORS = 1000
+
+LIST_TABLES = {"price_list": "price_lists", "stock_list": "stock_lists"}
+
+
+def now_iso() -> str:
+    """The current time as Omnitron writes it: ISO-8601 UTC with microseconds and a Z."""
+    return format_datetime(datetime.now(UTC))
+
+
+def format_datetime(moment: datetime) -> str:
+    # Always six fractional digits, so that stored dates compare correctly as text.
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _hash_password(password: str, salt: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 100_000).hex()
+
+
+def _icontains(haystack: str | None, needle: str) -> bool:
+    # SQLite's LIKE folds ASCII only; Turkish names need Unicode case folding.
+    return haystack is not None and needle.casefold() in haystack.casefold()
+
+
+@dataclass(frozen=True)
+class PageOfRows:
+    count: int
+    rows: list[dict[str, Any]]
+
+
+class Store:
+    """All the sandbox's data. Every public method is safe to call from any thread."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.create_function("icontains", 2, _icontains, deterministic=True)
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.executescript(SCHEMA)
+            self._abandon_unfinished_imports()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- plumbing ---------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(row) for row in self._conn.execute(sql, params)]
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._conn.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def page(
+        self,
+        from_where: str,
+        params: Sequence[Any],
+        *,
+        columns: str,
+        order_by: str,
+        offset: int,
+        limit: int,
+    ) -> PageOfRows:
+        """One page of `SELECT columns FROM from_where`, with the total count, read atomically."""
+        with self._lock:
+            count = self._conn.execute(f"SELECT COUNT(*) FROM {from_where}", params).fetchone()[0]
+            rows = self._conn.execute(
+                f"SELECT {columns} FROM {from_where} ORDER BY {order_by} LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            ).fetchall()
+        return PageOfRows(count=count, rows=[dict(row) for row in rows])
+
+    def is_empty(self) -> bool:
+        return self.query_one("SELECT 1 FROM products LIMIT 1") is None
+
+    # -- users and tokens -----------------------------------------------------------
+
+    def set_user(self, username: str, password: str) -> None:
+        salt = secrets.token_hex(8)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO users (username, salt, password_hash) VALUES (?, ?, ?) "
+                "ON CONFLICT(username) DO UPDATE SET salt=excluded.salt, "
+                "password_hash=excluded.password_hash",
+                (username, salt, _hash_password(password, salt)),
+            )
+
+    def check_password(self, username: str, password: str) -> bool:
+        user = self.query_one(
+            "SELECT salt, password_hash FROM users WHERE username = ?", (username,)
+        )
+        if user is None:
+            return False
+        return secrets.compare_digest(user["password_hash"], _hash_password(password, user["salt"]))
+
+    def issue_token(self, username: str) -> str:
+        key = secrets.token_hex(20)  # 40 hex characters, the shape of a DRF token
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO tokens (key, username, issued_at) VALUES (?, ?, ?)",
+                (key, username, time.time()),
+            )
+        return key
+
+    def token_age(self, key: str) -> float | None:
+        """Seconds since the token was issued, or None for an unknown token."""
+        token = self.query_one("SELECT issued_at FROM tokens WHERE key = ?", (key,))
+        return None if token is None else time.time() - token["issued_at"]
+
+    # -- price lists and stock lists -----------------------------------------------
+
+    def get_list(self, kind: str, pk: int) -> dict[str, Any] | None:
+        return self.query_one(f"SELECT * FROM {LIST_TABLES[kind]} WHERE pk = ?", (pk,))
+
+    def find_list_by(self, kind: str, column: str, value: str) -> dict[str, Any] | None:
+        assert column in ("name", "code")
+        return self.query_one(f"SELECT * FROM {LIST_TABLES[kind]} WHERE {column} = ?", (value,))
+
+    def insert_list(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+        stamp = now_iso()
+        row = {**fields, "created_date": stamp, "modified_date": stamp}
+        names = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                f"INSERT INTO {LIST_TABLES[kind]} ({names}) VALUES ({marks})", tuple(row.values())
+            )
+            pk = cursor.lastrowid
+        created = self.get_list(kind, int(pk or 0))
+        assert created is not None
+        return created
+
+    def update_list(self, kind: str, pk: int, changes: dict[str, Any]) -> dict[str, Any]:
+        row = {**changes, "modified_date": now_iso()}
+        assignments = ", ".join(f"{name} = ?" for name in row)
+        with self.transaction() as conn:
+            conn.execute(
+                f"UPDATE {LIST_TABLES[kind]} SET {assignments} WHERE pk = ?",
+                (*row.values(), pk),
+            )
+        updated = self.get_list(kind, pk)
+        assert updated is not None
+        return updated
+
+    # -- products ---------------------------------------------------------------
+
+    def product_pks_by_sku(self, skus: Iterable[str]) -> dict[str, int]:
+        wanted = list(set(skus))
+        found: dict[str, int] = {}
+        with self._lock:
+            # SQLite limits bound parameters per statement; ask in chunks.
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                for row in self._conn.execute(
+                    f"SELECT pk, sku FROM products WHERE sku IN ({marks})", chunk
+                ):
+                    found[row["sku"]] = row["pk"]
+        return found
+
+    # -- import jobs ------------------------------------------------------------------
+
+    def create_import_job(self, kind: str, list_pk: int, file_name: str) -> str:
+        cache_key = str(uuid.uuid4())
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO import_jobs (cache_key, kind, list_pk, file_name, status, started_at) "
+                "VALUES (?, ?, ?, ?, 'PENDING', ?)",
+                (cache_key, kind, list_pk, file_name, now_iso()),
+            )
+        return cache_key
+
+    def get_import_job(self, cache_key: str) -> dict[str, Any] | None:
+        job = self.query_one("SELECT * FROM import_jobs WHERE cache_key = ?", (cache_key,))
+        if job is not None:
+            job["errors"] = json.loads(job["errors"])
+        return job
+
+    def update_import_job(self, cache_key: str, **fields: Any) -> None:
+        if "errors" in fields:
+            fields["errors"] = json.dumps(fields["errors"][:MAX_LISTED_ERRORS])
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.transaction() as conn:
+            conn.execute(
+                f"UPDATE import_jobs SET {assignments} WHERE cache_key = ?",
+                (*fields.values(), cache_key),
+            )
+
+    def _abandon_unfinished_imports(self) -> None:
+        # A job that was running when the sandbox stopped can never finish: its file
+        # lived in memory. Say so instead of leaving it PROGRESS forever.
+        unfinished = self._conn.execute(
+            "SELECT cache_key, errors FROM import_jobs WHERE status IN ('PENDING', 'PROGRESS')"
+        ).fetchall()
+        for job in unfinished:
+            errors = json.loads(job["errors"])
+            errors.append(
+                {
+                    "line": None,
+                    "column": None,
+                    "message": "The server stopped before this import finished. "
+                    "Upload the file again.",
+                }
+            )
+            self._conn.execute(
+                "UPDATE import_jobs SET status = 'FAILURE', errors = ?, "
+                "error_count = error_count + 1 WHERE cache_key = ?",
+                (json.dumps(errors[:MAX_LISTED_ERRORS]), job["cache_key"]),
+            )
