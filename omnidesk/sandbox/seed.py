@@ -146,7 +146,7 @@ def seed_catalogue(store: Store) -> None:
                 "INSERT INTO price_lists VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (pk, name, code, int(auto_sync), currency, created, moment(pk * 61 + 30)),
             )
-            rows: list[tuple[object, ...]] = []
+            rows = []
             for product, base in base_prices.items():
                 if rng.random() < 0.1:
                     continue  # not every product is sold everywhere
