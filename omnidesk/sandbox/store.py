@@ -115,9 +115,15 @@ def _hash_password(password: str, salt: str) -> str:
     return hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 100_000).hex()
 
 
+def _fold(text: str) -> str:
+    # Turkish has two i's, and people type either in a search box: "KASIM" should
+    # find "Kasım", "indirim" should find "İndirimi". Fold both to a plain i.
+    return text.casefold().replace("\u0307", "").replace("ı", "i")
+
+
 def _icontains(haystack: str | None, needle: str) -> bool:
-    # SQLite's LIKE folds ASCII only; Turkish names need Unicode case folding.
-    return haystack is not None and needle.casefold() in haystack.casefold()
+    # SQLite's LIKE folds ASCII only.
+    return haystack is not None and _fold(needle) in _fold(haystack)
 
 
 @dataclass(frozen=True)
