@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from pathlib import Path
 
@@ -96,14 +97,21 @@ def main(argv: list[str] | None = None) -> int:
     def announce(url: str) -> None:
         print(f"listening on {url}", flush=True)
 
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the
+    # previous handler; ending with status 0 there tells a supervisor all went well.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         asyncio.run(serve(store, sock, faults, on_listening=announce, access_log=args.access_log))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         store.close()
         sock.close()
     return 0
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 if __name__ == "__main__":
