@@ -1,5 +1,34 @@
-"""Suite-wide settings: Qt renders offscreen, so tests run without a display."""
+"""Suite-wide settings and the shared sandbox.
+
+Qt renders offscreen, so tests run without a display. One seeded sandbox serves
+the whole run: tests that create lists give them unique names, so they do not
+depend on order, and tests that turn a fault knob on get it turned off again by
+the `faults` fixture.
+"""
 
 import os
+from collections.abc import Iterator
+
+import pytest
+
+from omnidesk.sandbox import Faults, SandboxServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    with SandboxServer(
+        tmp_path_factory.mktemp("sandbox") / "omnitron.sqlite3", seed=True
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def faults(sandbox: SandboxServer) -> Iterator[Faults]:
+    """The running sandbox's fault knobs; all off again after the test."""
+    yield sandbox.faults
+    sandbox.faults.latency_ms = 0
+    sandbox.faults.fail_rate = 0.0
+    sandbox.faults.token_ttl = None
+    sandbox.faults.import_rows_per_second = None

@@ -1,8 +1,4 @@
-"""A seeded sandbox on a free loopback port, shared by the tests of this folder.
-
-Tests that create lists give them unique names, so they do not depend on order.
-Tests that turn a fault knob on get it turned off again by the `faults` fixture.
-"""
+"""Plain HTTP clients for the shared sandbox (its fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,15 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from omnidesk.sandbox import Faults, SandboxServer
-
-
-@pytest.fixture(scope="session")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(
-        tmp_path_factory.mktemp("sandbox") / "omnitron.sqlite3", seed=True
-    ) as server:
-        yield server
+from omnidesk.sandbox import SandboxServer
 
 
 @pytest.fixture(scope="session")
@@ -45,13 +33,3 @@ def api(sandbox: SandboxServer, token: str) -> Iterator[httpx.Client]:
 def anonymous(sandbox: SandboxServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=f"{sandbox.url}/api/v1") as client:
         yield client
-
-
-@pytest.fixture
-def faults(sandbox: SandboxServer) -> Iterator[Faults]:
-    """The running sandbox's fault knobs; all off again after the test."""
-    yield sandbox.faults
-    sandbox.faults.latency_ms = 0
-    sandbox.faults.fail_rate = 0.0
-    sandbox.faults.token_ttl = None
-    sandbox.faults.import_rows_per_second = None

@@ -6,8 +6,7 @@ import httpx
 import pytest
 
 from omnidesk.sandbox import Faults, SandboxServer
-
-from .names import unique
+from tests.names import unique
 
 
 def test_latency_delays_every_request(api: httpx.Client, faults: Faults) -> None:

@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 
 from omnidesk.sandbox import Faults
-
-from .names import unique
+from tests.names import unique
 
 FINISHED = ("SUCCESS", "FAILURE")
 

@@ -7,8 +7,7 @@ import httpx
 import pytest
 
 from omnidesk.sandbox import SandboxServer
-
-from .names import unique
+from tests.names import unique
 
 
 def everything(api: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:

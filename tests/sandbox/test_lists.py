@@ -5,7 +5,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from .names import unique
+from tests.names import unique
 
 
 def test_stock_list_created_with_a_name_only_is_auto_synced_without_code(

@@ -1,0 +1,134 @@
+"""What can go wrong talking to Omnitron, in words a merchandiser can act on.
+
+Every exception's `str()` is a sentence fit for a message box. None of them ever
+holds the token or request headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class OmnitronError(Exception):
+    """Base of every error the client raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationFailed(OmnitronError):
+    """The server refused the data (400). Field errors belong under their fields."""
+
+    def __init__(
+        self,
+        field_errors: dict[str, list[str]] | None = None,
+        non_field_errors: list[str] | None = None,
+        error_code: str | None = None,
+    ) -> None:
+        self.field_errors = field_errors or {}
+        self.non_field_errors = non_field_errors or []
+        self.error_code = error_code
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        parts = list(self.non_field_errors)
+        parts += [
+            f"{field.replace('_', ' ')}: {' '.join(messages)}"
+            for field, messages in self.field_errors.items()
+        ]
+        return " ".join(parts) or "The server refused the data."
+
+    @classmethod
+    def from_body(cls, body: Any) -> ValidationFailed:
+        """DRF's 400 bodies: non_field_errors is a list, or (in Omnitron) sometimes a string."""
+        if not isinstance(body, dict):
+            return cls(non_field_errors=[str(body)] if body else [])
+        field_errors: dict[str, list[str]] = {}
+        non_field: list[str] = []
+        error_code = body.get("error_code")
+        for key, value in body.items():
+            if key == "error_code":
+                continue
+            messages = _as_messages(value)
+            if key in ("non_field_errors", "detail"):
+                non_field += messages
+            else:
+                field_errors[key] = messages
+        return cls(field_errors, non_field, str(error_code) if error_code is not None else None)
+
+
+def _as_messages(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [message for item in value for message in _as_messages(item)]
+    if isinstance(value, dict):
+        # Nested serializer errors: flatten as "inner: message".
+        return [
+            f"{key}: {message}" for key, inner in value.items() for message in _as_messages(inner)
+        ]
+    return [str(value)]
+
+
+class AuthenticationRequired(OmnitronError):
+    """401: no token, or the token is unknown or expired. Sign in again, then repeat."""
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__("Your session has ended. Sign in again to continue.")
+
+
+class PermissionDenied(OmnitronError):
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(
+            "Your account is not allowed to do this. Ask an Omnitron administrator for access."
+        )
+
+
+class NotFound(OmnitronError):
+    def __init__(self, what: str = "That item") -> None:
+        super().__init__(f"{what} was not found on the server. It may have been deleted.")
+
+
+class ServerError(OmnitronError):
+    """5xx (or 429 after waiting): the server failed, not the person's data."""
+
+    def __init__(self, status: int, excerpt: str = "") -> None:
+        self.status = status
+        if status == 429:
+            text = "The server is busy and asked us to slow down. Try again in a minute."
+        elif status in (502, 503, 504):
+            text = f"The server is temporarily unavailable (HTTP {status}). Try again in a moment."
+        else:
+            text = (
+                f"The server had a problem (HTTP {status}). Try again; if it keeps "
+                "happening, tell your Omnitron administrator."
+            )
+        if excerpt:
+            text += f" It said: {excerpt}"
+        super().__init__(text)
+
+
+class ServerUnreachable(OmnitronError):
+    """No answer: DNS, refused connection, timeout, TLS."""
+
+    def __init__(self, message: str, *, maybe_applied: bool = False) -> None:
+        # True when a change was sent but its answer never came: it may have been saved.
+        self.maybe_applied = maybe_applied
+        super().__init__(message)
+
+
+class UnexpectedResponse(OmnitronError):
+    """The server answered something we do not understand (HTML, broken JSON, wrong shape)."""
+
+    def __init__(self, what: str, status: int | None = None) -> None:
+        self.status = status
+        prefix = (
+            f"The server answered with something unexpected (HTTP {status}): "
+            if status
+            else ("The server answered with something unexpected: ")
+        )
+        super().__init__(prefix + what)
