@@ -29,7 +29,7 @@ from .models import (
     ProductStock,
     StockList,
 )
-from .transport import RetryPolicy, Transport
+from .transport import RetryPolicy, Sleep, Transport
 from .upload import FileUpload, ProgressCallback
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=8.0)
@@ -201,7 +201,7 @@ class _ListResource(Generic[L]):
             yield status
             if status.finished:
                 return
-            await asyncio.sleep(interval)
+            await self._client.sleep(interval)
             interval = min(max_interval, interval * growth)
 
 
@@ -303,7 +303,11 @@ class OmnitronClient:
         verify: bool | str = True,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
+        # Every wait (retry backoff, import polling) goes through `sleep`, so tests can
+        # watch the pauses without patching asyncio for everybody.
+        self.sleep = sleep
         self.base_url = base_url.rstrip("/")
         self._token = _Secret(token) if token else None
         self._http = httpx.AsyncClient(
@@ -313,7 +317,7 @@ class OmnitronClient:
             transport=transport,
             headers={"Accept": "application/json", "User-Agent": "OmniDesk"},
         )
-        self._transport = Transport(self._http, retry or RetryPolicy())
+        self._transport = Transport(self._http, retry or RetryPolicy(), sleep=sleep)
         self.price_lists = PriceLists(self)
         self.stock_lists = StockLists(self)
         self.product_prices = ProductPrices(self)

@@ -1,0 +1,107 @@
+"""Uploading a spreadsheet and following the import through the client."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from omnidesk.api import ImportState, NotFound, OmnitronClient
+from omnidesk.sandbox import Faults
+from tests.names import unique
+
+pytestmark = pytest.mark.asyncio
+
+
+async def some_skus(client: OmnitronClient, count: int) -> list[str]:
+    page = await client.products.list(page=3, limit=count)
+    return [product.sku for product in page.results]
+
+
+async def test_upload_reports_bytes_and_the_import_is_followed_to_success(
+    client: OmnitronClient, tmp_path: Path
+) -> None:
+    target = await client.price_lists.create(name=unique("Upload"))
+    skus = await some_skus(client, 1000)
+    file = tmp_path / "fiyatlar.csv"
+    lines = ["product__sku,product__name,price"]
+    lines += [f"{sku},{'uzun bir ürün adı ' * 10},{n}.50" for n, sku in enumerate(skus)]
+    lines.append("NOT-A-PRODUCT,x,1")
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    progress: list[tuple[int, int]] = []
+    key = await client.price_lists.upload(
+        target.pk, file, on_progress=lambda *p: progress.append(p)
+    )
+
+    total = progress[-1][1]
+    assert total > file.stat().st_size  # the multipart envelope adds a little
+    assert progress[0] == (0, total)
+    assert progress[-1] == (total, total)
+    assert len(progress) > 5  # reported chunk by chunk, not only at the end
+    sent = [done for done, _ in progress]
+    assert sent == sorted(sent)
+
+    statuses = [status async for status in client.price_lists.follow_import(target.pk, key)]
+    final = statuses[-1]
+    assert final.state is ImportState.SUCCESS
+    assert final.succeeded
+    assert (final.created, final.updated, final.total) == (1000, 0, 1001)
+    assert [(e.line, e.column) for e in final.errors] == [(1002, "product__sku")]
+    assert all(not status.finished for status in statuses[:-1])
+
+    stored = await client.product_prices.list(target.pk, product_sku=skus[7])
+    assert str(stored.results[0].price) == "7.50"
+
+
+async def test_a_corrupt_file_is_followed_to_failure_with_its_reason(
+    client: OmnitronClient, tmp_path: Path
+) -> None:
+    target = await client.stock_lists.create(name=unique("Corrupt"), is_auto_sync=False)
+    broken = tmp_path / "stok.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 300)
+    key = await client.stock_lists.upload(target.pk, broken)
+    final = [status async for status in client.stock_lists.follow_import(target.pk, key)][-1]
+    assert final.state is ImportState.FAILURE
+    assert not final.succeeded
+    assert final.failure_reason is not None
+    assert "damaged" in final.failure_reason
+
+
+async def test_following_polls_fast_then_slower_and_sees_progress(
+    client: OmnitronClient, faults: Faults, tmp_path: Path
+) -> None:
+    faults.import_rows_per_second = 150
+    target = await client.price_lists.create(name=unique("Paced"))
+    file = tmp_path / "paced.csv"
+    skus = await some_skus(client, 300)
+    file.write_text("product__sku,price\n" + "".join(f"{s},1\n" for s in skus), encoding="utf-8")
+    key = await client.price_lists.upload(target.pk, file)
+
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recording_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await real_sleep(seconds)
+
+    client.sleep = recording_sleep
+    statuses = [
+        s
+        async for s in client.price_lists.follow_import(
+            target.pk, key, first_interval=0.05, max_interval=0.3
+        )
+    ]
+    assert waits[0] == 0.05
+    assert waits == sorted(waits)
+    assert max(waits) == 0.3
+    progress = [s.progress for s in statuses]
+    assert progress == sorted(progress)
+    assert any(0 < p < 100 for p in progress)
+    assert statuses[-1].processed == 300
+
+
+async def test_status_of_an_unknown_import_is_not_found(client: OmnitronClient) -> None:
+    with pytest.raises(NotFound, match="That import"):
+        await client.price_lists.import_status(1, "00000000-0000-0000-0000-000000000000")
