@@ -51,7 +51,7 @@ class RetryPolicy:
 
     def delay(self, retry_number: int, rng: Callable[[], float] = random.random) -> float:
         """Backoff before retry number 1, 2, …: exponential, capped, with ±50 % jitter."""
-        raw = min(self.max_delay, self.base_delay * 2 ** (retry_number - 1))
+        raw = min(self.max_delay, self.base_delay * 2.0 ** (retry_number - 1))
         return raw * (0.5 + rng())
 
 
