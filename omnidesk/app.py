@@ -1,0 +1,171 @@
+"""The composition root: the Qt application, the asyncio loop inside it, and what runs there.
+
+`omnidesk` (the window) and `omnidesk --demo` (the window on a local sandbox,
+signed in as the demo user) both start here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from omnidesk.api import OmnitronClient, OmnitronError
+from omnidesk.api.session import Session
+from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
+from omnidesk.settings.paths import config_dir, data_dir
+from omnidesk.ui.main_window import MainWindow
+from omnidesk.ui.paged_model import LoadState
+from omnidesk.ui.sign_in import SignInDialog
+from omnidesk.ui.tasks import BackgroundTasks, settle
+
+log = logging.getLogger(__name__)
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo"
+# Slow enough that a demo import's progress bar is seen moving, fast enough to finish.
+DEMO_IMPORT_ROWS_PER_SECOND = 400
+
+
+@dataclass
+class Options:
+    demo: bool = False
+    demo_reset: bool = False
+    quit_when_ready: bool = False  # for start-up measurements: quit once the lists show
+
+
+def demo_database() -> Path:
+    return data_dir() / "demo" / "omnitron.sqlite3"
+
+
+class Application:
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.tasks = BackgroundTasks()
+        self.tokens = TokenStore()
+        self.profiles = ProfileStore(config_dir() / "profiles.json")
+        self.client: OmnitronClient | None = None
+        self.sandbox: object | None = None
+        self.window: MainWindow | None = None
+        self.started = time.perf_counter()
+
+    async def run(self) -> int:
+        try:
+            if self.options.demo:
+                profile = await self._start_demo()
+            else:
+                signed_in = await self._sign_in_at_start()
+                if signed_in is None:
+                    return 0
+                profile = signed_in
+            return await self._show_window(profile)
+        finally:
+            await self.tasks.cancel_all()
+            if self.client is not None:
+                await self.client.aclose()
+            self._stop_sandbox()
+
+    async def _start_demo(self) -> Profile:
+        # The sandbox is imported here only: a normal start never loads the server code.
+        from omnidesk.sandbox import Faults, SandboxServer
+
+        database = demo_database()
+        if self.options.demo_reset and database.parent.exists():
+            shutil.rmtree(database.parent)
+        sandbox = SandboxServer(
+            database, seed=True, faults=Faults(import_rows_per_second=DEMO_IMPORT_ROWS_PER_SECOND)
+        )
+        self.sandbox = sandbox
+        url = await asyncio.to_thread(sandbox.start)
+        self.client = OmnitronClient(url)
+        await self.client.login(DEMO_USER, DEMO_PASSWORD)
+        return Profile("Demo", url, DEMO_USER, Environment.DEMO)
+
+    def _stop_sandbox(self) -> None:
+        stop = getattr(self.sandbox, "stop", None)
+        if stop is not None:
+            stop()
+
+    async def connect(self, profile: Profile, password: str) -> None:
+        """Sign in to `profile`'s server (a new client if the server changed); keep the token."""
+        if self.client is None or self.client.base_url != profile.base_url.rstrip("/"):
+            if self.client is not None:
+                await self.client.aclose()
+            self.client = OmnitronClient(profile.base_url)
+        token = await self.client.login(profile.username, password)
+        if profile.environment is not Environment.DEMO:
+            self.tokens.set(profile.name, profile.username, token)
+            self.profiles.remember(profile)
+
+    async def _sign_in_at_start(self) -> Profile | None:
+        saved = self.profiles.load()
+        if saved:
+            last = saved[0]
+            token = self.tokens.get(last.name, last.username)
+            if token:
+                # A stored token may have expired: the first request will say so, and
+                # the sign-in dialog then opens by itself.
+                self.client = OmnitronClient(last.base_url, token)
+                return last
+        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        dialog = SignInDialog(saved, self.connect)
+        dialog.finished.connect(lambda result: settle(answered, result == 1))
+        dialog.open()
+        if not await answered:
+            return None
+        return dialog.signed_in_profile
+
+    async def _show_window(self, profile: Profile) -> int:
+        assert self.client is not None
+        session = Session(self.client, self._ask_to_sign_in)
+        notices: tuple[str, ...] = ()
+        if not self.tokens.persistent:
+            notices = ("No keyring: you will sign in again next time.",)
+        window = MainWindow(profile, session, self.tasks, self.connect, notices=notices)
+        self.window = window
+        closed = asyncio.Event()
+        window.closing.connect(closed.set)
+        window.show()
+        window.start()
+        if self.options.quit_when_ready:
+            await self._report_when_ready(window)
+            window.close()
+        await closed.wait()
+        return 0
+
+    async def _ask_to_sign_in(self) -> bool:
+        assert self.window is not None
+        return await self.window.ask_to_sign_in()
+
+    async def _report_when_ready(self, window: MainWindow) -> None:
+        model = window.price_lists.model
+        while not (model.state is LoadState.LOADED and model.rows):
+            if model.state is LoadState.FAILED:
+                print(f"failed: {model.error}", flush=True)
+                return
+            await asyncio.sleep(0.01)
+        print(f"ready in {(time.perf_counter() - self.started) * 1000:.0f} ms", flush=True)
+
+
+def run_gui(options: Options) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("OmniDesk")
+    app.setApplicationDisplayName("OmniDesk")
+    app.setOrganizationName("OmniDesk")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    application = Application(options)
+    try:
+        with loop:
+            return loop.run_until_complete(application.run())
+    except OmnitronError as problem:  # the demo's own sign-in failed: say so and stop
+        print(f"omnidesk: {problem}", file=sys.stderr)
+        return 2

@@ -1,0 +1,112 @@
+"""Connection profiles: which server, which user, and how careful to be there.
+
+Profiles live in a small JSON file. Tokens never do: see secrets.py.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+
+class Environment(StrEnum):
+    PRODUCTION = "production"
+    STAGING = "staging"
+    TEST = "test"
+    DEMO = "demo"
+
+    @property
+    def label(self) -> str:
+        return {
+            Environment.PRODUCTION: "Production",
+            Environment.STAGING: "Staging",
+            Environment.TEST: "Test",
+            Environment.DEMO: "Demo",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    base_url: str
+    username: str
+    environment: Environment = Environment.PRODUCTION
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def insecure_warning(self) -> str | None:
+        """Why this address is risky, or None. Plain http is fine on this machine only."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme == "https":
+            return None
+        host = parts.hostname or ""
+        if host == "localhost" or _is_loopback(host):
+            return None
+        return (
+            f"{self.base_url} is not encrypted (http://). Passwords and data can be read "
+            "on the way. Use an https:// address."
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> str | None:
+    """A message if the address cannot be a server's base URL, else None."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "Enter the server's address, like https://acme.omnitron.example"
+    return None
+
+
+class ProfileStore:
+    """The profiles file. A damaged file is set aside, not fatal."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> list[Profile]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            return [
+                Profile(
+                    name=item["name"],
+                    base_url=item["base_url"],
+                    username=item["username"],
+                    environment=Environment(item.get("environment", "production")),
+                )
+                for item in raw.get("profiles", [])
+            ]
+        except FileNotFoundError:
+            return []
+        except (ValueError, KeyError, TypeError, AttributeError):
+            backup = self.path.with_suffix(".damaged.json")
+            self.path.replace(backup)
+            log.warning("profiles file was damaged; kept as %s", backup)
+            return []
+
+    def save(self, profiles: list[Profile]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        body = {"profiles": [asdict(profile) for profile in profiles]}
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(self.path)  # never a half-written file
+
+    def remember(self, profile: Profile) -> None:
+        """Add or replace the profile of that name, and put it first (the last used)."""
+        others = [p for p in self.load() if p.name != profile.name]
+        self.save([profile, *others])

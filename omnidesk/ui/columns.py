@@ -1,0 +1,100 @@
+"""The columns of each table: what they show, how they sort, which the server can order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from omnidesk.api import CURRENCY_NAMES, PriceList, ProductPrice, ProductStock, StockList
+
+from .formatting import local_datetime, local_decimal, local_integer, yes_no
+from .paged_model import Column
+
+
+def _currency_tooltip(row: PriceList) -> str:
+    return CURRENCY_NAMES.get(row.currency, row.currency)
+
+
+PRICE_LIST_COLUMNS: list[Column[PriceList]] = [
+    Column("Name", lambda r: r.name, lambda r: r.name.casefold(), server_field="name"),
+    Column(
+        "Code", lambda r: r.code or "", lambda r: (r.code or "").casefold(), server_field="code"
+    ),
+    Column(
+        "Currency",
+        lambda r: r.currency.upper(),
+        lambda r: r.currency,
+        tooltip=_currency_tooltip,
+    ),
+    Column("Auto-sync", lambda r: yes_no(r.is_auto_sync), lambda r: r.is_auto_sync),
+    Column(
+        "Created",
+        lambda r: local_datetime(r.created_date),
+        lambda r: r.created_date.timestamp(),
+        server_field="created_date",
+    ),
+    Column(
+        "Modified",
+        lambda r: local_datetime(r.modified_date),
+        lambda r: r.modified_date.timestamp(),
+        server_field="modified_date",
+    ),
+]
+
+STOCK_LIST_COLUMNS: list[Column[StockList]] = [
+    Column("Name", lambda r: r.name, lambda r: r.name.casefold(), server_field="name"),
+    Column(
+        "Code", lambda r: r.code or "", lambda r: (r.code or "").casefold(), server_field="code"
+    ),
+    Column("Auto-sync", lambda r: yes_no(r.is_auto_sync), lambda r: r.is_auto_sync),
+    Column(
+        "Created",
+        lambda r: local_datetime(r.created_date),
+        lambda r: r.created_date.timestamp(),
+        server_field="created_date",
+    ),
+    Column(
+        "Modified",
+        lambda r: local_datetime(r.modified_date),
+        lambda r: r.modified_date.timestamp(),
+        server_field="modified_date",
+    ),
+]
+
+
+def _money_key(value: Decimal | None) -> Decimal:
+    return value if value is not None else Decimal("-Infinity")  # empty cells sort first
+
+
+PRODUCT_PRICE_COLUMNS: list[Column[ProductPrice]] = [
+    Column("SKU", lambda r: r.product_sku or str(r.product), lambda r: r.product_sku or ""),
+    Column("Price", lambda r: local_decimal(r.price), lambda r: _money_key(r.price), numeric=True),
+    Column(
+        "Retail price",
+        lambda r: local_decimal(r.retail_price),
+        lambda r: _money_key(r.retail_price),
+        numeric=True,
+    ),
+    Column(
+        "Tax %", lambda r: local_decimal(r.tax_rate), lambda r: _money_key(r.tax_rate), numeric=True
+    ),
+    Column("Currency", lambda r: r.currency_type.upper(), lambda r: r.currency_type),
+]
+
+PRODUCT_STOCK_COLUMNS: list[Column[ProductStock]] = [
+    Column("SKU", lambda r: r.product_sku or str(r.product), lambda r: r.product_sku or ""),
+    Column(
+        "Stock",
+        lambda r: local_integer(r.stock),
+        lambda r: r.stock,
+        numeric=True,
+        export=lambda r: r.stock,
+    ),
+    Column("Unit", lambda r: r.unit_type, lambda r: r.unit_type),
+    Column(
+        "Unreported sold",
+        lambda r: local_integer(r.sold_quantity_unreported),
+        lambda r: r.sold_quantity_unreported,
+        numeric=True,
+        export=lambda r: r.sold_quantity_unreported,
+    ),
+]

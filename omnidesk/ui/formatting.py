@@ -1,0 +1,31 @@
+"""How values look on screen: dates and money in the person's locale, never through float."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from PySide6.QtCore import QDateTime, QLocale, QTimeZone
+
+
+def local_datetime(moment: datetime) -> str:
+    qt_moment = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
+    return QLocale().toString(qt_moment, QLocale.FormatType.ShortFormat)
+
+
+def local_decimal(value: Decimal | None, places: int = 2) -> str:
+    """1234.5 → "1,234.50" or "1.234,50", by the person's locale."""
+    if value is None:
+        return ""
+    locale = QLocale()
+    text = f"{value:,.{places}f}"  # Decimal formatting: exact, no float on the way
+    group, point = locale.groupSeparator(), locale.decimalPoint()
+    return text.replace(",", "\x00").replace(".", point).replace("\x00", group)
+
+
+def local_integer(value: int) -> str:
+    return QLocale().toString(value)
+
+
+def yes_no(flag: bool) -> str:
+    return "Yes" if flag else "No"

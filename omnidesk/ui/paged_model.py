@@ -1,0 +1,277 @@
+"""A table model that loads its rows from the server one page at a time.
+
+The view asks for more rows as the person scrolls (canFetchMore/fetchMore), so a
+tenant with 10,000 lists shows its first page at once and never loads rows
+nobody looks at. Sorting goes to the server where it can (`ordering=`), so
+rows arriving later still fall in the right place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+
+from omnidesk.api import OmnitronError, Page
+
+from .tasks import BackgroundTasks
+
+R = TypeVar("R")
+AnyIndex = QModelIndex | QPersistentModelIndex
+FetchPage = Callable[[int, int, "str | None"], Awaitable[Page[R]]]  # (page, limit, ordering)
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    title: str
+    text: Callable[[R], str]
+    sort_key: Callable[[R], Any]
+    server_field: str | None = None  # the server can order by this
+    numeric: bool = False
+    tooltip: Callable[[R], str] | None = None
+    # The value written to an exported spreadsheet (a Decimal stays a number); default: text.
+    export: Callable[[R], Any] | None = None
+
+    def export_value(self, row: R) -> Any:
+        return self.export(row) if self.export is not None else self.text(row)
+
+
+class LoadState(Enum):
+    LOADING = "loading"
+    LOADED = "loaded"
+    FAILED = "failed"
+
+
+class PagedTableModel(QAbstractTableModel, Generic[R]):
+    stateChanged = Signal()
+
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        tasks: BackgroundTasks,
+        *,
+        page_size: int = 100,
+        ordering: str | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.tasks = tasks
+        self.page_size = page_size
+        self.rows: list[R] = []
+        self.total = 0
+        self.state = LoadState.LOADED
+        self.error: str = ""
+        self._fetch: FetchPage[R] | None = None
+        self._ordering = ordering
+        self._next_page = 1
+        self._has_next = False
+        self._loading: asyncio.Task[None] | None = None
+        self._generation = 0  # answers for an older query are dropped
+
+    # -- what to show ------------------------------------------------------------------
+
+    def set_query(self, fetch: FetchPage[R] | None) -> None:
+        """Show the rows `fetch` pages through (None: show nothing); loads the first page."""
+        self._fetch = fetch
+        self.reload()
+
+    def set_ordering(self, ordering: str | None) -> None:
+        if ordering != self._ordering:
+            self._ordering = ordering
+            self.reload()
+
+    @property
+    def ordering(self) -> str | None:
+        return self._ordering
+
+    def reload(self) -> None:
+        self._generation += 1
+        if self._loading is not None:
+            self._loading.cancel()
+            self._loading = None
+        self.beginResetModel()
+        self.rows = []
+        self.total = 0
+        self._next_page = 1
+        self._has_next = self._fetch is not None
+        self.endResetModel()
+        if self._fetch is None:
+            self._set_state(LoadState.LOADED)
+            return
+        self._start_loading()
+
+    def row(self, index: int) -> R:
+        return self.rows[index]
+
+    @property
+    def fully_loaded(self) -> bool:
+        return not self._has_next
+
+    async def load_all(self) -> bool:
+        """Fetch every remaining page (for export or a local sort). False if that failed."""
+        while self._has_next:
+            if self._loading is None:
+                self._start_loading()
+            assert self._loading is not None
+            await asyncio.shield(self._loading)
+            if self.state is LoadState.FAILED:
+                return False
+        return True
+
+    def upsert(self, row: R, key: Callable[[R], Any]) -> int:
+        """Put a row the person just saved in place (or first), without reloading all."""
+        for position, existing in enumerate(self.rows):
+            if key(existing) == key(row):
+                self.rows[position] = row
+                self.dataChanged.emit(
+                    self.index(position, 0), self.index(position, len(self.columns) - 1)
+                )
+                return position
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.rows.insert(0, row)
+        self.total += 1
+        self.endInsertRows()
+        self.stateChanged.emit()
+        return 0
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _start_loading(self) -> None:
+        self._set_state(LoadState.LOADING)
+        self._loading = self.tasks.start(self._load_next_page(self._generation))
+
+    async def _load_next_page(self, generation: int) -> None:
+        assert self._fetch is not None
+        try:
+            page = await self._fetch(self._next_page, self.page_size, self._ordering)
+        except OmnitronError as problem:
+            if generation == self._generation:
+                self._loading = None
+                self.error = str(problem)
+                self._set_state(LoadState.FAILED)
+            return
+        if generation != self._generation:
+            return
+        self._loading = None
+        self.total = page.count
+        self._has_next = page.has_next and bool(page.results)
+        self._next_page += 1
+        if page.results:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.results) - 1)
+            self.rows.extend(page.results)
+            self.endInsertRows()
+        self._set_state(LoadState.LOADED)
+
+    def _set_state(self, state: LoadState) -> None:
+        self.state = state
+        if state is not LoadState.FAILED:
+            self.error = ""
+        self.stateChanged.emit()
+
+    def retry(self) -> None:
+        """After a failure: try the page that failed again, keeping the rows already shown."""
+        if self.state is LoadState.FAILED and self._fetch is not None:
+            if not self.rows:
+                self.reload()
+            else:
+                self._start_loading()
+
+    # -- Qt's model interface -------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        column = self.columns[index.column()]
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == SORT_ROLE:
+            return column.sort_key(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].title
+        return None
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return (
+            not parent.isValid()
+            and self._has_next
+            and self._loading is None
+            and self.state is not LoadState.FAILED
+        )
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._start_loading()
+
+
+class ServerSortProxy(QSortFilterProxyModel):
+    """Sorts on the server where it can, so pages arriving later land in order.
+
+    A column the server cannot order by is sorted here, after loading every row:
+    sorting only the loaded rows would be wrong as soon as more arrive.
+    """
+
+    def __init__(self, source: PagedTableModel[Any], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self.source = source
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.source.columns):
+            super().sort(-1)
+            return
+        field = self.source.columns[column].server_field
+        descending = order == Qt.SortOrder.DescendingOrder
+        if field is not None:
+            super().sort(-1)  # keep the server's order
+            self.source.set_ordering(f"-{field}" if descending else field)
+            return
+        self.source.tasks.start(self._sort_locally(column, order))
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        # Compare the Python sort keys themselves (Decimal, str, tuples), not QVariants.
+        left_key = self.source.data(left, SORT_ROLE)
+        right_key = self.source.data(right, SORT_ROLE)
+        try:
+            return bool(left_key < right_key)
+        except TypeError:
+            return str(left_key) < str(right_key)
+
+    async def _sort_locally(self, column: int, order: Qt.SortOrder) -> None:
+        if await self.source.load_all():
+            super().sort(column, order)

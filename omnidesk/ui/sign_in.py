@@ -1,0 +1,171 @@
+"""The sign-in dialog: choose (or add) a server, give username and password.
+
+It also comes back by itself when a token expires: then the server is fixed and
+only the password is asked for, and the interrupted action continues after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from omnidesk.api import OmnitronError
+from omnidesk.settings import Environment, Profile
+from omnidesk.settings.profiles import check_base_url
+
+Connect = Callable[[Profile, str], Awaitable[None]]  # (profile with username, password)
+
+NEW_SERVER = "New server…"
+
+
+class SignInDialog(QDialog):
+    def __init__(
+        self,
+        profiles: list[Profile],
+        connect: Connect,
+        *,
+        expired: Profile | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to Omnitron")
+        self.setMinimumWidth(460)
+        self.profiles = [expired] if expired else profiles
+        self.connect_to = connect
+        self.signed_in_profile: Profile | None = None
+
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.profile = QComboBox()
+        for profile in self.profiles:
+            self.profile.addItem(f"{profile.name} ({profile.environment.label})", profile)
+        if not expired:
+            self.profile.addItem(NEW_SERVER, None)
+        self.server_name = QLineEdit()
+        self.server_name.setPlaceholderText("e.g. Acme staging")
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("https://acme.omnitron.example")
+        self.environment = QComboBox()
+        for environment in (Environment.PRODUCTION, Environment.STAGING, Environment.TEST):
+            self.environment.addItem(environment.label, environment)
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #8a5300;")
+        self.error = QLabel()
+        self.error.setObjectName("signInError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.form = QFormLayout()
+        self.form.addRow("Server", self.profile)
+        self.form.addRow("Name", self.server_name)
+        self.form.addRow("Address", self.address)
+        self.form.addRow("Environment", self.environment)
+        self.form.addRow("Username", self.username)
+        self.form.addRow("Password", self.password)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText("Sign in")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.profile.currentIndexChanged.connect(self._profile_chosen)
+        self.address.textChanged.connect(self._show_warning)
+        if expired:
+            self.intro.setText(
+                f"Your session on {expired.name} has ended. Sign in again to continue; "
+                "what you were doing carries on after."
+            )
+        else:
+            self.intro.setText("Choose the Omnitron server and sign in.")
+        self._profile_chosen()
+
+    def _chosen(self) -> Profile | None:
+        chosen = self.profile.currentData()
+        return chosen if isinstance(chosen, Profile) else None
+
+    def _profile_chosen(self) -> None:
+        chosen = self._chosen()
+        adding = chosen is None
+        for field in (self.server_name, self.address, self.environment):
+            self.form.setRowVisible(field, adding)
+        if chosen is not None:
+            self.username.setText(chosen.username)
+            self.password.setFocus()
+        else:
+            self.server_name.setFocus()
+        self._show_warning()
+
+    def _profile_from_form(self) -> Profile | str:
+        """The profile to sign in with, or what is missing, in words."""
+        username = self.username.text().strip()
+        chosen = self._chosen()
+        if chosen is None:
+            name = self.server_name.text().strip()
+            address = self.address.text().strip().rstrip("/")
+            if not name:
+                return "Give this server a name, so you can pick it next time."
+            if problem := check_base_url(address):
+                return problem
+            chosen = Profile(name, address, username, self.environment.currentData())
+        if not username:
+            return "Enter your username."
+        if not self.password.text():
+            return "Enter your password."
+        return Profile(chosen.name, chosen.base_url, username, chosen.environment)
+
+    def _show_warning(self) -> None:
+        chosen = self._chosen()
+        address = self.address.text().strip() if chosen is None else chosen.base_url
+        warning = Profile("", address, "").insecure_warning if address else None
+        self.warning.setText(warning or "")
+        self.warning.setVisible(bool(warning))
+
+    @asyncSlot()
+    async def submit(self) -> None:
+        if not self.sign_in_button.isEnabled():
+            return  # already signing in: one request at a time
+        profile = self._profile_from_form()
+        if isinstance(profile, str):
+            self.error.setText(profile)
+            return
+        self.error.setText("Signing in…")
+        self.sign_in_button.setEnabled(False)
+        try:
+            await self.connect_to(profile, self.password.text())
+        except OmnitronError as problem:
+            self.error.setText(str(problem))
+            self.password.selectAll()
+            self.password.setFocus()
+            return
+        finally:
+            self.sign_in_button.setEnabled(True)
+        self.signed_in_profile = profile
+        self.password.clear()
+        self.accept()

@@ -1,0 +1,185 @@
+"""Small widgets the screens share: the data table, its state page, the environment banner."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omnidesk.settings import Environment
+
+from .paged_model import LoadState, PagedTableModel
+
+
+class DataTable(QTableView):
+    """A read-only table: Enter opens the current row, Ctrl+C copies cells as TSV."""
+
+    openRequested = Signal(QModelIndex)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setHighlightSections(False)
+        self.doubleClicked.connect(self.openRequested)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.openRequested.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def copy_selection(self) -> None:
+        """Selected cells as tab-separated lines, ready to paste into a spreadsheet."""
+        selection = self.selectionModel()
+        if selection is None:
+            return
+        indexes = sorted(selection.selectedIndexes(), key=lambda i: (i.row(), i.column()))
+        if not indexes:
+            return
+        columns = sorted({i.column() for i in indexes if not self.isColumnHidden(i.column())})
+        lines: dict[int, dict[int, str]] = {}
+        for index in indexes:
+            lines.setdefault(index.row(), {})[index.column()] = str(index.data() or "")
+        text = "\n".join(
+            "\t".join(cells.get(column, "") for column in columns) for cells in lines.values()
+        )
+        QGuiApplication.clipboard().setText(text)
+
+    def select_row(self, row: int) -> None:
+        index = self.model().index(row, 0)
+        self.setCurrentIndex(index)
+        self.selectionModel().select(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.scrollTo(index)
+
+
+class TableWithStates(QStackedWidget):
+    """A table, or in its place a sentence saying why there is nothing to show."""
+
+    retryRequested = Signal()
+    clearRequested = Signal()
+
+    def __init__(self, table: DataTable, model: PagedTableModel[Any], noun: str) -> None:
+        super().__init__()
+        self.table = table
+        self.model = model
+        self.noun = noun  # "price list", "price"
+        self.empty_hint = ""
+
+        self.message_page = QWidget()
+        self.message = QLabel()
+        self.message.setObjectName("stateMessage")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.clicked.connect(self.retryRequested)
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.clicked.connect(self.clearRequested)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self.message_page)
+        layout.addStretch()
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        layout.addStretch()
+
+        self.addWidget(table)
+        self.addWidget(self.message_page)
+        model.stateChanged.connect(self.refresh)
+        model.modelReset.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        state, has_rows = self.model.state, bool(self.model.rows)
+        self.retry_button.setVisible(state is LoadState.FAILED)
+        self.clear_button.setVisible(False)
+        if has_rows:
+            self.setCurrentWidget(self.table)
+            return
+        if state is LoadState.LOADING:
+            self.message.setText(f"Loading {self.noun}s…")
+        elif state is LoadState.FAILED:
+            self.message.setText(f"The {self.noun}s could not be loaded.\n{self.model.error}")
+        else:
+            hint = f" {self.empty_hint}" if self.empty_hint else ""
+            self.message.setText(
+                f"No {self.noun} matches{hint}." if hint else f"No {self.noun}s yet."
+            )
+            self.clear_button.setVisible(bool(hint))
+        self.setCurrentWidget(self.message_page)
+
+
+class DateBoundEdit(QDateEdit):
+    """A date that may be left open: its lowest value reads "any" and means no bound."""
+
+    UNSET = QDate(2000, 1, 1)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setMinimumDate(self.UNSET)
+        self.setSpecialValueText("any")
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.clear_bound()
+
+    def bound(self) -> date | None:
+        chosen = self.date()
+        return None if chosen == self.UNSET else date(chosen.year(), chosen.month(), chosen.day())
+
+    def clear_bound(self) -> None:
+        self.setDate(self.UNSET)
+
+
+BANNER_STYLES = {
+    Environment.PRODUCTION: ("#b00020", "white", "PRODUCTION — changes go to the live store"),
+    Environment.STAGING: ("#e65100", "white", "STAGING"),
+    Environment.TEST: ("#1565c0", "white", "TEST"),
+    Environment.DEMO: (
+        "#fdd835",
+        "black",
+        "DEMO — sample data on this computer; nothing here is real",
+    ),
+}
+
+
+class EnvironmentBanner(QLabel):
+    def __init__(self, environment: Environment, where: str) -> None:
+        background, foreground, text = BANNER_STYLES[environment]
+        super().__init__(f"{text}   ·   {where}")
+        self.setObjectName("environmentBanner")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet(
+            f"QLabel#environmentBanner {{ background: {background}; color: {foreground};"
+            " font-weight: bold; padding: 4px; }"
+        )
