@@ -10,7 +10,11 @@ from PySide6.QtCore import QDateTime, QLocale, QTimeZone
 
 def local_datetime(moment: datetime) -> str:
     qt_moment = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
-    return QLocale().toString(qt_moment, QLocale.FormatType.ShortFormat)
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        # The bare "C" locale (servers, containers) has no readable short format.
+        return qt_moment.toString("yyyy-MM-dd HH:mm")
+    return locale.toString(qt_moment, QLocale.FormatType.ShortFormat)
 
 
 def local_decimal(value: Decimal | None, places: int = 2) -> str:

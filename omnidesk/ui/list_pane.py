@@ -102,6 +102,9 @@ class ContentsPane(QWidget):
         self.table = DataTable()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(False)  # the server keeps its own order; sort on demand
+        self.table.setColumnWidth(0, 170)  # 13-digit barcodes fit
+        for column in range(1, len(columns)):
+            self.table.setColumnWidth(column, 110)
         self.table.horizontalHeader().sectionClicked.connect(self._sort_clicked)
         self.states = TableWithStates(
             self.table, self.model, "price" if kind is ListKind.PRICE else "stock row"
