@@ -70,7 +70,7 @@ def test_scrolling_pages_through_to_the_last_row(
     while not model.fully_loaded:
         rows_before = model.rowCount()
         table.scrollToBottom()  # the view asks for more, as when a person scrolls down
-        qtbot.waitUntil(lambda: model.rowCount() > rows_before or model.fully_loaded)
+        qtbot.waitUntil(lambda n=rows_before: model.rowCount() > n or model.fully_loaded)
     ids = [row.id for row in model.rows]
     assert len(ids) == model.total
     assert len(set(ids)) == model.total
