@@ -28,8 +28,11 @@ QUICK_RETRIES = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)
 
 
 @pytest.fixture(scope="session")
-def qt_loop(qapp: QApplication) -> qasync.QEventLoop:
-    return qasync.QEventLoop(qapp, already_running=True)
+def qt_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    qt_loop = qasync.QEventLoop(qapp, already_running=True)
+    yield qt_loop
+    qt_loop.stop()
+    qt_loop.close()  # joins the worker threads (export, spreadsheet reading)
 
 
 @pytest.fixture

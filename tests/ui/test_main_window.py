@@ -1,0 +1,259 @@
+"""The main window against the sandbox: lists, filters, contents, states, keys, sign-in."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from omnidesk.api import OmnitronClient
+from omnidesk.api.session import Session
+from omnidesk.sandbox import Faults, SandboxServer
+from omnidesk.settings import Environment, Profile
+from omnidesk.ui.list_pane import ListPane
+from omnidesk.ui.main_window import MainWindow
+from omnidesk.ui.paged_model import LoadState
+from omnidesk.ui.tasks import BackgroundTasks
+
+from .conftest import Runner
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, sandbox: SandboxServer, client: OmnitronClient, tasks: BackgroundTasks
+) -> MainWindow:
+    profile = Profile("Sandbox", sandbox.url, "demo", Environment.TEST)
+
+    async def reconnect(chosen: Profile, password: str) -> None:
+        await client.login(chosen.username, password)
+
+    session = Session(client, lambda: main.ask_to_sign_in())
+    main = MainWindow(profile, session, tasks, reconnect)
+    qtbot.addWidget(main)
+    main.show()
+    main.start()
+    return main
+
+
+def settled(pane: ListPane) -> bool:
+    return pane.model.state is LoadState.LOADED
+
+
+def names(pane: ListPane) -> list[str]:
+    return [row.name for row in pane.model.rows]
+
+
+def test_price_lists_appear_with_their_count(
+    qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+    total = run(client.price_lists.list()).count
+    assert pane.model.total == total
+    assert pane.count.text() == f"{total} price lists"
+    assert "Demo Price List" in names(pane)
+    assert pane.states.currentWidget() is pane.table
+    assert window.windowTitle() == "OmniDesk — Test — Sandbox"
+
+
+def test_name_filter_reaches_the_server_and_shows_n_of_m(qtbot: QtBot, window: MainWindow) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+    everything = pane.model.total
+    qtbot.keyClicks(pane.filters.name, "demo price")
+    qtbot.waitUntil(lambda: settled(pane) and names(pane) == ["Demo Price List"], timeout=5000)
+    qtbot.waitUntil(lambda: pane.count.text() == f"1 of {everything} price lists")
+
+
+def test_code_filters_contains_and_exact(qtbot: QtBot, window: MainWindow) -> None:
+    pane = window.price_lists
+    pane.filters.code.setText("ERP-PL-TR")
+    qtbot.waitUntil(
+        lambda: settled(pane) and set(names(pane)) == {"Türkiye Perakende", "Outlet Fiyatları"}
+    )
+    pane.filters.code.setText("ERP-PL-TR-001")
+    pane.filters.exact_code.setChecked(True)
+    qtbot.waitUntil(lambda: settled(pane) and names(pane) == ["Türkiye Perakende"])
+
+
+def test_auto_sync_and_date_filters(
+    qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner
+) -> None:
+    window.navigation.setCurrentRow(1)
+    pane = window.stock_lists
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+    pane.filters.auto_sync.setCurrentIndex(2)  # "no"
+    qtbot.waitUntil(lambda: settled(pane) and all(not r.is_auto_sync for r in pane.model.rows))
+    pane.filters.auto_sync.setCurrentIndex(0)
+    pane.filters.created_from.setDate(QDate(2023, 4, 1))
+    pane.filters.created_to.setDate(QDate(2023, 7, 31))
+    expected = run(
+        client.stock_lists.list(
+            created_after=QDate(2023, 4, 1).toPython(),  # type: ignore[arg-type]
+            created_before=QDate(2023, 7, 31).toPython(),  # type: ignore[arg-type]
+        )
+    )
+    qtbot.waitUntil(
+        lambda: settled(pane) and sorted(names(pane)) == sorted(r.name for r in expected.results),
+        timeout=5000,
+    )
+    assert 0 < len(expected.results) < 6
+
+
+def test_nothing_matches_says_so_and_clear_brings_everything_back(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    pane = window.price_lists
+    pane.filters.name.setText("zzz no such list")
+    qtbot.waitUntil(
+        lambda: settled(pane) and pane.states.currentWidget() is pane.states.message_page
+    )
+    assert pane.states.message.text() == "No price list matches name “zzz no such list”."
+    assert pane.states.clear_button.isVisibleTo(pane)
+    qtbot.mouseClick(pane.states.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 10)
+    assert pane.filters.name.text() == ""
+
+
+def test_sorting_by_created_asks_the_server(qtbot: QtBot, window: MainWindow) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+    pane.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.ordering == "-created_date")
+    qtbot.waitUntil(lambda: pane.model.rowCount() > 0)
+    created = [row.created_date for row in pane.model.rows]
+    assert created == sorted(created, reverse=True)
+
+
+def test_enter_opens_a_lists_contents_filterable_by_sku(qtbot: QtBot, window: MainWindow) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane) and "Demo Price List" in names(pane))
+    row = names(pane).index("Demo Price List")
+    pane.table.setFocus()
+    pane.table.select_row(row)
+    qtbot.keyClick(pane.table, Qt.Key.Key_Return)
+    contents = pane.contents
+    qtbot.waitUntil(lambda: contents.isVisible() and contents.model.rowCount() > 0)
+    assert contents.title.text() == "Prices in “Demo Price List” (TRY)"
+    assert contents.model.total > 5000
+    contents.sku.setText("2015227")
+    qtbot.waitUntil(
+        lambda: contents.model.state is LoadState.LOADED and contents.model.rowCount() == 1
+    )
+    assert contents.table.model().index(0, 0).data() == "2015227"
+
+
+def test_an_expired_token_brings_sign_in_back_and_the_refresh_goes_on(
+    qtbot: QtBot, window: MainWindow, faults: Faults
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+    faults.token_ttl = 0.0  # every token is now too old
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
+    dialog = window.sign_in_dialog
+    assert dialog is not None
+    assert "has ended" in dialog.intro.text()
+    assert dialog.username.text() == "demo"
+    faults.token_ttl = None
+    dialog.password.setText("demo")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.sign_in_dialog is None)
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+
+
+def test_a_wrong_password_keeps_the_dialog_and_says_why(
+    qtbot: QtBot, window: MainWindow, faults: Faults
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane))
+    faults.token_ttl = 0.0
+    pane.refresh()
+    qtbot.waitUntil(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
+    dialog = window.sign_in_dialog
+    assert dialog is not None
+    faults.token_ttl = None
+    dialog.password.setText("wrong")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Unable to log in" in dialog.error.text())
+    assert dialog.isVisible()
+    assert dialog.username.text() == "demo"
+    dialog.password.setText("demo")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+
+
+def test_server_down_shows_the_error_and_retry_recovers(
+    qtbot: QtBot, window: MainWindow, faults: Faults
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane))
+    faults.fail_rate = 1.0
+    pane.refresh()
+    qtbot.waitUntil(lambda: pane.model.state is LoadState.FAILED, timeout=5000)
+    assert pane.states.currentWidget() is pane.states.message_page
+    assert pane.states.message.text().startswith("The price lists could not be loaded.")
+    assert pane.states.retry_button.isVisibleTo(pane)
+    faults.fail_rate = 0.0
+    qtbot.mouseClick(pane.states.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+    assert pane.states.currentWidget() is pane.table
+
+
+def test_ctrl_c_copies_selected_cells_as_tab_separated_text(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    pane = window.price_lists
+    pane.filters.code.setText("ERP-PL-TR")
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() == 2)
+    pane.table.setFocus()
+    pane.table.selectAll()
+    qtbot.keyClick(pane.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert len(lines) == 2
+    cells = lines[0].split("\t")
+    assert cells[0] in ("Outlet Fiyatları", "Türkiye Perakende")
+    assert cells[1].startswith("ERP-PL-TR")
+    assert cells[2] == "TRY"
+
+
+def test_ctrl_f_focuses_the_filter_and_delete_deletes_nothing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
+    before = pane.model.total
+    pane.table.setFocus()
+    qtbot.keyClick(pane.table, Qt.Key.Key_Delete)
+    assert "does not delete" in window.statusBar().currentMessage()
+    assert pane.model.total == before
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(QApplication.focusWidget(), QLineEdit)
+    assert QApplication.focusWidget() is pane.filters.name
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_writes_every_matching_row(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, run: Runner, suffix: str
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane) and "Demo Price List" in names(pane))
+    pane.contents.show_list(pane.model.row(names(pane).index("Demo Price List")))
+    qtbot.waitUntil(lambda: pane.contents.model.rowCount() > 0)
+    target = tmp_path / f"demo{suffix}"
+    assert run(pane.contents.exporter.export(target), timeout=30_000)
+    if suffix == ".csv":
+        with target.open(encoding="utf-8-sig") as exported:
+            rows = list(csv.reader(exported))
+    else:
+        sheet = openpyxl.load_workbook(target, read_only=True).worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["SKU", "Price", "Retail price", "Tax %", "Currency"]
+    assert len(rows) - 1 == pane.contents.model.total
+    assert any(row[0] == "2015227" for row in rows[1:])
