@@ -1,0 +1,362 @@
+"""Opening a spreadsheet file of any supported kind and streaming its rows.
+
+``open_spreadsheet`` decides what the file really is from its first bytes (an
+ERP's ``.xls`` is often CSV or HTML inside), refuses what would hang or exhaust
+memory before reading it, picks the sheet, and returns a ``Spreadsheet`` whose
+``rows()`` yields ``SheetRow`` objects with the row numbers the office suite shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import zipfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+import python_calamine
+
+from .cells import SheetRow
+from .csv_text import TextFormat, detect_encoding, sniff_delimiter
+from .errors import (
+    EmptyFile,
+    PasswordProtected,
+    SheetNotFound,
+    SpreadsheetError,
+    TooLarge,
+    UnreadableFile,
+    UnsupportedFileType,
+)
+from .limits import DEFAULT_LIMITS, ReadLimits
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES + TEXT_SUFFIXES
+
+PREVIEW_ROWS = 100
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetInfo:
+    name: str
+    hidden: bool
+
+
+class Spreadsheet(ABC):
+    """An opened file with one chosen sheet (a CSV file has exactly one).
+
+    Use it as a context manager, or call ``close()``.
+    """
+
+    path: Path
+    file_type: str  # the format read, e.g. "xlsx" or "csv", whatever the name says
+    sheets: tuple[SheetInfo, ...]
+    sheet_name: str
+    text_format: TextFormat | None = None  # encoding and delimiter, for text files only
+
+    @abstractmethod
+    def rows(self) -> Iterator[SheetRow]:
+        """Non-empty rows in order; each call starts again from the top."""
+
+    def preview(self, count: int = PREVIEW_ROWS) -> list[SheetRow]:
+        """The first ``count`` non-empty rows, header included."""
+        rows = self.rows()
+        try:
+            return list(islice(rows, count))
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the file; the sheet cannot be read afterwards."""
+
+    def __enter__(self) -> Spreadsheet:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def open_spreadsheet(
+    path: str | Path, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+) -> Spreadsheet:
+    """Open ``path`` for reading; raise a ``SpreadsheetError`` subclass if it cannot be used.
+
+    ``sheet`` picks a sheet by name (case-insensitively); by default the first
+    visible sheet with data is used.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise UnreadableFile(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise UnreadableFile(f"{path} is a folder, not a spreadsheet file.") from None
+    except OSError as error:
+        raise UnreadableFile(f"{path.name} cannot be opened: {error.strerror}.") from None
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedFileType(
+            f"{path.name} is not a spreadsheet OmniDesk can read. Use one of: "
+            + ", ".join(SUPPORTED_SUFFIXES)
+            + "."
+        )
+    if size == 0:
+        raise EmptyFile(f"{path.name} is empty (0 bytes).")
+    if size > limits.max_file_bytes:
+        raise TooLarge(
+            f"{path.name} is {_megabytes(size)}; OmniDesk reads files up to "
+            f"{_megabytes(limits.max_file_bytes)}. Split it into smaller files.",
+            limit_name="max_file_bytes",
+            limit=limits.max_file_bytes,
+        )
+    if head.startswith(_ZIP_MAGIC):
+        if suffix in TEXT_SUFFIXES:
+            raise UnreadableFile(
+                f"{path.name} is named like a text file but is a compressed workbook. "
+                "Rename it to .xlsx (or .ods) and try again."
+            )
+        _guard_zip(path, limits)
+        return _WorkbookSheet(path, sheet, limits)
+    if head.startswith(_OLE_MAGIC):
+        if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):
+            # Excel stores a password-protected .xlsx inside an OLE container.
+            raise PasswordProtected(
+                f"{path.name} is protected with a password. Open it in Excel, remove the "
+                "password (File › Info › Protect Workbook), save, and try again."
+            )
+        return _WorkbookSheet(path, sheet, limits)
+    if suffix in WORKBOOK_SUFFIXES:
+        if _looks_like_html(path):
+            raise UnreadableFile(
+                f"{path.name} is a web page saved with a spreadsheet name, not a real "
+                f"{suffix} file. Open it in Excel and save it as .xlsx."
+            )
+        if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):
+            raise UnreadableFile(
+                f"{path.name} is damaged or is not really a {suffix} file. Open it in your "
+                "spreadsheet program and save it again."
+            )
+        # ERPs routinely export delimited text named .xls; Excel opens it, so do we.
+    return _TextSheet(path, sheet, limits)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def _looks_like_html(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(1024).lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml"))
+
+
+def _guard_zip(path: Path, limits: ReadLimits) -> None:
+    """Refuse decompression bombs before calamine unpacks anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableFile(
+            f"{path.name} is damaged (its compressed contents cannot be listed). Open it in "
+            "your spreadsheet program and save it again."
+        ) from None
+    total = 0
+    for member in members:
+        total += member.file_size
+        if (
+            member.file_size > limits.ratio_checked_above_bytes
+            and member.file_size > member.compress_size * limits.max_compression_ratio
+        ):
+            raise TooLarge(
+                f"{path.name} unpacks to far more data than a spreadsheet holds "
+                f"({member.filename} grows over {limits.max_compression_ratio} times); "
+                "it may be a decompression bomb and was not opened.",
+                limit_name="max_compression_ratio",
+                limit=limits.max_compression_ratio,
+            )
+    if total > limits.max_uncompressed_bytes:
+        raise TooLarge(
+            f"{path.name} unpacks to {_megabytes(total)}; OmniDesk opens workbooks up to "
+            f"{_megabytes(limits.max_uncompressed_bytes)} unpacked. Split it into smaller files.",
+            limit_name="max_uncompressed_bytes",
+            limit=limits.max_uncompressed_bytes,
+        )
+
+
+def _calamine_failure(path: Path, error: BaseException) -> SpreadsheetError:
+    if isinstance(error, python_calamine.PasswordError):
+        return PasswordProtected(
+            f"{path.name} is protected with a password. Save it without a password and try again."
+        )
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return UnreadableFile(
+        f"{path.name} is damaged or not a real spreadsheet ({detail[:120]}). "
+        "Open it in your spreadsheet program and save it again."
+    )
+
+
+def _is_calamine_panic(error: BaseException) -> bool:
+    # pyo3 turns a Rust panic into PanicException, which derives from BaseException
+    # so that ``except Exception`` misses it; a corrupt file must not escape as one.
+    return type(error).__name__ == "PanicException"
+
+
+class _WorkbookSheet(Spreadsheet):
+    """A sheet read by python-calamine (xlsx, xlsm, xlsb, xls, ods)."""
+
+    def __init__(self, path: Path, sheet: str | None, limits: ReadLimits) -> None:
+        self.path = path
+        self._limits = limits
+        try:
+            self._workbook = python_calamine.CalamineWorkbook.from_path(path)
+            metadata = self._workbook.sheets_metadata
+            self.file_type = path.suffix.lower().lstrip(".")
+            self.sheets = tuple(
+                SheetInfo(m.name, m.visible != python_calamine.SheetVisibleEnum.Visible)
+                for m in metadata
+                if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+            )
+            if not self.sheets:
+                raise EmptyFile(f"{path.name} has no worksheets, only charts or macros.")
+            self._sheet = self._choose(sheet)
+        except SpreadsheetError:
+            raise
+        except Exception as error:
+            raise _calamine_failure(path, error) from None
+        except BaseException as error:
+            if _is_calamine_panic(error):
+                raise _calamine_failure(path, error) from None
+            raise
+        self.sheet_name = self._sheet.name
+        if self._sheet.height > limits.max_rows:
+            raise TooLarge(
+                f"Sheet “{self.sheet_name}” has {self._sheet.height:,} rows; OmniDesk checks up "
+                f"to {limits.max_rows:,} rows at a time. Split it into smaller files.",
+                limit_name="max_rows",
+                limit=limits.max_rows,
+            )
+        if self._sheet.width > limits.max_columns:
+            raise TooLarge(
+                f"Sheet “{self.sheet_name}” has {self._sheet.width:,} columns; OmniDesk reads up "
+                f"to {limits.max_columns:,}. Delete the unused columns and try again.",
+                limit_name="max_columns",
+                limit=limits.max_columns,
+            )
+
+    def _choose(self, wanted: str | None) -> python_calamine.CalamineSheet:
+        names = [info.name for info in self.sheets]
+        if wanted is not None:
+            match = next((n for n in names if n == wanted), None) or next(
+                (n for n in names if n.casefold() == wanted.strip().casefold()), None
+            )
+            if match is None:
+                raise SheetNotFound(
+                    f"{self.path.name} has no sheet named “{wanted}”. Its sheets are: "
+                    + ", ".join(f"“{n}”" for n in names)
+                    + "."
+                )
+            sheet = self._workbook.get_sheet_by_name(match)
+            if sheet.height == 0:
+                raise EmptyFile(f"Sheet “{match}” in {self.path.name} is empty.")
+            return sheet
+        # Hidden sheets usually hold lookup lists, so a visible sheet with data wins.
+        ordered = [i for i in self.sheets if not i.hidden] + [i for i in self.sheets if i.hidden]
+        for info in ordered:
+            sheet = self._workbook.get_sheet_by_name(info.name)
+            if sheet.height > 0 and _has_values(sheet):
+                return sheet
+        raise EmptyFile(f"{self.path.name} has no data in any of its sheets.")
+
+    def rows(self) -> Iterator[SheetRow]:
+        # The sheet's data starts at row 1 in iter_rows, whatever ``start`` says, so
+        # the enumeration index is the row number the office suite shows.
+        for number, cells in enumerate(self._sheet.iter_rows(), 1):
+            if cells.count("") != len(cells):
+                yield SheetRow(number, cells)
+
+    def close(self) -> None:
+        with contextlib.suppress(python_calamine.WorkbookClosed):
+            self._workbook.close()
+
+
+def _has_values(sheet: python_calamine.CalamineSheet) -> bool:
+    return any(cells.count("") != len(cells) for cells in islice(sheet.iter_rows(), 1000)) or (
+        sheet.height > 1000
+    )
+
+
+class _TextSheet(Spreadsheet):
+    """A delimited text file, decoded and split as it streams."""
+
+    file_type = "csv"
+
+    def __init__(self, path: Path, sheet: str | None, limits: ReadLimits) -> None:
+        self.path = path
+        self._limits = limits
+        encoding = detect_encoding(path)
+        with path.open(encoding=encoding, newline="", errors="replace") as handle:
+            sample = handle.read(64 * 1024)
+        if not sample.strip():
+            raise EmptyFile(f"{path.name} holds no data, only blank lines.")
+        preferred = "\t" if path.suffix.lower() == ".tsv" else ","
+        self.text_format: TextFormat | None = TextFormat(
+            encoding, sniff_delimiter(sample, preferred)
+        )
+        self.sheet_name = path.stem
+        self.sheets: tuple[SheetInfo, ...] = (SheetInfo(self.sheet_name, False),)
+        if sheet is not None and sheet.casefold() != self.sheet_name.casefold():
+            raise SheetNotFound(
+                f"{path.name} is a text file with a single sheet (“{self.sheet_name}”); "
+                f"it has no sheet named “{sheet}”."
+            )
+
+    def rows(self) -> Iterator[SheetRow]:
+        assert self.text_format is not None
+        limits = self._limits
+        number = 0
+        try:
+            with self.path.open(encoding=self.text_format.encoding, newline="") as handle:
+                reader = csv.reader(handle, delimiter=self.text_format.delimiter)
+                for number, cells in enumerate(reader, 1):
+                    if not cells:
+                        continue
+                    if len(cells) > limits.max_columns:
+                        raise TooLarge(
+                            f"Row {number} of {self.path.name} has {len(cells):,} columns; "
+                            f"OmniDesk reads up to {limits.max_columns:,}.",
+                            limit_name="max_columns",
+                            limit=limits.max_columns,
+                        )
+                    if number > limits.max_rows:
+                        raise TooLarge(
+                            f"{self.path.name} has more than {limits.max_rows:,} rows, the most "
+                            "OmniDesk checks at a time. Split it into smaller files.",
+                            limit_name="max_rows",
+                            limit=limits.max_rows,
+                        )
+                    if cells.count("") != len(cells):
+                        yield SheetRow(number, cells)
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                f"{self.path.name} changes its text encoding after row {number}. Save it again "
+                "as “CSV UTF-8” and try again."
+            ) from None
+        except csv.Error as error:
+            raise UnreadableFile(
+                f"Row {number + 1} of {self.path.name} cannot be split into columns ({error}). "
+                "A quote mark may be missing its partner."
+            ) from None
+
+    def close(self) -> None:
+        """Nothing stays open between ``rows()`` calls."""
