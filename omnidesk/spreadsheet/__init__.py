@@ -59,6 +59,7 @@ from .schema import (
     normalise_header,
     schema_for,
 )
+from .writing import write_annotated_copy, write_clean_upload, write_template
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -103,4 +104,7 @@ __all__ = [
     "read_number",
     "schema_for",
     "upload_text",
+    "write_annotated_copy",
+    "write_clean_upload",
+    "write_template",
 ]

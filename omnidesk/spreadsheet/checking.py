@@ -226,7 +226,10 @@ class _Column:
         elif text in self._aliases:
             outcome = (_OK, self._aliases[text])
         else:
-            shown = ", ".join(self.spec.choices[:8]) + (", …" if len(self.spec.choices) > 8 else "")
+            choices = self.spec.choices
+            shown = ", ".join(choices[:8])
+            if len(choices) > 8:
+                shown += f" or one of {len(choices) - 8} more listed in the template"
             outcome = (_BAD, f"{self.spec.label} {_quoted(cell)} is not allowed; use {shown}.")
         if len(self._choice_cache) < _CACHE_LIMIT:
             self._choice_cache[raw] = outcome
