@@ -152,7 +152,11 @@ def open_spreadsheet(
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):,.0f} MB"
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):,.0f} MB"
+    if size >= 1024:
+        return f"{size / 1024:,.0f} KB"
+    return f"{size} bytes"
 
 
 def _looks_like_html(path: Path) -> bool:
@@ -249,7 +253,7 @@ class _WorkbookSheet(Spreadsheet):
         if self._sheet.width > limits.max_columns:
             raise TooLarge(
                 f"Sheet “{self.sheet_name}” has {self._sheet.width:,} columns; OmniDesk reads up "
-                f"to {limits.max_columns:,}. Delete the unused columns and try again.",
+                f"to {limits.max_columns:,} columns. Delete the unused columns and try again.",
                 limit_name="max_columns",
                 limit=limits.max_columns,
             )
@@ -334,7 +338,7 @@ class _TextSheet(Spreadsheet):
                     if len(cells) > limits.max_columns:
                         raise TooLarge(
                             f"Row {number} of {self.path.name} has {len(cells):,} columns; "
-                            f"OmniDesk reads up to {limits.max_columns:,}.",
+                            f"OmniDesk reads up to {limits.max_columns:,} columns.",
                             limit_name="max_columns",
                             limit=limits.max_columns,
                         )
