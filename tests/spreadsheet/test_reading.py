@@ -170,9 +170,8 @@ def test_bad_files_get_a_specific_error(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    with pytest.raises(error, match=words):
-        with open_spreadsheet(path) as sheet:
-            list(sheet.rows())
+    with pytest.raises(error, match=words), open_spreadsheet(path) as sheet:
+        list(sheet.rows())
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
@@ -196,7 +195,7 @@ def test_decompression_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
     with pytest.raises(TooLarge, match="100 times") as caught:
         open_spreadsheet(path, limits=limits)
     assert caught.value.limit_name == "max_compression_ratio"
-    with pytest.raises(TooLarge, match="unpacks to 5 MB; .* up to 1 MB"):
+    with pytest.raises(TooLarge, match=r"unpacks to 5 MB; .* up to 1 MB"):
         open_spreadsheet(path, limits=ReadLimits(max_uncompressed_bytes=1024 * 1024))
 
 
