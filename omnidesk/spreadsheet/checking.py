@@ -206,7 +206,11 @@ class _Column:
             return (_BAD, f"{label} {_quoted(shown)} must be between 0 and {spec.maximum}.")
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2 and value != value.quantize(_CENT):
-            hint = " Excel may show it rounded; round the value itself." if shown != value else ""
+            hint = (
+                " Excel may show it rounded; round the value itself."
+                if isinstance(shown, float)
+                else ""
+            )
             return (_BAD, f"{label} {_quoted(shown)} has more than 2 decimal places.{hint}")
         return (_OK, value)
 
