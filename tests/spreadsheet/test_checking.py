@@ -236,4 +236,5 @@ def test_progress_is_reported(make_csv: Callable[..., Path]) -> None:
     with open_spreadsheet(path) as sheet:
         result = check_spreadsheet(sheet, "price", progress=seen.append)
     assert seen[-1] == result.rows == 25_000
-    assert seen == sorted(seen) and len(seen) >= 3
+    assert seen == sorted(seen)
+    assert len(seen) >= 3
