@@ -12,14 +12,14 @@ import contextlib
 import csv
 import zipfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 import python_calamine
 
-from .cells import SheetRow
+from .cells import CellValue, SheetRow
 from .csv_text import TextFormat, detect_encoding, sniff_delimiter
 from .errors import (
     EmptyFile,
@@ -31,6 +31,7 @@ from .errors import (
     UnsupportedFileType,
 )
 from .limits import DEFAULT_LIMITS, ReadLimits
+from .xlsx_stream import XlsxStream
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -217,48 +218,73 @@ def _is_calamine_panic(error: BaseException) -> bool:
 
 
 class _WorkbookSheet(Spreadsheet):
-    """A sheet read by python-calamine (xlsx, xlsm, xlsb, xls, ods)."""
+    """A sheet read by python-calamine (xlsx, xlsm, xlsb, xls, ods).
+
+    calamine parses a sheet whole before its first row is available, so for
+    .xlsx/.xlsm the sheet is chosen and previewed by streaming its XML
+    (``XlsxStream``) and only ``rows()`` pays for the full parse.
+    """
 
     def __init__(self, path: Path, sheet: str | None, limits: ReadLimits) -> None:
         self.path = path
         self._limits = limits
-        try:
+        self._loaded: python_calamine.CalamineSheet | None = None
+        self._stream: XlsxStream | None = None
+        self._archive: zipfile.ZipFile | None = None
+        self.file_type = path.suffix.lower().lstrip(".")
+        with _calamine_errors(path):
             self._workbook = python_calamine.CalamineWorkbook.from_path(path)
-            metadata = self._workbook.sheets_metadata
-            self.file_type = path.suffix.lower().lstrip(".")
             self.sheets = tuple(
                 SheetInfo(m.name, m.visible != python_calamine.SheetVisibleEnum.Visible)
-                for m in metadata
+                for m in self._workbook.sheets_metadata
                 if m.typ == python_calamine.SheetTypeEnum.WorkSheet
             )
             if not self.sheets:
                 raise EmptyFile(f"{path.name} has no worksheets, only charts or macros.")
-            self._sheet = self._choose(sheet)
-        except SpreadsheetError:
-            raise
-        except Exception as error:
-            raise _calamine_failure(path, error) from None
-        except BaseException as error:
-            if _is_calamine_panic(error):
-                raise _calamine_failure(path, error) from None
-            raise
-        self.sheet_name = self._sheet.name
-        if self._sheet.height > limits.max_rows:
-            raise TooLarge(
-                f"Sheet “{self.sheet_name}” has {self._sheet.height:,} rows; OmniDesk checks up "
-                f"to {limits.max_rows:,} rows at a time. Split it into smaller files.",
-                limit_name="max_rows",
-                limit=limits.max_rows,
-            )
-        if self._sheet.width > limits.max_columns:
-            raise TooLarge(
-                f"Sheet “{self.sheet_name}” has {self._sheet.width:,} columns; OmniDesk reads up "
-                f"to {limits.max_columns:,} columns. Delete the unused columns and try again.",
-                limit_name="max_columns",
-                limit=limits.max_columns,
-            )
+            try:
+                if self.file_type in ("xlsx", "xlsm"):
+                    self._open_stream()
+                self.sheet_name = self._choose(sheet)
+            except BaseException:
+                self.close()
+                raise
 
-    def _choose(self, wanted: str | None) -> python_calamine.CalamineSheet:
+    def _open_stream(self) -> None:
+        try:
+            self._archive = zipfile.ZipFile(self.path)
+            self._stream = XlsxStream(self._archive)
+        except Exception:
+            # Odd but valid files still open through calamine, only without the fast preview.
+            if self._stream is not None:
+                self._stream.close()
+            self._stream = None
+            if self._archive is not None:
+                self._archive.close()
+                self._archive = None
+
+    def _drop_stream(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def _streamed_rows(self, name: str) -> Generator[SheetRow] | None:
+        if self._stream is None or name not in self._stream.sheet_parts:
+            return None
+        return self._stream.rows(name)
+
+    def _has_data(self, name: str) -> bool:
+        streamed = self._streamed_rows(name)
+        if streamed is not None:
+            try:
+                return next(streamed, None) is not None
+            except Exception:
+                self._drop_stream()
+            finally:
+                streamed.close()  # releases the zip member, and with it the file
+        sheet = self._workbook.get_sheet_by_name(name)
+        return sheet.height > 0 and _has_values(sheet)
+
+    def _choose(self, wanted: str | None) -> str:
         names = [info.name for info in self.sheets]
         if wanted is not None:
             match = next((n for n in names if n == wanted), None) or next(
@@ -270,28 +296,85 @@ class _WorkbookSheet(Spreadsheet):
                     + ", ".join(f"“{n}”" for n in names)
                     + "."
                 )
-            sheet = self._workbook.get_sheet_by_name(match)
-            if sheet.height == 0:
+            if not self._has_data(match):
                 raise EmptyFile(f"Sheet “{match}” in {self.path.name} is empty.")
-            return sheet
+            return match
         # Hidden sheets usually hold lookup lists, so a visible sheet with data wins.
         ordered = [i for i in self.sheets if not i.hidden] + [i for i in self.sheets if i.hidden]
         for info in ordered:
-            sheet = self._workbook.get_sheet_by_name(info.name)
-            if sheet.height > 0 and _has_values(sheet):
-                return sheet
+            if self._has_data(info.name):
+                return info.name
         raise EmptyFile(f"{self.path.name} has no data in any of its sheets.")
 
+    def _sheet(self) -> python_calamine.CalamineSheet:
+        if self._loaded is not None:
+            return self._loaded
+        with _calamine_errors(self.path):
+            sheet = self._workbook.get_sheet_by_name(self.sheet_name)
+        limits = self._limits
+        if sheet.height > limits.max_rows:
+            raise TooLarge(
+                f"Sheet “{self.sheet_name}” has {sheet.height:,} rows; OmniDesk checks up "
+                f"to {limits.max_rows:,} rows at a time. Split it into smaller files.",
+                limit_name="max_rows",
+                limit=limits.max_rows,
+            )
+        if sheet.width > limits.max_columns:
+            raise TooLarge(
+                f"Sheet “{self.sheet_name}” has {sheet.width:,} columns; OmniDesk reads up "
+                f"to {limits.max_columns:,} columns. Delete the unused columns and try again.",
+                limit_name="max_columns",
+                limit=limits.max_columns,
+            )
+        self._loaded = sheet
+        return sheet
+
     def rows(self) -> Iterator[SheetRow]:
-        # The sheet's data starts at row 1 in iter_rows, whatever ``start`` says, so
-        # the enumeration index is the row number the office suite shows.
-        for number, cells in enumerate(self._sheet.iter_rows(), 1):
-            if cells.count("") != len(cells):
-                yield SheetRow(number, cells)
+        sheet = self._sheet()
+        start = sheet.start
+        # iter_rows begins at row 1 but at the first column holding data; padding
+        # restores the office suite's column positions (C stays the third column).
+        offset = start[1] if start else 0
+        pad: list[CellValue] = [""] * offset
+        with _calamine_errors(self.path):
+            for number, cells in enumerate(sheet.iter_rows(), 1):
+                if cells.count("") != len(cells):
+                    yield SheetRow(number, [*pad, *cells] if offset else cells)
+
+    def preview(self, count: int = PREVIEW_ROWS) -> list[SheetRow]:
+        streamed = self._streamed_rows(self.sheet_name)
+        if streamed is not None:
+            try:
+                return list(islice(streamed, count))
+            except Exception:
+                self._drop_stream()
+            finally:
+                streamed.close()
+        return super().preview(count)
 
     def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        if self._archive is not None:
+            self._archive.close()
+        self._loaded = None
         with contextlib.suppress(python_calamine.WorkbookClosed):
             self._workbook.close()
+
+
+@contextlib.contextmanager
+def _calamine_errors(path: Path) -> Iterator[None]:
+    """Turn whatever calamine raises on a broken file into an ``UnreadableFile``."""
+    try:
+        yield
+    except SpreadsheetError:
+        raise
+    except Exception as error:
+        raise _calamine_failure(path, error) from None
+    except BaseException as error:
+        if _is_calamine_panic(error):
+            raise _calamine_failure(path, error) from None
+        raise
 
 
 def _has_values(sheet: python_calamine.CalamineSheet) -> bool:

@@ -203,10 +203,15 @@ def test_row_column_and_size_limits_name_the_limit(
     make_xlsx: Callable[..., Path], make_csv: Callable[..., Path]
 ) -> None:
     book = make_xlsx([["sku", "price", "x"], *([["A", 1, 2]] * 20)])
-    with pytest.raises(TooLarge, match="up to 10 rows"):
-        open_spreadsheet(book, limits=ReadLimits(max_rows=10))
-    with pytest.raises(TooLarge, match="up to 2 columns"):
-        open_spreadsheet(book, limits=ReadLimits(max_columns=2))
+    with open_spreadsheet(book, limits=ReadLimits(max_rows=10)) as sheet:
+        assert len(sheet.preview(5)) == 5  # the limit guards the full read, not a glance
+        with pytest.raises(TooLarge, match="up to 10 rows"):
+            list(sheet.rows())
+    with (
+        pytest.raises(TooLarge, match="up to 2 columns"),
+        open_spreadsheet(book, limits=ReadLimits(max_columns=2)) as sheet,
+    ):
+        list(sheet.rows())
     text = make_csv("sku,price\n" + "A,1\n" * 20)
     with (
         pytest.raises(TooLarge, match="more than 10 rows"),
@@ -215,3 +220,52 @@ def test_row_column_and_size_limits_name_the_limit(
         list(sheet.rows())
     with pytest.raises(TooLarge, match="up to 10 bytes"):
         open_spreadsheet(text, limits=ReadLimits(max_file_bytes=10))
+
+
+def _varied_workbook(path: Path) -> None:
+    import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["C3"] = "sku"
+    sheet["D3"] = "price"
+    sheet["E3"] = "when"
+    sheet.append([None, None, 2015227, 10.5, datetime.date(2026, 1, 2)])
+    sheet.append([None, None, "000123", "1.234,50", datetime.datetime(2026, 1, 2, 9, 30)])
+    sheet.append(
+        [None, None, CellRichText([TextBlock(InlineFont(b=True), "AB"), "-1"]), True, None]
+    )
+    sheet.append([None, None, 8690000000001, -0.5, datetime.time(3, 4)])
+    sheet["F5"] = 45000
+    sheet["F5"].number_format = "dd.mm.yyyy"
+    book.save(path)
+
+
+def test_preview_streams_the_same_values_the_full_read_gives(tmp_path: Path) -> None:
+    path = tmp_path / "varied.xlsx"
+    _varied_workbook(path)
+    for candidate in (path, FIXTURES / "office_prices.xlsx"):
+        with open_spreadsheet(candidate) as sheet:
+            preview = sheet.preview()
+            full = list(sheet.rows())
+        assert [r.number for r in preview] == [r.number for r in full]
+        for quick, whole in zip(preview, full, strict=True):
+            width = max(len(quick.cells), len(whole.cells))
+            assert [quick.cell(i) or "" for i in range(width)] == [
+                whole.cell(i) or "" for i in range(width)
+            ]
+
+
+def test_data_that_starts_in_column_c_keeps_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "varied.xlsx"
+    _varied_workbook(path)
+    with open_spreadsheet(path) as sheet:
+        rows = list(sheet.rows())
+    assert rows[0].number == 3
+    assert rows[0].cells[2:5] == ["sku", "price", "when"]
+    assert cell_text(rows[1].cells[2]) == "2015227"
