@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -103,15 +104,19 @@ def _quoted(value: CellValue) -> str:
 
 
 class _Column:
-    """Converts and checks the cells of one mapped column."""
+    """Converts and checks the cells of one mapped column.
+
+    ``convert`` remembers outcomes per distinct cell value (``cache``): price and
+    stock files repeat the same few tax rates, currencies and quantities, and the
+    check of a large file is dominated by them.
+    """
 
     def __init__(self, spec: Field, index: int, header: str) -> None:
         self.spec = spec
         self.index = index
         self.header = header
         self.vote = DecimalStyleVote()
-        self._number_cache: dict[str, tuple[Outcome, DecimalStyle | None]] = {}
-        self._choice_cache: dict[str, Outcome] = {}
+        self.cache: dict[CellValue, Outcome] = {}
         self.convert: Callable[[CellValue], Outcome] = {
             ValueKind.CODE: self._code,
             ValueKind.MONEY: self._number,
@@ -121,6 +126,15 @@ class _Column:
             ValueKind.INFO: self._info,
         }[spec.kind]
         self._aliases = CHOICE_ALIASES.get(spec.name, {})
+        self._places_checked = spec.kind in (ValueKind.MONEY, ValueKind.PERCENT)
+        self._float_maximum = float(spec.maximum) if spec.maximum is not None else 1e15
+
+    def _remember(self, cell: CellValue, outcome: Outcome) -> Outcome:
+        # True == 1 == 1.0 share a dict slot, so 0 and 1 are never remembered: a
+        # boolean must not inherit the outcome of the number it equals.
+        if len(self.cache) < _CACHE_LIMIT and type(cell) is not bool and cell not in (0, 1):
+            self.cache[cell] = outcome
+        return outcome
 
     # -- codes --------------------------------------------------------------------------------
     def _code(self, cell: CellValue) -> Outcome:
@@ -157,26 +171,34 @@ class _Column:
         kind = type(cell)
         if kind is float:
             assert isinstance(cell, float)
-            return self.validate(Decimal(repr(cell)), cell)
+            return self._remember(cell, self._float(cell))
         if kind is str:
             assert isinstance(cell, str)
-            cached = self._number_cache.get(cell)
-            if cached is not None:
-                self.vote.add(cached[1])
-                return cached[0]
             outcome, style = self._read_text(cell)
+            # Presence is all the vote needs, so a remembered text need not vote again.
             self.vote.add(style)
-            if len(self._number_cache) < _CACHE_LIMIT:
-                self._number_cache[cell] = (outcome, style)
-            return outcome
+            return self._remember(cell, outcome)
         if kind is int:
             assert isinstance(cell, int)
-            return self.validate(Decimal(cell), cell)
+            return self._remember(cell, self.validate(Decimal(cell), cell))
         if cell is None:
             return _EMPTY
         if isinstance(cell, bool):
             return (_BAD, f"{self.spec.label} is {_quoted(cell)}, not a number.")
         return (_BAD, f"{self.spec.label} {_quoted(cell)} is a date or time, not a number.")
+
+    def _float(self, cell: float) -> Outcome:
+        """Excel's numbers: the common case settled on the float, the rest via Decimal."""
+        if 0.0 <= cell <= self._float_maximum:
+            if self.spec.kind is ValueKind.WHOLE:
+                if cell.is_integer():
+                    return (_OK, int(cell))
+            else:
+                # repr() is the shortest text giving this float back: the digits in the file.
+                text = repr(cell)
+                if "e" not in text and len(text) - text.index(".") <= 3:
+                    return (_OK, cell)
+        return self.validate(Decimal(repr(cell)), cell)
 
     def _read_text(self, text: str) -> tuple[Outcome, DecimalStyle | None]:
         stripped = text.strip()
@@ -184,7 +206,11 @@ class _Column:
             return _EMPTY, None
         reading = read_number(stripped, percent_allowed=self.spec.kind is ValueKind.PERCENT)
         if reading.value is not None:
-            return self.validate(reading.value, stripped), reading.style
+            status, out = self.validate(reading.value, stripped)
+            if status == _OK and isinstance(out, Decimal):
+                # Text is smaller than a Decimal; a million prices add up.
+                return (_OK, format(out, "f")), reading.style
+            return (status, out), reading.style
         if reading.ambiguous is not None:
             return (_WAIT, reading), None
         return (_BAD, f"{self.spec.label} {reading.problem}."), None
@@ -219,9 +245,6 @@ class _Column:
         if cell is None:
             return _EMPTY
         raw = cell if isinstance(cell, str) else cell_text(cell)
-        cached = self._choice_cache.get(raw)
-        if cached is not None:
-            return cached
         text = raw.strip().casefold()
         if not text:
             outcome: Outcome = _EMPTY
@@ -235,15 +258,22 @@ class _Column:
             if len(choices) > 8:
                 shown += f" or one of {len(choices) - 8} more listed in the template"
             outcome = (_BAD, f"{self.spec.label} {_quoted(cell)} is not allowed; use {shown}.")
-        if len(self._choice_cache) < _CACHE_LIMIT:
-            self._choice_cache[raw] = outcome
-        return outcome
+        return self._remember(cell, outcome)
 
     def _info(self, cell: CellValue) -> Outcome:
-        if type(cell) is str:
-            assert isinstance(cell, str)
-            return (_OK, cell.strip() or None)
         return (_OK, cell_text(cell).strip() or None)
+
+
+_StoredValue = CleanValue | float
+
+
+def as_decimal(value: _StoredValue) -> Decimal | None:
+    """A stored amount as ``Decimal``: checked rows keep floats and text to stay small."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
 
 
 @dataclass(slots=True)
@@ -251,7 +281,7 @@ class _Waiting:
     """A row whose number values wait for their columns' conventions."""
 
     number: int
-    values: list[CleanValue]
+    values: list[_StoredValue]
     readings: dict[int, NumberReading]  # position in ``values`` → reading
     shown: dict[int, CellValue]
 
@@ -277,29 +307,51 @@ class CheckResult:
     upload_fields: tuple[str, ...]
     file: str | None = None
     sheet: str | None = None
-    _good: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
+    _numbers: array[int] = field(default_factory=lambda: array("I"), repr=False)
+    _values: list[tuple[_StoredValue, ...]] = field(default_factory=list, repr=False)
     _replaced: set[int] = field(default_factory=set, repr=False)
 
     @property
     def all_rows_usable(self) -> bool:
         return self.error_rows == 0 and self.rows > 0
 
+    def _kept(self) -> Iterator[tuple[int, tuple[_StoredValue, ...]]]:
+        replaced = self._replaced
+        for number, values in zip(self._numbers, self._values, strict=True):
+            if number not in replaced:
+                yield number, values
+
     def good_rows(self) -> Iterator[CleanRow]:
-        """Usable rows in sheet order; of rows sharing a SKU only the last is given."""
+        """Usable rows in sheet order; of rows sharing a SKU only the last is given.
+
+        Values are typed: ``str`` SKUs and choices, ``Decimal`` amounts and rates,
+        ``int`` quantities, ``None`` where the file left an optional cell empty.
+        """
         names = self.upload_fields
-        for entry in self._good:
-            if entry[0] in self._replaced:
-                continue
-            yield CleanRow(entry[0], dict(zip(names, entry[1:], strict=True)))
+        amounts = self._amount_positions()
+        for number, values in self._kept():
+            typed: list[CleanValue] = list(values)  # type: ignore[arg-type]
+            for position in amounts:
+                typed[position] = as_decimal(values[position])
+            yield CleanRow(number, dict(zip(names, typed, strict=True)))
+
+    def _amount_positions(self) -> list[int]:
+        schema = schema_for(self.kind)
+        return [
+            i
+            for i, name in enumerate(self.upload_fields)
+            if schema.field(name).kind in (ValueKind.MONEY, ValueKind.PERCENT)
+        ]
 
     def upload_rows(self) -> Iterator[list[str]]:
         """The good rows as upload-file text, in ``upload_fields`` order."""
         schema = schema_for(self.kind)
         kinds = [schema.field(name).kind for name in self.upload_fields]
-        for entry in self._good:
-            if entry[0] in self._replaced:
-                continue
-            yield [upload_text(v, k) for v, k in zip(entry[1:], kinds, strict=True)]
+        for _, values in self._kept():
+            yield [
+                upload_text(as_decimal(v) if isinstance(v, float | str) and k in _AMOUNTS else v, k)  # type: ignore[arg-type]
+                for v, k in zip(values, kinds, strict=True)
+            ]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -315,6 +367,9 @@ class CheckResult:
         }
 
 
+_AMOUNTS = (ValueKind.MONEY, ValueKind.PERCENT)
+
+
 class RowChecker:
     """Checks data rows of one sheet against a schema, incrementally.
 
@@ -322,6 +377,9 @@ class RowChecker:
     >>> for batch in batches:
     ...     checker.check(batch)  # report checker.rows_checked as progress
     >>> result = checker.finish()
+
+    Only columns the server reads are kept for upload; informational columns
+    (product name, list name) are shown in the mapping but not uploaded.
     """
 
     def __init__(
@@ -340,63 +398,83 @@ class RowChecker:
         self._columns = [
             _Column(f, by_field[f.name], headers[by_field[f.name]])
             for f in self.schema.fields
-            if f.name in by_field
+            if f.name in by_field and f.kind is not ValueKind.INFO
         ]
         self.upload_fields = tuple(c.spec.name for c in self._columns)
         self._required = [i for i, c in enumerate(self._columns) if c.spec.required]
         self._position = {c.spec.name: i for i, c in enumerate(self._columns)}
-        self._good: list[tuple[Any, ...]] = []
+        self._numbers: array[int] = array("I")
+        self._values: list[tuple[_StoredValue, ...]] = []
         self._waiting: list[_Waiting] = []
         self._findings: list[Finding] = []
         self._error_rows: set[int] = set()
         self.rows_checked = 0
         self._blocked = bool(self.mapping.missing)
+        price_at = self._position.get("price")
+        retail_at = self._position.get("retail_price")
+        self._price_at = price_at if self.schema.kind is ImportKind.PRICE else None
+        self._retail_at = retail_at if self.schema.kind is ImportKind.PRICE else None
 
     def check(self, rows: Iterable[SheetRow]) -> None:
         """Check a batch of data rows (rows must come in sheet order)."""
-        columns = self._columns
+        if self._blocked:
+            self.rows_checked += sum(1 for _ in rows)
+            return
+        plan = [(c.index, c.spec.kind is ValueKind.CODE, c.cache, c.convert) for c in self._columns]
         required = self._required
-        good_append = self._good.append
-        blocked = self._blocked
+        number_append = self._numbers.append
+        values_append = self._values.append
+        price_at, retail_at = self._price_at, self._retail_at
         checked = 0
         for row in rows:
             checked += 1
-            if blocked:
-                continue
             cells = row.cells
             width = len(cells)
-            values: list[CleanValue] = []
+            values: list[_StoredValue] = []
             problems: list[tuple[int, str]] | None = None
             waiting: dict[int, NumberReading] | None = None
-            for position, column in enumerate(columns):
-                index = column.index
-                status, out = column.convert(cells[index] if index < width else None)
+            for index, is_code, cache, convert in plan:
+                cell = cells[index] if index < width else None
+                if is_code and type(cell) is str:
+                    text = cell.strip()
+                    # Only digits-then-E can be Excel's scientific notation.
+                    if text and (not text[0].isdigit() or ("e" not in text and "E" not in text)):
+                        values.append(text)
+                        continue
+                outcome = cache.get(cell)
+                if outcome is None:
+                    outcome = convert(cell)
+                status, out = outcome
                 if status == _OK:
                     values.append(out)
-                elif status == _BAD:
-                    values.append(None)
+                    continue
+                if status == _BAD:
                     if problems is None:
                         problems = []
-                    problems.append((position, out))
+                    problems.append((len(values), out))
                 else:
-                    values.append(None)
                     if waiting is None:
                         waiting = {}
-                    waiting[position] = out
+                    waiting[len(values)] = out
+                values.append(None)
             for position in required:
                 if values[position] is None and (waiting is None or position not in waiting):
                     if problems is None:
                         problems = []
                     if not any(p == position for p, _ in problems):
-                        problems.append((position, f"{columns[position].spec.label} is missing."))
+                        problems.append(
+                            (position, f"{self._columns[position].spec.label} is missing.")
+                        )
             if problems is not None:
                 self._reject(row.number, problems)
             elif waiting is not None:
-                shown = {p: cells[columns[p].index] for p in waiting}
+                shown = {p: cells[self._columns[p].index] for p in waiting}
                 self._waiting.append(_Waiting(row.number, values, waiting, shown))
             else:
-                self._accept(row.number, values)
-                good_append((row.number, *values))
+                if price_at is not None:
+                    self._price_warnings(row.number, values, price_at, retail_at)
+                number_append(row.number)
+                values_append(tuple(values))
         self.rows_checked += checked
 
     def _reject(self, number: int, problems: list[tuple[int, str]]) -> None:
@@ -422,24 +500,26 @@ class RowChecker:
             )
         )
 
-    def _accept(self, number: int, values: list[CleanValue]) -> None:
-        """Row-level warnings for a row whose every value is fine on its own."""
-        if self.schema.kind is not ImportKind.PRICE:
-            return
-        price_at = self._position["price"]
+    def _price_warnings(
+        self, number: int, values: list[_StoredValue], price_at: int, retail_at: int | None
+    ) -> None:
         price = values[price_at]
-        retail_at = self._position.get("retail_price")
         retail = values[retail_at] if retail_at is not None else None
-        if retail is not None and price is not None and retail < price:  # type: ignore[operator]
-            assert retail_at is not None
-            self._warn(
-                number,
-                retail_at,
-                f"Retail price {upload_text(retail, ValueKind.MONEY)} is below the price "
-                f"{upload_text(price, ValueKind.MONEY)}; shoppers would see a crossed-out "
-                "price lower than the one they pay.",
-            )
-        if price == 0:
+        if retail is not None and price is not None:
+            if type(retail) is float and type(price) is float:
+                below = retail < price
+            else:
+                below = as_decimal(retail) < as_decimal(price)  # type: ignore[operator]
+            if below:
+                assert retail_at is not None
+                self._warn(
+                    number,
+                    retail_at,
+                    f"Retail price {upload_text(as_decimal(retail), ValueKind.MONEY)} is below the "
+                    f"price {upload_text(as_decimal(price), ValueKind.MONEY)}; shoppers would see "
+                    "a crossed-out price lower than the one they pay.",
+                )
+        if price is not None and (price == 0 if type(price) is float else as_decimal(price) == 0):
             self._warn(number, price_at, "Price is 0: the product would be sold for free.")
 
     def finish(self) -> CheckResult:
@@ -488,12 +568,13 @@ class RowChecker:
             notes=notes,
             decimal_styles=styles,
             upload_fields=self.upload_fields,
-            _good=self._good,
+            _numbers=self._numbers,
+            _values=self._values,
             _replaced=replaced,
         )
 
     def _settle_waiting(self) -> None:
-        settled: list[tuple[Any, ...]] = []
+        settled: list[tuple[int, tuple[_StoredValue, ...]]] = []
         for entry in self._waiting:
             problems: list[tuple[int, str]] = []
             for position, reading in entry.readings.items():
@@ -513,36 +594,58 @@ class RowChecker:
             if problems:
                 self._reject(entry.number, problems)
             else:
-                self._accept(entry.number, entry.values)
-                settled.append((entry.number, *entry.values))
+                if self._price_at is not None:
+                    self._price_warnings(
+                        entry.number, entry.values, self._price_at, self._retail_at
+                    )
+                settled.append((entry.number, tuple(entry.values)))
         self._waiting.clear()
         if settled:
-            self._good.extend(settled)
-            self._good.sort(key=lambda e: e[0])
+            merged = sorted([*zip(self._numbers, self._values, strict=True), *settled])
+            self._numbers = array("I", (n for n, _ in merged))
+            self._values = [v for _, v in merged]
 
     def _find_duplicates(self) -> set[int]:
-        if "product__sku" not in self._position:
+        """Rows replaced by a later row with the same SKU, with a warning on both.
+
+        A set finds the repeated SKUs cheaply; only those are then traced to rows,
+        so a million distinct SKUs cost one pass and no per-row bookkeeping.
+        """
+        at = self._position.get("product__sku")
+        if at is None:
             return set()
-        at = self._position["product__sku"] + 1
-        last_row: dict[str, int] = {}
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for values in self._values:
+            sku = values[at]
+            if sku in seen:
+                repeated.add(sku)  # type: ignore[arg-type]
+            else:
+                seen.add(sku)  # type: ignore[arg-type]
+        del seen
         replaced: set[int] = set()
-        sku_position = at - 1
-        for entry in self._good:
-            sku = entry[at]
+        if not repeated:
+            return replaced
+        last_row: dict[str, int] = {}
+        for number, values in zip(self._numbers, self._values, strict=True):
+            sku = values[at]
+            if sku not in repeated:
+                continue
+            assert isinstance(sku, str)
             earlier = last_row.get(sku)
             if earlier is not None:
                 replaced.add(earlier)
                 self._warn(
-                    entry[0],
-                    sku_position,
+                    number,
+                    at,
                     f"SKU “{sku}” is also on row {earlier}; only this later row is uploaded.",
                 )
                 self._warn(
                     earlier,
-                    sku_position,
-                    f"SKU “{sku}” appears again on row {entry[0]}, which replaces this row.",
+                    at,
+                    f"SKU “{sku}” appears again on row {number}, which replaces this row.",
                 )
-            last_row[sku] = entry[0]
+            last_row[sku] = number
         return replaced
 
 

@@ -37,10 +37,11 @@ def test_clean_upload_xlsx_has_server_headers_and_plain_values(
     out = tmp_path / "upload.xlsx"
     assert write_clean_upload(result, out) == 2
     rows = [list(r) for r in load_workbook(out).active.iter_rows(values_only=True)]  # type: ignore[union-attr]
-    assert rows[0] == ["product__sku", "product__name", "price", "retail_price", "tax_rate"]
+    # Product names are for people; the server ignores them, so they are not uploaded.
+    assert rows[0] == ["product__sku", "price", "retail_price", "tax_rate"]
     # The earlier 000123 row is replaced by the later one; the bad row is left out.
-    assert rows[1] == ["8690000000001", "Gömlek", 10.5, None, 18]
-    assert rows[2] == ["000123", "Çorap", 1199, None, 20]
+    assert rows[1] == ["8690000000001", 10.5, None, 18]
+    assert rows[2] == ["000123", 1199, None, 20]
     assert isinstance(rows[2][0], str)
 
 
@@ -49,9 +50,9 @@ def test_clean_upload_csv_text(make_csv: Callable[..., Path], tmp_path: Path) ->
     out = tmp_path / "upload.csv"
     write_clean_upload(result, out)
     assert out.read_text(encoding="utf-8").splitlines() == [
-        "product__sku,product__name,price,retail_price,tax_rate",
-        "8690000000001,Gömlek,10.50,,18",
-        "000123,Çorap,1199.00,,20",
+        "product__sku,price,retail_price,tax_rate",
+        "8690000000001,10.50,,18",
+        "000123,1199.00,,20",
     ]
     # What OmniDesk writes, OmniDesk reads back as the same rows without findings.
     again = checked(out)
