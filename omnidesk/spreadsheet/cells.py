@@ -24,7 +24,7 @@ CellValue = (
 _EXACT_FLOAT_INT = 2**53
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SheetRow:
     """One non-empty row: ``number`` is the 1-based row number the office suite shows."""
 

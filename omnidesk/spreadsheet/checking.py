@@ -90,6 +90,11 @@ _CENT = Decimal("0.01")
 _MAX_AMOUNT = Decimal(10) ** 15  # beyond any price; keeps Decimal arithmetic exact
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE][+-]?[0-9]+")
 _CACHE_LIMIT = 20_000
+# Whole numbers and amounts with one or two decimals mean the same under either
+# convention; most cells of a real file look like this and skip the full parser.
+_SIMPLE_AMOUNT = re.compile(r"([0-9]+)(?:([.,])([0-9]{1,2}))?")
+_STYLE_OF_MARK = {".": DecimalStyle.POINT, ",": DecimalStyle.COMMA}
+_FAST_CODE, _FAST_AMOUNT, _FAST_WHOLE = "code", "amount", "whole"
 
 # A converter turns a cell into one of these: (_OK, value), (_BAD, message), or
 # (_WAIT, reading) for a number whose meaning the column decides.
@@ -126,13 +131,18 @@ class _Column:
             ValueKind.INFO: self._info,
         }[spec.kind]
         self._aliases = CHOICE_ALIASES.get(spec.name, {})
-        self._places_checked = spec.kind in (ValueKind.MONEY, ValueKind.PERCENT)
-        self._float_maximum = float(spec.maximum) if spec.maximum is not None else 1e15
+        self.fast = {
+            ValueKind.CODE: _FAST_CODE,
+            ValueKind.MONEY: _FAST_AMOUNT,
+            ValueKind.PERCENT: _FAST_AMOUNT,
+            ValueKind.WHOLE: _FAST_WHOLE,
+        }.get(spec.kind)
+        # Above 1e12 a float cannot hold cents exactly; such values take the Decimal path.
+        self.upper = float(spec.maximum) if spec.maximum is not None else 1e12
 
     def _remember(self, cell: CellValue, outcome: Outcome) -> Outcome:
-        # True == 1 == 1.0 share a dict slot, so 0 and 1 are never remembered: a
-        # boolean must not inherit the outcome of the number it equals.
-        if len(self.cache) < _CACHE_LIMIT and type(cell) is not bool and cell not in (0, 1):
+        # True == 1 == 1.0 share a dict slot; booleans are never looked up or stored.
+        if len(self.cache) < _CACHE_LIMIT and type(cell) is not bool:
             self.cache[cell] = outcome
         return outcome
 
@@ -174,7 +184,11 @@ class _Column:
             return self._remember(cell, self._float(cell))
         if kind is str:
             assert isinstance(cell, str)
-            outcome, style = self._read_text(cell)
+            simple = _SIMPLE_AMOUNT.fullmatch(cell)
+            if simple is not None:
+                outcome, style = self._simple_text(*simple.groups())
+            else:
+                outcome, style = self._read_text(cell)
             # Presence is all the vote needs, so a remembered text need not vote again.
             self.vote.add(style)
             return self._remember(cell, outcome)
@@ -189,7 +203,7 @@ class _Column:
 
     def _float(self, cell: float) -> Outcome:
         """Excel's numbers: the common case settled on the float, the rest via Decimal."""
-        if 0.0 <= cell <= self._float_maximum:
+        if 0.0 <= cell <= self.upper:
             if self.spec.kind is ValueKind.WHOLE:
                 if cell.is_integer():
                     return (_OK, int(cell))
@@ -199,6 +213,22 @@ class _Column:
                 if "e" not in text and len(text) - text.index(".") <= 3:
                     return (_OK, cell)
         return self.validate(Decimal(repr(cell)), cell)
+
+    def _simple_text(
+        self, whole: str, mark: str | None, fraction: str | None
+    ) -> tuple[Outcome, DecimalStyle | None]:
+        """``1234``, ``1234.5`` or ``1234,50``: one meaning whatever the convention."""
+        style = None if mark is None else _STYLE_OF_MARK[mark]
+        maximum = self.spec.maximum
+        if len(whole) > 15 or (maximum is not None and int(whole) > maximum):
+            return self.validate(Decimal(f"{whole}.{fraction or 0}"), whole), style
+        if self.spec.kind is ValueKind.WHOLE:
+            if fraction is None or not fraction.strip("0"):
+                return (_OK, int(whole)), style
+            return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
+        if maximum is not None and int(whole) == maximum and fraction and fraction.strip("0"):
+            return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
+        return (_OK, whole if fraction is None else f"{whole}.{fraction}"), style
 
     def _read_text(self, text: str) -> tuple[Outcome, DecimalStyle | None]:
         stripped = text.strip()
@@ -420,7 +450,9 @@ class RowChecker:
         if self._blocked:
             self.rows_checked += sum(1 for _ in rows)
             return
-        plan = [(c.index, c.spec.kind is ValueKind.CODE, c.cache, c.convert) for c in self._columns]
+        # The common cells (a text SKU, an Excel number within range) are settled inline;
+        # everything else goes through the column's cache and converter.
+        plan = [(c.index, c.fast, c.cache, c.convert, c.upper) for c in self._columns]
         required = self._required
         number_append = self._numbers.append
         values_append = self._values.append
@@ -433,18 +465,30 @@ class RowChecker:
             values: list[_StoredValue] = []
             problems: list[tuple[int, str]] | None = None
             waiting: dict[int, NumberReading] | None = None
-            for index, is_code, cache, convert in plan:
-                cell = cells[index] if index < width else None
-                if is_code and type(cell) is str:
-                    text = cell.strip()
-                    # Only digits-then-E can be Excel's scientific notation.
-                    if text and (not text[0].isdigit() or ("e" not in text and "E" not in text)):
-                        values.append(text)
+            for index, fast, cache, convert, upper in plan:
+                cell: Any = cells[index] if index < width else None
+                kind = type(cell)
+                if kind is str:
+                    if fast is _FAST_CODE:
+                        text = cell.strip()
+                        # Only digits-then-E can be Excel's scientific notation.
+                        if text and (
+                            not text[0].isdigit() or ("e" not in text and "E" not in text)
+                        ):
+                            values.append(text)
+                            continue
+                elif kind is float:
+                    if fast is _FAST_AMOUNT:
+                        # round(x, 2) == x exactly when the stored number has at most 2 places.
+                        if 0.0 <= cell <= upper and round(cell, 2) == cell:
+                            values.append(cell)
+                            continue
+                    elif fast is _FAST_WHOLE and 0.0 <= cell <= upper and cell.is_integer():
+                        values.append(int(cell))
                         continue
-                outcome = cache.get(cell)
-                if outcome is None:
-                    outcome = convert(cell)
-                status, out = outcome
+                # True == 1 == 1.0, so a boolean must not find a number's cached outcome.
+                known = None if kind is bool else cache.get(cell)
+                status, out = convert(cell) if known is None else known
                 if status == _OK:
                     values.append(out)
                     continue
@@ -472,7 +516,15 @@ class RowChecker:
                 self._waiting.append(_Waiting(row.number, values, waiting, shown))
             else:
                 if price_at is not None:
-                    self._price_warnings(row.number, values, price_at, retail_at)
+                    price = values[price_at]
+                    retail = values[retail_at] if retail_at is not None else None
+                    # Two floats compare directly; anything else needs a closer look.
+                    if (
+                        type(price) is not float
+                        or price == 0.0
+                        or (retail is not None and (type(retail) is not float or retail < price))
+                    ):
+                        self._price_warnings(row.number, values, price_at, retail_at)
                 number_append(row.number)
                 values_append(tuple(values))
         self.rows_checked += checked

@@ -338,7 +338,7 @@ class _WorkbookSheet(Spreadsheet):
         pad: list[CellValue] = [""] * offset
         with _calamine_errors(self.path):
             for number, cells in enumerate(sheet.iter_rows(), 1):
-                if cells.count("") != len(cells):
+                if (cells and cells[0] != "") or cells.count("") != len(cells):
                     yield SheetRow(number, [*pad, *cells] if offset else cells)
 
     def preview(self, count: int = PREVIEW_ROWS) -> list[SheetRow]:
