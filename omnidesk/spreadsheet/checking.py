@@ -90,6 +90,7 @@ _CENT = Decimal("0.01")
 _MAX_AMOUNT = Decimal(10) ** 15  # beyond any price; keeps Decimal arithmetic exact
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE][+-]?[0-9]+")
 _CACHE_LIMIT = 20_000
+_FLOAT_EXACT = Decimal(10) ** 12
 # Whole numbers and amounts with one or two decimals mean the same under either
 # convention; most cells of a real file look like this and skip the full parser.
 _SIMPLE_AMOUNT = re.compile(r"([0-9]+)(?:([.,])([0-9]{1,2}))?")
@@ -228,7 +229,9 @@ class _Column:
             return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
         if maximum is not None and int(whole) == maximum and fraction and fraction.strip("0"):
             return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
-        return (_OK, whole if fraction is None else f"{whole}.{fraction}"), style
+        # At most 2 places and 15 digits: a float gives these digits back exactly (repr),
+        # and takes a third of the memory of text or a Decimal.
+        return (_OK, float(whole if fraction is None else f"{whole}.{fraction}")), style
 
     def _read_text(self, text: str) -> tuple[Outcome, DecimalStyle | None]:
         stripped = text.strip()
@@ -237,9 +240,9 @@ class _Column:
         reading = read_number(stripped, percent_allowed=self.spec.kind is ValueKind.PERCENT)
         if reading.value is not None:
             status, out = self.validate(reading.value, stripped)
-            if status == _OK and isinstance(out, Decimal):
-                # Text is smaller than a Decimal; a million prices add up.
-                return (_OK, format(out, "f")), reading.style
+            if status == _OK and isinstance(out, Decimal) and abs(out) < _FLOAT_EXACT:
+                # Checked to 2 places, so the float keeps the digits (see _simple_text).
+                return (_OK, float(out)), reading.style
             return (status, out), reading.style
         if reading.ambiguous is not None:
             return (_WAIT, reading), None
@@ -306,6 +309,38 @@ def as_decimal(value: _StoredValue) -> Decimal | None:
     return Decimal(value)
 
 
+class _GoodRows:
+    """Usable rows, packed into one flat list.
+
+    A million rows kept as a million tuples would cost some 80 MB more, and the
+    1,000,000-row check has to stay within 400 MB.
+    """
+
+    __slots__ = ("flat", "numbers", "width")
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.numbers: array[int] = array("I")
+        self.flat: list[_StoredValue] = []
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __iter__(self) -> Iterator[tuple[int, list[_StoredValue]]]:
+        width, flat = self.width, self.flat
+        for index, number in enumerate(self.numbers):
+            yield number, flat[index * width : (index + 1) * width]
+
+    def column(self, position: int) -> list[_StoredValue]:
+        return self.flat[position :: self.width]
+
+    def merge(self, extra: list[tuple[int, list[_StoredValue]]]) -> None:
+        """Add rows settled late, keeping sheet order."""
+        merged = sorted([*self, *extra], key=lambda entry: entry[0])
+        self.numbers = array("I", (number for number, _ in merged))
+        self.flat = [value for _, values in merged for value in values]
+
+
 @dataclass(slots=True)
 class _Waiting:
     """A row whose number values wait for their columns' conventions."""
@@ -337,17 +372,16 @@ class CheckResult:
     upload_fields: tuple[str, ...]
     file: str | None = None
     sheet: str | None = None
-    _numbers: array[int] = field(default_factory=lambda: array("I"), repr=False)
-    _values: list[tuple[_StoredValue, ...]] = field(default_factory=list, repr=False)
+    _good: _GoodRows = field(default_factory=lambda: _GoodRows(0), repr=False)
     _replaced: set[int] = field(default_factory=set, repr=False)
 
     @property
     def all_rows_usable(self) -> bool:
         return self.error_rows == 0 and self.rows > 0
 
-    def _kept(self) -> Iterator[tuple[int, tuple[_StoredValue, ...]]]:
+    def _kept(self) -> Iterator[tuple[int, list[_StoredValue]]]:
         replaced = self._replaced
-        for number, values in zip(self._numbers, self._values, strict=True):
+        for number, values in self._good:
             if number not in replaced:
                 yield number, values
 
@@ -433,8 +467,7 @@ class RowChecker:
         self.upload_fields = tuple(c.spec.name for c in self._columns)
         self._required = [i for i, c in enumerate(self._columns) if c.spec.required]
         self._position = {c.spec.name: i for i, c in enumerate(self._columns)}
-        self._numbers: array[int] = array("I")
-        self._values: list[tuple[_StoredValue, ...]] = []
+        self._good = _GoodRows(len(self._columns))
         self._waiting: list[_Waiting] = []
         self._findings: list[Finding] = []
         self._error_rows: set[int] = set()
@@ -454,8 +487,8 @@ class RowChecker:
         # everything else goes through the column's cache and converter.
         plan = [(c.index, c.fast, c.cache, c.convert, c.upper) for c in self._columns]
         required = self._required
-        number_append = self._numbers.append
-        values_append = self._values.append
+        number_append = self._good.numbers.append
+        values_extend = self._good.flat.extend
         price_at, retail_at = self._price_at, self._retail_at
         checked = 0
         for row in rows:
@@ -526,7 +559,7 @@ class RowChecker:
                     ):
                         self._price_warnings(row.number, values, price_at, retail_at)
                 number_append(row.number)
-                values_append(tuple(values))
+                values_extend(values)
         self.rows_checked += checked
 
     def _reject(self, number: int, problems: list[tuple[int, str]]) -> None:
@@ -620,13 +653,12 @@ class RowChecker:
             notes=notes,
             decimal_styles=styles,
             upload_fields=self.upload_fields,
-            _numbers=self._numbers,
-            _values=self._values,
+            _good=self._good,
             _replaced=replaced,
         )
 
     def _settle_waiting(self) -> None:
-        settled: list[tuple[int, tuple[_StoredValue, ...]]] = []
+        settled: list[tuple[int, list[_StoredValue]]] = []
         for entry in self._waiting:
             problems: list[tuple[int, str]] = []
             for position, reading in entry.readings.items():
@@ -650,12 +682,10 @@ class RowChecker:
                     self._price_warnings(
                         entry.number, entry.values, self._price_at, self._retail_at
                     )
-                settled.append((entry.number, tuple(entry.values)))
+                settled.append((entry.number, entry.values))
         self._waiting.clear()
         if settled:
-            merged = sorted([*zip(self._numbers, self._values, strict=True), *settled])
-            self._numbers = array("I", (n for n, _ in merged))
-            self._values = [v for _, v in merged]
+            self._good.merge(settled)
 
     def _find_duplicates(self) -> set[int]:
         """Rows replaced by a later row with the same SKU, with a warning on both.
@@ -666,20 +696,20 @@ class RowChecker:
         at = self._position.get("product__sku")
         if at is None:
             return set()
-        seen: set[str] = set()
-        repeated: set[str] = set()
-        for values in self._values:
-            sku = values[at]
+        skus = self._good.column(at)
+        if len(set(skus)) == len(skus):
+            return set()
+        seen: set[_StoredValue] = set()
+        repeated: set[_StoredValue] = set()
+        for sku in skus:
             if sku in seen:
-                repeated.add(sku)  # type: ignore[arg-type]
+                repeated.add(sku)
             else:
-                seen.add(sku)  # type: ignore[arg-type]
-        del seen
+                seen.add(sku)
+        del seen, skus
         replaced: set[int] = set()
-        if not repeated:
-            return replaced
         last_row: dict[str, int] = {}
-        for number, values in zip(self._numbers, self._values, strict=True):
+        for number, values in self._good:
             sku = values[at]
             if sku not in repeated:
                 continue
