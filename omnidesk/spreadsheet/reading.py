@@ -231,23 +231,36 @@ class _WorkbookSheet(Spreadsheet):
         self._loaded: python_calamine.CalamineSheet | None = None
         self._stream: XlsxStream | None = None
         self._archive: zipfile.ZipFile | None = None
+        self._workbook: python_calamine.CalamineWorkbook | None = None
         self.file_type = path.suffix.lower().lstrip(".")
-        with _calamine_errors(path):
-            self._workbook = python_calamine.CalamineWorkbook.from_path(path)
-            self.sheets = tuple(
-                SheetInfo(m.name, m.visible != python_calamine.SheetVisibleEnum.Visible)
-                for m in self._workbook.sheets_metadata
-                if m.typ == python_calamine.SheetTypeEnum.WorkSheet
-            )
+        try:
+            if self.file_type in ("xlsx", "xlsm"):
+                self._open_stream()
+            if self._stream is not None and self._stream.sheet_parts:
+                # Opening with calamine already reads every shared string (half a second
+                # per million); the stream knows the sheets without that.
+                self.sheets = tuple(
+                    SheetInfo(name, self._stream.hidden[name]) for name in self._stream.sheet_parts
+                )
+            else:
+                with _calamine_errors(path):
+                    self.sheets = tuple(
+                        SheetInfo(m.name, m.visible != python_calamine.SheetVisibleEnum.Visible)
+                        for m in self._calamine().sheets_metadata
+                        if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+                    )
             if not self.sheets:
                 raise EmptyFile(f"{path.name} has no worksheets, only charts or macros.")
-            try:
-                if self.file_type in ("xlsx", "xlsm"):
-                    self._open_stream()
+            with _calamine_errors(path):
                 self.sheet_name = self._choose(sheet)
-            except BaseException:
-                self.close()
-                raise
+        except BaseException:
+            self.close()
+            raise
+
+    def _calamine(self) -> python_calamine.CalamineWorkbook:
+        if self._workbook is None:
+            self._workbook = python_calamine.CalamineWorkbook.from_path(self.path)
+        return self._workbook
 
     def _open_stream(self) -> None:
         try:
@@ -281,7 +294,7 @@ class _WorkbookSheet(Spreadsheet):
                 self._drop_stream()
             finally:
                 streamed.close()  # releases the zip member, and with it the file
-        sheet = self._workbook.get_sheet_by_name(name)
+        sheet = self._calamine().get_sheet_by_name(name)
         return sheet.height > 0 and _has_values(sheet)
 
     def _choose(self, wanted: str | None) -> str:
@@ -310,7 +323,7 @@ class _WorkbookSheet(Spreadsheet):
         if self._loaded is not None:
             return self._loaded
         with _calamine_errors(self.path):
-            sheet = self._workbook.get_sheet_by_name(self.sheet_name)
+            sheet = self._calamine().get_sheet_by_name(self.sheet_name)
         limits = self._limits
         if sheet.height > limits.max_rows:
             raise TooLarge(
@@ -358,8 +371,9 @@ class _WorkbookSheet(Spreadsheet):
         if self._archive is not None:
             self._archive.close()
         self._loaded = None
-        with contextlib.suppress(python_calamine.WorkbookClosed):
-            self._workbook.close()
+        if self._workbook is not None:
+            with contextlib.suppress(python_calamine.WorkbookClosed):
+                self._workbook.close()
 
 
 @contextlib.contextmanager

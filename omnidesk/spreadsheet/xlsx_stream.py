@@ -52,7 +52,9 @@ class XlsxStream:
         self._archive = archive
         names = set(archive.namelist())
         self._names = names
+        # Worksheets in workbook order (charts and macro sheets left out), and which are hidden.
         self.sheet_parts: dict[str, str] = {}
+        self.hidden: dict[str, bool] = {}
         self.date1904 = False
         self._read_workbook()
         self._date_styles, self._duration_styles = self._read_styles()
@@ -63,6 +65,7 @@ class XlsxStream:
 
     def _read_workbook(self) -> None:
         relations: dict[str, str] = {}
+        worksheets: set[str] = set()
         if "xl/_rels/workbook.xml.rels" in self._names:
             with self._archive.open("xl/_rels/workbook.xml.rels") as handle:
                 for _, element in iterparse(handle):
@@ -73,6 +76,8 @@ class XlsxStream:
                         else:
                             target = posixpath.normpath(posixpath.join("xl", target))
                         relations[element.get("Id", "")] = target
+                        if element.get("Type", "").endswith("/worksheet"):
+                            worksheets.add(target)
         with self._archive.open("xl/workbook.xml") as handle:
             for _, element in iterparse(handle):
                 tag = _local(element.tag)
@@ -81,8 +86,10 @@ class XlsxStream:
                 elif tag == "sheet":
                     rel = element.get(f"{{{_REL_NS}}}id") or element.get("id") or ""
                     part = relations.get(rel)
-                    if part is not None:
-                        self.sheet_parts[element.get("name", "")] = part
+                    if part is not None and part in worksheets and part in self._names:
+                        name = element.get("name", "")
+                        self.sheet_parts[name] = part
+                        self.hidden[name] = element.get("state", "visible") != "visible"
 
     def _read_styles(self) -> tuple[set[int], set[int]]:
         if "xl/styles.xml" not in self._names:
