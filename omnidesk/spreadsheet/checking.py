@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -90,6 +90,10 @@ _CENT = Decimal("0.01")
 _MAX_AMOUNT = Decimal(10) ** 15  # beyond any price; keeps Decimal arithmetic exact
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE][+-]?[0-9]+")
 _CACHE_LIMIT = 20_000
+_SAME_CURRENCY = {"tr": "try", "eu": "eur"}  # the server's two spellings of each
+# A wrongly mapped column makes every row fail; listing a million findings would
+# cost hundreds of megabytes and help nobody. Counts stay exact beyond this.
+MAX_FINDINGS = 100_000
 _FLOAT_EXACT = Decimal(10) ** 12
 # Whole numbers and amounts with one or two decimals mean the same under either
 # convention; most cells of a real file look like this and skip the full parser.
@@ -123,6 +127,9 @@ class _Column:
         self.header = header
         self.vote = DecimalStyleVote()
         self.cache: dict[CellValue, Outcome] = {}
+        # Currencies whose sign (“$12”) appeared in this column; rows are then compared
+        # with their currency. A set, not per text: a million “₺” prices must stay cheap.
+        self.marks: set[str] = set()
         self.convert: Callable[[CellValue], Outcome] = {
             ValueKind.CODE: self._code,
             ValueKind.MONEY: self._number,
@@ -238,6 +245,8 @@ class _Column:
         if not stripped:
             return _EMPTY, None
         reading = read_number(stripped, percent_allowed=self.spec.kind is ValueKind.PERCENT)
+        if reading.currency is not None:
+            self.marks.add(reading.currency)
         if reading.value is not None:
             status, out = self.validate(reading.value, stripped)
             if status == _OK and isinstance(out, Decimal) and abs(out) < _FLOAT_EXACT:
@@ -471,6 +480,8 @@ class RowChecker:
         self._waiting: list[_Waiting] = []
         self._findings: list[Finding] = []
         self._error_rows: set[int] = set()
+        self._warned_rows: set[int] = set()
+        self._left_out = 0
         self.rows_checked = 0
         self._blocked = bool(self.mapping.missing)
         price_at = self._position.get("price")
@@ -490,6 +501,9 @@ class RowChecker:
         number_append = self._good.numbers.append
         values_extend = self._good.flat.extend
         price_at, retail_at = self._price_at, self._retail_at
+        # Filled as signs turn up; empty dicts keep the check off the common path.
+        price_marks = self._columns[price_at].marks if price_at is not None else set()
+        retail_marks = self._columns[retail_at].marks if retail_at is not None else set()
         checked = 0
         for row in rows:
             checked += 1
@@ -558,6 +572,8 @@ class RowChecker:
                         or (retail is not None and (type(retail) is not float or retail < price))
                     ):
                         self._price_warnings(row.number, values, price_at, retail_at)
+                    if price_marks or retail_marks:
+                        self._currency_warnings(row.number, cells, values)
                 number_append(row.number)
                 values_extend(values)
         self.rows_checked += checked
@@ -566,6 +582,9 @@ class RowChecker:
         self._error_rows.add(number)
         for position, message in sorted(problems):
             column = self._columns[position]
+            if len(self._findings) >= MAX_FINDINGS:
+                self._left_out += 1
+                continue
             self._findings.append(
                 Finding(
                     number,
@@ -579,11 +598,46 @@ class RowChecker:
 
     def _warn(self, number: int, position: int, message: str) -> None:
         column = self._columns[position]
+        self._warned_rows.add(number)
+        if len(self._findings) >= MAX_FINDINGS:
+            self._left_out += 1
+            return
         self._findings.append(
             Finding(
                 number, column.header, Severity.WARNING, message, column.spec.name, column.index
             )
         )
+
+    def _currency_warnings(
+        self, number: int, cells: Sequence[CellValue], values: list[_StoredValue]
+    ) -> None:
+        currency_at = self._position.get("currency_type")
+        stated = values[currency_at] if currency_at is not None else None
+        for position in (self._price_at, self._retail_at):
+            if position is None:
+                continue
+            column = self._columns[position]
+            raw = cells[column.index] if column.index < len(cells) else None
+            marked = read_number(raw).currency if isinstance(raw, str) and column.marks else None
+            if marked is None:
+                continue
+            shown = _quoted(raw)
+            if stated is None:
+                if marked != "try":
+                    self._warn(
+                        number,
+                        position,
+                        f"{column.spec.label} {shown} is in {marked.upper()}, but the row has no "
+                        "currency, so the price list's own currency applies. Fill in "
+                        "currency_type or remove the sign.",
+                    )
+            elif _SAME_CURRENCY.get(str(stated), stated) != marked:
+                self._warn(
+                    number,
+                    position,
+                    f"{column.spec.label} {shown} is in {marked.upper()}, but the row's currency "
+                    f"is {stated}.",
+                )
 
     def _price_warnings(
         self, number: int, values: list[_StoredValue], price_at: int, retail_at: int | None
@@ -639,8 +693,12 @@ class RowChecker:
         else:
             error_rows = len(self._error_rows)
             valid_rows = self.rows_checked - error_rows
-            warned = {f.row for f in findings if f.severity is Severity.WARNING}
-            warning_rows = len(warned - self._error_rows)
+            warning_rows = len(self._warned_rows - self._error_rows)
+        if self._left_out:
+            notes.append(
+                f"Only the first {MAX_FINDINGS:,} problems are listed; "
+                f"{self._left_out:,} more were found."
+            )
         return CheckResult(
             kind=self.schema.kind,
             mapping=self.mapping,

@@ -23,7 +23,6 @@ class ReadLimits:
     ratio_checked_above_bytes: int = 64 * 1024 * 1024
     max_rows: int = 5_000_000
     max_columns: int = 512
-    max_cell_chars: int = 32_767  # Excel's own limit for one cell
 
 
 DEFAULT_LIMITS = ReadLimits()

@@ -8,6 +8,7 @@ SKUs as text, so nothing depends on how a locale wrote the original.
 from __future__ import annotations
 
 import csv
+import warnings
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -68,7 +69,12 @@ def write_annotated_copy(
     sheet_name = sheet or result.sheet
     if source.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            workbook = load_workbook(source, keep_vba=out.suffix.lower() == ".xlsm")
+            with warnings.catch_warnings():
+                # openpyxl warns about features it drops (e.g. some extensions); the
+                # copy is still faithful where it matters, and warnings would only
+                # clutter the command line.
+                warnings.simplefilter("ignore")
+                workbook = load_workbook(source, keep_vba=out.suffix.lower() == ".xlsm")
         except Exception as error:  # openpyxl raises many types for odd files
             raise UnreadableFile(
                 f"{source.name} could be checked but not copied with notes ({error})."

@@ -238,3 +238,29 @@ def test_progress_is_reported(make_csv: Callable[..., Path]) -> None:
     assert seen[-1] == result.rows == 25_000
     assert seen == sorted(seen)
     assert len(seen) >= 3
+
+
+def test_currency_signs_that_contradict_the_row_warn() -> None:
+    result = check(
+        "price",
+        ["sku", "price", "currency_type"],
+        ["A", "$12", "try"],
+        ["B", "₺1.234,50", "try"],
+        ["C", "€5", "eu"],
+    )
+    assert messages(result) == [
+        (2, "price", "warning", "Price “$12” is in USD, but the row's currency is try.")
+    ]
+    no_column = check("price", ["sku", "price"], ["A", "$12"], ["B", "10 TL"])
+    assert [f.row for f in no_column.findings] == [2]
+    assert "price list's own currency applies" in no_column.findings[0].message
+
+
+def test_findings_are_capped_but_counts_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    from omnidesk.spreadsheet import checking
+
+    monkeypatch.setattr(checking, "MAX_FINDINGS", 3)
+    result = check("stock", ["sku", "stock"], *[[f"S{i}", "many"] for i in range(10)])
+    assert len(result.findings) == 3
+    assert result.error_rows == 10
+    assert "7 more were found" in result.notes[-1]

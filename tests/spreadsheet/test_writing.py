@@ -136,3 +136,18 @@ def test_clean_csv_is_plain_utf8_with_commas(make_csv: Callable[..., Path], tmp_
     write_clean_upload(result, out)
     with out.open(encoding="utf-8", newline="") as handle:
         assert list(csv.reader(handle)) == [["product__sku", "stock"], ["001", "5"]]
+
+
+def test_annotated_copy_of_an_office_suite_workbook_keeps_its_structure(tmp_path: Path) -> None:
+    source = FIXTURES / "office_prices.xlsx"
+    result = checked(source)
+    out = tmp_path / "checked.xlsx"
+    write_annotated_copy(source, result, out)
+    copy = load_workbook(out)
+    assert copy.sheetnames == ["Lookup", "Fiyatlar", "Notes", "Problems"]
+    assert copy["Lookup"].sheet_state == "hidden"
+    prices = copy["Fiyatlar"]
+    assert "A1:E1" in {str(r) for r in prices.merged_cells.ranges}
+    assert prices["C6"].fill.start_color.rgb == ERROR_FILL.start_color.rgb
+    assert prices["D6"].comment is not None
+    assert "between 0 and 100" in prices["D6"].comment.text
