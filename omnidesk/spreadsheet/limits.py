@@ -21,7 +21,8 @@ class ReadLimits:
     # is only judged for members big enough to matter.
     max_compression_ratio: int = 1000
     ratio_checked_above_bytes: int = 64 * 1024 * 1024
-    max_rows: int = 5_000_000
+    # calamine holds a whole sheet in memory, roughly 0.7 GB per million rows.
+    max_rows: int = 2_000_000
     max_columns: int = 512
 
 

@@ -322,25 +322,39 @@ class _WorkbookSheet(Spreadsheet):
     def _sheet(self) -> python_calamine.CalamineSheet:
         if self._loaded is not None:
             return self._loaded
+        declared = self._declared_size()
+        if declared is not None:
+            self._check_size(*declared)
         with _calamine_errors(self.path):
             sheet = self._calamine().get_sheet_by_name(self.sheet_name)
+        self._check_size(sheet.height, sheet.width)
+        self._loaded = sheet
+        return sheet
+
+    def _declared_size(self) -> tuple[int, int] | None:
+        if self._stream is None or self.sheet_name not in self._stream.sheet_parts:
+            return None
+        try:
+            return self._stream.dimension(self.sheet_name)
+        except Exception:
+            return None
+
+    def _check_size(self, height: int, width: int) -> None:
         limits = self._limits
-        if sheet.height > limits.max_rows:
+        if height > limits.max_rows:
             raise TooLarge(
-                f"Sheet “{self.sheet_name}” has {sheet.height:,} rows; OmniDesk checks up "
+                f"Sheet “{self.sheet_name}” has {height:,} rows; OmniDesk checks up "
                 f"to {limits.max_rows:,} rows at a time. Split it into smaller files.",
                 limit_name="max_rows",
                 limit=limits.max_rows,
             )
-        if sheet.width > limits.max_columns:
+        if width > limits.max_columns:
             raise TooLarge(
-                f"Sheet “{self.sheet_name}” has {sheet.width:,} columns; OmniDesk reads up "
+                f"Sheet “{self.sheet_name}” has {width:,} columns; OmniDesk reads up "
                 f"to {limits.max_columns:,} columns. Delete the unused columns and try again.",
                 limit_name="max_columns",
                 limit=limits.max_columns,
             )
-        self._loaded = sheet
-        return sheet
 
     def rows(self) -> Iterator[SheetRow]:
         sheet = self._sheet()

@@ -152,6 +152,26 @@ class XlsxStream:
                 self.close()
         return self._strings[index] if index < len(self._strings) else ""
 
+    def dimension(self, sheet_name: str) -> tuple[int, int] | None:
+        """Rows and columns the sheet declares (``<dimension ref="A1:G100001">``), if any.
+
+        Read before calamine unpacks the sheet, so an oversized sheet is refused
+        before it takes the memory.
+        """
+        with self._archive.open(self.sheet_parts[sheet_name]) as handle:
+            for _, element in iterparse(handle, events=("start",)):
+                tag = _local(element.tag)
+                if tag == "dimension":
+                    last = element.get("ref", "").split(":")[-1]
+                    letters = last.rstrip("0123456789")
+                    digits = last[len(letters) :]
+                    if letters and digits.isdigit():
+                        return int(digits), _column_index(letters) + 1
+                    return None
+                if tag == "sheetData":
+                    return None
+        return None
+
     def rows(self, sheet_name: str) -> Generator[SheetRow]:
         """Non-empty rows of ``sheet_name`` as they are parsed."""
         with self._archive.open(self.sheet_parts[sheet_name]) as handle:

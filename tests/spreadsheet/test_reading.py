@@ -269,3 +269,23 @@ def test_data_that_starts_in_column_c_keeps_its_columns(tmp_path: Path) -> None:
     assert rows[0].number == 3
     assert rows[0].cells[2:5] == ["sku", "price", "when"]
     assert cell_text(rows[1].cells[2]) == "2015227"
+
+
+def test_a_sheet_declaring_millions_of_rows_is_refused_before_unpacking(
+    make_xlsx: Callable[..., Path], tmp_path: Path
+) -> None:
+    small = make_xlsx([["sku", "price"], ["A", 1]])
+    declared = tmp_path / "declared.xlsx"
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(declared, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b'<dimension ref="A1:B2" />', b'<dimension ref="A1:B9000000" />'
+                )
+                assert b"B9000000" in data
+            target.writestr(item, data)
+    with open_spreadsheet(declared) as sheet:
+        assert len(sheet.preview()) == 2
+        with pytest.raises(TooLarge, match="9,000,000 rows"):
+            next(sheet.rows())
