@@ -11,8 +11,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from omnidesk import __version__
+
+if TYPE_CHECKING:
+    from omnidesk.spreadsheet import CheckResult
 
 # Exit codes of ``omnidesk validate``; scripts depend on them.
 EXIT_OK = 0
@@ -89,6 +93,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     try:
         with open_spreadsheet(args.file, sheet=args.sheet) as sheet:
+            others = [info.name for info in sheet.sheets if info.name != sheet.sheet_name]
             result = check_spreadsheet(sheet, args.kind)
     except SpreadsheetError as error:
         return _fail(error.message)
@@ -107,16 +112,16 @@ def _validate(args: argparse.Namespace) -> int:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        _print_summary(result)
+        _print_summary(result, others)
     return EXIT_OK if result.error_rows == 0 else EXIT_ROW_ERRORS
 
 
-def _print_summary(result: object) -> None:
-    from omnidesk.spreadsheet import CheckResult
-
-    assert isinstance(result, CheckResult)
+def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
     out = sys.stdout
     print(f"{result.file} — sheet “{result.sheet}”, {result.kind.label}", file=out)
+    if other_sheets:
+        names = ", ".join(f"“{name}”" for name in other_sheets)
+        print(f"  other sheets (choose with --sheet): {names}", file=out)
     for header, field in result.mapping.as_dict().items():
         print(f"  column {header!r:30} → {field or '(ignored)'}", file=out)
     for note in result.notes:

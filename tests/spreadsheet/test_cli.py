@@ -91,3 +91,11 @@ def test_no_command_prints_help_and_version(capsys: pytest.CaptureFixture[str]) 
         main(["--version"])
     assert exited.value.code == 0
     assert __version__ in capsys.readouterr().out
+
+
+def test_summary_names_the_sheet_used_and_the_others(capsys: pytest.CaptureFixture[str]) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "office_prices.ods"
+    assert main(["validate", str(fixture), "--kind", "price"]) == 1
+    out = capsys.readouterr().out
+    assert "sheet “Fiyatlar”" in out
+    assert "other sheets (choose with --sheet): “Lookup”, “Notes”" in out
