@@ -419,12 +419,9 @@ class CheckResult:
     def upload_rows(self) -> Iterator[list[str]]:
         """The good rows as upload-file text, in ``upload_fields`` order."""
         schema = schema_for(self.kind)
-        kinds = [schema.field(name).kind for name in self.upload_fields]
-        for _, values in self._kept():
-            yield [
-                upload_text(as_decimal(v) if isinstance(v, float | str) and k in _AMOUNTS else v, k)  # type: ignore[arg-type]
-                for v, k in zip(values, kinds, strict=True)
-            ]
+        columns = [(name, schema.field(name).kind) for name in self.upload_fields]
+        for row in self.good_rows():
+            yield [upload_text(row.values[name], kind) for name, kind in columns]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -438,9 +435,6 @@ class CheckResult:
             "columns": self.mapping.as_dict(),
             "findings": [f.as_dict() for f in self.findings],
         }
-
-
-_AMOUNTS = (ValueKind.MONEY, ValueKind.PERCENT)
 
 
 class RowChecker:
