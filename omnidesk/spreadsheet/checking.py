@@ -801,18 +801,37 @@ def _ambiguity_message(column: _Column, reading: NumberReading, shown: CellValue
 HEADER_SEARCH_ROWS = 10
 
 
-def find_header(rows: Iterator[SheetRow], schema: Schema) -> tuple[SheetRow, list[SheetRow], int]:
+def find_header(
+    rows: Iterator[SheetRow],
+    schema: Schema,
+    mapping: Mapping[str | int, str | None] | None = None,
+    *,
+    header_row: int | None = None,
+) -> tuple[SheetRow, list[SheetRow], int]:
     """The header row, the data rows read past it while looking, and how many rows it skipped.
 
     The server takes the first row as the header, but exports often put a title
-    or a date above it; the first of the top rows that names a SKU column is the
-    header, otherwise the first row is. Raise ``EmptyFile`` when there are no rows.
+    or a date above it; the first of the top rows that names a SKU column (by its
+    name, an alias, or ``mapping``) is the header, otherwise the first row is.
+    ``header_row`` skips the search when a person has chosen the row. Raises
+    ``EmptyFile`` when there are no rows (or the chosen row is empty).
     """
+    if header_row is not None:
+        for skipped, row in enumerate(rows):
+            if row.number == header_row:
+                return row, [], skipped
+            if row.number > header_row:
+                raise EmptyFile(f"Row {header_row}, chosen as the header row, is empty.")
+        raise EmptyFile(f"The sheet has no row {header_row} to use as the header row.")
     seen: list[SheetRow] = []
     for row in rows:
         seen.append(row)
         headers = [cell_text(c).strip() for c in row.cells]
-        if match_columns(headers, schema).column_of("product__sku") is not None:
+        try:
+            found = match_columns(headers, schema, mapping).column_of("product__sku")
+        except ValueError:
+            found = None
+        if found is not None:
             return row, [], len(seen) - 1
         if len(seen) >= HEADER_SEARCH_ROWS:
             break
@@ -830,17 +849,20 @@ def check_rows(
     kind: ImportKind | str,
     *,
     mapping: Mapping[str | int, str | None] | None = None,
+    header_row: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> CheckResult:
     """Find the header in ``rows``, check everything below it and return the result.
 
-    ``progress`` is called with the number of data rows checked so far, every
-    ``PROGRESS_EVERY`` rows and once at the end. Raises ``EmptyFile`` or
-    ``HeaderOnly`` when there is nothing to check.
+    ``mapping`` and ``header_row`` carry a person's corrections (see ``find_header``
+    and ``match_columns``). ``progress`` is called with the number of data rows
+    checked so far, every ``PROGRESS_EVERY`` rows and once at the end; an exception
+    raised from it (e.g. on cancel) stops the check and propagates. Raises
+    ``EmptyFile`` or ``HeaderOnly`` when there is nothing to check.
     """
     schema = schema_for(kind)
     iterator = iter(rows)
-    header, buffered, skipped = find_header(iterator, schema)
+    header, buffered, skipped = find_header(iterator, schema, mapping, header_row=header_row)
     checker = RowChecker(kind, header, mapping=mapping)
     checker.check(buffered)
     while True:
@@ -869,13 +891,18 @@ def check_spreadsheet(
     kind: ImportKind | str,
     *,
     mapping: Mapping[str | int, str | None] | None = None,
+    header_row: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> CheckResult:
     """``check_rows`` over an opened sheet, with the file and sheet named in the result."""
     try:
-        result = check_rows(sheet.rows(), kind, mapping=mapping, progress=progress)
-    except EmptyFile:
-        raise EmptyFile(f"Sheet “{sheet.sheet_name}” of {sheet.path.name} has no data.") from None
+        result = check_rows(
+            sheet.rows(), kind, mapping=mapping, header_row=header_row, progress=progress
+        )
+    except EmptyFile as error:
+        raise EmptyFile(
+            f"Sheet “{sheet.sheet_name}” of {sheet.path.name}: {error.message}"
+        ) from None
     except HeaderOnly as error:
         raise HeaderOnly(f"{sheet.path.name}: {error.message}") from None
     result.file = str(sheet.path)

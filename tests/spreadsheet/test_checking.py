@@ -264,3 +264,21 @@ def test_findings_are_capped_but_counts_stay_exact(monkeypatch: pytest.MonkeyPat
     assert len(result.findings) == 3
     assert result.error_rows == 10
     assert "7 more were found" in result.notes[-1]
+
+
+def test_a_person_can_choose_the_header_row_and_columns(make_csv: Callable[..., Path]) -> None:
+    path = make_csv("Kasım\nKod,Tutar\nA,10\n")
+    with open_spreadsheet(path) as sheet:
+        guessed = check_spreadsheet(sheet, "price")
+        fixed = check_spreadsheet(
+            sheet, "price", header_row=2, mapping={"Kod": "product__sku", "Tutar": "price"}
+        )
+    assert guessed.error_rows == guessed.rows  # no SKU or price column recognised
+    assert fixed.header_row == 2
+    assert [r.values for r in fixed.good_rows()] == [{"product__sku": "A", "price": Decimal("10")}]
+    # With the mapping alone, the header row is found by the mapped names.
+    with open_spreadsheet(path) as sheet:
+        mapped = check_spreadsheet(
+            sheet, "price", mapping={"Kod": "product__sku", "Tutar": "price"}
+        )
+    assert mapped.header_row == 2
