@@ -122,21 +122,23 @@ def open_spreadsheet(
             limit=limits.max_file_bytes,
         )
     if head.startswith(_ZIP_MAGIC):
-        if suffix in TEXT_SUFFIXES:
+        members = _guard_zip(path, limits)
+        kind = _zip_workbook_kind(members, suffix)
+        if kind is None:
             raise UnreadableFile(
-                f"{path.name} is named like a text file but is a compressed workbook. "
-                "Rename it to .xlsx (or .ods) and try again."
+                f"{path.name} is a compressed file but not a spreadsheet (it may be a Word "
+                "document or a .zip). Export the list from your spreadsheet program."
             )
-        _guard_zip(path, limits)
-        return _WorkbookSheet(path, sheet, limits)
+        return _WorkbookSheet(path, sheet, limits, kind)
     if head.startswith(_OLE_MAGIC):
-        if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):
+        if _ole_is_encrypted(path):
             # Excel stores a password-protected .xlsx inside an OLE container.
             raise PasswordProtected(
                 f"{path.name} is protected with a password. Open it in Excel, remove the "
                 "password (File › Info › Protect Workbook), save, and try again."
             )
-        return _WorkbookSheet(path, sheet, limits)
+        # Old .xls files are often renamed .xlsx by hand; what counts is the content.
+        return _WorkbookSheet(path, sheet, limits, "xls")
     if suffix in WORKBOOK_SUFFIXES:
         if _looks_like_html(path):
             raise UnreadableFile(
@@ -166,8 +168,25 @@ def _looks_like_html(path: Path) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml"))
 
 
-def _guard_zip(path: Path, limits: ReadLimits) -> None:
-    """Refuse decompression bombs before calamine unpacks anything."""
+def _zip_workbook_kind(members: set[str], suffix: str) -> str | None:
+    if "xl/workbook.xml" in members:
+        return "xlsm" if suffix == ".xlsm" or "xl/vbaProject.bin" in members else "xlsx"
+    if "xl/workbook.bin" in members:
+        return "xlsb"
+    if "content.xml" in members:
+        return "ods"
+    return None
+
+
+def _ole_is_encrypted(path: Path) -> bool:
+    """An encrypted OOXML file is an OLE container with an ``EncryptionInfo`` stream."""
+    with path.open("rb") as handle:
+        head = handle.read(256 * 1024)
+    return "EncryptionInfo".encode("utf-16-le") in head
+
+
+def _guard_zip(path: Path, limits: ReadLimits) -> set[str]:
+    """Refuse decompression bombs before calamine unpacks anything; return the member names."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -197,6 +216,7 @@ def _guard_zip(path: Path, limits: ReadLimits) -> None:
             limit_name="max_uncompressed_bytes",
             limit=limits.max_uncompressed_bytes,
         )
+    return {member.filename for member in members}
 
 
 def _calamine_failure(path: Path, error: BaseException) -> SpreadsheetError:
@@ -225,14 +245,14 @@ class _WorkbookSheet(Spreadsheet):
     (``XlsxStream``) and only ``rows()`` pays for the full parse.
     """
 
-    def __init__(self, path: Path, sheet: str | None, limits: ReadLimits) -> None:
+    def __init__(self, path: Path, sheet: str | None, limits: ReadLimits, file_type: str) -> None:
         self.path = path
         self._limits = limits
         self._loaded: python_calamine.CalamineSheet | None = None
         self._stream: XlsxStream | None = None
         self._archive: zipfile.ZipFile | None = None
         self._workbook: python_calamine.CalamineWorkbook | None = None
-        self.file_type = path.suffix.lower().lstrip(".")
+        self.file_type = file_type
         try:
             if self.file_type in ("xlsx", "xlsm"):
                 self._open_stream()
@@ -259,7 +279,14 @@ class _WorkbookSheet(Spreadsheet):
 
     def _calamine(self) -> python_calamine.CalamineWorkbook:
         if self._workbook is None:
-            self._workbook = python_calamine.CalamineWorkbook.from_path(self.path)
+            named = self.path.suffix.lower().lstrip(".")
+            if named == self.file_type or {named, self.file_type} <= {"xlsx", "xlsm"}:
+                self._workbook = python_calamine.CalamineWorkbook.from_path(self.path)
+            else:
+                # calamine picks its parser by the file name; a misnamed file is handed
+                # over as bytes so that it looks at the content instead.
+                with self.path.open("rb") as handle:
+                    self._workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
         return self._workbook
 
     def _open_stream(self) -> None:

@@ -66,31 +66,36 @@ def write_annotated_copy(
     other sheets); other formats become an ``.xlsx`` with the same content.
     """
     source, out = Path(source), Path(out)
-    sheet_name = sheet or result.sheet
-    if source.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            with warnings.catch_warnings():
-                # openpyxl warns about features it drops (e.g. some extensions); the
-                # copy is still faithful where it matters, and warnings would only
-                # clutter the command line.
-                warnings.simplefilter("ignore")
-                workbook = load_workbook(source, keep_vba=out.suffix.lower() == ".xlsm")
-        except Exception as error:  # openpyxl raises many types for odd files
-            raise UnreadableFile(
-                f"{source.name} could be checked but not copied with notes ({error})."
-            ) from None
-        target = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.active
-        assert isinstance(target, Worksheet)
-    else:
-        workbook = Workbook()
-        target = workbook.active
-        assert isinstance(target, Worksheet)
-        with open_spreadsheet(source, sheet=sheet_name) as opened:
-            target.title = _safe_title(opened.sheet_name)
+    with open_spreadsheet(source, sheet=sheet or result.sheet) as opened:
+        sheet_name = opened.sheet_name
+        if opened.file_type in ("xlsx", "xlsm"):
+            workbook = _load_for_editing(source, keep_vba=out.suffix.lower() == ".xlsm")
+            found = workbook[sheet_name] if sheet_name in workbook.sheetnames else None
+            target = found if isinstance(found, Worksheet) else workbook.active
+            assert isinstance(target, Worksheet)
+        else:
+            workbook = Workbook()
+            target = workbook.active
+            assert isinstance(target, Worksheet)
+            target.title = _safe_title(sheet_name)
             _copy_rows(target, opened.rows())
     _mark_findings(target, result.findings)
     _add_problems_sheet(workbook, target.title, result)
     workbook.save(out)
+
+
+def _load_for_editing(source: Path, *, keep_vba: bool) -> Workbook:
+    try:
+        with warnings.catch_warnings(), source.open("rb") as handle:
+            # openpyxl warns about features it drops (some extensions); the copy is
+            # still faithful where it matters, and warnings would only clutter the CLI.
+            # A file object, not the path: openpyxl refuses names it does not expect.
+            warnings.simplefilter("ignore")
+            return load_workbook(handle, keep_vba=keep_vba)
+    except Exception as error:  # openpyxl raises many types for odd files
+        raise UnreadableFile(
+            f"{source.name} could be checked but not copied with notes ({error})."
+        ) from None
 
 
 def _safe_title(name: str) -> str:

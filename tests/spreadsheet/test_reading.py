@@ -150,6 +150,18 @@ def test_utf8_file_that_changes_encoding_late_is_read_as_single_byte(
         assert list(sheet.rows())[-1].cells == ["Z", "ş"]
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _zip_with(member: str) -> bytes:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, "<w/>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "error", "words"),
     [
@@ -157,12 +169,14 @@ def test_utf8_file_that_changes_encoding_late_is_read_as_single_byte(
         ("list.xlsx", b"PK\x03\x04 truncated", UnreadableFile, "damaged"),
         ("list.xlsx", b"hello, world\n", UnreadableFile, "not really a .xlsx"),
         ("list.xls", b"<html><table><tr><td>1</td></tr></table>", UnreadableFile, "web page"),
-        ("list.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), PasswordProtected, "pass"),
+        ("list.xlsx", _OLE + bytes(600), UnreadableFile, "damaged"),
+        ("list.xlsx", _OLE + "EncryptionInfo".encode("utf-16-le"), PasswordProtected, "password"),
+        ("list.zip.xlsx", _zip_with("word/document.xml"), UnreadableFile, "not a spreadsheet"),
         ("list.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), UnreadableFile, "damaged"),
         ("list.csv", b"", EmptyFile, "empty"),
         ("list.csv", b"\n\n  \n", EmptyFile, "no data"),
         ("list.csv", b"\x00\x01\x02\x03\xff" * 50, UnreadableFile, "not a text file"),
-        ("list.csv", b"PK\x03\x04", UnreadableFile, "Rename it"),
+        ("list.csv", b"PK\x03\x04", UnreadableFile, "damaged"),
     ],
 )
 def test_bad_files_get_a_specific_error(
@@ -289,3 +303,16 @@ def test_a_sheet_declaring_millions_of_rows_is_refused_before_unpacking(
         assert len(sheet.preview()) == 2
         with pytest.raises(TooLarge, match="9,000,000 rows"):
             next(sheet.rows())
+
+
+@pytest.mark.parametrize("real", ["xlsx", "xls", "ods"])
+@pytest.mark.parametrize("named", [".xlsx", ".xls", ".csv"])
+def test_misnamed_workbooks_are_read_by_their_content(
+    tmp_path: Path, real: str, named: str
+) -> None:
+    path = tmp_path / f"export{named}"
+    path.write_bytes((FIXTURES / f"office_prices.{real}").read_bytes())
+    with open_spreadsheet(path) as sheet:
+        assert sheet.file_type == real
+        assert sheet.sheet_name == "Fiyatlar"
+        assert cell_text(list(sheet.rows())[2].cells[0]) == "2015227"

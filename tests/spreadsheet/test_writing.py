@@ -151,3 +151,11 @@ def test_annotated_copy_of_an_office_suite_workbook_keeps_its_structure(tmp_path
     assert prices["C6"].fill.start_color.rgb == ERROR_FILL.start_color.rgb
     assert prices["D6"].comment is not None
     assert "between 0 and 100" in prices["D6"].comment.text
+
+
+def test_annotated_copy_follows_the_content_not_the_name(tmp_path: Path) -> None:
+    source = tmp_path / "erp_export.xls"  # really an .xlsx
+    source.write_bytes((FIXTURES / "office_prices.xlsx").read_bytes())
+    out = tmp_path / "checked.xlsx"
+    write_annotated_copy(source, checked(source), out)
+    assert load_workbook(out).sheetnames == ["Lookup", "Fiyatlar", "Notes", "Problems"]
