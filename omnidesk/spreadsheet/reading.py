@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import re
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Generator, Iterator
@@ -40,6 +41,7 @@ SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES + TEXT_SUFFIXES
 PREVIEW_ROWS = 100
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_SEP_DIRECTIVE = re.compile(r"\ufeff?sep=(.)\r?\n", re.IGNORECASE)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -452,9 +454,11 @@ class _TextSheet(Spreadsheet):
         if not sample.strip():
             raise EmptyFile(f"{path.name} holds no data, only blank lines.")
         preferred = "\t" if path.suffix.lower() == ".tsv" else ","
-        self.text_format: TextFormat | None = TextFormat(
-            encoding, sniff_delimiter(sample, preferred)
-        )
+        directive = _SEP_DIRECTIVE.match(sample)
+        # Excel writes “sep=;” as a first line for other locales, obeys it and hides it.
+        self._skip_first_line = directive is not None
+        delimiter = directive.group(1) if directive else sniff_delimiter(sample, preferred)
+        self.text_format: TextFormat | None = TextFormat(encoding, delimiter)
         self.sheet_name = path.stem
         self.sheets: tuple[SheetInfo, ...] = (SheetInfo(self.sheet_name, False),)
         if sheet is not None and sheet.casefold() != self.sheet_name.casefold():
@@ -469,6 +473,8 @@ class _TextSheet(Spreadsheet):
         number = 0
         try:
             with self.path.open(encoding=self.text_format.encoding, newline="") as handle:
+                if self._skip_first_line:
+                    handle.readline()
                 reader = csv.reader(handle, delimiter=self.text_format.delimiter)
                 for number, cells in enumerate(reader, 1):
                     if not cells:

@@ -316,3 +316,10 @@ def test_misnamed_workbooks_are_read_by_their_content(
         assert sheet.file_type == real
         assert sheet.sheet_name == "Fiyatlar"
         assert cell_text(list(sheet.rows())[2].cells[0]) == "2015227"
+
+
+def test_excel_sep_directive_sets_the_delimiter_and_is_not_a_row(
+    make_csv: Callable[..., Path],
+) -> None:
+    path = make_csv("sep=;\nsku;price\nA1;10,50\n")
+    assert texts(path) == [(1, ["sku", "price"]), (2, ["A1", "10,50"])]
