@@ -1,0 +1,147 @@
+"""The ``omnidesk`` command: subcommands for work without the window.
+
+``main`` builds one argparse parser so that the GUI (no subcommand) and flags
+such as ``--demo`` can join it later without changing how subcommands behave.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from omnidesk import __version__
+
+if TYPE_CHECKING:
+    from omnidesk.spreadsheet import CheckResult
+
+# Exit codes of ``omnidesk validate``; scripts depend on them.
+EXIT_OK = 0
+EXIT_ROW_ERRORS = 1
+EXIT_UNREADABLE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="omnidesk",
+        description="OmniDesk: Omnitron price lists and stock lists on the desktop.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a price-list or stock-list spreadsheet offline",
+        description=(
+            "Check a spreadsheet the way the import does, without sending anything. "
+            "Exit status: 0 every row is usable, 1 some rows have errors, "
+            "2 the file cannot be read."
+        ),
+    )
+    validate.add_argument("file", type=Path, metavar="FILE")
+    validate.add_argument("--kind", required=True, choices=("price", "stock"))
+    validate.add_argument(
+        "--sheet", metavar="NAME", help="sheet to check (default: first with data)"
+    )
+    validate.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    validate.add_argument(
+        "--annotate",
+        type=Path,
+        metavar="OUT.xlsx",
+        help="also save a copy of the file with problem cells highlighted and a Problems sheet",
+    )
+    validate.set_defaults(handler=_validate)
+
+    template = commands.add_parser(
+        "template",
+        help="save an empty import template",
+        description="Save an .xlsx with the right headers, an example row and instructions.",
+    )
+    template.add_argument("--kind", required=True, choices=("price", "stock"))
+    template.add_argument("out", type=Path, metavar="OUT.xlsx")
+    template.set_defaults(handler=_template)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return int(handler(args))
+    except BrokenPipeError:
+        # `omnidesk validate … | head` closes the pipe early; that is not a failure.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _fail(message: str) -> int:
+    print(f"omnidesk: {message}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from omnidesk.spreadsheet import SpreadsheetError, check_spreadsheet, open_spreadsheet
+
+    try:
+        with open_spreadsheet(args.file, sheet=args.sheet) as sheet:
+            others = [info.name for info in sheet.sheets if info.name != sheet.sheet_name]
+            result = check_spreadsheet(sheet, args.kind)
+    except SpreadsheetError as error:
+        return _fail(error.message)
+    except MemoryError:
+        return _fail(f"{args.file.name} is too large to check in the memory available.")
+    if args.annotate is not None:
+        from omnidesk.spreadsheet import write_annotated_copy
+
+        try:
+            write_annotated_copy(args.file, result, args.annotate, sheet=result.sheet)
+        except SpreadsheetError as error:
+            return _fail(error.message)
+        except OSError as error:
+            return _fail(f"cannot save {args.annotate}: {error.strerror}.")
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_summary(result, others)
+    return EXIT_OK if result.error_rows == 0 else EXIT_ROW_ERRORS
+
+
+def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
+    out = sys.stdout
+    print(f"{result.file} — sheet “{result.sheet}”, {result.kind.label}", file=out)
+    if other_sheets:
+        names = ", ".join(f"“{name}”" for name in other_sheets)
+        print(f"  other sheets (choose with --sheet): {names}", file=out)
+    for header, field in result.mapping.as_dict().items():
+        print(f"  column {header!r:30} → {field or '(ignored)'}", file=out)
+    for note in result.notes:
+        print(f"  note: {note}", file=out)
+    for finding in result.findings:
+        where = f"row {finding.row}" + (f", {finding.column}" if finding.column else "")
+        print(f"{where}: {finding.severity}: {finding.message}", file=out)
+    print(
+        f"{result.rows} rows: {result.valid_rows} usable ({result.warning_rows} with warnings), "
+        f"{result.error_rows} with errors.",
+        file=out,
+    )
+
+
+def _template(args: argparse.Namespace) -> int:
+    from omnidesk.spreadsheet import write_template
+
+    try:
+        write_template(args.kind, args.out)
+    except OSError as error:
+        return _fail(f"cannot save {args.out}: {error.strerror}.")
+    print(f"Saved the {args.kind} list template to {args.out}.")
+    return EXIT_OK

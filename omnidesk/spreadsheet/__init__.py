@@ -1,0 +1,110 @@
+"""Reading, checking and writing price-list and stock-list spreadsheets, offline.
+
+No Qt and no network: the import wizard runs this in a worker thread and the
+``omnidesk validate`` command runs it directly.
+
+Typical use::
+
+    with open_spreadsheet(path, sheet=None) as sheet:      # raises SpreadsheetError
+        preview = sheet.preview()                           # first 100 rows, at once
+        result = check_spreadsheet(sheet, ImportKind.PRICE, progress=report)
+    write_clean_upload(result, "upload.xlsx")
+    write_annotated_copy(path, result, "checked.xlsx")
+
+For finer control (a worker feeding batches), use ``find_header`` and
+``RowChecker`` directly; ``check_rows`` shows how they fit together.
+"""
+
+from .cells import CellValue, SheetRow, cell_text
+from .checking import (
+    CheckResult,
+    CleanRow,
+    CleanValue,
+    Finding,
+    RowChecker,
+    Severity,
+    check_rows,
+    check_spreadsheet,
+    find_header,
+    upload_text,
+)
+from .errors import (
+    EmptyFile,
+    HeaderOnly,
+    PasswordProtected,
+    SheetNotFound,
+    SpreadsheetError,
+    TooLarge,
+    UnreadableFile,
+    UnsupportedFileType,
+)
+from .limits import DEFAULT_LIMITS, ReadLimits
+from .numbers import DecimalStyle, NumberReading, parse_number, read_number
+from .reading import (
+    PREVIEW_ROWS,
+    SUPPORTED_SUFFIXES,
+    SheetInfo,
+    Spreadsheet,
+    open_spreadsheet,
+)
+from .schema import (
+    PRICE_LIST_SCHEMA,
+    STOCK_LIST_SCHEMA,
+    ColumnMapping,
+    Field,
+    ImportKind,
+    Schema,
+    ValueKind,
+    match_columns,
+    normalise_header,
+    schema_for,
+)
+from .writing import write_annotated_copy, write_clean_upload, write_template
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "PREVIEW_ROWS",
+    "PRICE_LIST_SCHEMA",
+    "STOCK_LIST_SCHEMA",
+    "SUPPORTED_SUFFIXES",
+    "CellValue",
+    "CheckResult",
+    "CleanRow",
+    "CleanValue",
+    "ColumnMapping",
+    "DecimalStyle",
+    "EmptyFile",
+    "Field",
+    "Finding",
+    "HeaderOnly",
+    "ImportKind",
+    "NumberReading",
+    "PasswordProtected",
+    "ReadLimits",
+    "RowChecker",
+    "Schema",
+    "Severity",
+    "SheetInfo",
+    "SheetNotFound",
+    "SheetRow",
+    "Spreadsheet",
+    "SpreadsheetError",
+    "TooLarge",
+    "UnreadableFile",
+    "UnsupportedFileType",
+    "ValueKind",
+    "cell_text",
+    "check_rows",
+    "check_spreadsheet",
+    "find_header",
+    "match_columns",
+    "normalise_header",
+    "open_spreadsheet",
+    "parse_number",
+    "read_number",
+    "schema_for",
+    "upload_text",
+    "write_annotated_copy",
+    "write_clean_upload",
+    "write_template",
+]

@@ -1,0 +1,78 @@
+"""Cell values as readers deliver them, and how a cell becomes text without damage."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+CellValue = (
+    str
+    | int
+    | float
+    | bool
+    | datetime.datetime
+    | datetime.date
+    | datetime.time
+    | datetime.timedelta
+    | None
+)
+"""What one cell holds: CSV cells are always ``str``; workbook cells keep Excel's type."""
+
+# Below 2**53 every integer is exact in a float, so ``int(value)`` gives the digits typed.
+_EXACT_FLOAT_INT = 2**53
+
+
+@dataclass(slots=True)
+class SheetRow:
+    """One non-empty row: ``number`` is the 1-based row number the office suite shows."""
+
+    number: int
+    cells: Sequence[CellValue]
+
+    def cell(self, index: int) -> CellValue:
+        return self.cells[index] if index < len(self.cells) else None
+
+
+def is_blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: CellValue) -> str:
+    """The text a person would see for ``value``, with codes kept as typed.
+
+    Excel stores a SKU typed as ``2015227`` as the float ``2015227.0`` and shows long
+    codes in scientific notation; neither is what the person meant, so whole floats
+    become their digits and nothing is ever written with an exponent.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return float_text(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def float_text(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value.is_integer() and abs(value) < _EXACT_FLOAT_INT:
+        return str(int(value))
+    # repr() is the shortest text that reads back as the same float, i.e. what the
+    # file stored; Decimal only spells it out without an exponent.
+    text = repr(value)
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    return text

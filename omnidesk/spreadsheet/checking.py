@@ -1,0 +1,910 @@
+"""Checking rows against a column schema, one batch at a time.
+
+``RowChecker`` takes rows as they stream in (a Qt worker can feed it batches and
+report progress between them) and ``finish()`` returns a ``CheckResult``. Values
+whose decimal convention is unclear (``1,234``) wait until the whole column has
+been seen, because the column decides what they mean.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from itertools import islice
+from typing import Any
+
+from .cells import CellValue, SheetRow, cell_text, float_text
+from .errors import EmptyFile, HeaderOnly
+from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
+from .reading import Spreadsheet
+from .schema import (
+    CHOICE_ALIASES,
+    ColumnMapping,
+    Field,
+    ImportKind,
+    Schema,
+    ValueKind,
+    match_columns,
+    schema_for,
+)
+
+CleanValue = str | int | Decimal | None
+"""A checked value: ``str`` for codes and choices, ``Decimal`` for money and rates, ``int``."""
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the row cannot be uploaded
+    WARNING = "warning"  # the row is uploaded, but the person should look at it
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, placed where the office suite shows it.
+
+    ``row`` is the sheet's 1-based row number; ``column`` the header as written in
+    the file (``None`` for a problem with the whole row or file); ``column_index``
+    the 0-based column, for highlighting the cell.
+    """
+
+    row: int
+    column: str | None
+    severity: Severity
+    message: str
+    field: str | None = None
+    column_index: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "severity": str(self.severity),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CleanRow:
+    """A usable row with its values converted to what the server expects."""
+
+    row: int
+    values: dict[str, CleanValue]
+
+
+def upload_text(value: CleanValue, kind: ValueKind) -> str:
+    """How a checked value is written into the upload file: ``1234.50``, never ``1.234,50``."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        if kind is ValueKind.MONEY:
+            return format(value.quantize(_CENT), "f")
+        return plain_decimal(value)
+    return str(value)
+
+
+_CENT = Decimal("0.01")
+_MAX_AMOUNT = Decimal(10) ** 15  # beyond any price; keeps Decimal arithmetic exact
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE][+-]?[0-9]+")
+_CACHE_LIMIT = 20_000
+_SAME_CURRENCY = {"tr": "try", "eu": "eur"}  # the server's two spellings of each
+# A wrongly mapped column makes every row fail; listing a million findings would
+# cost hundreds of megabytes and help nobody. Counts stay exact beyond this.
+MAX_FINDINGS = 100_000
+_FLOAT_EXACT = Decimal(10) ** 12
+# Whole numbers and amounts with one or two decimals mean the same under either
+# convention; most cells of a real file look like this and skip the full parser.
+_SIMPLE_AMOUNT = re.compile(r"([0-9]+)(?:([.,])([0-9]{1,2}))?")
+_STYLE_OF_MARK = {".": DecimalStyle.POINT, ",": DecimalStyle.COMMA}
+_FAST_CODE, _FAST_AMOUNT, _FAST_WHOLE = "code", "amount", "whole"
+
+# A converter turns a cell into one of these: (_OK, value), (_BAD, message), or
+# (_WAIT, reading) for a number whose meaning the column decides.
+_OK, _BAD, _WAIT = 0, 1, 2
+Outcome = tuple[int, Any]
+_EMPTY: Outcome = (_OK, None)
+
+
+def _quoted(value: CellValue) -> str:
+    text = cell_text(value).strip()
+    return f"“{text[:60]}…”" if len(text) > 60 else f"“{text}”"
+
+
+class _Column:
+    """Converts and checks the cells of one mapped column.
+
+    ``convert`` remembers outcomes per distinct cell value (``cache``): price and
+    stock files repeat the same few tax rates, currencies and quantities, and the
+    check of a large file is dominated by them.
+    """
+
+    def __init__(self, spec: Field, index: int, header: str) -> None:
+        self.spec = spec
+        self.index = index
+        self.header = header
+        self.vote = DecimalStyleVote()
+        self.cache: dict[CellValue, Outcome] = {}
+        # Currencies whose sign (“$12”) appeared in this column; rows are then compared
+        # with their currency. A set, not per text: a million “₺” prices must stay cheap.
+        self.marks: set[str] = set()
+        self.convert: Callable[[CellValue], Outcome] = {
+            ValueKind.CODE: self._code,
+            ValueKind.MONEY: self._number,
+            ValueKind.PERCENT: self._number,
+            ValueKind.WHOLE: self._number,
+            ValueKind.CHOICE: self._choice,
+            ValueKind.INFO: self._info,
+        }[spec.kind]
+        self._aliases = CHOICE_ALIASES.get(spec.name, {})
+        self.fast = {
+            ValueKind.CODE: _FAST_CODE,
+            ValueKind.MONEY: _FAST_AMOUNT,
+            ValueKind.PERCENT: _FAST_AMOUNT,
+            ValueKind.WHOLE: _FAST_WHOLE,
+        }.get(spec.kind)
+        # Above 1e12 a float cannot hold cents exactly; such values take the Decimal path.
+        self.upper = float(spec.maximum) if spec.maximum is not None else 1e12
+
+    def _remember(self, cell: CellValue, outcome: Outcome) -> Outcome:
+        # True == 1 == 1.0 share a dict slot; booleans are never looked up or stored.
+        if len(self.cache) < _CACHE_LIMIT and type(cell) is not bool:
+            self.cache[cell] = outcome
+        return outcome
+
+    # -- codes --------------------------------------------------------------------------------
+    def _code(self, cell: CellValue) -> Outcome:
+        if type(cell) is str:
+            text = cell.strip()
+            if not text:
+                return _EMPTY
+            if _SCIENTIFIC.fullmatch(text):
+                return (
+                    _BAD,
+                    f"{self.spec.label} “{text}” was shortened by Excel into scientific notation "
+                    "and the real code is lost. Format the column as Text, type the codes "
+                    "again and save.",
+                )
+            return (_OK, text)
+        if isinstance(cell, bool):
+            return (_BAD, f"{self.spec.label} is {_quoted(cell)}, not a code.")
+        if isinstance(cell, float):
+            return (_OK, float_text(cell))
+        if isinstance(cell, int):
+            return (_OK, str(cell))
+        if isinstance(cell, datetime.date | datetime.datetime):
+            return (
+                _BAD,
+                f"{self.spec.label} {_quoted(cell)} was turned into a date by the spreadsheet "
+                "program. Format the column as Text and type the code again.",
+            )
+        if cell is None:
+            return _EMPTY
+        return (_OK, cell_text(cell).strip() or None)
+
+    # -- numbers ------------------------------------------------------------------------------
+    def _number(self, cell: CellValue) -> Outcome:
+        kind = type(cell)
+        if kind is float:
+            assert isinstance(cell, float)
+            return self._remember(cell, self._float(cell))
+        if kind is str:
+            assert isinstance(cell, str)
+            simple = _SIMPLE_AMOUNT.fullmatch(cell)
+            if simple is not None:
+                outcome, style = self._simple_text(*simple.groups())
+            else:
+                outcome, style = self._read_text(cell)
+            # Presence is all the vote needs, so a remembered text need not vote again.
+            self.vote.add(style)
+            return self._remember(cell, outcome)
+        if kind is int:
+            assert isinstance(cell, int)
+            return self._remember(cell, self.validate(Decimal(cell), cell))
+        if cell is None:
+            return _EMPTY
+        if isinstance(cell, bool):
+            return (_BAD, f"{self.spec.label} is {_quoted(cell)}, not a number.")
+        return (_BAD, f"{self.spec.label} {_quoted(cell)} is a date or time, not a number.")
+
+    def _float(self, cell: float) -> Outcome:
+        """Excel's numbers: the common case settled on the float, the rest via Decimal."""
+        if 0.0 <= cell <= self.upper:
+            if self.spec.kind is ValueKind.WHOLE:
+                if cell.is_integer():
+                    return (_OK, int(cell))
+            else:
+                # repr() is the shortest text giving this float back: the digits in the file.
+                text = repr(cell)
+                if "e" not in text and len(text) - text.index(".") <= 3:
+                    return (_OK, cell)
+        return self.validate(Decimal(repr(cell)), cell)
+
+    def _simple_text(
+        self, whole: str, mark: str | None, fraction: str | None
+    ) -> tuple[Outcome, DecimalStyle | None]:
+        """``1234``, ``1234.5`` or ``1234,50``: one meaning whatever the convention."""
+        style = None if mark is None else _STYLE_OF_MARK[mark]
+        maximum = self.spec.maximum
+        if len(whole) > 15 or (maximum is not None and int(whole) > maximum):
+            return self.validate(Decimal(f"{whole}.{fraction or 0}"), whole), style
+        if self.spec.kind is ValueKind.WHOLE:
+            if fraction is None or not fraction.strip("0"):
+                return (_OK, int(whole)), style
+            return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
+        if maximum is not None and int(whole) == maximum and fraction and fraction.strip("0"):
+            return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
+        # At most 2 places and 15 digits: a float gives these digits back exactly (repr),
+        # and takes a third of the memory of text or a Decimal.
+        return (_OK, float(whole if fraction is None else f"{whole}.{fraction}")), style
+
+    def _read_text(self, text: str) -> tuple[Outcome, DecimalStyle | None]:
+        stripped = text.strip()
+        if not stripped:
+            return _EMPTY, None
+        reading = read_number(stripped, percent_allowed=self.spec.kind is ValueKind.PERCENT)
+        if reading.currency is not None:
+            self.marks.add(reading.currency)
+        if reading.value is not None:
+            status, out = self.validate(reading.value, stripped)
+            if status == _OK and isinstance(out, Decimal) and abs(out) < _FLOAT_EXACT:
+                # Checked to 2 places, so the float keeps the digits (see _simple_text).
+                return (_OK, float(out)), reading.style
+            return (status, out), reading.style
+        if reading.ambiguous is not None:
+            return (_WAIT, reading), None
+        return (_BAD, f"{self.spec.label} {reading.problem}."), None
+
+    def validate(self, value: Decimal, shown: CellValue) -> Outcome:
+        spec = self.spec
+        label = spec.label
+        if not value.is_finite() or abs(value) >= _MAX_AMOUNT:
+            return (_BAD, f"{label} {_quoted(shown)} is too large.")
+        if value < spec.minimum:
+            return (_BAD, f"{label} {_quoted(shown)} cannot be negative.")
+        if spec.kind is ValueKind.WHOLE:
+            if value != value.to_integral_value():
+                return (_BAD, f"{label} {_quoted(shown)} must be a whole number.")
+            if spec.maximum is not None and value > spec.maximum:
+                return (_BAD, f"{label} {_quoted(shown)} is above the maximum {spec.maximum:,}.")
+            return (_OK, int(value))
+        if spec.maximum is not None and value > spec.maximum:
+            return (_BAD, f"{label} {_quoted(shown)} must be between 0 and {spec.maximum}.")
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2 and value != value.quantize(_CENT):
+            hint = (
+                " Excel may show it rounded; round the value itself."
+                if isinstance(shown, float)
+                else ""
+            )
+            return (_BAD, f"{label} {_quoted(shown)} has more than 2 decimal places.{hint}")
+        return (_OK, value)
+
+    # -- choices and informational text -------------------------------------------------------
+    def _choice(self, cell: CellValue) -> Outcome:
+        if cell is None:
+            return _EMPTY
+        raw = cell if isinstance(cell, str) else cell_text(cell)
+        text = raw.strip().casefold()
+        if not text:
+            outcome: Outcome = _EMPTY
+        elif text in self.spec.choices:
+            outcome = (_OK, text)
+        elif text in self._aliases:
+            outcome = (_OK, self._aliases[text])
+        else:
+            choices = self.spec.choices
+            shown = ", ".join(choices[:8])
+            if len(choices) > 8:
+                shown += f" or one of {len(choices) - 8} more listed in the template"
+            outcome = (_BAD, f"{self.spec.label} {_quoted(cell)} is not allowed; use {shown}.")
+        return self._remember(cell, outcome)
+
+    def _info(self, cell: CellValue) -> Outcome:
+        return (_OK, cell_text(cell).strip() or None)
+
+
+_StoredValue = CleanValue | float
+
+
+def as_decimal(value: _StoredValue) -> Decimal | None:
+    """A stored amount as ``Decimal``: checked rows keep floats and text to stay small."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+class _GoodRows:
+    """Usable rows, packed into one flat list.
+
+    A million rows kept as a million tuples would cost some 80 MB more, and the
+    1,000,000-row check has to stay within 400 MB.
+    """
+
+    __slots__ = ("flat", "numbers", "width")
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.numbers: array[int] = array("I")
+        self.flat: list[_StoredValue] = []
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __iter__(self) -> Iterator[tuple[int, list[_StoredValue]]]:
+        width, flat = self.width, self.flat
+        for index, number in enumerate(self.numbers):
+            yield number, flat[index * width : (index + 1) * width]
+
+    def column(self, position: int) -> list[_StoredValue]:
+        return self.flat[position :: self.width]
+
+    def merge(self, extra: list[tuple[int, list[_StoredValue]]]) -> None:
+        """Add rows settled late, keeping sheet order."""
+        merged = sorted([*self, *extra], key=lambda entry: entry[0])
+        self.numbers = array("I", (number for number, _ in merged))
+        self.flat = [value for _, values in merged for value in values]
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A row whose number values wait for their columns' conventions."""
+
+    number: int
+    values: list[_StoredValue]
+    readings: dict[int, NumberReading]  # position in ``values`` → reading
+    shown: dict[int, CellValue]
+
+
+@dataclass
+class CheckResult:
+    """What the check found, in row order, and the rows that can be uploaded.
+
+    Counts: ``rows`` = ``valid_rows`` + ``error_rows``; ``warning_rows`` are valid
+    rows with at least one warning. Rows that are entirely empty are not counted.
+    """
+
+    kind: ImportKind
+    mapping: ColumnMapping
+    header_row: int
+    rows: int
+    valid_rows: int
+    error_rows: int
+    warning_rows: int
+    findings: list[Finding]
+    notes: list[str]
+    decimal_styles: dict[str, DecimalStyle | None]
+    upload_fields: tuple[str, ...]
+    file: str | None = None
+    sheet: str | None = None
+    _good: _GoodRows = field(default_factory=lambda: _GoodRows(0), repr=False)
+    _replaced: set[int] = field(default_factory=set, repr=False)
+
+    @property
+    def all_rows_usable(self) -> bool:
+        return self.error_rows == 0 and self.rows > 0
+
+    def _kept(self) -> Iterator[tuple[int, list[_StoredValue]]]:
+        replaced = self._replaced
+        for number, values in self._good:
+            if number not in replaced:
+                yield number, values
+
+    def good_rows(self) -> Iterator[CleanRow]:
+        """Usable rows in sheet order; of rows sharing a SKU only the last is given.
+
+        Values are typed: ``str`` SKUs and choices, ``Decimal`` amounts and rates,
+        ``int`` quantities, ``None`` where the file left an optional cell empty.
+        """
+        names = self.upload_fields
+        amounts = self._amount_positions()
+        for number, values in self._kept():
+            typed: list[CleanValue] = list(values)  # type: ignore[arg-type]
+            for position in amounts:
+                typed[position] = as_decimal(values[position])
+            yield CleanRow(number, dict(zip(names, typed, strict=True)))
+
+    def _amount_positions(self) -> list[int]:
+        schema = schema_for(self.kind)
+        return [
+            i
+            for i, name in enumerate(self.upload_fields)
+            if schema.field(name).kind in (ValueKind.MONEY, ValueKind.PERCENT)
+        ]
+
+    def upload_rows(self) -> Iterator[list[str]]:
+        """The good rows as upload-file text, in ``upload_fields`` order."""
+        schema = schema_for(self.kind)
+        columns = [(name, schema.field(name).kind) for name in self.upload_fields]
+        for row in self.good_rows():
+            yield [upload_text(row.values[name], kind) for name, kind in columns]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "kind": str(self.kind),
+            "rows": self.rows,
+            "valid_rows": self.valid_rows,
+            "error_rows": self.error_rows,
+            "warning_rows": self.warning_rows,
+            "columns": self.mapping.as_dict(),
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+class RowChecker:
+    """Checks data rows of one sheet against a schema, incrementally.
+
+    >>> checker = RowChecker(ImportKind.PRICE, header)
+    >>> for batch in batches:
+    ...     checker.check(batch)  # report checker.rows_checked as progress
+    >>> result = checker.finish()
+
+    Only columns the server reads are kept for upload; informational columns
+    (product name, list name) are shown in the mapping but not uploaded.
+    """
+
+    def __init__(
+        self,
+        kind: ImportKind | str,
+        header: SheetRow,
+        *,
+        mapping: Mapping[str | int, str | None] | None = None,
+    ) -> None:
+        self.schema: Schema = schema_for(kind)
+        self.header_row = header.number
+        headers = [cell_text(c).strip() for c in header.cells]
+        self.mapping = match_columns(headers, self.schema, mapping)
+        by_field = {name: index for index, name in self.mapping.field_of.items()}
+        # Upload columns follow the schema's order, so every clean file looks the same.
+        self._columns = [
+            _Column(f, by_field[f.name], headers[by_field[f.name]])
+            for f in self.schema.fields
+            if f.name in by_field and f.kind is not ValueKind.INFO
+        ]
+        self.upload_fields = tuple(c.spec.name for c in self._columns)
+        self._required = [i for i, c in enumerate(self._columns) if c.spec.required]
+        self._position = {c.spec.name: i for i, c in enumerate(self._columns)}
+        self._good = _GoodRows(len(self._columns))
+        self._waiting: list[_Waiting] = []
+        self._findings: list[Finding] = []
+        self._error_rows: set[int] = set()
+        self._warned_rows: set[int] = set()
+        self._left_out = 0
+        self.rows_checked = 0
+        self._blocked = bool(self.mapping.missing)
+        price_at = self._position.get("price")
+        retail_at = self._position.get("retail_price")
+        self._price_at = price_at if self.schema.kind is ImportKind.PRICE else None
+        self._retail_at = retail_at if self.schema.kind is ImportKind.PRICE else None
+
+    def check(self, rows: Iterable[SheetRow]) -> None:
+        """Check a batch of data rows (rows must come in sheet order)."""
+        if self._blocked:
+            self.rows_checked += sum(1 for _ in rows)
+            return
+        # The common cells (a text SKU, an Excel number within range) are settled inline;
+        # everything else goes through the column's cache and converter.
+        plan = [(c.index, c.fast, c.cache, c.convert, c.upper) for c in self._columns]
+        required = self._required
+        number_append = self._good.numbers.append
+        values_extend = self._good.flat.extend
+        price_at, retail_at = self._price_at, self._retail_at
+        # Filled as signs turn up; empty dicts keep the check off the common path.
+        price_marks = self._columns[price_at].marks if price_at is not None else set()
+        retail_marks = self._columns[retail_at].marks if retail_at is not None else set()
+        checked = 0
+        for row in rows:
+            checked += 1
+            cells = row.cells
+            width = len(cells)
+            values: list[_StoredValue] = []
+            problems: list[tuple[int, str]] | None = None
+            waiting: dict[int, NumberReading] | None = None
+            for index, fast, cache, convert, upper in plan:
+                cell: Any = cells[index] if index < width else None
+                kind = type(cell)
+                if kind is str:
+                    if fast is _FAST_CODE:
+                        text = cell.strip()
+                        # Only digits-then-E can be Excel's scientific notation.
+                        if text and (
+                            not text[0].isdigit() or ("e" not in text and "E" not in text)
+                        ):
+                            values.append(text)
+                            continue
+                elif kind is float:
+                    if fast is _FAST_AMOUNT:
+                        # round(x, 2) == x exactly when the stored number has at most 2 places.
+                        if 0.0 <= cell <= upper and round(cell, 2) == cell:
+                            values.append(cell)
+                            continue
+                    elif fast is _FAST_WHOLE and 0.0 <= cell <= upper and cell.is_integer():
+                        values.append(int(cell))
+                        continue
+                # True == 1 == 1.0, so a boolean must not find a number's cached outcome.
+                known = None if kind is bool else cache.get(cell)
+                status, out = convert(cell) if known is None else known
+                if status == _OK:
+                    values.append(out)
+                    continue
+                if status == _BAD:
+                    if problems is None:
+                        problems = []
+                    problems.append((len(values), out))
+                else:
+                    if waiting is None:
+                        waiting = {}
+                    waiting[len(values)] = out
+                values.append(None)
+            for position in required:
+                if values[position] is None and (waiting is None or position not in waiting):
+                    if problems is None:
+                        problems = []
+                    if not any(p == position for p, _ in problems):
+                        problems.append(
+                            (position, f"{self._columns[position].spec.label} is missing.")
+                        )
+            if problems is not None:
+                self._reject(row.number, problems)
+            elif waiting is not None:
+                shown = {p: cells[self._columns[p].index] for p in waiting}
+                self._waiting.append(_Waiting(row.number, values, waiting, shown))
+            else:
+                if price_at is not None:
+                    price = values[price_at]
+                    retail = values[retail_at] if retail_at is not None else None
+                    # Two floats compare directly; anything else needs a closer look.
+                    if (
+                        type(price) is not float
+                        or price == 0.0
+                        or (retail is not None and (type(retail) is not float or retail < price))
+                    ):
+                        self._price_warnings(row.number, values, price_at, retail_at)
+                    if price_marks or retail_marks:
+                        self._currency_warnings(row.number, cells, values)
+                number_append(row.number)
+                values_extend(values)
+        self.rows_checked += checked
+
+    def _reject(self, number: int, problems: list[tuple[int, str]]) -> None:
+        self._error_rows.add(number)
+        for position, message in sorted(problems):
+            column = self._columns[position]
+            if len(self._findings) >= MAX_FINDINGS:
+                self._left_out += 1
+                continue
+            self._findings.append(
+                Finding(
+                    number,
+                    column.header,
+                    Severity.ERROR,
+                    message,
+                    column.spec.name,
+                    column.index,
+                )
+            )
+
+    def _warn(self, number: int, position: int, message: str) -> None:
+        column = self._columns[position]
+        self._warned_rows.add(number)
+        if len(self._findings) >= MAX_FINDINGS:
+            self._left_out += 1
+            return
+        self._findings.append(
+            Finding(
+                number, column.header, Severity.WARNING, message, column.spec.name, column.index
+            )
+        )
+
+    def _currency_warnings(
+        self, number: int, cells: Sequence[CellValue], values: list[_StoredValue]
+    ) -> None:
+        currency_at = self._position.get("currency_type")
+        stated = values[currency_at] if currency_at is not None else None
+        for position in (self._price_at, self._retail_at):
+            if position is None:
+                continue
+            column = self._columns[position]
+            raw = cells[column.index] if column.index < len(cells) else None
+            marked = read_number(raw).currency if isinstance(raw, str) and column.marks else None
+            if marked is None:
+                continue
+            shown = _quoted(raw)
+            if stated is None:
+                if marked != "try":
+                    self._warn(
+                        number,
+                        position,
+                        f"{column.spec.label} {shown} is in {marked.upper()}, but the row has no "
+                        "currency, so the price list's own currency applies. Fill in "
+                        "currency_type or remove the sign.",
+                    )
+            elif _SAME_CURRENCY.get(str(stated), stated) != marked:
+                self._warn(
+                    number,
+                    position,
+                    f"{column.spec.label} {shown} is in {marked.upper()}, but the row's currency "
+                    f"is {stated}.",
+                )
+
+    def _price_warnings(
+        self, number: int, values: list[_StoredValue], price_at: int, retail_at: int | None
+    ) -> None:
+        price = values[price_at]
+        retail = values[retail_at] if retail_at is not None else None
+        if retail is not None and price is not None:
+            if type(retail) is float and type(price) is float:
+                below = retail < price
+            else:
+                below = as_decimal(retail) < as_decimal(price)  # type: ignore[operator]
+            if below:
+                assert retail_at is not None
+                self._warn(
+                    number,
+                    retail_at,
+                    f"Retail price {upload_text(as_decimal(retail), ValueKind.MONEY)} is below the "
+                    f"price {upload_text(as_decimal(price), ValueKind.MONEY)}; shoppers would see "
+                    "a crossed-out price lower than the one they pay.",
+                )
+        if price is not None and (price == 0 if type(price) is float else as_decimal(price) == 0):
+            self._warn(number, price_at, "Price is 0: the product would be sold for free.")
+
+    def finish(self) -> CheckResult:
+        """Settle waiting values, find duplicate SKUs, and return the result."""
+        styles = {
+            c.spec.name: c.vote.decided()
+            for c in self._columns
+            if c.spec.kind in (ValueKind.MONEY, ValueKind.PERCENT, ValueKind.WHOLE)
+        }
+        if self._waiting:
+            self._settle_waiting()
+        replaced = self._find_duplicates()
+        findings = sorted(
+            self._findings,
+            key=lambda f: (f.row, -1 if f.column_index is None else f.column_index),
+        )
+        notes = list(self.mapping.notes)
+        if self.mapping.missing:
+            missing = self.mapping.missing
+            names = ", ".join(f"{f.label} ({f.name})" for f in missing)
+            findings.insert(
+                0,
+                Finding(
+                    self.header_row,
+                    None,
+                    Severity.ERROR,
+                    f"No column for {names}. Name the column {missing[0].name} "
+                    f"(or e.g. “{missing[0].aliases[0]}”), or choose it by hand.",
+                ),
+            )
+            error_rows, valid_rows, warning_rows = self.rows_checked, 0, 0
+        else:
+            error_rows = len(self._error_rows)
+            valid_rows = self.rows_checked - error_rows
+            warning_rows = len(self._warned_rows - self._error_rows)
+        if self._left_out:
+            notes.append(
+                f"Only the first {MAX_FINDINGS:,} problems are listed; "
+                f"{self._left_out:,} more were found."
+            )
+        return CheckResult(
+            kind=self.schema.kind,
+            mapping=self.mapping,
+            header_row=self.header_row,
+            rows=self.rows_checked,
+            valid_rows=valid_rows,
+            error_rows=error_rows,
+            warning_rows=warning_rows,
+            findings=findings,
+            notes=notes,
+            decimal_styles=styles,
+            upload_fields=self.upload_fields,
+            _good=self._good,
+            _replaced=replaced,
+        )
+
+    def _settle_waiting(self) -> None:
+        settled: list[tuple[int, list[_StoredValue]]] = []
+        for entry in self._waiting:
+            problems: list[tuple[int, str]] = []
+            for position, reading in entry.readings.items():
+                column = self._columns[position]
+                style = column.vote.decided()
+                value = reading.resolve(style)
+                if value is None:
+                    problems.append(
+                        (position, _ambiguity_message(column, reading, entry.shown[position]))
+                    )
+                    continue
+                status, out = column.validate(value, entry.shown[position])
+                if status == _OK:
+                    entry.values[position] = out
+                else:
+                    problems.append((position, out))
+            if problems:
+                self._reject(entry.number, problems)
+            else:
+                if self._price_at is not None:
+                    self._price_warnings(
+                        entry.number, entry.values, self._price_at, self._retail_at
+                    )
+                settled.append((entry.number, entry.values))
+        self._waiting.clear()
+        if settled:
+            self._good.merge(settled)
+
+    def _find_duplicates(self) -> set[int]:
+        """Rows replaced by a later row with the same SKU, with a warning on both.
+
+        A set finds the repeated SKUs cheaply; only those are then traced to rows,
+        so a million distinct SKUs cost one pass and no per-row bookkeeping.
+        """
+        at = self._position.get("product__sku")
+        if at is None:
+            return set()
+        skus = self._good.column(at)
+        if len(set(skus)) == len(skus):
+            return set()
+        seen: set[_StoredValue] = set()
+        repeated: set[_StoredValue] = set()
+        for sku in skus:
+            if sku in seen:
+                repeated.add(sku)
+            else:
+                seen.add(sku)
+        del seen, skus
+        replaced: set[int] = set()
+        last_row: dict[str, int] = {}
+        for number, values in self._good:
+            sku = values[at]
+            if sku not in repeated:
+                continue
+            assert isinstance(sku, str)
+            earlier = last_row.get(sku)
+            if earlier is not None:
+                replaced.add(earlier)
+                self._warn(
+                    number,
+                    at,
+                    f"SKU “{sku}” is also on row {earlier}; only this later row is uploaded.",
+                )
+                self._warn(
+                    earlier,
+                    at,
+                    f"SKU “{sku}” appears again on row {number}, which replaces this row.",
+                )
+            last_row[sku] = number
+        return replaced
+
+
+def _ambiguity_message(column: _Column, reading: NumberReading, shown: CellValue) -> str:
+    assert reading.ambiguous is not None
+    as_point, as_comma = (plain_decimal(v) for v in reading.ambiguous)
+    why = (
+        "values in this column use both a decimal comma and a decimal point"
+        if column.vote.conflicting
+        else "no other value in the column shows whether it uses a decimal comma or point"
+    )
+    whole = as_comma if "." not in as_comma else as_point
+    return (
+        f"{column.spec.label} {_quoted(shown)} could mean {as_point} or {as_comma}: {why}. "
+        f"Write it without a thousands separator (e.g. {whole}) or with 2 decimals."
+    )
+
+
+HEADER_SEARCH_ROWS = 10
+
+
+def find_header(
+    rows: Iterator[SheetRow],
+    schema: Schema,
+    mapping: Mapping[str | int, str | None] | None = None,
+    *,
+    header_row: int | None = None,
+) -> tuple[SheetRow, list[SheetRow], int]:
+    """The header row, the data rows read past it while looking, and how many rows it skipped.
+
+    The server takes the first row as the header, but exports often put a title
+    or a date above it; the first of the top rows that names a SKU column (by its
+    name, an alias, or ``mapping``) is the header, otherwise the first row is.
+    ``header_row`` skips the search when a person has chosen the row. Raises
+    ``EmptyFile`` when there are no rows (or the chosen row is empty).
+    """
+    if header_row is not None:
+        for skipped, row in enumerate(rows):
+            if row.number == header_row:
+                return row, [], skipped
+            if row.number > header_row:
+                raise EmptyFile(f"Row {header_row}, chosen as the header row, is empty.")
+        raise EmptyFile(f"The sheet has no row {header_row} to use as the header row.")
+    seen: list[SheetRow] = []
+    for row in rows:
+        seen.append(row)
+        headers = [cell_text(c).strip() for c in row.cells]
+        try:
+            found = match_columns(headers, schema, mapping).column_of("product__sku")
+        except ValueError:
+            found = None
+        if found is not None:
+            return row, [], len(seen) - 1
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        raise EmptyFile("The sheet has no data.")
+    return seen[0], seen[1:], 0
+
+
+ProgressCallback = Callable[[int], None]
+PROGRESS_EVERY = 10_000
+
+
+def check_rows(
+    rows: Iterable[SheetRow],
+    kind: ImportKind | str,
+    *,
+    mapping: Mapping[str | int, str | None] | None = None,
+    header_row: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> CheckResult:
+    """Find the header in ``rows``, check everything below it and return the result.
+
+    ``mapping`` and ``header_row`` carry a person's corrections (see ``find_header``
+    and ``match_columns``). ``progress`` is called with the number of data rows
+    checked so far, every ``PROGRESS_EVERY`` rows and once at the end; an exception
+    raised from it (e.g. on cancel) stops the check and propagates. Raises
+    ``EmptyFile`` or ``HeaderOnly`` when there is nothing to check.
+    """
+    schema = schema_for(kind)
+    iterator = iter(rows)
+    header, buffered, skipped = find_header(iterator, schema, mapping, header_row=header_row)
+    checker = RowChecker(kind, header, mapping=mapping)
+    checker.check(buffered)
+    while True:
+        batch = list(islice(iterator, PROGRESS_EVERY))
+        if not batch:
+            break
+        checker.check(batch)
+        if progress is not None:
+            progress(checker.rows_checked)
+    if checker.rows_checked == 0:
+        raise HeaderOnly(
+            f"Only a header row (row {header.number}) was found, no rows with data below it."
+        )
+    if progress is not None:
+        progress(checker.rows_checked)
+    result = checker.finish()
+    if skipped:
+        result.notes.insert(
+            0, f"Rows above row {header.number} were skipped; row {header.number} is the header."
+        )
+    return result
+
+
+def check_spreadsheet(
+    sheet: Spreadsheet,
+    kind: ImportKind | str,
+    *,
+    mapping: Mapping[str | int, str | None] | None = None,
+    header_row: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> CheckResult:
+    """``check_rows`` over an opened sheet, with the file and sheet named in the result."""
+    try:
+        result = check_rows(
+            sheet.rows(), kind, mapping=mapping, header_row=header_row, progress=progress
+        )
+    except EmptyFile as error:
+        raise EmptyFile(
+            f"Sheet “{sheet.sheet_name}” of {sheet.path.name}: {error.message}"
+        ) from None
+    except HeaderOnly as error:
+        raise HeaderOnly(f"{sheet.path.name}: {error.message}") from None
+    result.file = str(sheet.path)
+    result.sheet = sheet.sheet_name
+    return result

@@ -1,0 +1,223 @@
+"""Files OmniDesk writes: the clean upload, an annotated copy, and empty templates.
+
+The clean upload is what is actually sent to Omnitron, never the person's own
+file: exactly the server's headers, decimal points, no thousands separators and
+SKUs as text, so nothing depends on how a locale wrote the original.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .cells import SheetRow
+from .checking import CheckResult, Finding, Severity
+from .errors import UnreadableFile
+from .reading import open_spreadsheet
+from .schema import ImportKind, ValueKind, schema_for
+
+ERROR_FILL = PatternFill("solid", start_color="FFF4B6B6")
+WARNING_FILL = PatternFill("solid", start_color="FFFFE699")
+HEADER_FONT = Font(bold=True)
+PROBLEMS_SHEET = "Problems"
+# Thousands of comment boxes make Excel sluggish; past this, cells are only coloured
+# and the Problems sheet still lists everything.
+MAX_COMMENTS = 5_000
+
+
+def write_clean_upload(result: CheckResult, path: str | Path) -> int:
+    """Write the usable rows as ``.xlsx`` or ``.csv`` (by suffix); return the rows written."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(result.upload_fields)
+            count = 0
+            for count, row in enumerate(result.upload_rows(), 1):  # noqa: B007
+                writer.writerow(row)
+        return count
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(result.kind.label.replace(" ", "_"))
+    sheet.append(list(result.upload_fields))
+    count = 0
+    for count, clean in enumerate(result.good_rows(), 1):  # noqa: B007
+        # Decimal cells are written with their exact digits; SKUs stay strings.
+        sheet.append([clean.values[name] for name in result.upload_fields])
+    workbook.save(path)
+    return count
+
+
+def write_annotated_copy(
+    source: str | Path, result: CheckResult, out: str | Path, *, sheet: str | None = None
+) -> None:
+    """Save ``source`` with problem cells coloured and commented, plus a Problems sheet.
+
+    An ``.xlsx``/``.xlsm`` keeps everything openpyxl can keep (formats, widths,
+    other sheets); other formats become an ``.xlsx`` with the same content.
+    """
+    source, out = Path(source), Path(out)
+    with open_spreadsheet(source, sheet=sheet or result.sheet) as opened:
+        sheet_name = opened.sheet_name
+        if opened.file_type in ("xlsx", "xlsm"):
+            workbook = _load_for_editing(source, keep_vba=out.suffix.lower() == ".xlsm")
+            found = workbook[sheet_name] if sheet_name in workbook.sheetnames else None
+            target = found if isinstance(found, Worksheet) else workbook.active
+            assert isinstance(target, Worksheet)
+        else:
+            workbook = Workbook()
+            target = workbook.active
+            assert isinstance(target, Worksheet)
+            target.title = _safe_title(sheet_name)
+            _copy_rows(target, opened.rows())
+    _mark_findings(target, result.findings)
+    _add_problems_sheet(workbook, target.title, result)
+    workbook.save(out)
+
+
+def _load_for_editing(source: Path, *, keep_vba: bool) -> Workbook:
+    try:
+        with warnings.catch_warnings(), source.open("rb") as handle:
+            # openpyxl warns about features it drops (some extensions); the copy is
+            # still faithful where it matters, and warnings would only clutter the CLI.
+            # A file object, not the path: openpyxl refuses names it does not expect.
+            warnings.simplefilter("ignore")
+            return load_workbook(handle, keep_vba=keep_vba)
+    except Exception as error:  # openpyxl raises many types for odd files
+        raise UnreadableFile(
+            f"{source.name} could be checked but not copied with notes ({error})."
+        ) from None
+
+
+def _safe_title(name: str) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")
+    return cleaned[:31] or "Sheet1"
+
+
+def _copy_rows(target: Worksheet, rows: Iterable[SheetRow]) -> None:
+    for row in rows:
+        for index, value in enumerate(row.cells):
+            if value is None or value == "":
+                continue
+            cell = target.cell(row=row.number, column=index + 1, value=value)
+            if isinstance(value, str):
+                # Text from a CSV stays text: 000123 must not become 123.
+                cell.number_format = "@"
+
+
+def _mark_findings(target: Worksheet, findings: list[Finding]) -> None:
+    notes: dict[tuple[int, int], list[Finding]] = {}
+    for finding in findings:
+        column = 0 if finding.column_index is None else finding.column_index
+        notes.setdefault((finding.row, column), []).append(finding)
+    for written, ((row, column), cell_findings) in enumerate(notes.items()):
+        cell = target.cell(row=row, column=column + 1)
+        worst = min(cell_findings, key=lambda f: f.severity is not Severity.ERROR)
+        cell.fill = ERROR_FILL if worst.severity is Severity.ERROR else WARNING_FILL
+        if written < MAX_COMMENTS:
+            text = "\n".join(f"{f.severity.capitalize()}: {f.message}" for f in cell_findings)
+            comment = Comment(text, "OmniDesk")
+            comment.width, comment.height = 320, 40 + 40 * len(cell_findings)
+            cell.comment = comment
+
+
+def _add_problems_sheet(workbook: Workbook, checked: str, result: CheckResult) -> None:
+    title = PROBLEMS_SHEET
+    suffix = 2
+    while title in workbook.sheetnames:
+        title, suffix = f"{PROBLEMS_SHEET} {suffix}", suffix + 1
+    sheet = workbook.create_sheet(title)
+    sheet.append(["Row", "Column", "Severity", "Problem"])
+    for cell in sheet[1]:
+        cell.font = HEADER_FONT
+    sheet.append(
+        [
+            None,
+            None,
+            None,
+            f"{result.rows} rows: {result.valid_rows} usable "
+            f"({result.warning_rows} with warnings), {result.error_rows} with errors.",
+        ]
+    )
+    for note in result.notes:
+        sheet.append([None, None, "note", note])
+    quoted = checked.replace("'", "''")
+    for finding in result.findings:
+        sheet.append([finding.row, finding.column, str(finding.severity), finding.message])
+        link = sheet.cell(row=sheet.max_row, column=1)
+        column = get_column_letter((finding.column_index or 0) + 1)
+        link.hyperlink = f"#'{quoted}'!{column}{finding.row}"
+        fill = ERROR_FILL if finding.severity is Severity.ERROR else WARNING_FILL
+        sheet.cell(row=sheet.max_row, column=3).fill = fill
+    for letter, width in zip("ABCD", (8, 22, 10, 100), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:D{sheet.max_row}"
+
+
+def write_template(kind: ImportKind | str, path: str | Path) -> None:
+    """An ``.xlsx`` with the server's headers, one example row and an Instructions sheet."""
+    schema = schema_for(kind)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = "Prices" if schema.kind is ImportKind.PRICE else "Stock"
+    sheet.append([f.name for f in schema.fields])
+    example: list[object] = []
+    for f in schema.fields:
+        if f.kind is ValueKind.MONEY or f.kind is ValueKind.PERCENT:
+            example.append(Decimal(f.example))
+        elif f.kind is ValueKind.WHOLE:
+            example.append(int(f.example))
+        else:
+            example.append(f.example)
+    sheet.append(example)
+    for index, f in enumerate(schema.fields, 1):
+        letter = get_column_letter(index)
+        header = sheet.cell(row=1, column=index)
+        header.font = HEADER_FONT
+        sheet.column_dimensions[letter].width = max(14, len(f.name) + 4)
+        if f.kind is ValueKind.CODE:
+            # Text format keeps leading zeros and long codes as typed.
+            for row in range(2, 1002):
+                sheet.cell(row=row, column=index).number_format = "@"
+        elif f.kind is ValueKind.MONEY:
+            sheet.cell(row=2, column=index).number_format = "0.00"
+        if f.choices:
+            rule = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"')
+            rule.error = f"Use one of: {', '.join(f.choices)}"
+            rule.add(f"{letter}2:{letter}100000")
+            sheet.add_data_validation(rule)
+    sheet.freeze_panes = "A2"
+
+    guide = workbook.create_sheet("Instructions")
+    guide.append([f"How to fill in this {schema.kind.label} template"])
+    guide["A1"].font = Font(bold=True, size=13)
+    guide.append(
+        [
+            "Fill one row per product on the first sheet, keep the first row as it is, "
+            "and delete the example row. Columns marked optional may be left empty or deleted."
+        ]
+    )
+    guide.append([])
+    guide.append(["Column", "Required", "What to enter", "Example"])
+    for cell in guide[4]:
+        cell.font = HEADER_FONT
+    for f in schema.fields:
+        guide.append([f.name, "yes" if f.required else "optional", f.help, f.example])
+    guide.column_dimensions["A"].width = 28
+    guide.column_dimensions["B"].width = 10
+    guide.column_dimensions["C"].width = 90
+    guide.column_dimensions["D"].width = 20
+    for row in guide.iter_rows(min_row=5):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    workbook.save(path)

@@ -1,0 +1,259 @@
+"""The first rows of an .xlsx sheet without unpacking the whole sheet.
+
+python-calamine parses a sheet completely before handing out its first row,
+which takes seconds on a million-row file. A preview needs a hundred rows, so
+this reads the sheet's XML as a stream, and shared strings only as far as
+those rows need them. Values follow calamine's conventions (floats for
+numbers, ``date`` for whole-day dates, ``""`` for error cells) so the preview
+shows what the check will see.
+"""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+import re
+import zipfile
+from collections.abc import Generator, Iterator
+from typing import IO
+from xml.etree.ElementTree import Element, iterparse
+
+from .cells import CellValue, SheetRow
+
+_BUILTIN_DATE_FORMATS = set(range(14, 23)) | {45, 46, 47}
+_BUILTIN_DURATION_FORMATS = {46}
+_EPOCH_1900 = datetime.datetime(1899, 12, 30)
+_EPOCH_1904 = datetime.datetime(1904, 1, 1)
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Quoted text, escapes and [colour]/[$-locale] brackets do not make a format a date.
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[(?!h\]|hh\]|m\]|mm\]|s\]|ss\])[^\]]*\]', re.IGNORECASE)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _column_index(reference: str) -> int:
+    index = 0
+    for char in reference:
+        if "A" <= char <= "Z":
+            index = index * 26 + ord(char) - 64
+        elif "a" <= char <= "z":
+            index = index * 26 + ord(char) - 96
+        else:
+            break
+    return index - 1
+
+
+class XlsxStream:
+    """Streams rows of one worksheet of an .xlsx/.xlsm file."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self._archive = archive
+        names = set(archive.namelist())
+        self._names = names
+        # Worksheets in workbook order (charts and macro sheets left out), and which are hidden.
+        self.sheet_parts: dict[str, str] = {}
+        self.hidden: dict[str, bool] = {}
+        self.date1904 = False
+        self._read_workbook()
+        self._date_styles, self._duration_styles = self._read_styles()
+        self._strings: list[str] = []
+        self._string_source: Generator[str] | None = (
+            self._iter_shared_strings() if "xl/sharedStrings.xml" in names else None
+        )
+
+    def _read_workbook(self) -> None:
+        relations: dict[str, str] = {}
+        worksheets: set[str] = set()
+        if "xl/_rels/workbook.xml.rels" in self._names:
+            with self._archive.open("xl/_rels/workbook.xml.rels") as handle:
+                for _, element in iterparse(handle):
+                    if _local(element.tag) == "Relationship":
+                        target = element.get("Target", "")
+                        if target.startswith("/"):
+                            target = target.lstrip("/")
+                        else:
+                            target = posixpath.normpath(posixpath.join("xl", target))
+                        relations[element.get("Id", "")] = target
+                        if element.get("Type", "").endswith("/worksheet"):
+                            worksheets.add(target)
+        with self._archive.open("xl/workbook.xml") as handle:
+            for _, element in iterparse(handle):
+                tag = _local(element.tag)
+                if tag == "workbookPr":
+                    self.date1904 = element.get("date1904", "false").lower() in ("1", "true")
+                elif tag == "sheet":
+                    rel = element.get(f"{{{_REL_NS}}}id") or element.get("id") or ""
+                    part = relations.get(rel)
+                    if part is not None and part in worksheets and part in self._names:
+                        name = element.get("name", "")
+                        self.sheet_parts[name] = part
+                        self.hidden[name] = element.get("state", "visible") != "visible"
+
+    def _read_styles(self) -> tuple[set[int], set[int]]:
+        if "xl/styles.xml" not in self._names:
+            return set(), set()
+        custom: dict[int, str] = {}
+        formats: list[int] = []
+        inside_cell_xfs = False
+        with self._archive.open("xl/styles.xml") as handle:
+            for event, element in iterparse(handle, events=("start", "end")):
+                tag = _local(element.tag)
+                if tag == "cellXfs":
+                    inside_cell_xfs = event == "start"
+                elif event == "end" and tag == "numFmt":
+                    custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+                elif event == "end" and tag == "xf" and inside_cell_xfs:
+                    formats.append(int(element.get("numFmtId", "0")))
+        dates: set[int] = set()
+        durations: set[int] = set()
+        for index, format_id in enumerate(formats):
+            code = custom.get(format_id)
+            if code is None:
+                if format_id in _BUILTIN_DURATION_FORMATS:
+                    durations.add(index)
+                elif format_id in _BUILTIN_DATE_FORMATS:
+                    dates.add(index)
+                continue
+            cleaned = _FORMAT_NOISE.sub("", code)
+            if re.search(r"\[(h|hh|m|mm|s|ss)\]", cleaned, re.IGNORECASE):
+                durations.add(index)
+            elif re.search(r"[dmyhs]", cleaned, re.IGNORECASE) and "General" not in code:
+                dates.add(index)
+        return dates, durations
+
+    def close(self) -> None:
+        """Stop reading shared strings; the archive itself belongs to the caller."""
+        if self._string_source is not None:
+            self._string_source.close()
+            self._string_source = None
+
+    def _iter_shared_strings(self) -> Generator[str]:
+        with self._archive.open("xl/sharedStrings.xml") as handle:
+            parts: list[str] = []
+            phonetic = 0
+            for event, element in iterparse(handle, events=("start", "end")):
+                tag = _local(element.tag)
+                if tag == "rPh":
+                    phonetic += 1 if event == "start" else -1
+                elif event == "end" and tag == "t" and not phonetic:
+                    parts.append(element.text or "")
+                elif event == "end" and tag == "si":
+                    yield "".join(parts)
+                    parts = []
+                    element.clear()
+
+    def _shared(self, index: int) -> str:
+        while len(self._strings) <= index and self._string_source is not None:
+            try:
+                self._strings.append(next(self._string_source))
+            except StopIteration:
+                self.close()
+        return self._strings[index] if index < len(self._strings) else ""
+
+    def dimension(self, sheet_name: str) -> tuple[int, int] | None:
+        """Rows and columns the sheet declares (``<dimension ref="A1:G100001">``), if any.
+
+        Read before calamine unpacks the sheet, so an oversized sheet is refused
+        before it takes the memory.
+        """
+        with self._archive.open(self.sheet_parts[sheet_name]) as handle:
+            for _, element in iterparse(handle, events=("start",)):
+                tag = _local(element.tag)
+                if tag == "dimension":
+                    last = element.get("ref", "").split(":")[-1]
+                    letters = last.rstrip("0123456789")
+                    digits = last[len(letters) :]
+                    if letters and digits.isdigit():
+                        return int(digits), _column_index(letters) + 1
+                    return None
+                if tag == "sheetData":
+                    return None
+        return None
+
+    def rows(self, sheet_name: str) -> Generator[SheetRow]:
+        """Non-empty rows of ``sheet_name`` as they are parsed."""
+        with self._archive.open(self.sheet_parts[sheet_name]) as handle:
+            yield from self._rows(handle)
+
+    def _rows(self, handle: IO[bytes]) -> Iterator[SheetRow]:
+        number = 0
+        cells: list[CellValue] = []
+        column = -1
+        for _, element in iterparse(handle, events=("end",)):
+            tag = _local(element.tag)
+            if tag == "c":
+                reference = element.get("r")
+                column = _column_index(reference) if reference else column + 1
+                value = self._cell_value(element)
+                if value != "":
+                    while len(cells) < column:
+                        cells.append("")
+                    cells.append(value)
+                element.clear()
+            elif tag == "row":
+                given = element.get("r")
+                number = int(given) if given and given.isdigit() else number + 1
+                if cells:
+                    yield SheetRow(number, cells)
+                cells, column = [], -1
+                element.clear()
+
+    def _cell_value(self, element: Element) -> CellValue:
+        kind = element.get("t", "n")
+        raw = None
+        inline: list[str] = []
+        for child in element:
+            tag = _local(child.tag)
+            if tag == "v":
+                raw = child.text
+            elif tag == "is":
+                inline.extend(t.text or "" for t in child.iter() if _local(t.tag) == "t")
+        if kind == "inlineStr":
+            return "".join(inline)
+        if raw is None:
+            return ""
+        if kind == "s":
+            return self._shared(int(raw)) if raw.strip().isdigit() else ""
+        if kind == "str":
+            return raw
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        if kind == "e":
+            return ""
+        if kind == "d":
+            try:
+                return datetime.datetime.fromisoformat(raw.strip())
+            except ValueError:
+                return raw
+        try:
+            number = float(raw)
+        except ValueError:
+            return raw
+        style = element.get("s")
+        if style is not None and style.isdigit():
+            index = int(style)
+            if index in self._date_styles:
+                return self._date(number)
+            if index in self._duration_styles:
+                return datetime.timedelta(days=number)
+        return number
+
+    def _date(self, serial: float) -> CellValue:
+        epoch = _EPOCH_1904 if self.date1904 else _EPOCH_1900
+        if serial < 1 and not self.date1904:
+            seconds = round(serial * 86_400)
+            if 0 <= seconds < 86_400:
+                return datetime.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+            return serial
+        if not self.date1904 and serial < 61:
+            serial += 1  # Excel counts a 29 February 1900 that never was
+        try:
+            moment = epoch + datetime.timedelta(days=serial)
+        except OverflowError:
+            return serial
+        moment = (moment + datetime.timedelta(microseconds=500_000)).replace(microsecond=0)
+        if moment.time() == datetime.time(0):
+            return moment.date()
+        return moment

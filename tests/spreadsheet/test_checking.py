@@ -1,0 +1,284 @@
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from omnidesk.spreadsheet import (
+    PRICE_LIST_SCHEMA,
+    STOCK_LIST_SCHEMA,
+    CheckResult,
+    HeaderOnly,
+    RowChecker,
+    Severity,
+    SheetRow,
+    check_rows,
+    check_spreadsheet,
+    match_columns,
+    open_spreadsheet,
+)
+
+
+def check(
+    kind: str, *rows: list[object], mapping: dict[str | int, str | None] | None = None
+) -> CheckResult:
+    sheet_rows = [SheetRow(number, row) for number, row in enumerate(rows, 1)]  # type: ignore[arg-type]
+    return check_rows(sheet_rows, kind, mapping=mapping)
+
+
+def messages(result: CheckResult) -> list[tuple[int, str | None, str, str]]:
+    return [(f.row, f.column, str(f.severity), f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("SKU", "product__sku"),
+        ("Stok Kodu", "product__sku"),
+        ("STOK_KODU", "product__sku"),
+        ("product__sku", "product__sku"),
+        ("Fiyat", "price"),
+        ("Fiyat (TL)", "price"),
+        ("KDV %", "tax_rate"),
+        ("KDV Oranı", "tax_rate"),
+        ("Para Birimi", "currency_type"),
+        ("Piyasa Fiyatı", "retail_price"),
+    ],
+)
+def test_price_headers_match_forgivingly(header: str, field: str) -> None:
+    assert match_columns(["x", header], PRICE_LIST_SCHEMA).field_of == {1: field}
+
+
+def test_stock_aliases_and_second_match_is_ignored_with_a_note() -> None:
+    mapping = match_columns(["Stok Kodu", "Stok", "Miktar", "Birim"], STOCK_LIST_SCHEMA)
+    assert mapping.field_of == {0: "product__sku", 1: "stock", 3: "unit_type"}
+    assert "Miktar" in mapping.notes[0]
+
+
+def test_explicit_mapping_wins_and_rejects_unknown_fields() -> None:
+    mapping = match_columns(
+        ["Code", "Tutar"], PRICE_LIST_SCHEMA, {"Tutar": "price", 0: "product__sku"}
+    )
+    assert mapping.field_of == {0: "product__sku", 1: "price"}
+    with pytest.raises(ValueError, match="not a price list column"):
+        match_columns(["a"], PRICE_LIST_SCHEMA, {"a": "stock"})
+
+
+def test_price_rules_in_row_order_with_sheet_row_numbers() -> None:
+    result = check(
+        "price",
+        ["SKU", "Fiyat", "Piyasa Fiyatı", "KDV", "Para Birimi"],
+        ["A1", "10.00", "12.00", "20", "try"],
+        ["A2", "-1", "", "101", "xyz"],
+        ["", "5", "", "", ""],
+        ["A3", "10.999", "", "18", "TL"],
+        ["A4", "abc", "", "", ""],
+        ["A5", "", "", "", ""],
+    )
+    assert messages(result) == [
+        (3, "Fiyat", "error", "Price “-1” cannot be negative."),
+        (3, "KDV", "error", "Tax rate “101” must be between 0 and 100."),
+        (3, "Para Birimi", "error", result.findings[2].message),
+        (4, "SKU", "error", "SKU is missing."),
+        (5, "Fiyat", "error", "Price “10.999” has more than 2 decimal places."),
+        (6, "Fiyat", "error", "Price “abc” is not a number."),
+        (7, "Fiyat", "error", "Price is missing."),
+    ]
+    assert "“xyz” is not allowed" in result.findings[2].message
+    assert (result.rows, result.valid_rows, result.error_rows, result.warning_rows) == (6, 1, 5, 0)
+
+
+def test_good_rows_are_normalised() -> None:
+    result = check(
+        "price",
+        ["SKU", "Fiyat", "KDV", "Para Birimi"],
+        [2015227.0, "₺1.234,50", "%20", "TL"],
+        ["000123", 8.1, 18.0, "USD"],
+    )
+    rows = list(result.good_rows())
+    assert [r.row for r in rows] == [2, 3]
+    assert rows[0].values == {
+        "product__sku": "2015227",
+        "currency_type": "try",
+        "price": Decimal("1234.50"),
+        "tax_rate": Decimal("20"),
+    }
+    assert rows[1].values["price"] == Decimal("8.1")
+    assert list(result.upload_rows()) == [
+        ["2015227", "try", "1234.50", "20"],
+        ["000123", "usd", "8.10", "18"],
+    ]
+
+
+def test_excel_float_with_hidden_decimals_is_an_error_with_a_hint() -> None:
+    result = check("price", ["sku", "price"], ["A", 10 / 3])
+    assert "more than 2 decimal places" in result.findings[0].message
+    assert "round" in result.findings[0].message
+
+
+def test_ambiguous_values_follow_the_column() -> None:
+    result = check("price", ["sku", "price"], ["A", "1.234"], ["B", "10,50"], ["C", "2,125"])
+    assert [r.values["price"] for r in result.good_rows()] == [Decimal("1234"), Decimal("10.50")]
+    # In a decimal-comma column 2,125 is 2.125: decided first, then checked as a price.
+    assert messages(result) == [
+        (4, "price", "error", "Price “2,125” has more than 2 decimal places.")
+    ]
+
+
+def test_ambiguous_values_resolve_to_thousands_when_the_column_uses_points() -> None:
+    result = check("price", ["sku", "price"], ["A", "1,234"], ["B", "10.50"])
+    assert [r.values["price"] for r in result.good_rows()] == [Decimal("1234"), Decimal("10.50")]
+
+
+def test_an_all_ambiguous_column_is_reported_not_guessed() -> None:
+    result = check("price", ["sku", "price"], ["A", "1,234"], ["B", "2,500"])
+    assert result.error_rows == 2
+    assert "could mean 1234 or 1.234" in result.findings[0].message
+    assert result.decimal_styles["price"] is None
+
+
+def test_stock_rules() -> None:
+    result = check(
+        "stock",
+        ["SKU", "Stok", "Birim", "sold_quantity_unreported"],
+        ["A", "12", "adet", "0"],
+        ["B", "12.5", "kg", ""],
+        ["C", 2147483648, "QTY", ""],
+        ["D", "-1", "litre", "-2"],
+        ["E", 7.0, "KG", 3],
+    )
+    assert [(f.row, f.column) for f in result.findings] == [
+        (3, "Stok"),
+        (4, "Stok"),
+        (5, "Stok"),
+        (5, "Birim"),
+        (5, "sold_quantity_unreported"),
+    ]
+    assert "whole number" in result.findings[0].message
+    assert "maximum 2,147,483,647" in result.findings[1].message
+    good = [r.values for r in result.good_rows()]
+    assert good == [
+        {"product__sku": "A", "stock": 12, "unit_type": "qty", "sold_quantity_unreported": 0},
+        {"product__sku": "E", "stock": 7, "unit_type": "kg", "sold_quantity_unreported": 3},
+    ]
+
+
+def test_duplicate_skus_warn_and_the_later_row_wins() -> None:
+    result = check("stock", ["sku", "stock"], ["A", 1], ["B", 2], ["A", 3])
+    assert messages(result) == [
+        (2, "sku", "warning", "SKU “A” appears again on row 4, which replaces this row."),
+        (4, "sku", "warning", "SKU “A” is also on row 2; only this later row is uploaded."),
+    ]
+    assert [(r.row, r.values["stock"]) for r in result.good_rows()] == [(3, 2), (4, 3)]
+    assert (result.valid_rows, result.warning_rows, result.error_rows) == (3, 2, 0)
+
+
+def test_retail_below_price_and_zero_price_warn_without_blocking() -> None:
+    result = check("price", ["sku", "price", "retail_price"], ["A", 10, 8], ["B", 0, ""])
+    assert [f.severity for f in result.findings] == [Severity.WARNING, Severity.WARNING]
+    assert result.all_rows_usable
+
+
+def test_dates_and_scientific_skus_are_explained() -> None:
+    result = check(
+        "price",
+        ["sku", "price"],
+        [datetime.date(2024, 1, 2), 1],
+        ["8.69E+12", 1],
+        ["C", datetime.datetime(2024, 1, 2)],
+    )
+    assert "turned into a date" in result.findings[0].message
+    assert "scientific notation" in result.findings[1].message
+    assert "not a number" in result.findings[2].message
+
+
+def test_missing_required_column_blocks_every_row() -> None:
+    result = check("price", ["sku", "name"], ["A", "x"], ["B", "y"])
+    assert result.error_rows == 2
+    assert result.findings[0].row == 1
+    assert "Price (price)" in result.findings[0].message
+
+
+def test_header_below_a_title_row_is_found(make_csv: Callable[..., Path]) -> None:
+    path = make_csv("Kasım fiyatları\n\nsku,price\nA,1\n")
+    with open_spreadsheet(path) as sheet:
+        result = check_spreadsheet(sheet, "price")
+    assert result.header_row == 3
+    assert "row 3 is the header" in result.notes[0]
+    assert [r.row for r in result.good_rows()] == [4]
+
+
+def test_header_only_is_an_error(make_csv: Callable[..., Path]) -> None:
+    with open_spreadsheet(make_csv("sku,price\n")) as sheet, pytest.raises(HeaderOnly):
+        check_spreadsheet(sheet, "price")
+
+
+def test_incremental_checking_matches_one_pass() -> None:
+    header = SheetRow(1, ["sku", "price"])
+    rows = [SheetRow(n, [f"S{n % 7}", f"{n},5" if n % 3 else "1,000"]) for n in range(2, 40)]
+    checker = RowChecker("price", header)
+    progress = []
+    for start in range(0, len(rows), 5):
+        checker.check(rows[start : start + 5])
+        progress.append(checker.rows_checked)
+    batched = checker.finish()
+    whole = check_rows([header, *rows], "price")
+    assert progress[-1] == len(rows)
+    assert messages(batched) == messages(whole)
+    assert list(batched.good_rows()) == list(whole.good_rows())
+    assert [f.row for f in whole.findings] == sorted(f.row for f in whole.findings)
+
+
+def test_progress_is_reported(make_csv: Callable[..., Path]) -> None:
+    path = make_csv("sku,price\n" + "".join(f"A{i},1\n" for i in range(25_000)))
+    seen: list[int] = []
+    with open_spreadsheet(path) as sheet:
+        result = check_spreadsheet(sheet, "price", progress=seen.append)
+    assert seen[-1] == result.rows == 25_000
+    assert seen == sorted(seen)
+    assert len(seen) >= 3
+
+
+def test_currency_signs_that_contradict_the_row_warn() -> None:
+    result = check(
+        "price",
+        ["sku", "price", "currency_type"],
+        ["A", "$12", "try"],
+        ["B", "₺1.234,50", "try"],
+        ["C", "€5", "eu"],
+    )
+    assert messages(result) == [
+        (2, "price", "warning", "Price “$12” is in USD, but the row's currency is try.")
+    ]
+    no_column = check("price", ["sku", "price"], ["A", "$12"], ["B", "10 TL"])
+    assert [f.row for f in no_column.findings] == [2]
+    assert "price list's own currency applies" in no_column.findings[0].message
+
+
+def test_findings_are_capped_but_counts_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    from omnidesk.spreadsheet import checking
+
+    monkeypatch.setattr(checking, "MAX_FINDINGS", 3)
+    result = check("stock", ["sku", "stock"], *[[f"S{i}", "many"] for i in range(10)])
+    assert len(result.findings) == 3
+    assert result.error_rows == 10
+    assert "7 more were found" in result.notes[-1]
+
+
+def test_a_person_can_choose_the_header_row_and_columns(make_csv: Callable[..., Path]) -> None:
+    path = make_csv("Kasım\nKod,Tutar\nA,10\n")
+    with open_spreadsheet(path) as sheet:
+        guessed = check_spreadsheet(sheet, "price")
+        fixed = check_spreadsheet(
+            sheet, "price", header_row=2, mapping={"Kod": "product__sku", "Tutar": "price"}
+        )
+    assert guessed.error_rows == guessed.rows  # no SKU or price column recognised
+    assert fixed.header_row == 2
+    assert [r.values for r in fixed.good_rows()] == [{"product__sku": "A", "price": Decimal("10")}]
+    # With the mapping alone, the header row is found by the mapped names.
+    with open_spreadsheet(path) as sheet:
+        mapped = check_spreadsheet(
+            sheet, "price", mapping={"Kod": "product__sku", "Tutar": "price"}
+        )
+    assert mapped.header_row == 2

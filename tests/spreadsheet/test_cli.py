@@ -1,0 +1,101 @@
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from omnidesk import __version__
+from omnidesk.cli import main
+
+
+def test_validate_exit_codes(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["validate", str(make_csv("sku,price\nA,1\n", name="ok.csv")), "--kind", "price"]) == 0
+    )
+    bad = make_csv("sku,price\nA,x\n", name="bad.csv")
+    assert main(["validate", str(bad), "--kind", "price"]) == 1
+    out = capsys.readouterr().out
+    assert "row 2, price: error: Price “x” is not a number." in out
+    assert main(["validate", str(make_csv("", name="empty.csv")), "--kind", "price"]) == 2
+
+
+def test_validate_json_shape(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_csv("SKU;Stok;Not\nA;1\nA;x\n", name="stock.csv")
+    assert main(["validate", str(path), "--kind", "stock", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data == {
+        "file": str(path),
+        "sheet": "stock",
+        "kind": "stock",
+        "rows": 2,
+        "valid_rows": 1,
+        "error_rows": 1,
+        "warning_rows": 0,
+        "columns": {"SKU": "product__sku", "Stok": "stock", "Not": None},
+        "findings": [
+            {
+                "row": 3,
+                "column": "Stok",
+                "severity": "error",
+                "message": "Stock “x” is not a number.",
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"garbage", "x.xlsx"),
+        (b"%PDF", "x.pdf"),
+        (b"sku,price\n", "x.csv"),
+        (b"PK\x03\x04", "x.ods"),
+    ],
+)
+def test_unreadable_files_give_a_short_message_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["validate", str(path), "--kind", "price"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("omnidesk: ")
+    assert 1 <= len(captured.err.strip().splitlines()) <= 2
+    assert "Traceback" not in captured.err
+
+
+def test_missing_sheet_names_the_sheets(capsys: pytest.CaptureFixture[str]) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "office_prices.xlsx"
+    assert main(["validate", str(fixture), "--kind", "price", "--sheet", "Nope"]) == 2
+    assert "“Fiyatlar”" in capsys.readouterr().err
+
+
+def test_annotate_and_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    template = tmp_path / "t.xlsx"
+    assert main(["template", "--kind", "price", str(template)]) == 0
+    annotated = tmp_path / "a.xlsx"
+    assert main(["validate", str(template), "--kind", "price", "--annotate", str(annotated)]) == 0
+    assert annotated.exists()
+    assert "1 rows: 1 usable" in capsys.readouterr().out
+
+
+def test_no_command_prints_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    assert "validate" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_summary_names_the_sheet_used_and_the_others(capsys: pytest.CaptureFixture[str]) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "office_prices.ods"
+    assert main(["validate", str(fixture), "--kind", "price"]) == 1
+    out = capsys.readouterr().out
+    assert "sheet “Fiyatlar”" in out
+    assert "other sheets (choose with --sheet): “Lookup”, “Notes”" in out
