@@ -160,6 +160,9 @@ def run_gui(options: Options) -> int:
     app.setApplicationName("OmniDesk")
     app.setApplicationDisplayName("OmniDesk")
     app.setOrganizationName("OmniDesk")
+    # The loop ends when Application.run() returns, after its clean-up (closing the
+    # client, stopping the demo server); Qt quitting on its own would cut that short.
+    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     application = Application(options)

@@ -1,7 +1,7 @@
-"""The ``omnidesk`` command: subcommands for work without the window.
+"""The ``omnidesk`` command: the window, or subcommands for work without it.
 
-``main`` builds one argparse parser so that the GUI (no subcommand) and flags
-such as ``--demo`` can join it later without changing how subcommands behave.
+``omnidesk`` opens the window, ``omnidesk --demo`` opens it on a local demo
+server; ``omnidesk validate|template …`` work headless and never import Qt.
 """
 
 from __future__ import annotations
@@ -30,6 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="OmniDesk: Omnitron price lists and stock lists on the desktop.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on a local demo server with sample data (no account needed)",
+    )
+    parser.add_argument(
+        "--demo-reset",
+        action="store_true",
+        help="with --demo: throw the demo data away and start from fresh sample data",
+    )
+    # For start-up measurements and smoke tests: quit as soon as the lists are shown.
+    parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -71,8 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return EXIT_OK
+        if args.demo_reset and not args.demo:
+            parser.error("--demo-reset goes with --demo")
+        # Qt is imported only now: the subcommands run without it.
+        from omnidesk.app import Options, run_gui
+
+        return run_gui(
+            Options(
+                demo=args.demo, demo_reset=args.demo_reset, quit_when_ready=args.quit_when_ready
+            )
+        )
     try:
         return int(handler(args))
     except BrokenPipeError:

@@ -133,7 +133,9 @@ class SignInDialog(QDialog):
                 return "Give this server a name, so you can pick it next time."
             if problem := check_base_url(address):
                 return problem
-            chosen = Profile(name, address, username, self.environment.currentData())
+            # Qt hands enum data back as plain text: make it an Environment again.
+            environment = Environment(self.environment.currentData())
+            chosen = Profile(name, address, username, environment)
         if not username:
             return "Enter your username."
         if not self.password.text():

@@ -1,0 +1,101 @@
+"""Starting the app: the demo from the command line, and the first sign-in of a new user."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from omnidesk.app import Application, Options
+from omnidesk.sandbox import SandboxServer
+from omnidesk.settings import Environment, ProfileStore
+from omnidesk.ui.main_window import MainWindow
+from omnidesk.ui.sign_in import SignInDialog
+
+
+@pytest.fixture
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings and data under tmp_path, never in the real home folder."""
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
+    return tmp_path
+
+
+def test_demo_starts_populated_and_quits_cleanly(private_home: Path) -> None:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "omnidesk", "--demo", "--quit-when-ready"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ready in ")
+    assert "Traceback" not in result.stderr
+    database = private_home / "xdg_data_home" / "omnidesk" / "demo" / "omnitron.sqlite3"
+    assert database.exists()
+
+
+def test_first_start_asks_for_a_server_and_remembers_it(
+    qtbot: QtBot, private_home: Path, sandbox: SandboxServer, loop: object
+) -> None:
+    application = Application(Options())
+    application.tokens.persistent = False  # no keyring in the test machine's session
+    run = asyncio.ensure_future(application.run())
+
+    def dialog() -> SignInDialog | None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog)]
+        return found[0] if found and found[0].isVisible() else None
+
+    qtbot.waitUntil(lambda: dialog() is not None)
+    sign_in = dialog()
+    assert sign_in is not None
+    assert sign_in.profile.currentText() == "New server…"
+    sign_in.server_name.setText("Local sandbox")
+    sign_in.address.setText(sandbox.url)
+    sign_in.environment.setCurrentIndex(2)  # Test
+    sign_in.username.setText("demo")
+    sign_in.password.setText("wrong")
+    qtbot.mouseClick(sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Unable to log in" in sign_in.error.text())
+    sign_in.password.setText("demo")
+    qtbot.mouseClick(sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(application.window, MainWindow))
+    window = application.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.price_lists.model.rowCount() > 0)
+    assert window.windowTitle() == "OmniDesk — Test — Local sandbox"
+
+    saved = ProfileStore(private_home / "xdg_config_home" / "omnidesk" / "profiles.json").load()
+    assert [(p.name, p.base_url, p.username, p.environment) for p in saved] == [
+        ("Local sandbox", sandbox.url, "demo", Environment.TEST)
+    ]
+    text = (private_home / "xdg_config_home" / "omnidesk" / "profiles.json").read_text()
+    assert application.client is not None
+    assert application.client.token is not None
+    assert application.client.token not in text  # tokens never go to the settings file
+    window.close()
+    qtbot.waitUntil(run.done)
+    assert run.result() == 0
+
+
+def test_plain_http_to_another_machine_is_warned_about(qtbot: QtBot, loop: object) -> None:
+    async def never(profile: object, password: str) -> None:
+        raise AssertionError("not signing in here")
+
+    dialog = SignInDialog([], never)
+    qtbot.addWidget(dialog)
+    dialog.address.setText("http://omnitron.example.com")
+    assert "not encrypted" in dialog.warning.text()
+    dialog.address.setText("http://127.0.0.1:8000")
+    assert dialog.warning.text() == ""
+    dialog.address.setText("https://omnitron.example.com")
+    assert dialog.warning.text() == ""
