@@ -146,13 +146,15 @@ def seed_catalogue(store: Store) -> None:
                 "INSERT INTO price_lists VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (pk, name, code, int(auto_sync), currency, created, moment(pk * 61 + 30)),
             )
+            # Formatting 100,000 dates dominates seeding; a pool per list is as believable.
+            stamps = [moment(pk * 61 + day) for day in range(401)]
             rows = []
             for product, base in base_prices.items():
                 if rng.random() < 0.1:
                     continue  # not every product is sold everywhere
                 price = (base * CURRENCY_SCALE[currency]).quantize(Decimal("0.01"))
                 retail = (price * Decimal("1.25")).quantize(Decimal("0.01"))
-                stamp = moment(pk * 61 + rng.randint(0, 400))
+                stamp = rng.choice(stamps)
                 rows.append(
                     (
                         product,
@@ -176,11 +178,12 @@ def seed_catalogue(store: Store) -> None:
                 "INSERT INTO stock_lists VALUES (?, ?, ?, ?, ?, ?)",
                 (pk, name, code, int(auto_sync), moment(pk * 45), moment(pk * 45 + 20)),
             )
+            stamps = [moment(pk * 45 + day) for day in range(401)]
             rows = []
             for product in range(1, len(products) + 1):
                 if rng.random() < 0.15:
                     continue
-                stamp = moment(pk * 45 + rng.randint(0, 400))
+                stamp = rng.choice(stamps)
                 rows.append(
                     (
                         product,
