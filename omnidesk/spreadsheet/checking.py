@@ -792,10 +792,11 @@ def _ambiguity_message(column: _Column, reading: NumberReading, shown: CellValue
         else "no other value in the column shows whether it uses a decimal comma or point"
     )
     whole = as_comma if "." not in as_comma else as_point
-    return (
-        f"{column.spec.label} {_quoted(shown)} could mean {as_point} or {as_comma}: {why}. "
-        f"Write it without a thousands separator (e.g. {whole}) or with 2 decimals."
-    )
+    advice = f"Write it without a thousands separator (e.g. {whole})"
+    if column.spec.kind is not ValueKind.WHOLE:
+        advice += " or with 2 decimals"
+    meanings = f"could mean {as_point} or {as_comma}"
+    return f"{column.spec.label} {_quoted(shown)} {meanings}: {why}. {advice}."
 
 
 HEADER_SEARCH_ROWS = 10
