@@ -345,3 +345,16 @@ def test_preview_agrees_with_the_full_read_for_1904_dates(tmp_path: Path) -> Non
         full = [list(r.cells) for r in opened.rows()]
     assert preview == full
     assert full[1][1] == datetime.date(2026, 11, 26)
+
+
+def test_broken_sheet_xml_is_a_clear_error(make_xlsx: Callable[..., Path], tmp_path: Path) -> None:
+    good = make_xlsx([["sku", "price"], ["A", 1]])
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    with pytest.raises(UnreadableFile, match="damaged"):
+        texts(broken)
