@@ -556,17 +556,40 @@ class RowChecker:
                     for c in raw
                 ]
             elif fast is _FAST_AMOUNT:
+                simple = _SIMPLE_AMOUNT.fullmatch
                 values = [
                     c
                     if type(c) is float and 0.0 <= c <= upper and int(c * 100.0 + 0.5) / 100.0 == c
-                    else (empty if c == "" or c is None else _SLOW)
+                    else (
+                        empty
+                        if c == "" or c is None
+                        else (
+                            number
+                            if type(c) is str
+                            and simple(c) is not None
+                            and (number := float(c.replace(",", "."))) <= upper
+                            else _SLOW
+                        )
+                    )
                     for c in raw
                 ]
+                self._vote_for_texts(column, raw, values)
             elif fast is _FAST_WHOLE:
                 values = [
                     int(c)
                     if type(c) is float and 0.0 <= c <= upper and c.is_integer()
-                    else (empty if c == "" or c is None else _SLOW)
+                    else (
+                        empty
+                        if c == "" or c is None
+                        else (
+                            number
+                            if type(c) is str
+                            and c.isascii()
+                            and c.isdigit()
+                            and (number := int(c)) <= upper
+                            else _SLOW
+                        )
+                    )
                     for c in raw
                 ]
             else:
@@ -584,6 +607,18 @@ class RowChecker:
                 ]
             columns.append(values)
         return columns
+
+    @staticmethod
+    def _vote_for_texts(column: _Column, raw: list[Any], values: list[Any]) -> None:
+        """What the row loop's ``_simple_text`` would vote for the texts settled here."""
+        vote = column.vote
+        if vote.point and vote.comma:
+            return
+        texts = {c for c, v in zip(raw, values, strict=True) if type(c) is str and v is not _SLOW}
+        if not vote.comma and any("," in text for text in texts):
+            vote.add(DecimalStyle.COMMA)
+        if not vote.point and any("." in text for text in texts):
+            vote.add(DecimalStyle.POINT)
 
     def _accept_fast(self, batch: list[SheetRow], columns: list[list[Any]]) -> None:
         self._good.numbers.extend(row.number for row in batch)
