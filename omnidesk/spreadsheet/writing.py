@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -52,9 +53,18 @@ def write_clean_upload(result: CheckResult, path: str | Path) -> int:
     count = 0
     for count, clean in enumerate(result.good_rows(), 1):  # noqa: B007
         # Decimal cells are written with their exact digits; SKUs stay strings.
-        sheet.append([clean.values[name] for name in result.upload_fields])
+        sheet.append([_as_written(sheet, clean.values[name]) for name in result.upload_fields])
     workbook.save(path)
     return count
+
+
+def _as_written(sheet: object, value: object) -> object:
+    """Text stays text: openpyxl would turn a code like ``=A1`` into a formula."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def write_annotated_copy(
@@ -110,7 +120,8 @@ def _copy_rows(target: Worksheet, rows: Iterable[SheetRow]) -> None:
                 continue
             cell = target.cell(row=row.number, column=index + 1, value=value)
             if isinstance(value, str):
-                # Text from a CSV stays text: 000123 must not become 123.
+                # Text from a CSV stays text: 000123 must not become 123, =A1 no formula.
+                cell.data_type = "s"
                 cell.number_format = "@"
 
 

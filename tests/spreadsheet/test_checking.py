@@ -4,6 +4,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omnidesk.spreadsheet import (
     PRICE_LIST_SCHEMA,
@@ -282,3 +284,62 @@ def test_a_person_can_choose_the_header_row_and_columns(make_csv: Callable[..., 
             sheet, "price", mapping={"Kod": "product__sku", "Tutar": "price"}
         )
     assert mapped.header_row == 2
+
+
+def _decimal_places(value: float) -> int:
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    price=st.floats(min_value=0, max_value=1e12, allow_nan=False)
+    | st.integers(0, 10**9).map(lambda cents: cents / 100)
+    | st.integers(0, 10**9).map(lambda mills: mills / 1000),
+    columnar=st.booleans(),
+)
+def test_excel_prices_pass_exactly_when_they_have_at_most_two_places(
+    price: float, columnar: bool
+) -> None:
+    checker = RowChecker("price", SheetRow(1, ["sku", "price"]))
+    checker.columnar = columnar
+    checker.check([SheetRow(2, ["A", price])])
+    result = checker.finish()
+    assert result.all_rows_usable == (_decimal_places(price) <= 2)
+    if result.all_rows_usable:
+        assert next(result.good_rows()).values["price"] == Decimal(repr(price))
+
+
+_CELLS = st.one_of(
+    st.sampled_from(["", "A1", "A2", " B ", "try", "USD", "xyz", "10,50", "1,234", "8.69E+12"]),
+    st.sampled_from(["20", "100,5", "0", "007,50", "10.5", " 7 ", "²", "1.5", "-3", "99,99"]),
+    st.floats(min_value=-5, max_value=200, allow_nan=False).map(lambda x: round(x, 3)),
+    st.booleans(),
+    st.none(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(_CELLS, min_size=5, max_size=5), min_size=1, max_size=30))
+def test_column_wise_and_row_wise_checks_agree(rows: list[list[object]]) -> None:
+    header = SheetRow(1, ["sku", "price", "retail_price", "tax_rate", "currency_type"])
+    if rows and rows[0][4] == "":
+        # Sometimes a stock list: the same cells, checked as whole numbers and units.
+        header = SheetRow(1, ["sku", "stock", "sold_quantity_unreported", "unit_type", "x"])
+    sheet_rows = [SheetRow(n, cells) for n, cells in enumerate(rows, 2)]  # type: ignore[arg-type]
+    results = []
+    for columnar in (True, False):
+        checker = RowChecker("price", header)
+        checker.columnar = columnar
+        for start in range(0, len(sheet_rows), 7):
+            checker.check(sheet_rows[start : start + 7])
+        results.append(checker.finish())
+    fast, slow = results
+    assert messages(fast) == messages(slow)
+    assert list(fast.good_rows()) == list(slow.good_rows())
+    assert (fast.valid_rows, fast.error_rows, fast.warning_rows) == (
+        slow.valid_rows,
+        slow.error_rows,
+        slow.warning_rows,
+    )

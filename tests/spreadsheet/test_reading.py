@@ -323,3 +323,38 @@ def test_excel_sep_directive_sets_the_delimiter_and_is_not_a_row(
 ) -> None:
     path = make_csv("sep=;\nsku;price\nA1;10,50\n")
     assert texts(path) == [(1, ["sku", "price"]), (2, ["A1", "10,50"])]
+
+
+def test_preview_agrees_with_the_full_read_for_1904_dates(tmp_path: Path) -> None:
+    import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["sku", "when"])
+    sheet.append(["A", datetime.date(2026, 11, 26)])
+    sheet.append(["B", datetime.datetime(2026, 11, 26, 9, 30)])
+    path = tmp_path / "mac.xlsx"
+    book.save(path)
+    with open_spreadsheet(path) as opened:
+        preview = [list(r.cells) for r in opened.preview()]
+        full = [list(r.cells) for r in opened.rows()]
+    assert preview == full
+    assert full[1][1] == datetime.date(2026, 11, 26)
+
+
+def test_broken_sheet_xml_is_a_clear_error(make_xlsx: Callable[..., Path], tmp_path: Path) -> None:
+    good = make_xlsx([["sku", "price"], ["A", 1]])
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    with pytest.raises(UnreadableFile, match="damaged"):
+        texts(broken)

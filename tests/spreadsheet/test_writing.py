@@ -159,3 +159,18 @@ def test_annotated_copy_follows_the_content_not_the_name(tmp_path: Path) -> None
     out = tmp_path / "checked.xlsx"
     write_annotated_copy(source, checked(source), out)
     assert load_workbook(out).sheetnames == ["Lookup", "Fiyatlar", "Notes", "Problems"]
+
+
+def test_codes_that_look_like_formulas_stay_text(
+    make_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    source = make_csv("sku,price\n=1+1,5\n-A,x\n")
+    result = checked(source)
+    upload = tmp_path / "upload.xlsx"
+    write_clean_upload(result, upload)
+    cell = load_workbook(upload).active["A2"]  # type: ignore[index]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    annotated = tmp_path / "checked.xlsx"
+    write_annotated_copy(source, result, annotated)
+    copied = load_workbook(annotated)["list"]["A2"]
+    assert (copied.value, copied.data_type) == ("=1+1", "s")
