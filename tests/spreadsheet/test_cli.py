@@ -84,9 +84,14 @@ def test_annotate_and_template(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "1 rows: 1 usable" in capsys.readouterr().out
 
 
-def test_no_command_prints_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 0
-    assert "validate" in capsys.readouterr().out
+def test_help_names_the_commands_and_version_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    # Without a command, `omnidesk` opens the window (tests/ui/test_startup.py).
+    with pytest.raises(SystemExit) as helped:
+        main(["--help"])
+    assert helped.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "validate" in help_text
+    assert "--demo" in help_text
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
     assert exited.value.code == 0
