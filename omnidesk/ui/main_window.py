@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.reconnect = reconnect
         self.sign_in_dialog: SignInDialog | None = None
         self.setWindowTitle(window_title(profile))
-        self.resize(1280, 760)
+        self._fit_to_screen()
 
         self.price_lists = ListPane(ListKind.PRICE, session, tasks)
         self.stock_lists = ListPane(ListKind.STOCK, session, tasks)
@@ -89,6 +89,15 @@ class MainWindow(QMainWindow):
         for notice in notices:
             self.statusBar().addPermanentWidget(QLabel(notice))
         self.navigation.setCurrentRow(0)
+
+    def _fit_to_screen(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        if available is None or available.width() >= 1440:
+            self.resize(1360, 820)
+            return
+        # A laptop screen (1366×768 is common among merchandisers): use all of it.
+        self.setGeometry(available)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
