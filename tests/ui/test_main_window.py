@@ -252,8 +252,9 @@ def test_export_writes_every_matching_row(
         with target.open(encoding="utf-8-sig") as exported:
             rows = list(csv.reader(exported))
     else:
-        sheet = openpyxl.load_workbook(target, read_only=True).worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        workbook = openpyxl.load_workbook(target, read_only=True)
+        rows = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+        workbook.close()
     assert rows[0] == ["SKU", "Price", "Retail price", "Tax %", "Currency"]
     assert len(rows) - 1 == pane.contents.model.total
     assert any(row[0] == "2015227" for row in rows[1:])
