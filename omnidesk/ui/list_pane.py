@@ -33,6 +33,7 @@ from .columns import (
 from .export import write_table
 from .filter_bar import TYPING_PAUSE_MS, ListFilterBar
 from .formatting import local_integer
+from .list_dialog import ListDialog
 from .paged_model import LoadState, PagedTableModel, ServerSortProxy
 from .tasks import BackgroundTasks
 from .widgets import DataTable, TableWithStates
@@ -228,6 +229,7 @@ class ListPane(QWidget):
         self.contents = ContentsPane(kind, session, tasks)
         self.contents.hide()
         self.exporter = Exporter(self, self.model, tasks)
+        self.dialog: ListDialog | None = None
 
         self.heading = QLabel(title)
         self.heading.setStyleSheet("font-size: 16px; font-weight: bold;")
@@ -325,6 +327,37 @@ class ListPane(QWidget):
     def open_current(self) -> None:
         if self.table.currentIndex().isValid():
             self.open_index(self.table.currentIndex())
+
+    def new_list(self) -> ListDialog:
+        return self._open_dialog(None)
+
+    def edit_current(self) -> ListDialog | None:
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        if not index.isValid():
+            return None
+        return self._open_dialog(self.model.row(index.row()))
+
+    def _open_dialog(self, existing: AnyList | None) -> ListDialog:
+        if self.dialog is not None and not self.dialog.isVisible():
+            self.dialog.deleteLater()  # the previous one, kept until now for its answer
+        dialog = ListDialog(self.kind, self.session, self.tasks, existing, parent=self)
+        dialog.saved.connect(self._show_saved)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _show_saved(self, row: AnyList) -> None:
+        """The saved list in view and selected, without reloading the others."""
+        if self.model.state is LoadState.FAILED or not self.model.rows:
+            self.model.reload()
+            return
+        position, added = self.model.upsert(row, key=lambda existing: existing.pk)
+        self.table.select_row(self.proxy.mapFromSource(self.model.index(position, 0)).row())
+        if added and self.unfiltered_total is not None:
+            self.unfiltered_total += 1
+        self._update_count()
+        if self.contents.current is not None and self.contents.current.pk == row.pk:
+            self.contents.show_list(row)
 
     def focus_filter(self) -> None:
         self.filters.focus()

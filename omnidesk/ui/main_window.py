@@ -122,6 +122,31 @@ class MainWindow(QMainWindow):
             go.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
             view_menu.addAction(go)
 
+        list_menu = self.menuBar().addMenu("&List")
+        self.new_action = QAction(
+            "&New…", self, shortcut=QKeySequence(QKeySequence.StandardKey.New)
+        )
+        self.new_action.setToolTip("Create a list (Ctrl+N)")
+        self.new_action.triggered.connect(lambda: self.current_pane().new_list())
+        self.edit_action = QAction("&Edit…", self, shortcut=QKeySequence("F2"))
+        self.edit_action.setToolTip("Change the selected list (F2)")
+        self.edit_action.triggered.connect(lambda: self.current_pane().edit_current())
+        open_action = QAction("&Open contents", self)
+        open_action.triggered.connect(lambda: self.current_pane().open_current())
+        for action in (self.new_action, self.edit_action, open_action):
+            list_menu.addAction(action)
+        toolbar = self.addToolBar("Lists")
+        toolbar.setObjectName("listsToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.edit_action)
+        toolbar.addAction(refresh)
+        toolbar.addAction(export)
+        for pane in (self.price_lists, self.stock_lists):
+            pane.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            pane.table.addActions([open_action, self.edit_action, self.new_action])
+
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About OmniDesk", self)
         about.triggered.connect(self._about)

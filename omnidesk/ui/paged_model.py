@@ -132,21 +132,24 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
                 return False
         return True
 
-    def upsert(self, row: R, key: Callable[[R], Any]) -> int:
-        """Put a row the person just saved in place (or first), without reloading all."""
+    def upsert(self, row: R, key: Callable[[R], Any]) -> tuple[int, bool]:
+        """Put a row the person just saved in place, or first if new, without reloading all.
+
+        Returns its position and whether it was added.
+        """
         for position, existing in enumerate(self.rows):
             if key(existing) == key(row):
                 self.rows[position] = row
                 self.dataChanged.emit(
                     self.index(position, 0), self.index(position, len(self.columns) - 1)
                 )
-                return position
+                return position, False
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.rows.insert(0, row)
         self.total += 1
         self.endInsertRows()
         self.stateChanged.emit()
-        return 0
+        return 0, True
 
     # -- loading ------------------------------------------------------------------------
 

@@ -1,0 +1,61 @@
+"""The documented rules for a list's fields, checked before anything is sent.
+
+The server still decides; these rules let a person see a mistake while typing
+instead of after a round trip. Messages are for merchandisers, not for DRF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .contract import CURRENCIES, ListKind
+
+NAME_MAX_LENGTH = 64  # [doc]
+CODE_MAX_LENGTH = 64  # [doc]
+
+
+@dataclass(frozen=True)
+class ListFields:
+    name: str
+    code: str  # "" means no code
+    is_auto_sync: bool
+    currency: str | None = None  # price lists only
+
+    def as_request(self, kind: ListKind) -> dict[str, object]:
+        """The body for POST: every field, with an empty code sent as null."""
+        body: dict[str, object] = {
+            "name": self.name,
+            "code": self.code or None,
+            "is_auto_sync": self.is_auto_sync,
+        }
+        if kind is ListKind.PRICE:
+            body["currency"] = self.currency
+        return body
+
+
+def check_list_fields(kind: ListKind, fields: ListFields) -> dict[str, str]:
+    """Problems by field name ("name", "code", "currency"); empty when all rules hold."""
+    problems: dict[str, str] = {}
+    if not fields.name.strip():
+        problems["name"] = "A name is required."
+    elif len(fields.name.strip()) > NAME_MAX_LENGTH:
+        problems["name"] = (
+            f"At most {NAME_MAX_LENGTH} characters; this name has {len(fields.name.strip())}."
+        )
+    code = fields.code.strip()
+    if len(code) > CODE_MAX_LENGTH:
+        problems["code"] = f"At most {CODE_MAX_LENGTH} characters; this code has {len(code)}."
+    elif fields.is_auto_sync and not code:
+        problems["code"] = (
+            "Auto-sync needs a code: the code is the list's ID in the ERP, and "
+            "it is how the ERP finds this list."
+        )
+    if kind is ListKind.PRICE and fields.currency not in CURRENCIES:
+        problems["currency"] = "Choose a currency from the list."
+    return problems
+
+
+def changed_fields(kind: ListKind, before: ListFields, after: ListFields) -> dict[str, object]:
+    """The PATCH body: only what the person changed (empty: nothing to send)."""
+    old, new = before.as_request(kind), after.as_request(kind)
+    return {name: value for name, value in new.items() if old.get(name) != value}

@@ -1,0 +1,361 @@
+"""New… and Edit… for price lists and stock lists, checked while the person types.
+
+Every documented rule is checked on each keystroke; after a short pause the
+server is asked whether the name or code is taken. Whatever the server still
+refuses is shown on its field (or in the banner), and the dialog stays open
+with everything typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from omnidesk.api import (
+    CURRENCIES,
+    CURRENCY_NAMES,
+    DEFAULT_CURRENCY,
+    ListKind,
+    OmnitronError,
+    PriceList,
+    ServerUnreachable,
+    StockList,
+    ValidationFailed,
+)
+from omnidesk.api.rules import ListFields, changed_fields, check_list_fields
+from omnidesk.api.session import Session
+
+from .tasks import BackgroundTasks
+
+UNIQUENESS_PAUSE_MS = 400
+ERROR_STYLE = "color: #b00020;"
+
+
+def fields_of(row: PriceList | StockList) -> ListFields:
+    return ListFields(
+        name=row.name,
+        code=row.code or "",
+        is_auto_sync=row.is_auto_sync,
+        currency=row.currency if isinstance(row, PriceList) else None,
+    )
+
+
+class ListDialog(QDialog):
+    saved = Signal(object)  # the PriceList or StockList as the server stored it
+
+    def __init__(
+        self,
+        kind: ListKind,
+        session: Session,
+        tasks: BackgroundTasks,
+        existing: PriceList | StockList | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.session = session
+        self.tasks = tasks
+        self.existing = existing
+        noun = "price list" if kind is ListKind.PRICE else "stock list"
+        self.noun = noun
+        self.setWindowTitle(f"Edit {noun}" if existing else f"New {noun}")
+        self.setMinimumWidth(480)
+        self.saving = False
+        self.requests_sent = 0
+        self._confirmed_discard = False
+        self.server_errors: dict[str, str] = {}
+        self.taken: dict[str, str] = {}  # field → "Already used by …"
+        self._uniqueness: asyncio.Task[None] | None = None
+
+        self.banner = QLabel()
+        self.banner.setObjectName("dialogBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel#dialogBanner { background: #fdecea; color: #b00020; padding: 6px; }"
+        )
+        self.banner.hide()
+
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Outlet prices autumn")
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("the list's ID in the ERP (optional)")
+        self.auto_sync = QCheckBox("Keep in sync with the ERP (auto-sync)")
+        self.currency = QComboBox()
+        self.error_labels = {field: self._error_label() for field in ("name", "code", "currency")}
+
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("", self.error_labels["name"])
+        form.addRow("Code", self.code)
+        form.addRow("", self.error_labels["code"])
+        form.addRow("", self.auto_sync)
+        if kind is ListKind.PRICE:
+            self._fill_currencies()
+            form.addRow("Currency", self.currency)
+            form.addRow("", self.error_labels["currency"])
+
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # indeterminate: we cannot know how long the server takes
+        self.busy.setMaximumHeight(6)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.buttons)
+
+        if existing is not None:
+            self._show_fields(fields_of(existing))
+        else:
+            self.auto_sync.setChecked(kind is ListKind.STOCK)  # the server's defaults
+        self.original = self.values
+
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(UNIQUENESS_PAUSE_MS)
+        self._pause.timeout.connect(self._start_uniqueness_check)
+        self.name.textEdited.connect(lambda: self._edited("name"))
+        self.code.textEdited.connect(lambda: self._edited("code"))
+        self.auto_sync.toggled.connect(lambda: self._edited("code"))
+        self.currency.currentIndexChanged.connect(lambda: self._edited("currency"))
+        self.currency.editTextChanged.connect(lambda: self._edited("currency"))
+        self.validate()
+
+    def _error_label(self) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setStyleSheet(ERROR_STYLE)
+        label.hide()
+        return label
+
+    def _fill_currencies(self) -> None:
+        self.currency.setEditable(True)
+        self.currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for code in CURRENCIES:  # `try` first, as the contract says
+            self.currency.addItem(f"{code} — {CURRENCY_NAMES.get(code, code)}", code)
+        completer = QCompleter(self.currency.model(), self.currency)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)  # "lira" finds try
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.currency.setCompleter(completer)
+        self.currency.setCurrentIndex(self.currency.findData(DEFAULT_CURRENCY))
+
+    def _show_fields(self, fields: ListFields) -> None:
+        self.name.setText(fields.name)
+        self.code.setText(fields.code)
+        self.auto_sync.setChecked(fields.is_auto_sync)
+        if fields.currency is not None:
+            index = self.currency.findData(fields.currency)
+            if index < 0:  # a currency the server has and we do not know: keep it
+                self.currency.addItem(fields.currency, fields.currency)
+                index = self.currency.count() - 1
+            self.currency.setCurrentIndex(index)
+
+    # -- what the person typed ------------------------------------------------------------
+
+    def _chosen_currency(self) -> str | None:
+        if self.kind is not ListKind.PRICE:
+            return None
+        typed = self.currency.currentText().strip()
+        index = self.currency.findText(typed)
+        if index >= 0:
+            data = self.currency.itemData(index)
+            return str(data)
+        word = typed.split(" ", 1)[0].lower()
+        return word if word in CURRENCIES else typed
+
+    @property
+    def values(self) -> ListFields:
+        return ListFields(
+            name=self.name.text().strip(),
+            code=self.code.text().strip(),
+            is_auto_sync=self.auto_sync.isChecked(),
+            currency=self._chosen_currency(),
+        )
+
+    @property
+    def dirty(self) -> bool:
+        return self.values != self.original
+
+    def _edited(self, field: str) -> None:
+        self.server_errors.pop(field, None)
+        if field in ("name", "code"):
+            self.taken.pop(field, None)
+            self._pause.start()
+        if not self.server_errors:
+            self.banner.hide()
+        self.validate()
+
+    def validate(self) -> bool:
+        """Show every problem under its field; Save is enabled only when there is none."""
+        problems = check_list_fields(self.kind, self.values)
+        for field, label in self.error_labels.items():
+            message = problems.get(field) or self.taken.get(field) or self.server_errors.get(field)
+            label.setText(message or "")
+            label.setVisible(bool(message))
+        valid = not problems and not self.taken
+        self.save_button.setEnabled(valid and not self.saving)
+        return valid
+
+    # -- is the name or code taken? ---------------------------------------------------------
+
+    def _start_uniqueness_check(self) -> None:
+        if self._uniqueness is not None:
+            self._uniqueness.cancel()
+        self._uniqueness = self.tasks.start(self._check_uniqueness(self.values))
+
+    async def _check_uniqueness(self, fields: ListFields) -> None:
+        own_pk = self.existing.pk if self.existing else None
+        taken: dict[str, str] = {}
+        try:
+            if fields.name:
+                page = await self.session.run(
+                    lambda c: self._lists(c).list(name=fields.name, limit=100)
+                )
+                for row in page.results:
+                    if row.name == fields.name and row.pk != own_pk:
+                        taken["name"] = f"Already used by another {self.noun}."
+            if fields.code:
+                page = await self.session.run(
+                    lambda c: self._lists(c).list(code_exact=fields.code, limit=5)
+                )
+                for row in page.results:
+                    if row.pk != own_pk:
+                        taken["code"] = f"Already used by “{row.name}”."
+        except OmnitronError:
+            return  # cannot ask now; the server will still refuse a duplicate on save
+        if fields == self.values:  # still what is in the form
+            self.taken = taken
+            self.validate()
+
+    def _lists(self, client: Any) -> Any:
+        return client.price_lists if self.kind is ListKind.PRICE else client.stock_lists
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    @asyncSlot()
+    async def save(self) -> None:
+        if self.saving or not self.validate():
+            return  # one request at a time; a double click saves once
+        fields = self.values
+        if self.existing is not None:
+            body = changed_fields(self.kind, self.original, fields)
+            if not body:
+                self.accept()  # nothing changed, nothing sent
+                return
+        else:
+            body = fields.as_request(self.kind)
+        self._set_saving(True)
+        try:
+            row = await self.session.run(self._send(body))
+        except ValidationFailed as refused:
+            self._show_refusal(refused)
+            return
+        except ServerUnreachable as lost:
+            self._show_banner(str(lost))
+            return
+        except OmnitronError as problem:
+            self._show_banner(str(problem))
+            return
+        finally:
+            self._set_saving(False)
+        self.original = fields
+        self.saved.emit(row)
+        self.accept()
+
+    def _send(self, body: dict[str, object]) -> Any:
+        existing = self.existing
+
+        async def send(client: Any) -> PriceList | StockList:
+            self.requests_sent += 1
+            lists = self._lists(client)
+            if existing is None:
+                created: PriceList | StockList = await lists.create(**body)
+                return created
+            updated: PriceList | StockList = await lists.update(existing.pk, **body)
+            return updated
+
+        return send
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self.busy.setVisible(saving)
+        self.save_button.setText("Saving…" if saving else "Save")
+        self.validate()
+
+    def _show_refusal(self, refused: ValidationFailed) -> None:
+        self.server_errors = {}
+        elsewhere = list(refused.non_field_errors)
+        for field, messages in refused.field_errors.items():
+            if field in self.error_labels:
+                self.server_errors[field] = " ".join(messages)
+            else:
+                elsewhere.append(f"{field.replace('_', ' ')}: {' '.join(messages)}")
+        if elsewhere:
+            text = " ".join(elsewhere)
+            if refused.error_code:
+                text += f" (error code {refused.error_code})"
+            self._show_banner(text)
+        else:
+            self._show_banner("The server did not accept this; see below.")
+        self.validate()
+
+    def _show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    # -- leaving ----------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self.saving:
+            return  # the answer is on its way; leaving now would hide what happened
+        if not self.dirty or self._confirmed_discard:
+            super().reject()
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard changes?",
+            f"This {self.noun} has changes that are not saved. Discard them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        question.button(QMessageBox.StandardButton.Cancel).setText("Keep editing")
+        question.finished.connect(
+            lambda answer: self._discard() if answer == QMessageBox.StandardButton.Discard else None
+        )
+        self.discard_question = question
+        question.open()
+
+    def _discard(self) -> None:
+        self._confirmed_discard = True
+        self.reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()
+        self.reject()

@@ -1,0 +1,278 @@
+"""New… and Edit… dialogs: rules while typing, uniqueness, PATCH bodies, failures, sign-in."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from omnidesk.api import ListKind, OmnitronClient, PriceList
+from omnidesk.api.session import Session
+from omnidesk.sandbox import Faults, SandboxServer
+from omnidesk.ui.list_dialog import ListDialog
+from omnidesk.ui.main_window import MainWindow
+from omnidesk.ui.paged_model import LoadState
+from omnidesk.ui.tasks import BackgroundTasks
+from tests.names import unique
+
+from .conftest import Runner
+from .test_main_window import window  # noqa: F401 - the signed-in main window fixture
+
+
+@pytest.fixture
+def new_price_list(qtbot: QtBot, session: Session, tasks: BackgroundTasks) -> ListDialog:
+    dialog = ListDialog(ListKind.PRICE, session, tasks)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def error(dialog: ListDialog, field: str) -> str:
+    label = dialog.error_labels[field]
+    return label.text() if label.isVisibleTo(dialog) else ""
+
+
+def exists(run: Runner, client: OmnitronClient, name: str) -> list[PriceList]:
+    return [row for row in run(client.price_lists.list(name=name)).results if row.name == name]
+
+
+def test_each_rule_blocks_save_with_its_message(qtbot: QtBot, new_price_list: ListDialog) -> None:
+    dialog = new_price_list
+    assert not dialog.save_button.isEnabled()
+    assert error(dialog, "name") == "A name is required."
+    qtbot.keyClicks(dialog.name, "x" * 65)
+    assert error(dialog, "name") == "At most 64 characters; this name has 65."
+    assert not dialog.save_button.isEnabled()
+    dialog.name.setText(unique("Rules"))
+    dialog.name.textEdited.emit(dialog.name.text())
+    assert error(dialog, "name") == ""
+    assert dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.code, "c" * 65)
+    assert error(dialog, "code") == "At most 64 characters; this code has 65."
+    assert not dialog.save_button.isEnabled()
+    dialog.code.clear()
+    dialog.code.textEdited.emit("")
+    dialog.currency.setEditText("doubloons")
+    assert error(dialog, "currency") == "Choose a currency from the list."
+    assert not dialog.save_button.isEnabled()
+    dialog.currency.setCurrentIndex(dialog.currency.findData("eur"))
+    assert error(dialog, "currency") == ""
+    assert dialog.save_button.isEnabled()
+
+
+def test_auto_sync_makes_the_code_required_and_says_why(
+    qtbot: QtBot, new_price_list: ListDialog
+) -> None:
+    dialog = new_price_list
+    dialog.name.setText(unique("Sync"))
+    dialog.name.textEdited.emit(dialog.name.text())
+    assert dialog.save_button.isEnabled()
+    qtbot.mouseClick(dialog.auto_sync, Qt.MouseButton.LeftButton)
+    assert "Auto-sync needs a code" in error(dialog, "code")
+    assert "ID in the ERP" in error(dialog, "code")
+    assert not dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.code, "ERP-42")
+    assert error(dialog, "code") == ""
+    assert dialog.save_button.isEnabled()
+    dialog.code.clear()
+    dialog.code.textEdited.emit("")
+    qtbot.mouseClick(dialog.auto_sync, Qt.MouseButton.LeftButton)
+    assert error(dialog, "code") == ""
+
+
+def test_currency_list_starts_with_try_and_is_searchable(new_price_list: ListDialog) -> None:
+    dialog = new_price_list
+    assert dialog.currency.itemData(0) == "try"
+    assert dialog.values.currency == "try"
+    completer = dialog.currency.completer()
+    completer.setCompletionPrefix("sterling")
+    assert completer.currentCompletion().startswith("gbp")
+
+
+def test_taken_name_and_code_are_caught_before_sending(
+    qtbot: QtBot, new_price_list: ListDialog
+) -> None:
+    dialog = new_price_list
+    qtbot.keyClicks(dialog.name, "Demo Price List")
+    qtbot.waitUntil(lambda: error(dialog, "name") == "Already used by another price list.")
+    assert not dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.code, "ERP-PL-TR-001")
+    qtbot.waitUntil(lambda: error(dialog, "code") == "Already used by “Türkiye Perakende”.")
+    dialog.name.setText(unique("Free name"))
+    dialog.name.textEdited.emit(dialog.name.text())
+    dialog.code.setText(unique("FREE").replace(" ", ""))
+    dialog.code.textEdited.emit(dialog.code.text())
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
+    assert dialog.requests_sent == 0
+
+
+def test_a_name_taken_meanwhile_is_shown_on_its_field_and_the_input_kept(
+    qtbot: QtBot, new_price_list: ListDialog, client: OmnitronClient, run: Runner
+) -> None:
+    dialog = new_price_list
+    name = unique("Raced")
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.wait(600)  # the uniqueness check finds nothing yet
+    run(client.price_lists.create(name=name))  # someone else is quicker
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "already exists" in error(dialog, "name"))
+    assert dialog.isVisible()
+    assert dialog.name.text() == name
+    assert dialog.banner.isVisibleTo(dialog)
+
+
+def test_create_posts_and_edit_patches_only_the_changed_fields(
+    qtbot: QtBot,
+    session: Session,
+    tasks: BackgroundTasks,
+    sandbox: SandboxServer,
+    client: OmnitronClient,
+    run: Runner,
+) -> None:
+    creating = ListDialog(ListKind.PRICE, session, tasks)
+    qtbot.addWidget(creating)
+    name = unique("Patched")
+    qtbot.keyClicks(creating.name, name)
+    creating.currency.setCurrentIndex(creating.currency.findData("usd"))
+    with qtbot.waitSignal(creating.saved) as saved:
+        qtbot.mouseClick(creating.save_button, Qt.MouseButton.LeftButton)
+    created = saved.args[0]
+    assert (created.name, created.currency, created.code) == (name, "usd", None)
+
+    editing = ListDialog(ListKind.PRICE, session, tasks, existing=created)
+    qtbot.addWidget(editing)
+    # Meanwhile the list is renamed elsewhere; a PATCH that resent the name would undo it.
+    assert sandbox.store is not None
+    sandbox.store.update_list("price_list", created.pk, {"name": name + " (renamed)"})
+    editing.currency.setCurrentIndex(editing.currency.findData("gbp"))
+    with qtbot.waitSignal(editing.saved) as saved_again:
+        qtbot.mouseClick(editing.save_button, Qt.MouseButton.LeftButton)
+    on_server = run(client.price_lists.get(created.pk))
+    assert on_server.currency == "gbp"
+    assert on_server.name == name + " (renamed)"
+    assert saved_again.args[0] == on_server
+
+
+def test_nothing_changed_sends_nothing(
+    qtbot: QtBot, session: Session, tasks: BackgroundTasks, client: OmnitronClient, run: Runner
+) -> None:
+    existing = run(client.stock_lists.get(1))
+    dialog = ListDialog(ListKind.STOCK, session, tasks, existing=existing)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.finished):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.requests_sent == 0
+    assert run(client.stock_lists.get(1)).modified_date == existing.modified_date
+
+
+def test_a_failed_save_keeps_everything_typed(
+    qtbot: QtBot, new_price_list: ListDialog, faults: Faults
+) -> None:
+    dialog = new_price_list
+    name = unique("Kept")
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.keyClicks(dialog.code, "KEEP-1")
+    dialog.currency.setCurrentIndex(dialog.currency.findData("eur"))
+    qtbot.wait(500)
+    faults.fail_rate = 1.0
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.banner.isVisibleTo(dialog) and not dialog.saving)
+    assert dialog.isVisible()
+    assert (dialog.name.text(), dialog.code.text(), dialog.values.currency) == (
+        name,
+        "KEEP-1",
+        "eur",
+    )
+    assert dialog.save_button.isEnabled()  # ready to try again
+
+
+def test_a_double_click_saves_once(
+    qtbot: QtBot, new_price_list: ListDialog, client: OmnitronClient, run: Runner, faults: Faults
+) -> None:
+    dialog = new_price_list
+    name = unique("Once")
+    qtbot.keyClicks(dialog.name, name)
+    faults.latency_ms = 200
+    qtbot.mouseDClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.requests_sent == 1
+    assert len(exists(run, client, name)) == 1
+
+
+def test_escape_with_changes_asks_before_discarding(
+    qtbot: QtBot, new_price_list: ListDialog
+) -> None:
+    dialog = new_price_list
+    qtbot.keyClicks(dialog.name, "half typed")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    question = dialog.discard_question
+    qtbot.waitUntil(question.isVisible)
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert dialog.isVisible()
+    assert dialog.name.text() == "half typed"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(dialog.discard_question.isVisible)
+    dialog.discard_question.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_escape_without_changes_just_closes(qtbot: QtBot, new_price_list: ListDialog) -> None:
+    qtbot.keyClick(new_price_list, Qt.Key.Key_Escape)
+    assert not new_price_list.isVisible()
+
+
+def test_new_list_from_the_window_appears_selected_without_a_reload(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: pane.model.state is LoadState.LOADED and pane.model.rowCount() > 0)
+    queries_before = pane.model._generation
+    count_before = pane.model.total
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = pane.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    name = unique("From window")
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    current = pane.table.currentIndex()
+    assert current.data() == name
+    assert pane.table.selectionModel().isRowSelected(current.row())
+    assert pane.model.total == count_before + 1
+    assert pane.model._generation == queries_before  # no reload of the other rows
+
+
+def test_an_expired_token_mid_save_signs_in_then_saves_exactly_once(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    faults: Faults,
+    client: OmnitronClient,
+    run: Runner,
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: pane.model.state is LoadState.LOADED and pane.model.rowCount() > 0)
+    pane.table.select_row(0)
+    dialog = pane.new_list()
+    name = unique("After sign-in")
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.keyClicks(dialog.code, "AFTER-1")
+    qtbot.wait(500)
+    faults.token_ttl = 0.0
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
+    sign_in = window.sign_in_dialog
+    assert sign_in is not None
+    assert dialog.isVisible()  # still there, with its values, behind the sign-in
+    faults.token_ttl = None
+    sign_in.password.setText("demo")
+    qtbot.mouseClick(sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    created = exists(run, client, name)
+    assert len(created) == 1
+    assert created[0].code == "AFTER-1"
+    assert dialog.requests_sent == 2  # refused once (401), then sent once more
