@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QProgressBar,
@@ -77,7 +78,7 @@ class ListDialog(QDialog):
         noun = "price list" if kind is ListKind.PRICE else "stock list"
         self.noun = noun
         self.setWindowTitle(f"Edit {noun}" if existing else f"New {noun}")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
         self.saving = False
         self.requests_sent = 0
         self._confirmed_discard = False
@@ -125,6 +126,8 @@ class ListDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        # Messages come and go under the fields: let the dialog grow and shrink with them.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self.busy)
@@ -150,6 +153,7 @@ class ListDialog(QDialog):
     def _error_label(self) -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
+        label.setMinimumWidth(380)
         label.setStyleSheet(ERROR_STYLE)
         label.hide()
         return label
