@@ -473,8 +473,11 @@ class RowChecker:
         header: SheetRow,
         *,
         mapping: Mapping[str | int, str | None] | None = None,
+        decimal_styles: Mapping[str, DecimalStyle] | None = None,
     ) -> None:
         self.schema: Schema = schema_for(kind)
+        # A person's choice of convention per field (the wizard's override) beats the vote.
+        self._chosen_styles = dict(decimal_styles or {})
         self.header_row = header.number
         headers = [cell_text(c).strip() for c in header.cells]
         self.mapping = match_columns(headers, self.schema, mapping)
@@ -805,7 +808,7 @@ class RowChecker:
     def finish(self) -> CheckResult:
         """Settle waiting values, find duplicate SKUs, and return the result."""
         styles = {
-            c.spec.name: c.vote.decided()
+            c.spec.name: self._style_of(c)
             for c in self._columns
             if c.spec.kind in (ValueKind.MONEY, ValueKind.PERCENT, ValueKind.WHOLE)
         }
@@ -856,13 +859,16 @@ class RowChecker:
             _replaced=replaced,
         )
 
+    def _style_of(self, column: _Column) -> DecimalStyle | None:
+        return self._chosen_styles.get(column.spec.name) or column.vote.decided()
+
     def _settle_waiting(self) -> None:
         settled: list[tuple[int, list[_StoredValue]]] = []
         for entry in self._waiting:
             problems: list[tuple[int, str]] = []
             for position, reading in entry.readings.items():
                 column = self._columns[position]
-                style = column.vote.decided()
+                style = self._style_of(column)
                 value = reading.resolve(style)
                 if value is None:
                     problems.append(
@@ -998,12 +1004,14 @@ def check_rows(
     *,
     mapping: Mapping[str | int, str | None] | None = None,
     header_row: int | None = None,
+    decimal_styles: Mapping[str, DecimalStyle] | None = None,
     progress: ProgressCallback | None = None,
 ) -> CheckResult:
     """Find the header in ``rows``, check everything below it and return the result.
 
     ``mapping`` and ``header_row`` carry a person's corrections (see ``find_header``
-    and ``match_columns``). ``progress`` is called with the number of data rows
+    and ``match_columns``); ``decimal_styles`` settles the values that read either way
+    (``1,234``) in the named fields as the person chose. ``progress`` is called with the number of data rows
     checked so far, every ``PROGRESS_EVERY`` rows and once at the end; an exception
     raised from it (e.g. on cancel) stops the check and propagates. Raises
     ``EmptyFile`` or ``HeaderOnly`` when there is nothing to check.
@@ -1011,7 +1019,7 @@ def check_rows(
     schema = schema_for(kind)
     iterator = iter(rows)
     header, buffered, skipped = find_header(iterator, schema, mapping, header_row=header_row)
-    checker = RowChecker(kind, header, mapping=mapping)
+    checker = RowChecker(kind, header, mapping=mapping, decimal_styles=decimal_styles)
     checker.check(buffered)
     while True:
         batch = list(islice(iterator, PROGRESS_EVERY))
@@ -1040,12 +1048,18 @@ def check_spreadsheet(
     *,
     mapping: Mapping[str | int, str | None] | None = None,
     header_row: int | None = None,
+    decimal_styles: Mapping[str, DecimalStyle] | None = None,
     progress: ProgressCallback | None = None,
 ) -> CheckResult:
     """``check_rows`` over an opened sheet, with the file and sheet named in the result."""
     try:
         result = check_rows(
-            sheet.rows(), kind, mapping=mapping, header_row=header_row, progress=progress
+            sheet.rows(),
+            kind,
+            mapping=mapping,
+            header_row=header_row,
+            decimal_styles=decimal_styles,
+            progress=progress,
         )
     except EmptyFile as error:
         raise EmptyFile(

@@ -343,3 +343,20 @@ def test_column_wise_and_row_wise_checks_agree(rows: list[list[object]]) -> None
         slow.error_rows,
         slow.warning_rows,
     )
+
+
+def test_a_chosen_decimal_convention_settles_ambiguous_values() -> None:
+    from omnidesk.spreadsheet import DecimalStyle
+
+    rows = [
+        SheetRow(1, ["product__sku", "price"]),
+        SheetRow(2, ["A-1", "1,250"]),
+        SheetRow(3, ["A-2", "2,500"]),
+    ]
+    undecided = check_rows(rows, "price")
+    assert undecided.error_rows == 2  # 1,250 reads as 1250 or 1.25: reported, not guessed
+    as_comma = check_rows(rows, "price", decimal_styles={"price": DecimalStyle.COMMA})
+    assert [r.values["price"] for r in as_comma.good_rows()] == [Decimal("1.25"), Decimal("2.5")]
+    assert as_comma.decimal_styles["price"] is DecimalStyle.COMMA
+    as_point = check_rows(rows, "price", decimal_styles={"price": DecimalStyle.POINT})
+    assert [r.values["price"] for r in as_point.good_rows()] == [Decimal(1250), Decimal(2500)]
