@@ -1011,9 +1011,10 @@ def check_rows(
 
     ``mapping`` and ``header_row`` carry a person's corrections (see ``find_header``
     and ``match_columns``); ``decimal_styles`` settles the values that read either way
-    (``1,234``) in the named fields as the person chose. ``progress`` is called with the number of data rows
-    checked so far, every ``PROGRESS_EVERY`` rows and once at the end; an exception
-    raised from it (e.g. on cancel) stops the check and propagates. Raises
+    (``1,234``) in the named fields as the person chose. ``progress`` is called with
+    the number of data rows checked so far, every ``PROGRESS_EVERY`` rows and once at
+    the end; an exception raised from it (e.g. on cancel) stops the check and
+    propagates. Raises
     ``EmptyFile`` or ``HeaderOnly`` when there is nothing to check.
     """
     schema = schema_for(kind)
