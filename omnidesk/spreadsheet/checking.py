@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -436,10 +436,20 @@ class CheckResult:
 
     def upload_rows(self) -> Iterator[list[str]]:
         """The good rows as upload-file text, in ``upload_fields`` order."""
+        for _, texts in self.numbered_upload_rows():
+            yield texts
+
+    def numbered_upload_rows(self, skip: Set[int] = frozenset()) -> Iterator[tuple[int, list[str]]]:
+        """(sheet row, upload-file text) of the good rows not in ``skip``.
+
+        The row numbers let the server's errors, which name lines of the uploaded
+        file, be told against the rows of the person's own sheet.
+        """
         schema = schema_for(self.kind)
         columns = [(name, schema.field(name).kind) for name in self.upload_fields]
         for row in self.good_rows():
-            yield [upload_text(row.values[name], kind) for name, kind in columns]
+            if row.row not in skip:
+                yield row.row, [upload_text(row.values[name], kind) for name, kind in columns]
 
     def to_json(self) -> dict[str, Any]:
         return {

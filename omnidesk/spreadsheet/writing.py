@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,24 +36,42 @@ PROBLEMS_SHEET = "Problems"
 MAX_COMMENTS = 5_000
 
 
-def write_clean_upload(result: CheckResult, path: str | Path) -> int:
-    """Write the usable rows as ``.xlsx`` or ``.csv`` (by suffix); return the rows written."""
+def write_clean_upload(
+    result: CheckResult,
+    path: str | Path,
+    *,
+    skip_rows: Set[int] = frozenset(),
+    written_rows: list[int] | None = None,
+) -> int:
+    """Write the usable rows as ``.xlsx`` or ``.csv`` (by suffix); return the rows written.
+
+    ``skip_rows`` leaves sheet rows out (e.g. unchanged prices); ``written_rows``, if
+    given, receives the sheet row of each line written, in order.
+    """
     path = Path(path)
+    rows = result.numbered_upload_rows(skip_rows)
+    count = 0
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(result.upload_fields)
-            count = 0
-            for count, row in enumerate(result.upload_rows(), 1):  # noqa: B007
-                writer.writerow(row)
+            for number, texts in rows:
+                writer.writerow(texts)
+                count += 1
+                if written_rows is not None:
+                    written_rows.append(number)
         return count
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(result.kind.label.replace(" ", "_"))
     sheet.append(list(result.upload_fields))
-    count = 0
-    for count, clean in enumerate(result.good_rows(), 1):  # noqa: B007
+    for clean in result.good_rows():
+        if clean.row in skip_rows:
+            continue
         # Decimal cells are written with their exact digits; SKUs stay strings.
         sheet.append([_as_written(sheet, clean.values[name]) for name in result.upload_fields])
+        count += 1
+        if written_rows is not None:
+            written_rows.append(clean.row)
     workbook.save(path)
     return count
 

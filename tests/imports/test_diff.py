@@ -1,0 +1,137 @@
+"""What an import would change, and the guardrails that ask for a second look."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from omnidesk.api import ListKind
+from omnidesk.api.session import Session
+from omnidesk.imports import ChangeKind, GuardrailSettings, compare, fetch_current
+from omnidesk.imports.diff import mark_unknown_products
+from omnidesk.spreadsheet import CleanRow
+
+from .conftest import checked, write_csv
+
+D = Decimal
+
+
+def price(row: int, sku: str, value: str, **more: object) -> CleanRow:
+    return CleanRow(row, {"product__sku": sku, "price": D(value), **more})
+
+
+CURRENT = {
+    "A": {
+        "price": D("100.00"),
+        "retail_price": D("120.00"),
+        "tax_rate": D("20.00"),
+        "currency_type": "try",
+    },
+    "B": {"price": D("50.00"), "retail_price": None, "tax_rate": None, "currency_type": "try"},
+    "C": {"price": D("10.00"), "retail_price": None, "tax_rate": None, "currency_type": "tr"},
+}
+
+
+def test_new_changed_and_unchanged_rows_with_percent_change() -> None:
+    diff = compare(
+        ListKind.PRICE,
+        [price(2, "A", "110.00"), price(3, "B", "50"), price(4, "Z", "5.00")],
+        CURRENT,
+        list_currency="try",
+    )
+    assert diff.counts[ChangeKind.CHANGED] == 1
+    assert diff.counts[ChangeKind.UNCHANGED] == 1
+    assert diff.counts[ChangeKind.NEW] == 1
+    assert diff.unchanged_rows == {3}
+    changed = diff.changes[0]
+    assert (changed.row, changed.sku, changed.kind) == (2, "A", ChangeKind.CHANGED)
+    assert changed.old == {"price": D("100.00")}
+    assert changed.percent == D(10)
+    assert diff.changes[1].kind is ChangeKind.NEW
+    assert diff.guardrails == []
+
+
+def test_an_empty_optional_cell_is_not_a_change() -> None:
+    # Retail price left empty keeps the server's 120.00: the row changes nothing.
+    diff = compare(ListKind.PRICE, [price(2, "A", "100", retail_price=None)], CURRENT)
+    assert diff.unchanged_rows == {2}
+
+
+def test_the_two_spellings_of_the_lira_are_the_same_currency() -> None:
+    diff = compare(
+        ListKind.PRICE, [price(2, "C", "10", currency_type="try")], CURRENT, list_currency="tr"
+    )
+    assert diff.unchanged_rows == {2}
+    assert diff.guardrails == []
+
+
+def test_each_price_guardrail() -> None:
+    diff = compare(
+        ListKind.PRICE,
+        [
+            price(2, "A", "60.00"),  # -40 %
+            price(3, "B", "0"),  # free
+            price(4, "C", "10.00", retail_price=D("8.00")),  # retail below price
+            price(5, "Z", "3.00", currency_type="usd"),  # not the list's currency
+        ],
+        CURRENT,
+        list_currency="try",
+    )
+    by_key = {g.key: g for g in diff.guardrails}
+    assert set(by_key) == {"price_drop", "zero_price", "retail_below_price", "currency_mismatch"}
+    assert by_key["price_drop"].rows == (2, 3)  # a drop to zero is a drop too
+    assert by_key["zero_price"].rows == (3,)
+    assert by_key["retail_below_price"].rows == (4,)
+    assert by_key["currency_mismatch"].rows == (5,)
+    assert "30%" in by_key["price_drop"].message
+    stricter = compare(
+        ListKind.PRICE,
+        [price(2, "A", "85.00")],
+        CURRENT,
+        settings=GuardrailSettings(max_price_drop_percent=D(10)),
+    )
+    assert [g.key for g in stricter.guardrails] == ["price_drop"]
+
+
+def stock(row: int, sku: str, count: int) -> CleanRow:
+    return CleanRow(row, {"product__sku": sku, "stock": count})
+
+
+def test_many_products_going_out_of_stock_needs_a_look() -> None:
+    current = {
+        f"S{n}": {"stock": 5, "unit_type": "qty", "sold_quantity_unreported": 0} for n in range(100)
+    }
+    few = compare(ListKind.STOCK, [stock(n + 2, f"S{n}", 0) for n in range(3)], current)
+    assert few.guardrails == []  # a handful selling out is normal
+    many = compare(ListKind.STOCK, [stock(n + 2, f"S{n}", 0) for n in range(30)], current)
+    assert [g.key for g in many.guardrails] == ["stock_to_zero"]
+    assert len(many.guardrails[0].rows) == 30
+
+
+@pytest.mark.asyncio
+async def test_against_the_sandbox_current_prices_and_unknown_skus(
+    session: Session, tmp_path: Path
+) -> None:
+    client = session.client
+    current = await fetch_current(client, ListKind.PRICE, 5)
+    assert len(current) == (await client.product_prices.list(5)).count
+    existing_sku, values = next(iter(current.items()))
+    catalogue = (await client.products.list(limit=100)).results
+    outside = next(p.sku for p in catalogue if p.sku not in current)  # ~10 % are not listed
+    lines = [
+        "product__sku,price",
+        f"{existing_sku},{values['price']}",
+        "GHOST-1,5.00",
+        f"{outside},7.00",
+    ]
+    result = checked(write_csv(tmp_path / "p.csv", lines), "price")
+    diff = compare(ListKind.PRICE, result.good_rows(), current, list_currency="try")
+    await mark_unknown_products(client, diff)
+    assert diff.unchanged_rows == {2}
+    kinds = {c.sku: c.kind for c in diff.changes}
+    assert kinds["GHOST-1"] is ChangeKind.NOT_IN_CATALOGUE
+    assert kinds[outside] is ChangeKind.NEW
+    assert diff.counts[ChangeKind.NEW] == 1
+    assert diff.counts[ChangeKind.NOT_IN_CATALOGUE] == 1

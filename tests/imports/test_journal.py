@@ -1,0 +1,73 @@
+"""The local journal: written before the upload, updated as it goes, read after a restart."""
+
+import hashlib
+from pathlib import Path
+
+from omnidesk.imports import Journal, JournalState, file_sha256
+
+
+def start(journal: Journal, **overrides: object) -> int:
+    fields: dict[str, object] = {
+        "file_path": Path("/data/fiyatlar.xlsx"),
+        "sha256": "ab" * 32,
+        "kind": "price_list",
+        "list_pk": 3,
+        "list_name": "Outlet Fiyatları",
+        "server": "https://acme.example",
+        "rows": 3,
+        "row_map": [4, 5, 9],
+    }
+    fields.update(overrides)
+    return journal.start(**fields)  # type: ignore[arg-type]
+
+
+def test_an_import_is_recorded_and_followed_to_its_end(journal: Journal) -> None:
+    record_id = start(journal)
+    record = journal.get(record_id)
+    assert record is not None
+    assert record.state is JournalState.UPLOADING
+    assert record.file_name == "fiyatlar.xlsx"
+    assert journal.unfinished() == [record]
+    journal.update(record_id, state=JournalState.WAITING, cache_key="k-1")
+    assert [r.cache_key for r in journal.unfinished()] == ["k-1"]
+    journal.update(record_id, state=JournalState.SUCCESS, created=2, updated=1, failed=0)
+    done = journal.get(record_id)
+    assert done is not None
+    assert done.state is JournalState.SUCCESS
+    assert done.finished_at is not None
+    assert (done.created, done.updated, done.failed) == (2, 1, 0)
+    assert journal.unfinished() == []
+    assert journal.row_map(record_id) == [4, 5, 9]
+
+
+def test_the_journal_survives_closing_the_app(tmp_path: Path) -> None:
+    first = Journal(tmp_path / "j.sqlite3")
+    record_id = start(first)
+    first.update(record_id, state=JournalState.WAITING, cache_key="k-2")
+    first.close()
+    again = Journal(tmp_path / "j.sqlite3")
+    assert [r.id for r in again.unfinished()] == [record_id]
+    assert again.row_map(record_id) == [4, 5, 9]
+
+
+def test_the_last_import_of_the_same_file_to_the_same_list(journal: Journal) -> None:
+    assert journal.last_import_of("ab" * 32, "price_list", 3, "https://acme.example") is None
+    failed = start(journal)
+    journal.update(failed, state=JournalState.UPLOAD_FAILED)
+    assert journal.last_import_of("ab" * 32, "price_list", 3, "https://acme.example") is None
+    done = start(journal)
+    journal.update(done, state=JournalState.SUCCESS)
+    other_list = start(journal, list_pk=4)
+    found = journal.last_import_of("ab" * 32, "price_list", 3, "https://acme.example")
+    assert found is not None
+    assert found.id == done
+    assert other_list != done
+    assert journal.last_import_of("ab" * 32, "price_list", 3, "https://other.example") is None
+    assert [r.id for r in journal.history()] == [other_list, done, failed]
+
+
+def test_file_hash_reads_large_files_in_pieces(tmp_path: Path) -> None:
+    file = tmp_path / "big.csv"
+    content = b"product__sku,price\n" + b"0001,2.50\n" * 300_000  # over the 1 MiB read size
+    file.write_bytes(content)
+    assert file_sha256(file) == hashlib.sha256(content).hexdigest()
