@@ -8,30 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import qasync
 from PySide6.QtWidgets import QApplication
 
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
+from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
-from omnidesk.settings.paths import config_dir, data_dir
+from omnidesk.settings.paths import config_dir
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.sign_in import SignInDialog
 from omnidesk.ui.tasks import BackgroundTasks, settle
 
 log = logging.getLogger(__name__)
-
-DEMO_USER = "demo"
-DEMO_PASSWORD = "demo"
-# Slow enough that a demo import's progress bar is seen moving, fast enough to finish.
-DEMO_IMPORT_ROWS_PER_SECOND = 400
 
 
 @dataclass
@@ -41,10 +35,6 @@ class Options:
     quit_when_ready: bool = False  # for start-up measurements: quit once the lists show
 
 
-def demo_database() -> Path:
-    return data_dir() / "demo" / "omnitron.sqlite3"
-
-
 class Application:
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -52,7 +42,7 @@ class Application:
         self.tokens = TokenStore()
         self.profiles = ProfileStore(config_dir() / "profiles.json")
         self.client: OmnitronClient | None = None
-        self.sandbox: object | None = None
+        self.demo: DemoServer | None = None
         self.window: MainWindow | None = None
         self.started = time.perf_counter()
 
@@ -70,28 +60,18 @@ class Application:
             await self.tasks.cancel_all()
             if self.client is not None:
                 await self.client.aclose()
-            self._stop_sandbox()
+            self._stop_demo()
 
     async def _start_demo(self) -> Profile:
-        # The sandbox is imported here only: a normal start never loads the server code.
-        from omnidesk.sandbox import Faults, SandboxServer
-
-        database = demo_database()
-        if self.options.demo_reset and database.parent.exists():
-            shutil.rmtree(database.parent)
-        sandbox = SandboxServer(
-            database, seed=True, faults=Faults(import_rows_per_second=DEMO_IMPORT_ROWS_PER_SECOND)
-        )
-        self.sandbox = sandbox
-        url = await asyncio.to_thread(sandbox.start)
-        self.client = OmnitronClient(url)
+        self.demo = DemoServer(reset=self.options.demo_reset)
+        profile = await asyncio.to_thread(self.demo.start)
+        self.client = OmnitronClient(profile.base_url)
         await self.client.login(DEMO_USER, DEMO_PASSWORD)
-        return Profile("Demo", url, DEMO_USER, Environment.DEMO)
+        return profile
 
-    def _stop_sandbox(self) -> None:
-        stop = getattr(self.sandbox, "stop", None)
-        if stop is not None:
-            stop()
+    def _stop_demo(self) -> None:
+        if self.demo is not None:
+            self.demo.stop()
 
     async def connect(self, profile: Profile, password: str) -> None:
         """Sign in to `profile`'s server (a new client if the server changed); keep the token."""
