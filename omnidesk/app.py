@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
+from omnidesk.imports import Journal
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
-from omnidesk.settings.paths import config_dir
+from omnidesk.settings.paths import config_dir, data_dir
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.sign_in import SignInDialog
@@ -41,6 +42,7 @@ class Application:
         self.tasks = BackgroundTasks()
         self.tokens = TokenStore()
         self.profiles = ProfileStore(config_dir() / "profiles.json")
+        self.journal = Journal(data_dir() / "journal.sqlite3")
         self.client: OmnitronClient | None = None
         self.demo: DemoServer | None = None
         self.window: MainWindow | None = None
@@ -61,6 +63,7 @@ class Application:
             if self.client is not None:
                 await self.client.aclose()
             self._stop_demo()
+            self.journal.close()
 
     async def _start_demo(self) -> Profile:
         self.demo = DemoServer(reset=self.options.demo_reset)
@@ -108,7 +111,9 @@ class Application:
         notices: tuple[str, ...] = ()
         if not self.tokens.persistent:
             notices = ("No keyring: you will sign in again next time.",)
-        window = MainWindow(profile, session, self.tasks, self.connect, notices=notices)
+        window = MainWindow(
+            profile, session, self.tasks, self.connect, self.journal, notices=notices
+        )
         self.window = window
         closed = asyncio.Event()
         window.closing.connect(closed.set)

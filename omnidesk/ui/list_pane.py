@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from omnidesk.api import ListKind, OmnitronClient, OmnitronError, Page, PriceList, StockList
 from omnidesk.api.session import Session
+from omnidesk.imports import ImportTarget
 
 from .columns import (
     PRICE_LIST_COLUMNS,
@@ -205,6 +206,9 @@ class ContentsPane(QWidget):
 class ListPane(QWidget):
     """Price lists or stock lists: filters, the paged table, and the contents of the open one."""
 
+    importRequested = Signal(object, object)  # (Path of a dropped file, ImportTarget | None)
+    dropRefused = Signal(str)
+
     def __init__(self, kind: ListKind, session: Session, tasks: BackgroundTasks) -> None:
         super().__init__()
         self.kind = kind
@@ -221,6 +225,9 @@ class ListPane(QWidget):
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.openRequested.connect(self.open_index)
+        self.table.accept_file_drops()
+        self.table.fileDropped.connect(self._file_dropped)
+        self.table.dropRefused.connect(self.dropRefused)
         self.states = TableWithStates(self.table, self.model, singular)
         self.states.retryRequested.connect(self.refresh)
         self.filters = ListFilterBar()
@@ -358,6 +365,13 @@ class ListPane(QWidget):
         self._update_count()
         if self.contents.current is not None and self.contents.current.pk == row.pk:
             self.contents.show_list(row)
+
+    def selected_target(self, index: QModelIndex | None = None) -> ImportTarget | None:
+        source = self.proxy.mapToSource(index if index is not None else self.table.currentIndex())
+        return ImportTarget.of(self.model.row(source.row())) if source.isValid() else None
+
+    def _file_dropped(self, path: Path, index: QModelIndex) -> None:
+        self.importRequested.emit(path, self.selected_target(index) if index.isValid() else None)
 
     def focus_filter(self) -> None:
         self.filters.focus()

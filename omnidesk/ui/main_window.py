@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,9 +30,14 @@ from PySide6.QtWidgets import (
 from omnidesk import __version__
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
+from omnidesk.imports import ImportTarget, Journal
 from omnidesk.settings import Environment, Profile
 
+from .drop_zone import dropped_spreadsheet
+from .import_wizard import ImportWizard
+from .imports_view import ImportsPane
 from .list_pane import ListPane
+from .paged_model import LoadState
 from .sign_in import Connect, SignInDialog
 from .tasks import BackgroundTasks, settle
 from .widgets import EnvironmentBanner
@@ -43,10 +58,14 @@ class MainWindow(QMainWindow):
         session: Session,
         tasks: BackgroundTasks,
         reconnect: Connect,
+        journal: Journal,
         *,
         notices: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
+        self.journal = journal
+        self.wizards: list[ImportWizard] = []
+        self.question: QMessageBox | None = None
         self.profile = profile
         self.session = session
         self.tasks = tasks
@@ -57,12 +76,21 @@ class MainWindow(QMainWindow):
 
         self.price_lists = ListPane(ListKind.PRICE, session, tasks)
         self.stock_lists = ListPane(ListKind.STOCK, session, tasks)
+        self.imports = ImportsPane(journal, session, tasks)
+        self.imports.changed.connect(self._imports_changed)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.price_lists)
         self.pages.addWidget(self.stock_lists)
+        self.pages.addWidget(self.imports)
+        for pane in (self.price_lists, self.stock_lists):
+            pane.importRequested.connect(
+                lambda path, target, kind=pane.kind: self.open_import(path, kind, target)
+            )
+            pane.dropRefused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
+        self.setAcceptDrops(True)
 
         self.navigation = QListWidget()
-        self.navigation.addItems(["Price lists", "Stock lists"])
+        self.navigation.addItems(["Price lists", "Stock lists", "Imports"])
         self.navigation.setFixedWidth(150)
         self.navigation.setIconSize(QSize(16, 16))
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -101,8 +129,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.import_action = QAction(
+            "&Import a spreadsheet…", self, shortcut=QKeySequence("Ctrl+I")
+        )
+        self.import_action.triggered.connect(lambda: self.open_import())
+        file_menu.addAction(self.import_action)
         export = QAction("&Export current view…", self, shortcut=QKeySequence("Ctrl+E"))
-        export.triggered.connect(lambda: self.current_pane().export())
+        export.triggered.connect(lambda: self._on_list_pane(ListPane.export))
         file_menu.addAction(export)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
@@ -112,12 +145,13 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         refresh = QAction("&Refresh", self, shortcut=QKeySequence(QKeySequence.StandardKey.Refresh))
         refresh.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+R")])
-        refresh.triggered.connect(lambda: self.current_pane().refresh())
+        refresh.triggered.connect(self._refresh)
         view_menu.addAction(refresh)
         find = QAction("&Filter", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
-        find.triggered.connect(lambda: self.current_pane().focus_filter())
+        find.triggered.connect(lambda: self._on_list_pane(ListPane.focus_filter))
         view_menu.addAction(find)
-        for number, (label, row) in enumerate((("&Price lists", 0), ("&Stock lists", 1)), start=1):
+        pages = (("&Price lists", 0), ("&Stock lists", 1), ("I&mports", 2))
+        for number, (label, row) in enumerate(pages, start=1):
             go = QAction(label, self, shortcut=QKeySequence(f"Ctrl+{number}"))
             go.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
             view_menu.addAction(go)
@@ -127,12 +161,12 @@ class MainWindow(QMainWindow):
             "&New…", self, shortcut=QKeySequence(QKeySequence.StandardKey.New)
         )
         self.new_action.setToolTip("Create a list (Ctrl+N)")
-        self.new_action.triggered.connect(lambda: self.current_pane().new_list())
+        self.new_action.triggered.connect(lambda: self._on_list_pane(ListPane.new_list))
         self.edit_action = QAction("&Edit…", self, shortcut=QKeySequence("F2"))
         self.edit_action.setToolTip("Change the selected list (F2)")
-        self.edit_action.triggered.connect(lambda: self.current_pane().edit_current())
+        self.edit_action.triggered.connect(lambda: self._on_list_pane(ListPane.edit_current))
         open_action = QAction("&Open contents", self)
-        open_action.triggered.connect(lambda: self.current_pane().open_current())
+        open_action.triggered.connect(lambda: self._on_list_pane(ListPane.open_current))
         for action in (self.new_action, self.edit_action, open_action):
             list_menu.addAction(action)
         toolbar = self.addToolBar("Lists")
@@ -142,6 +176,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.new_action)
         toolbar.addAction(self.edit_action)
         toolbar.addAction(refresh)
+        toolbar.addAction(self.import_action)
         toolbar.addAction(export)
         for pane in (self.price_lists, self.stock_lists):
             pane.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -161,19 +196,107 @@ class MainWindow(QMainWindow):
         )
 
     def _show_page(self, row: int) -> None:
-        if row >= 0:
-            self.pages.setCurrentIndex(row)
-            pane = self.current_pane()
-            if pane.model.rowCount() == 0 and pane.model.state.value != "loading":
-                pane.start()
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        pane = self.current_pane()
+        if pane is None:
+            self.imports.refresh()
+        elif pane.model.rowCount() == 0 and pane.model.state is not LoadState.LOADING:
+            pane.start()
 
-    def current_pane(self) -> ListPane:
+    def current_pane(self) -> ListPane | None:
         pane = self.pages.currentWidget()
-        assert isinstance(pane, ListPane)
-        return pane
+        return pane if isinstance(pane, ListPane) else None
+
+    def _on_list_pane(self, action: Callable[[ListPane], object]) -> None:
+        pane = self.current_pane()
+        if pane is not None:
+            action(pane)
+
+    def _refresh(self) -> None:
+        pane = self.current_pane()
+        if pane is None:
+            self.imports.refresh()
+        else:
+            pane.refresh()
 
     def start(self) -> None:
         self.price_lists.start()
+        self._offer_to_follow_unfinished()
+
+    # -- imports ---------------------------------------------------------------------------------
+
+    def open_import(
+        self,
+        path: Path | None = None,
+        kind: ListKind | None = None,
+        target: ImportTarget | None = None,
+    ) -> ImportWizard:
+        pane = self.current_pane()
+        if kind is None:
+            kind = pane.kind if pane is not None else ListKind.PRICE
+        if target is None and path is None and pane is not None:
+            target = pane.selected_target()
+        wizard = ImportWizard(
+            self.session, self.tasks, self.journal, kind=kind, target=target, parent=self
+        )
+        wizard.imported.connect(self._imports_changed)
+        wizard.finished.connect(lambda: self._forget_wizard(wizard))
+        self.wizards.append(wizard)
+        wizard.show()
+        if path is not None:
+            wizard.open_file(path)
+        return wizard
+
+    def _forget_wizard(self, wizard: ImportWizard) -> None:
+        if wizard in self.wizards:
+            self.wizards.remove(wizard)
+        wizard.deleteLater()
+
+    def _imports_changed(self) -> None:
+        self.imports.refresh()
+        for pane in (self.price_lists, self.stock_lists):
+            if pane.contents.current is not None:
+                pane.contents.show_list(pane.contents.current)  # its prices may have changed
+
+    def _offer_to_follow_unfinished(self) -> None:
+        unfinished = self.journal.unfinished()
+        if not unfinished:
+            return
+        names = ", ".join(f"{r.file_name} → {r.list_name}" for r in unfinished[:3])
+        more = f" and {len(unfinished) - 3} more" if len(unfinished) > 3 else ""
+        self.question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unfinished imports",
+            f"{len(unfinished)} import(s) were not followed to the end last time: "
+            f"{names}{more}. See how they ended?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        self.question.button(QMessageBox.StandardButton.Yes).setText("Follow them")
+        self.question.button(QMessageBox.StandardButton.No).setText("Later")
+        self.question.finished.connect(self._answer_about_unfinished)
+        self.question.open()
+
+    def _answer_about_unfinished(self, answer: int) -> None:
+        self.navigation.setCurrentRow(2)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.imports.follow_unfinished()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        path, reason = dropped_spreadsheet(event.mimeData())
+        if path is None:
+            self.statusBar().showMessage(reason, 6000)
+            event.ignore()
+            return
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path, _ = dropped_spreadsheet(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_import(path)
 
     def _about(self) -> None:
         box = QMessageBox(

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -22,13 +30,20 @@ from PySide6.QtWidgets import (
 
 from omnidesk.settings import Environment
 
+from .drop_zone import dropped_spreadsheet
 from .paged_model import LoadState, PagedTableModel
 
 
 class DataTable(QTableView):
-    """A read-only table: Enter opens the current row, Ctrl+C copies cells as TSV."""
+    """A read-only table: Enter opens the current row, Ctrl+C copies cells as TSV.
+
+    With ``accept_file_drops()``, a spreadsheet dropped on a row is offered to
+    ``fileDropped`` with that row (an invalid index between rows).
+    """
 
     openRequested = Signal(QModelIndex)
+    fileDropped = Signal(Path, QModelIndex)
+    dropRefused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +58,34 @@ class DataTable(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setHighlightSections(False)
         self.doubleClicked.connect(self.openRequested)
+
+    def accept_file_drops(self) -> None:
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(False)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        path, reason = dropped_spreadsheet(event.mimeData())
+        if path is None:
+            self.dropRefused.emit(reason)
+            event.ignore()
+            return
+        event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        row = self.indexAt(event.position().toPoint())
+        if row.isValid():
+            self.selectRow(row.row())  # shows which list the file would go to
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path, _ = dropped_spreadsheet(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.fileDropped.emit(path, self.indexAt(event.position().toPoint()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from omnidesk.api import OmnitronClient, RetryPolicy
 from omnidesk.api.session import Session
+from omnidesk.imports import Journal
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile
 from omnidesk.ui.main_window import MainWindow
@@ -65,7 +66,11 @@ def slow_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxSe
 
 
 def test_ui_never_stalls_while_lists_load_filter_and_scroll(
-    qtbot: QtBot, slow_sandbox: SandboxServer, run: Runner, tasks: BackgroundTasks
+    qtbot: QtBot,
+    slow_sandbox: SandboxServer,
+    run: Runner,
+    tasks: BackgroundTasks,
+    tmp_path: Path,
 ) -> None:
     client = OmnitronClient(slow_sandbox.url, retry=RetryPolicy(attempts=2))
     run(client.login("demo", "demo"))
@@ -75,7 +80,11 @@ def test_ui_never_stalls_while_lists_load_filter_and_scroll(
 
     session = Session(client, lambda: window.ask_to_sign_in())
     window = MainWindow(
-        Profile("Slow", slow_sandbox.url, "demo", Environment.TEST), session, tasks, reconnect
+        Profile("Slow", slow_sandbox.url, "demo", Environment.TEST),
+        session,
+        tasks,
+        reconnect,
+        Journal(tmp_path / "journal.sqlite3"),
     )
     qtbot.addWidget(window)
     window.show()

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from omnidesk.api import OmnitronClient
 from omnidesk.api.session import Session
+from omnidesk.imports import Journal
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile
 from omnidesk.ui.list_pane import ListPane
@@ -26,7 +27,11 @@ from .conftest import Runner
 
 @pytest.fixture
 def window(
-    qtbot: QtBot, sandbox: SandboxServer, client: OmnitronClient, tasks: BackgroundTasks
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    client: OmnitronClient,
+    tasks: BackgroundTasks,
+    tmp_path: Path,
 ) -> MainWindow:
     profile = Profile("Sandbox", sandbox.url, "demo", Environment.TEST)
 
@@ -34,7 +39,7 @@ def window(
         await client.login(chosen.username, password)
 
     session = Session(client, lambda: main.ask_to_sign_in())
-    main = MainWindow(profile, session, tasks, reconnect)
+    main = MainWindow(profile, session, tasks, reconnect, Journal(tmp_path / "journal.sqlite3"))
     qtbot.addWidget(main)
     main.show()
     main.start()

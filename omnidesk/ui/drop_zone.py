@@ -1,0 +1,101 @@
+"""Accepting spreadsheets by drag and drop, and saying why a file is refused while dragging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from omnidesk.spreadsheet import SUPPORTED_SUFFIXES
+
+ACCEPTED_TEXT = ", ".join(sorted(SUPPORTED_SUFFIXES))
+FILE_FILTER = "Spreadsheets (" + " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES)) + ")"
+
+
+def dropped_spreadsheet(mime: QMimeData) -> tuple[Path | None, str]:
+    """The one spreadsheet being dragged, or None and the reason it cannot be taken."""
+    files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    if not files:
+        return None, "Only files can be dropped here."
+    if len(files) > 1:
+        return None, "Drop one file at a time."
+    suffix = files[0].suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "without an extension"
+        return None, (
+            f"{files[0].name}: {shown} files are not spreadsheets OmniDesk reads ({ACCEPTED_TEXT})."
+        )
+    return files[0], ""
+
+
+class DropZone(QWidget):
+    """A large target: drop a file, or Browse…"""
+
+    fileChosen = Signal(Path)
+
+    IDLE_STYLE = "QWidget#dropZone { border: 2px dashed #9e9e9e; border-radius: 8px; }"
+    GOOD_STYLE = "QWidget#dropZone { border: 2px dashed #2e7d32; background: #e8f5e9; }"
+    BAD_STYLE = "QWidget#dropZone { border: 2px dashed #b00020; background: #fdecea; }"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dropZone")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAcceptDrops(True)
+        self.setMinimumHeight(160)
+        self.message = QLabel(f"Drop a spreadsheet here\n({ACCEPTED_TEXT})")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        layout = QVBoxLayout(self)
+        layout.addStretch()
+        layout.addWidget(self.message)
+        layout.addWidget(browse, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch()
+        self.setStyleSheet(self.IDLE_STYLE)
+        self._resting_text = self.message.text()
+        self.dialog: QFileDialog | None = None
+        self._refusing = False
+
+    def browse(self) -> None:
+        self.dialog = QFileDialog(self, "Choose a spreadsheet", "", FILE_FILTER)
+        self.dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        self.dialog.fileSelected.connect(lambda path: self.fileChosen.emit(Path(path)))
+        self.dialog.open()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        path, reason = dropped_spreadsheet(event.mimeData())
+        if path is None:
+            self.message.setText(reason)
+            self.setStyleSheet(self.BAD_STYLE)
+            # Accepted for now so that leaving resets the zone; moves and the drop refuse it.
+            self._refusing = True
+            event.accept()
+            return
+        self._refusing = False
+        self.message.setText(f"Drop to check {path.name}")
+        self.setStyleSheet(self.GOOD_STYLE)
+        event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._refusing:
+            event.ignore()
+        else:
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._rest()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path, _ = dropped_spreadsheet(event.mimeData())
+        self._rest()
+        if path is not None:
+            event.acceptProposedAction()
+            self.fileChosen.emit(path)
+
+    def _rest(self) -> None:
+        self.message.setText(self._resting_text)
+        self.setStyleSheet(self.IDLE_STYLE)

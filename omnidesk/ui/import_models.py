@@ -1,0 +1,251 @@
+"""Table models of the import wizard: the sheet itself, what would change, what went wrong.
+
+All are virtual: a view asks only for the cells it shows, so a sheet of a
+hundred thousand rows costs no more to display than one of a hundred.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from omnidesk.imports import Change, ChangeKind, RowProblem
+from omnidesk.spreadsheet import Finding, Severity, SheetRow, cell_text
+
+from .formatting import local_decimal
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+ERROR_BRUSH = QBrush(QColor("#f8d7da"))
+WARNING_BRUSH = QBrush(QColor("#fff3cd"))
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class PreviewModel(QAbstractTableModel):
+    """The sheet's data rows with their own row numbers; problem cells coloured."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.headers: list[str] = []
+        self.rows: list[SheetRow] = []
+        self.problems: dict[int, dict[int | None, list[Finding]]] = {}
+        self.width = 0
+
+    def show_rows(self, headers: Sequence[str], rows: Sequence[SheetRow]) -> None:
+        self.beginResetModel()
+        self.headers = list(headers)
+        self.rows = list(rows)
+        self.width = max([len(self.headers), *(len(r.cells) for r in self.rows[:200])], default=0)
+        self.problems = {}
+        self.endResetModel()
+
+    def add_rows(self, rows: Sequence[SheetRow]) -> None:
+        if not rows:
+            return
+        first = len(self.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
+
+    def show_findings(self, findings: Sequence[Finding]) -> None:
+        problems: dict[int, dict[int | None, list[Finding]]] = {}
+        for finding in findings:
+            problems.setdefault(finding.row, {}).setdefault(finding.column_index, []).append(
+                finding
+            )
+        self.problems = problems
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1)
+            )
+
+    def row_has_problem(self, position: int) -> bool:
+        return self.rows[position].number in self.problems
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.width + 1
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = index.column() - 1  # column 0 is the sheet's row number
+        findings = self.problems.get(row.number, {})
+        here = findings.get(column, []) if column >= 0 else findings.get(None, [])
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column < 0:
+                return str(row.number)
+            return cell_text(row.cells[column]) if column < len(row.cells) else ""
+        if role == Qt.ItemDataRole.BackgroundRole and here:
+            errors = any(f.severity is Severity.ERROR for f in here)
+            return ERROR_BRUSH if errors else WARNING_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and here:
+            return "\n".join(f.message for f in here)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column < 0:
+            return RIGHT
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section == 0:
+            return "Row"
+        position = section - 1
+        return self.headers[position] if position < len(self.headers) else f"Column {section}"
+
+
+class ProblemRowsOnly(QSortFilterProxyModel):
+    """Shows every row, or only the rows with a finding."""
+
+    def __init__(self, source: PreviewModel) -> None:
+        super().__init__()
+        self.setSourceModel(source)
+        self.source = source
+        self.only_problems = False
+
+    def set_only_problems(self, only: bool) -> None:
+        self.only_problems = only
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        return not self.only_problems or self.source.row_has_problem(source_row)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return local_decimal(value)
+    return str(value)
+
+
+class ChangesModel(QAbstractTableModel):
+    """What the import would do, row by row: new, changed (old → new, %), not in catalogue."""
+
+    COLUMNS = ("Row", "SKU", "Change", "Now", "After import", "Change %")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.changes: list[Change] = []
+        self.flagged: dict[int, str] = {}  # sheet row → guardrail message
+
+    def show_changes(self, changes: Sequence[Change], flagged: dict[int, str]) -> None:
+        self.beginResetModel()
+        self.changes = list(changes)
+        self.flagged = flagged
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.changes)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.changes):
+            return None
+        change = self.changes[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            main = change.main_field
+            if column == 0:
+                return str(change.row)
+            if column == 1:
+                return change.sku
+            if column == 2:
+                return change.kind.value
+            if column == 3:
+                return _shown(change.old.get(main))
+            if column == 4:
+                return _shown(change.new.get(main))
+            percent = change.percent
+            return "" if percent is None else f"{percent:+.1f} %"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if change.kind is ChangeKind.NOT_IN_CATALOGUE:
+                return ERROR_BRUSH
+            if change.row in self.flagged:
+                return WARNING_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and change.row in self.flagged:
+            return self.flagged[change.row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3, 4, 5):
+            return RIGHT
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+        return None
+
+
+class ChangeKindFilter(QSortFilterProxyModel):
+    def __init__(self, source: ChangesModel) -> None:
+        super().__init__()
+        self.setSourceModel(source)
+        self.source = source
+        self.kind: ChangeKind | None = None
+
+    def set_kind(self, kind: ChangeKind | None) -> None:
+        self.kind = kind
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        return self.kind is None or self.source.changes[source_row].kind is self.kind
+
+
+class ProblemsModel(QAbstractTableModel):
+    """The rows the server refused (and the check left out), by the person's own row."""
+
+    COLUMNS = ("Row", "Column", "Problem")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.problems: list[RowProblem] = []
+
+    def show_problems(self, problems: Sequence[RowProblem]) -> None:
+        self.beginResetModel()
+        self.problems = list(problems)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.problems)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.problems):
+            return None
+        problem = self.problems[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                "" if problem.row is None else str(problem.row),
+                problem.column or "",
+                problem.message,
+            )[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return RIGHT
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+        return None

@@ -1,0 +1,159 @@
+"""The Imports page: the journal of every import, and following the unfinished ones again."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from omnidesk.api import ListKind
+from omnidesk.api.session import Session
+from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
+
+from .formatting import local_datetime, local_integer
+from .import_models import ERROR_BRUSH, RIGHT, WARNING_BRUSH
+from .tasks import BackgroundTasks
+from .widgets import DataTable
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+CUT_OFF_WHILE_SENDING = (
+    "OmniDesk was closed while sending this file, so whether the server got it is "
+    "unknown. Look at the list's prices or stock before importing it again."
+)
+
+
+def _count(number: int | None) -> str:
+    return "" if number is None else local_integer(number)
+
+
+class JournalModel(QAbstractTableModel):
+    COLUMNS = ("Started", "File", "List", "Rows", "State", "Created", "Updated", "Failed", "Note")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.records: list[ImportRecord] = []
+
+    def show_records(self, records: list[ImportRecord]) -> None:
+        self.beginResetModel()
+        self.records = records
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.records):
+            return None
+        record = self.records[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (
+                local_datetime(record.started_at),
+                record.file_name,
+                record.list_name,
+                _count(record.rows),
+                record.state.value,
+                _count(record.created),
+                _count(record.updated),
+                _count(record.failed),
+                record.message or "",
+            )
+            return values[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{record.file_path}\n{record.message or ''}".strip()
+        if role == Qt.ItemDataRole.BackgroundRole and column == 4:
+            if record.state in (JournalState.FAILURE, JournalState.UPLOAD_FAILED):
+                return ERROR_BRUSH
+            if not record.state.finished:
+                return WARNING_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 5, 6, 7):
+            return RIGHT
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+        return None
+
+
+class ImportsPane(QWidget):
+    """Every import this computer made, newest first; unfinished ones can be followed again."""
+
+    changed = Signal()
+
+    def __init__(self, journal: Journal, session: Session, tasks: BackgroundTasks) -> None:
+        super().__init__()
+        self.journal = journal
+        self.session = session
+        self.tasks = tasks
+        self.watching: dict[int, asyncio.Task[None]] = {}
+        heading = QLabel("Imports")
+        heading.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.notice = QLabel()
+        self.notice.setObjectName("importsNotice")
+        self.notice.setWordWrap(True)
+        self.follow_button = QPushButton("Follow unfinished imports")
+        self.follow_button.clicked.connect(self.follow_unfinished)
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh)
+        self.model = JournalModel(self)
+        self.table = DataTable()
+        self.table.setSortingEnabled(False)
+        self.table.setModel(self.model)
+        for column, width in enumerate((140, 200, 200, 70, 110, 70, 70, 70)):
+            self.table.setColumnWidth(column, width)
+        header = QHBoxLayout()
+        header.addWidget(heading)
+        header.addStretch()
+        header.addWidget(self.follow_button)
+        header.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.show_records(self.journal.history())
+        unfinished = [r for r in self.journal.unfinished() if r.id not in self.watching]
+        following = len(self.watching)
+        if following:
+            self.notice.setText(f"Following {following} import(s) on the server…")
+        elif unfinished:
+            self.notice.setText(
+                f"{len(unfinished)} import(s) were not followed to the end "
+                "(OmniDesk was closed or stopped watching)."
+            )
+        else:
+            self.notice.setText("")
+        self.follow_button.setVisible(bool(unfinished))
+
+    def follow_unfinished(self) -> None:
+        for record in self.journal.unfinished():
+            if record.id in self.watching:
+                continue
+            if record.cache_key is None:
+                self.journal.update(
+                    record.id, state=JournalState.FAILURE, message=CUT_OFF_WHILE_SENDING
+                )
+                continue
+            task = self.tasks.start(self._follow(record, record.cache_key))
+            self.watching[record.id] = task
+        self.refresh()
+
+    async def _follow(self, record: ImportRecord, cache_key: str) -> None:
+        target = ImportTarget(ListKind(record.kind), record.list_pk, record.list_name)
+        try:
+            await ImportRun(self.session, self.journal, target).follow(record.id, cache_key)
+        finally:
+            self.watching.pop(record.id, None)
+            self.refresh()
+            self.changed.emit()
