@@ -54,10 +54,19 @@ class Change:
         return "price" if "price" in self.new else "stock"
 
     @property
+    def differing(self) -> list[str]:
+        """The fields this row changes (all given fields for a new row)."""
+        if not self.old:
+            return list(self.new)
+        return [
+            name for name, value in self.new.items() if not _same(name, self.old.get(name), value)
+        ]
+
+    @property
     def percent(self) -> Decimal | None:
         """The change of the price (or stock) in percent; None when there is no old value."""
         before, after = self.old.get(self.main_field), self.new.get(self.main_field)
-        if before is None or after is None or Decimal(before) == 0:
+        if before is None or after is None or Decimal(before) == 0 or before == after:
             return None
         return (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
 

@@ -104,7 +104,7 @@ def sniff_delimiter(sample: str, preferred: str = ",") -> str:
     ``csv.Sniffer`` trips over decimal commas, title rows and quoted newlines;
     parsing the sample with each candidate and comparing column counts does not.
     """
-    best, best_score = preferred, (0.0, 0)
+    best, best_score = preferred, (0.0, 0, 0.0)
     for delimiter in _DELIMITERS:
         counts: list[int] = []
         try:
@@ -120,7 +120,11 @@ def sniff_delimiter(sample: str, preferred: str = ",") -> str:
         width = max(set(counts), key=lambda n: (counts.count(n), n)) if counts else 1
         if width < 2:
             continue
-        score = (round(counts.count(width) / len(counts), 1), width)
+        share = counts.count(width) / len(counts)
+        # Rounded first, so a stray title row does not decide; then exact, so a
+        # semicolon file with decimal commas ("SKU;Fiyat", "123;4,50") is not read
+        # as comma-separated just because its data rows also split in two on commas.
+        score = (round(share, 1), width, share)
         if score > best_score or (score == best_score and delimiter == preferred):
             best, best_score = delimiter, score
     return best

@@ -134,10 +134,21 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+FIELD_WORDS = {
+    "price": "price",
+    "retail_price": "retail",
+    "tax_rate": "tax",
+    "currency_type": "currency",
+    "stock": "stock",
+    "unit_type": "unit",
+    "sold_quantity_unreported": "unreported sold",
+}
+
+
 class ChangesModel(QAbstractTableModel):
     """What the import would do, row by row: new, changed (old → new, %), not in catalogue."""
 
-    COLUMNS = ("Row", "SKU", "Change", "Now", "After import", "Change %")
+    COLUMNS = ("Row", "SKU", "Change", "Now", "After import", "Price/stock change")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -162,17 +173,20 @@ class ChangesModel(QAbstractTableModel):
         change = self.changes[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            main = change.main_field
             if column == 0:
                 return str(change.row)
             if column == 1:
                 return change.sku
             if column == 2:
                 return change.kind.value
-            if column == 3:
-                return _shown(change.old.get(main))
-            if column == 4:
-                return _shown(change.new.get(main))
+            if column in (3, 4):
+                values = change.old if column == 3 else change.new
+                if column == 3 and not change.old:
+                    return ""
+                return " · ".join(
+                    f"{FIELD_WORDS.get(name, name)} {_shown(values.get(name))}"
+                    for name in change.differing
+                )
             percent = change.percent
             return "" if percent is None else f"{percent:+.1f} %"
         if role == Qt.ItemDataRole.BackgroundRole:

@@ -46,6 +46,7 @@ from omnidesk.imports import (
     ImportRun,
     ImportTarget,
     Journal,
+    RowProblem,
     compare,
     fetch_current,
     file_sha256,
@@ -57,6 +58,7 @@ from omnidesk.spreadsheet import (
     CheckResult,
     DecimalStyle,
     ImportKind,
+    Severity,
     SheetRow,
     Spreadsheet,
     SpreadsheetError,
@@ -252,7 +254,7 @@ class ImportWizard(QDialog):
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(360)
 
         top = QHBoxLayout()
         top.addWidget(self.check_summary, 1)
@@ -306,6 +308,8 @@ class ImportWizard(QDialog):
         self.changes_table = DataTable()
         self.changes_table.setSortingEnabled(False)
         self.changes_table.setModel(self.changes_view)
+        for column, width in enumerate((60, 150, 110, 260, 260)):
+            self.changes_table.setColumnWidth(column, width)
         top = QHBoxLayout()
         top.addWidget(self.changes_summary, 1)
         top.addWidget(self.change_filter)
@@ -632,6 +636,10 @@ class ImportWizard(QDialog):
             self.mapping_form.removeRow(0)
         for index, title in enumerate(headers):
             choice = QComboBox()
+            choice.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            choice.setMinimumContentsLength(16)
             choice.addItem("(not imported)", None)
             for spec in schema.fields:
                 choice.addItem(f"{spec.label} ({spec.name})", spec.name)
@@ -651,7 +659,8 @@ class ImportWizard(QDialog):
             self.styles_form.removeRow(0)
         for field, detected in result.decimal_styles.items():
             choice = QComboBox()
-            found = f"as found: {detected.example}" if detected else "as found: unclear"
+            # None: the cells are plain numbers (nothing to decide) or they disagree.
+            found = f"as found: {detected.example}" if detected else "as found"
             choice.addItem(found, None)
             for style in DecimalStyle:
                 choice.addItem(f"{style.example} ({style.value})", style.value)
@@ -879,9 +888,32 @@ class ImportWizard(QDialog):
         if left_out:
             counts += f" · {left_out:,} left out by the check before upload"
         self.result_counts.setText(counts)
-        self.problems.show_problems([p for p in outcome.problems if p.row is not None])
+        self.problems.show_problems(self._every_failed_row(outcome))
         self.save_problems.setVisible(self.checked is not None and bool(outcome.problems))
         self.imported.emit()
+
+    def _every_failed_row(self, outcome: ImportOutcome) -> list[RowProblem]:
+        """The server's refusals and the rows the check kept back, in sheet order,
+        each under the column name the person's own file uses."""
+        checked = self.checked
+        headers = checked.mapping.headers if checked else ()
+
+        def header_of(field: str | None) -> str | None:
+            index = checked.mapping.column_of(field) if checked and field else None
+            return headers[index] if index is not None and index < len(headers) else field
+
+        problems = [
+            RowProblem(p.row, header_of(p.column), p.message)
+            for p in outcome.problems
+            if p.row is not None
+        ]
+        if checked is not None:
+            problems += [
+                RowProblem(f.row, f.column, f"Not sent: {f.message}")
+                for f in checked.findings
+                if f.severity is Severity.ERROR
+            ]
+        return sorted(problems, key=lambda p: p.row or 0)
 
     def _show_result_failure(self, reason: str) -> None:
         self.show_outcome(ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0))

@@ -358,3 +358,15 @@ def test_broken_sheet_xml_is_a_clear_error(make_xlsx: Callable[..., Path], tmp_p
             target.writestr(item, data)
     with pytest.raises(UnreadableFile, match="damaged"):
         texts(broken)
+
+
+def test_semicolon_file_whose_every_data_row_has_a_decimal_comma(
+    make_csv: Callable[..., Path],
+) -> None:
+    # Turkish Excel's CSV: every data row also splits in two on its decimal comma.
+    rows = ["SKU;Fiyat"] + [f"{1000 + n};{n},50" for n in range(300)]
+    path = make_csv("\n".join(rows) + "\n", "tr.csv", "cp1254")
+    with open_spreadsheet(path) as sheet:
+        assert sheet.text_format is not None
+        assert sheet.text_format.delimiter == ";"
+        assert sheet.preview(2)[1].cells == ["1000", "0,50"]
