@@ -119,8 +119,9 @@ class ProblemRowsOnly(QSortFilterProxyModel):
         self.only_problems = False
 
     def set_only_problems(self, only: bool) -> None:
+        self.beginFilterChange()
         self.only_problems = only
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         return not self.only_problems or self.source.row_has_problem(source_row)
@@ -216,8 +217,9 @@ class ChangeKindFilter(QSortFilterProxyModel):
         self.kind: ChangeKind | None = None
 
     def set_kind(self, kind: ChangeKind | None) -> None:
+        self.beginFilterChange()
         self.kind = kind
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         return self.kind is None or self.source.changes[source_row].kind is self.kind

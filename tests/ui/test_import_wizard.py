@@ -1,0 +1,423 @@
+"""The import wizard against the sandbox: from a dropped file to the result, and the journal."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from omnidesk.api import ListKind, OmnitronClient, PriceList
+from omnidesk.api.session import Session
+from omnidesk.imports import ImportTarget, Journal, JournalState
+from omnidesk.sandbox import Faults, SandboxServer
+from omnidesk.settings import Environment, Profile
+from omnidesk.ui.import_wizard import CHANGES, CHECK, CHOOSE, RESULT, UPLOAD, ImportWizard
+from omnidesk.ui.main_window import MainWindow
+from omnidesk.ui.paged_model import LoadState
+from omnidesk.ui.tasks import BackgroundTasks
+from tests.names import unique
+
+from .conftest import Runner
+from .test_main_window import window  # noqa: F401 - the signed-in main window fixture
+
+
+def write_prices(
+    path: Path, header: list[str], rows: list[list[object]], title: bool = False
+) -> Path:
+    if path.suffix == ".xlsx":
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        if title:
+            sheet.append(["Kasım fiyatları"])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+        return path
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        if title:
+            writer.writerow(["Kasım fiyatları"])
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def drop(widget: object, path: Path) -> None:
+    """A real drag-and-drop of a file URL: enter, then drop, as Qt delivers them."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    position = QPointF(20, 20)
+    enter = QDragEnterEvent(
+        QPoint(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, enter)  # type: ignore[arg-type]
+    assert enter.isAccepted()
+    dropped = QDropEvent(
+        position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, dropped)  # type: ignore[arg-type]
+
+
+async def new_list(client: OmnitronClient) -> PriceList:
+    return await client.price_lists.create(name=unique("Wizard"))
+
+
+def skus(run: Runner, client: OmnitronClient, count: int, page: int = 7) -> list[str]:
+    return [p.sku for p in run(client.products.list(page=page, limit=count)).results]
+
+
+def checked(qtbot: QtBot, wizard: ImportWizard) -> None:
+    qtbot.waitUntil(lambda: wizard.checked is not None, timeout=10_000)
+
+
+def wait_for_result(qtbot: QtBot, wizard: ImportWizard, timeout: int = 20_000) -> None:
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == RESULT, timeout=timeout)
+
+
+def test_a_dropped_file_is_previewed_and_checked_offline(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+    faults: Faults,
+) -> None:
+    path = write_prices(
+        tmp_path / "fiyat.xlsx",
+        ["Stok Kodu", "Fiyat", "KDV"],
+        [["A-1", 10.5, 20], ["A-2", "abc", 20], ["A-3", 7, 120]],
+        title=True,
+    )
+    faults.fail_rate = 1.0  # the server is down: checking must not need it
+    wizard = window.open_import()
+    qtbot.addWidget(wizard)
+    assert wizard.pages.currentIndex() == CHOOSE
+    drop(wizard.drop_zone, path)
+    assert wizard.pages.currentIndex() == CHECK
+    checked(qtbot, wizard)
+    assert wizard.preview.rowCount() == 3
+    assert [wizard.preview.index(r, 0).data() for r in range(3)] == ["3", "4", "5"]
+    price_cell = wizard.preview.index(1, 2)
+    assert price_cell.data() == "abc"
+    assert price_cell.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "number" in price_cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert wizard.check_summary.text().startswith("3 rows: 1 good, 2 with errors.")
+    wizard.only_problems.setChecked(True)
+    assert wizard.preview_filter.rowCount() == 2
+
+
+def test_dropping_on_a_list_row_makes_it_the_target(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: pane.model.state is LoadState.LOADED and pane.model.rowCount() > 2)
+    path = write_prices(tmp_path / "p.csv", ["product__sku", "price"], [["X", "1"]])
+    row = 2
+    target_name = pane.model.row(row).name
+    pane.table.fileDropped.emit(path, pane.proxy.index(row, 0))
+    wizard = window.wizards[-1]
+    qtbot.addWidget(wizard)
+    assert wizard.target is not None
+    assert wizard.target.name == target_name
+    qtbot.waitUntil(lambda: wizard.list_choice.currentText().startswith(target_name))
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_while_dragging(
+    qtbot: QtBot, session: Session, tasks: BackgroundTasks, tmp_path: Path
+) -> None:
+    wizard = ImportWizard(session, tasks, Journal(tmp_path / "j.sqlite3"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(notes))])
+    enter = QDragEnterEvent(
+        QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(wizard.drop_zone, enter)
+    assert "notes.pdf: .pdf files are not spreadsheets" in wizard.drop_zone.message.text()
+    assert wizard.pages.currentIndex() == CHOOSE
+
+
+def test_a_column_matched_by_hand_and_a_decimal_convention_chosen(
+    qtbot: QtBot, session: Session, tasks: BackgroundTasks, tmp_path: Path
+) -> None:
+    path = write_prices(
+        tmp_path / "tutar.csv", ["SKU", "Tutar"], [["A-1", "1,250"], ["A-2", "2,500"]]
+    )
+    wizard = ImportWizard(session, tasks, Journal(tmp_path / "j.sqlite3"))
+    qtbot.addWidget(wizard)
+    wizard.open_file(path)
+    checked(qtbot, wizard)
+    first = wizard.checked
+    assert first is not None
+    assert first.mapping.missing  # "Tutar" means nothing to the server
+    price_choice = wizard.mapping_form.itemAt(1, wizard.mapping_form.ItemRole.FieldRole).widget()
+    price_choice.setCurrentIndex(price_choice.findData("price"))
+    qtbot.waitUntil(lambda: wizard.checked is not None and wizard.checked is not first)
+    by_hand = wizard.checked
+    assert by_hand is not None
+    assert by_hand.error_rows == 2  # 1,250 is 1250 or 1.25: OmniDesk asks instead of guessing
+    style = wizard.styles_form.itemAt(0, wizard.styles_form.ItemRole.FieldRole).widget()
+    style.setCurrentIndex(style.findData("comma"))
+    qtbot.waitUntil(lambda: wizard.checked is not None and wizard.checked.valid_rows == 2)
+    prices = [row.values["price"] for row in wizard.checked.good_rows()]
+    assert prices == [Decimal("1.25"), Decimal("2.5")]
+
+
+def test_guardrails_need_confirmation_then_upload_and_follow_to_success(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    client: OmnitronClient,
+    run: Runner,
+    tmp_path: Path,
+    faults: Faults,
+) -> None:
+    target = run(new_list(client))
+    a, b, c = skus(run, client, 3)
+    seed = write_prices(tmp_path / "seed.csv", ["product__sku", "price"], [[a, "100"], [b, "50"]])
+    first = window.open_import(seed, ListKind.PRICE, ImportTarget.of(target))
+    qtbot.addWidget(first)
+    checked(qtbot, first)
+    qtbot.waitUntil(first.next.isEnabled)
+    first.next.click()
+    qtbot.waitUntil(lambda: first.diff is not None)
+    first.next.click()
+    wait_for_result(qtbot, first)
+    first.close()
+
+    faults.import_rows_per_second = 40
+    rows = [[a, "40"], [b, "50"], [c, "9.99"]] + [[s, "1.00"] for s in skus(run, client, 80, 8)]
+    path = write_prices(tmp_path / "cut.csv", ["product__sku", "price"], rows)
+    wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None)
+    assert wizard.pages.currentIndex() == CHANGES
+    assert [g.key for g in wizard.diff.guardrails] == ["price_drop"]
+    assert not wizard.next.isEnabled()  # a 60 % cut needs a second look
+    assert wizard.skip_unchanged.isChecked()
+    assert wizard.next.text() == f"Upload {len(rows) - 1} rows"  # b is unchanged
+    wizard.guardrail_checks[0].setChecked(True)
+    assert wizard.next.isEnabled()
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == UPLOAD)
+    qtbot.waitUntil(lambda: 0 < wizard.server_progress.value() < len(rows) - 1, timeout=10_000)
+    assert wizard.bytes_progress.value() == wizard.bytes_progress.maximum()
+    assert "of 82 rows" in wizard.server_label.text()
+    wait_for_result(qtbot, wizard)
+    assert wizard.result_headline.text() == "Import finished"
+    assert wizard.outcome is not None
+    assert (wizard.outcome.created, wizard.outcome.updated) == (81, 1)
+    stored = run(client.product_prices.list(target.pk, product_sku=a)).results[0]
+    assert str(stored.price) == "40.00"
+
+
+def test_row_errors_are_shown_against_the_original_rows_and_saved_in_the_workbook(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    client: OmnitronClient,
+    run: Runner,
+    tmp_path: Path,
+) -> None:
+    target = run(new_list(client))
+    a, b = skus(run, client, 2, 9)
+    path = write_prices(
+        tmp_path / "satirlar.xlsx",
+        ["Stok Kodu", "Fiyat"],
+        [[a, 5], ["NO-SUCH-SKU", 6], [b, "x"], [b, 7]],
+        title=True,
+    )
+    wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    wizard.good_rows_only.setChecked(True)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None)
+    wizard.next.click()
+    wait_for_result(qtbot, wizard)
+    shown = [
+        (wizard.problems.index(r, 0).data(), wizard.problems.index(r, 1).data())
+        for r in range(wizard.problems.rowCount())
+    ]
+    # Sheet rows: title 1, header 2, data 3..6. The server refused row 4; the check kept 5 back.
+    assert shown == [("4", "Stok Kodu"), ("5", "Fiyat")]
+    assert "NO-SUCH-SKU" in wizard.problems.index(0, 2).data()
+    assert wizard.problems.index(1, 2).data().startswith("Not sent:")
+    out = tmp_path / "annotated.xlsx"
+    task = asyncio.ensure_future(wizard.save_annotated_copy(out, True))
+    qtbot.waitUntil(task.done)
+    assert task.result()
+    book = openpyxl.load_workbook(out)
+    listed = [
+        (row, column, severity)
+        for row, column, severity, _ in book["Problems"].iter_rows(min_row=2, values_only=True)
+        if row is not None
+    ]
+    assert (4, "Stok Kodu", "error") in listed  # the server's refusal, in the person's file
+    assert (5, "Fiyat", "error") in listed  # and the check's
+    assert book.worksheets[0]["A4"].comment is not None
+    assert "server refused" in book.worksheets[0]["A4"].comment.text
+
+
+def test_the_same_file_again_asks_first(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    client: OmnitronClient,
+    run: Runner,
+    tmp_path: Path,
+) -> None:
+    target = run(new_list(client))
+    (a,) = skus(run, client, 1, 10)
+    path = write_prices(tmp_path / "twice.csv", ["product__sku", "price"], [[a, "3.00"]])
+    for attempt in (1, 2):
+        wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
+        qtbot.addWidget(wizard)
+        checked(qtbot, wizard)
+        wizard.next.click()
+        qtbot.waitUntil(lambda w=wizard: w.diff is not None)
+        wizard.skip_unchanged.setChecked(False)
+        wizard.next.click()
+        if attempt == 1:
+            wait_for_result(qtbot, wizard)
+            wizard.close()
+            continue
+        qtbot.waitUntil(lambda w=wizard: w.question is not None and w.question.isVisible())
+        assert wizard.question is not None
+        assert "This very file was imported into" in wizard.question.text()
+        wizard.question.button(QMessageBox.StandardButton.No).click()
+        assert wizard.pages.currentIndex() == CHANGES  # nothing sent
+        assert len(window.journal.history()) == 1
+
+
+def test_an_expired_token_while_following_signs_in_and_the_watch_goes_on(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    client: OmnitronClient,
+    run: Runner,
+    tmp_path: Path,
+    faults: Faults,
+) -> None:
+    target = run(new_list(client))
+    rows = [[s, "2.00"] for s in skus(run, client, 120, 11)]
+    path = write_prices(tmp_path / "slow.csv", ["product__sku", "price"], rows)
+    faults.import_rows_per_second = 60
+    wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
+    faults.token_ttl = 0.0
+    qtbot.waitUntil(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
+    dialog = window.sign_in_dialog
+    assert dialog is not None
+    faults.token_ttl = None
+    dialog.password.setText("demo")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    wait_for_result(qtbot, wizard)
+    assert wizard.outcome is not None
+    assert wizard.outcome.created == 120
+
+
+def test_closed_mid_import_and_reopened_the_journal_offers_to_follow(
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    client: OmnitronClient,
+    tasks: BackgroundTasks,
+    run: Runner,
+    tmp_path: Path,
+    faults: Faults,
+) -> None:
+    journal = Journal(tmp_path / "journal.sqlite3")
+    profile = Profile("Sandbox", sandbox.url, "demo", Environment.TEST)
+
+    async def reconnect(chosen: Profile, password: str) -> None:
+        await client.login(chosen.username, password)
+
+    def open_window() -> MainWindow:
+        session = Session(client, lambda: main.ask_to_sign_in())
+        main = MainWindow(profile, session, tasks, reconnect, journal)
+        qtbot.addWidget(main)
+        main.show()
+        main.start()
+        return main
+
+    target = run(new_list(client))
+    rows = [[s, "4.00"] for s in skus(run, client, 150, 12)]
+    path = write_prices(tmp_path / "left.csv", ["product__sku", "price"], rows)
+    faults.import_rows_per_second = 60
+    first = open_window()
+    wizard = first.open_import(path, ListKind.PRICE, ImportTarget.of(target))
+    checked(qtbot, wizard)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
+    first.close()  # the app is closed mid-import
+    wizard.reject()
+    assert [r.state for r in journal.unfinished()] == [JournalState.WAITING]
+
+    again = open_window()
+    qtbot.waitUntil(lambda: again.question is not None and again.question.isVisible())
+    assert again.question is not None
+    assert "left.csv" in again.question.text()
+    again.question.button(QMessageBox.StandardButton.Yes).click()
+    assert again.pages.currentWidget() is again.imports
+    qtbot.waitUntil(lambda: not journal.unfinished(), timeout=15_000)
+    record = journal.history()[0]
+    assert (record.state, record.created) == (JournalState.SUCCESS, 150)
+    qtbot.waitUntil(lambda: again.imports.model.records[0].state is JournalState.SUCCESS)
+
+
+def test_a_server_restart_mid_import_ends_in_a_failure_in_words(
+    qtbot: QtBot, tasks: BackgroundTasks, run: Runner, tmp_path: Path
+) -> None:
+    database = tmp_path / "restart.sqlite3"
+    server = SandboxServer(database, faults=Faults(import_rows_per_second=50))
+    server.start()
+    port = int(server.url.rsplit(":", 1)[1])
+    client = OmnitronClient(server.url)
+    run(client.login("demo", "demo"))
+    session = Session(client, lambda: asyncio.sleep(0, result=False))
+    target = run(client.price_lists.create(name="Restarted"))
+    rows = [[p.sku, "1.00"] for p in run(client.products.list(limit=300)).results]
+    path = write_prices(tmp_path / "r.csv", ["product__sku", "price"], rows)
+    wizard = ImportWizard(
+        session, tasks, Journal(tmp_path / "j.sqlite3"), target=ImportTarget.of(target)
+    )
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.open_file(path)
+    checked(qtbot, wizard)
+    qtbot.waitUntil(wizard.next.isEnabled)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
+    server.stop()
+    qtbot.waitUntil(lambda: "Still trying" in wizard.follow_trouble.text(), timeout=10_000)
+    again = SandboxServer(database, seed=False, port=port)
+    again.start()
+    try:
+        wait_for_result(qtbot, wizard)
+    finally:
+        again.stop()
+        run(client.aclose())
+    assert wizard.result_headline.text() == "The import failed"
+    assert "stopped before this import finished" in wizard.result_reason.text()
