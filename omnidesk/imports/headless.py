@@ -13,10 +13,12 @@ unreadable, not signed in, server unreachable, list not found, import FAILURE),
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -190,13 +192,25 @@ def find_connection(options: ImportOptions) -> Connection:
         chosen = profiles[0]  # the last one used
     else:
         raise Failed("no saved profile. Sign in once with the app (omnidesk), or try --demo.")
-    token = TokenStore().get(chosen.name, chosen.username)
+    with _quiet("omnidesk.settings"):  # its "no keyring" warning is for the window
+        token = TokenStore().get(chosen.name, chosen.username)
     if not token:
         raise Failed(
             f"not signed in to “{chosen.name}” ({chosen.base_url}). "
             "Sign in once with the app (omnidesk); the command uses the saved sign-in."
         )
     return Connection(chosen, token)
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    handler = logging.NullHandler()
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 # -- the offline check -----------------------------------------------------------------------
@@ -336,6 +350,8 @@ async def _with_session(
 
         if options.dry_run:
             printer.line(f"Dry run: {to_send:,} rows would be sent; nothing was sent.")
+            if stops:
+                printer.problem("without --dry-run this would stop: " + " ".join(stops))
             unknown = diff.counts[ChangeKind.NOT_IN_CATALOGUE]
             would_fail = stops or unknown or result.error_rows
             return EXIT_ROW_ERRORS if would_fail else EXIT_OK
@@ -451,8 +467,9 @@ def _show(update: FollowUpdate, printer: Printer) -> None:
     done = min(status.processed, total) if total else 0
     filled = BAR_WIDTH * done // total if total else 0
     bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-    left = f", {_duration(update.seconds_left)} left" if update.seconds_left is not None else ""
-    finished = status.state is ImportState.SUCCESS or status.state is ImportState.FAILURE
+    finished = status.finished
+    known = update.seconds_left is not None and not finished
+    left = f", {_duration(update.seconds_left or 0)} left" if known else ""
     printer.progress(
         f"{status.state.value:8} [{bar}] {done:,}/{total:,} rows{left}", force=finished
     )
