@@ -494,7 +494,7 @@ def _report(outcome: ImportOutcome, result: CheckResult, printer: Printer) -> in
         )
     if result.error_rows:
         printer.line(
-            f"{_count(result.error_rows, 'row', 'rows')} with errors in the file were not sent."
+            f"Not sent: {_count(result.error_rows, 'row', 'rows')} with errors in the file."
         )
     return (
         EXIT_ROW_ERRORS

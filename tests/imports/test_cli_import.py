@@ -171,7 +171,7 @@ def test_row_errors_stop_before_uploading_and_with_yes_are_named_by_sheet_row(
     assert "Done: 1 created, 0 updated, 1 row failed." in captured.out
     assert "  row 3, product__sku: " in captured.out  # the server's error, on the sheet's row
     assert "GHOST-404" in captured.out
-    assert "1 row with errors in the file were not sent." in captured.out
+    assert "Not sent: 1 row with errors in the file." in captured.out
     assert api.prices(target["pk"]) == {a: "5.00"}
 
 
