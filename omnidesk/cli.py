@@ -75,6 +75,47 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--kind", required=True, choices=("price", "stock"))
     template.add_argument("out", type=Path, metavar="OUT.xlsx")
     template.set_defaults(handler=_template)
+
+    importing = commands.add_parser(
+        "import",
+        help="import a price-list or stock-list spreadsheet into a list on the server",
+        description=(
+            "Check the file, compare it with the list, upload it and follow the server's job "
+            "to the end. Stops before uploading on row errors, guardrails or a file sent to "
+            "this list before, unless --yes. Exit status: 0 every row imported, 1 row errors "
+            "or stopped before uploading, 2 failure (file unreadable, not signed in, server "
+            "unreachable, list not found, import failed), 130 interrupted."
+        ),
+    )
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument("--kind", required=True, choices=("price", "stock"))
+    importing.add_argument(
+        "--list",
+        required=True,
+        metavar="PK_OR_CODE",
+        dest="list_ref",
+        help="the list: its number (pk), or its exact code",
+    )
+    where = importing.add_mutually_exclusive_group()
+    where.add_argument(
+        "--profile", metavar="NAME", help="a profile signed in with the app (default: last used)"
+    )
+    where.add_argument("--demo", action="store_true", help="use the local demo server")
+    importing.add_argument(
+        "--sheet", metavar="NAME", help="sheet to import (default: first with data)"
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help="check and compare only; send nothing"
+    )
+    importing.add_argument(
+        "--yes",
+        action="store_true",
+        help="go on despite row errors, guardrails or a file sent before",
+    )
+    importing.add_argument(
+        "--all-rows", action="store_true", help="also send rows that change nothing"
+    )
+    importing.set_defaults(handler=_import)
     return parser
 
 
@@ -165,3 +206,21 @@ def _template(args: argparse.Namespace) -> int:
         return _fail(f"cannot save {args.out}: {error.strerror}.")
     print(f"Saved the {args.kind} list template to {args.out}.")
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from omnidesk.imports.headless import ImportOptions, run_import
+
+    return run_import(
+        ImportOptions(
+            file=args.file,
+            kind=args.kind,
+            list_ref=args.list_ref,
+            profile=args.profile,
+            demo=args.demo,
+            sheet=args.sheet,
+            dry_run=args.dry_run,
+            yes=args.yes,
+            all_rows=args.all_rows,
+        )
+    )
