@@ -15,6 +15,9 @@ DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"
 # Slow enough that a demo import's progress bar is seen moving, fast enough to finish.
 DEMO_IMPORT_ROWS_PER_SECOND = 400
+# The same address every time when it is free, so the import journal recognises the
+# demo server across restarts (it keys imports by server address).
+DEMO_PORT = 47311
 
 
 def demo_database() -> Path:
@@ -32,6 +35,7 @@ class DemoServer:
             shutil.rmtree(database.parent)
         self.server = SandboxServer(
             database,
+            port=DEMO_PORT,
             seed=True,
             username=DEMO_USER,
             password=DEMO_PASSWORD,
@@ -40,7 +44,11 @@ class DemoServer:
 
     def start(self) -> Profile:
         """Blocks until it listens (about half a second; longer the first time, seeding)."""
-        url = self.server.start()
+        try:
+            url = self.server.start()
+        except OSError:  # the port is taken (another demo, another program): any port will do
+            self.server.port = 0
+            url = self.server.start()
         return Profile("Demo", url, DEMO_USER, Environment.DEMO)
 
     def stop(self) -> None:

@@ -126,10 +126,14 @@ class SandboxServer:
 
     def start(self, timeout: float = 30.0) -> str:
         """Start serving; returns the base URL once connections are accepted."""
-        self.store = open_store(
-            self.db_path, seed=self.seed, username=self.username, password=self.password
-        )
-        sock = bind_socket(self.host, self.port)
+        sock = bind_socket(self.host, self.port)  # first: a taken port fails before any work
+        try:
+            self.store = open_store(
+                self.db_path, seed=self.seed, username=self.username, password=self.password
+            )
+        except BaseException:
+            sock.close()
+            raise
         self._listening.clear()
         self._servers.clear()
 

@@ -121,9 +121,14 @@ class ImportsPane(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh()
 
+    def unfinished_here(self) -> list[ImportRecord]:
+        # Only this server can say how its imports ended; others wait for their profile.
+        server = self.session.client.base_url
+        return [r for r in self.journal.unfinished() if r.server == server]
+
     def refresh(self) -> None:
         self.model.show_records(self.journal.history())
-        unfinished = [r for r in self.journal.unfinished() if r.id not in self.watching]
+        unfinished = [r for r in self.unfinished_here() if r.id not in self.watching]
         following = len(self.watching)
         if following:
             self.notice.setText(f"Following {following} import(s) on the server…")
@@ -137,7 +142,7 @@ class ImportsPane(QWidget):
         self.follow_button.setVisible(bool(unfinished))
 
     def follow_unfinished(self) -> None:
-        for record in self.journal.unfinished():
+        for record in self.unfinished_here():
             if record.id in self.watching:
                 continue
             if record.cache_key is None:

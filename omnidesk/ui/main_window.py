@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
                 pane.contents.show_list(pane.contents.current)  # its prices may have changed
 
     def _offer_to_follow_unfinished(self) -> None:
-        unfinished = self.journal.unfinished()
+        unfinished = self.imports.unfinished_here()
         if not unfinished:
             return
         names = ", ".join(f"{r.file_name} → {r.list_name}" for r in unfinished[:3])
