@@ -96,6 +96,9 @@ class ImportDiff:
     counts: Counter[ChangeKind]
     guardrails: list[Guardrail]
     notes: list[str] = field(default_factory=list)
+    # Where each new SKU's rows sit in ``changes``, so marking unknown products
+    # later touches only those rows (on a UI thread, a pass over all would stall).
+    new_at: dict[str, list[int]] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [f"{self.counts[kind]:,} {kind.value}" for kind in ChangeKind]
@@ -171,6 +174,7 @@ def compare(
     retail_below: list[int] = []
     to_zero: list[int] = []
     other_currency: list[int] = []
+    new_at: dict[str, list[int]] = {}
     list_money = SAME_CURRENCY.get(list_currency or "", list_currency)
     total = 0
     for clean in rows:
@@ -190,6 +194,8 @@ def compare(
             compared = {name: old.get(name) for name in new}
             change = Change(clean.row, sku, ChangeKind.CHANGED, compared, new)
         counts[change.kind] += 1
+        if change.kind is ChangeKind.NEW:
+            new_at.setdefault(sku, []).append(len(changes))
         changes.append(change)
 
         if kind is ListKind.PRICE:
@@ -253,7 +259,7 @@ def compare(
                 tuple(other_currency),
             )
         )
-    return ImportDiff(kind, changes, frozenset(unchanged), counts, guardrails)
+    return ImportDiff(kind, changes, frozenset(unchanged), counts, guardrails, new_at=new_at)
 
 
 # -- products the catalogue does not have ------------------------------------------------------
@@ -263,7 +269,7 @@ async def mark_unknown_products(
     client: OmnitronClient, diff: ImportDiff, progress: Progress | None = None
 ) -> None:
     """Turn NEW rows whose SKU the catalogue does not know into NOT_IN_CATALOGUE."""
-    new_skus = sorted({c.sku for c in diff.changes if c.kind is ChangeKind.NEW})
+    new_skus = list(diff.new_at)
     to_ask = new_skus[:MAX_CATALOGUE_LOOKUPS]
     if len(new_skus) > len(to_ask):
         diff.notes.append(
@@ -291,8 +297,9 @@ async def mark_unknown_products(
         return
     if not unknown:
         return
-    for position, change in enumerate(diff.changes):
-        if change.kind is ChangeKind.NEW and change.sku in unknown:
+    for sku in unknown:
+        for position in diff.new_at.pop(sku, ()):
+            change = diff.changes[position]
             diff.changes[position] = Change(
                 change.row, change.sku, ChangeKind.NOT_IN_CATALOGUE, {}, change.new
             )

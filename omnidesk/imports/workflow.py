@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from omnidesk.api import (
     ImportState,
@@ -33,6 +34,7 @@ from omnidesk.spreadsheet import CheckResult, Finding, Severity, write_clean_upl
 from .journal import Journal, JournalState
 
 Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,33 @@ class UploadPlan:
     row_map: list[int]  # the sheet row of each data line of the upload file
 
 
-def prepare_upload(result: CheckResult, folder: Path, skip_rows: frozenset[int]) -> UploadPlan:
+def prepare_upload(
+    result: CheckResult,
+    folder: Path,
+    skip_rows: frozenset[int],
+    *,
+    pause: Callable[[], None] | None = None,
+) -> UploadPlan:
     """Write the clean upload file (CSV: quick to write and small); plain CPU and disk work."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "upload.csv"
     written: list[int] = []
-    count = write_clean_upload(result, path, skip_rows=skip_rows, written_rows=written)
+    count = write_clean_upload(result, path, skip_rows=skip_rows, written_rows=written, pause=pause)
     return UploadPlan(path, count, written)
+
+
+def let_others_run(seconds: float = 0.001) -> None:
+    """Give up the interpreter for a moment. A worker thread crunching rows otherwise
+    keeps winning the GIL back, and a Qt window waiting to run its callbacks stalls."""
+    time.sleep(seconds)
+
+
+def politely(rows: Iterable[T], every: int = 500) -> Iterator[T]:
+    """The same rows, with ``let_others_run`` between every ``every`` of them."""
+    for count, row in enumerate(rows, 1):
+        yield row
+        if count % every == 0:
+            let_others_run()
 
 
 @dataclass(frozen=True)
@@ -202,15 +224,19 @@ class ImportRun:
         on_bytes: Callable[[int, int], None] | None = None,
     ) -> tuple[int, str]:
         """Journal first, then send; returns (journal id, cache key)."""
-        record_id = self.journal.start(
-            file_path=source,
-            sha256=sha256,
-            kind=self.target.kind.value,
-            list_pk=self.target.pk,
-            list_name=self.target.name,
-            server=self.session.client.base_url,
-            rows=plan.rows,
-            row_map=plan.row_map,
+        # The row map of a large file takes a moment to pack: not on the caller's thread.
+        record_id = await asyncio.to_thread(
+            functools.partial(
+                self.journal.start,
+                file_path=source,
+                sha256=sha256,
+                kind=self.target.kind.value,
+                list_pk=self.target.pk,
+                list_name=self.target.name,
+                server=self.session.client.base_url,
+                rows=plan.rows,
+                row_map=plan.row_map,
+            )
         )
         try:
             cache_key: str = await self.session.run(
@@ -235,7 +261,7 @@ class ImportRun:
     ) -> ImportOutcome:
         """Poll until the job ends. Lost connections are waited out; cancelling only stops
         the watching, never the server's job (the journal keeps it for later)."""
-        row_map = self.journal.row_map(record_id)
+        row_map = await asyncio.to_thread(self.journal.row_map, record_id)
         eta = EtaEstimator()
         interval = self.first_interval
         while True:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import warnings
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +31,7 @@ ERROR_FILL = PatternFill("solid", start_color="FFF4B6B6")
 WARNING_FILL = PatternFill("solid", start_color="FFFFE699")
 HEADER_FONT = Font(bold=True)
 PROBLEMS_SHEET = "Problems"
+PAUSE_EVERY = 500
 # Thousands of comment boxes make Excel sluggish; past this, cells are only coloured
 # and the Problems sheet still lists everything.
 MAX_COMMENTS = 5_000
@@ -42,11 +43,13 @@ def write_clean_upload(
     *,
     skip_rows: Set[int] = frozenset(),
     written_rows: list[int] | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> int:
     """Write the usable rows as ``.xlsx`` or ``.csv`` (by suffix); return the rows written.
 
     ``skip_rows`` leaves sheet rows out (e.g. unchanged prices); ``written_rows``, if
-    given, receives the sheet row of each line written, in order.
+    given, receives the sheet row of each line written, in order. ``pause``, if
+    given, is called every ``PAUSE_EVERY`` rows (a worker thread lets the UI breathe).
     """
     path = Path(path)
     rows = result.numbered_upload_rows(skip_rows)
@@ -58,6 +61,8 @@ def write_clean_upload(
             for number, texts in rows:
                 writer.writerow(texts)
                 count += 1
+                if pause is not None and count % PAUSE_EVERY == 0:
+                    pause()
                 if written_rows is not None:
                     written_rows.append(number)
         return count
@@ -70,6 +75,8 @@ def write_clean_upload(
         # Decimal cells are written with their exact digits; SKUs stay strings.
         sheet.append([_as_written(sheet, clean.values[name]) for name in result.upload_fields])
         count += 1
+        if pause is not None and count % PAUSE_EVERY == 0:
+            pause()
         if written_rows is not None:
             written_rows.append(clean.row)
     workbook.save(path)

@@ -54,6 +54,7 @@ from omnidesk.imports import (
     prepare_upload,
     with_server_problems,
 )
+from omnidesk.imports.workflow import let_others_run, politely
 from omnidesk.spreadsheet import (
     CheckResult,
     DecimalStyle,
@@ -84,7 +85,7 @@ from .widgets import DataTable
 
 # Rows kept for display; every row is checked, the preview shows this many at most.
 SHOWN_ROWS_LIMIT = 100_000
-ROWS_PER_BATCH = 2_000
+ROWS_PER_BATCH = 20_000  # few, large insertions keep the view's work small
 
 CHOOSE, CHECK, CHANGES, UPLOAD, RESULT = range(5)
 STEP_TITLES = (
@@ -231,11 +232,13 @@ class ImportWizard(QDialog):
         self.check_progress.setTextVisible(False)
         self.only_problems = QCheckBox("Only rows with problems")
         self.preview = PreviewModel(self)
-        self.preview_filter = ProblemRowsOnly(self.preview)
+        self.preview_filter: ProblemRowsOnly | None = None
         self.preview_table = DataTable()
         self.preview_table.setSortingEnabled(False)
-        self.preview_table.setModel(self.preview_filter)
-        self.only_problems.toggled.connect(self.preview_filter.set_only_problems)
+        # The filtering proxy asks Python about every row; it is put between the
+        # view and a hundred thousand rows only while "only problems" is on.
+        self.preview_table.setModel(self.preview)
+        self.only_problems.toggled.connect(self._filter_problem_rows)
         self.save_annotated = QPushButton("Save annotated workbook…")
         self.save_annotated.setToolTip("A copy of your file with the problem cells marked")
         self.save_annotated.clicked.connect(lambda: self._ask_annotated_path(False))
@@ -297,17 +300,11 @@ class ImportWizard(QDialog):
         for kind in (ChangeKind.NEW, ChangeKind.CHANGED, ChangeKind.NOT_IN_CATALOGUE):
             self.change_filter.addItem(kind.value.capitalize(), kind.value)
         self.changes = ChangesModel(self)
-        self.changes_view = ChangeKindFilter(self.changes)
-        self.change_filter.currentIndexChanged.connect(
-            lambda: self.changes_view.set_kind(
-                ChangeKind(self.change_filter.currentData())
-                if self.change_filter.currentData()
-                else None
-            )
-        )
+        self.changes_view: ChangeKindFilter | None = None
+        self.change_filter.currentIndexChanged.connect(self._filter_changes)
         self.changes_table = DataTable()
         self.changes_table.setSortingEnabled(False)
-        self.changes_table.setModel(self.changes_view)
+        self.changes_table.setModel(self.changes)
         for column, width in enumerate((60, 150, 110, 260, 260)):
             self.changes_table.setColumnWidth(column, width)
         top = QHBoxLayout()
@@ -375,6 +372,30 @@ class ImportWizard(QDialog):
         layout.addWidget(self.problems_table, 1)
         layout.addWidget(self.save_problems, 0, Qt.AlignmentFlag.AlignLeft)
         self.pages.addWidget(page)
+
+    def _filter_problem_rows(self, only: bool) -> None:
+        # A proxy listens to its source even when no view shows it: it exists only
+        # while it filters, so inserting a hundred thousand rows never wakes it.
+        if only:
+            self.preview_filter = ProblemRowsOnly(self.preview)
+            self.preview_filter.set_only_problems(True)
+            self.preview_table.setModel(self.preview_filter)
+        else:
+            self.preview_table.setModel(self.preview)
+            if self.preview_filter is not None:
+                self.preview_filter.deleteLater()
+                self.preview_filter = None
+
+    def _filter_changes(self) -> None:
+        chosen = self.change_filter.currentData()
+        if self.changes_view is not None:
+            self.changes_table.setModel(self.changes)
+            self.changes_view.deleteLater()
+            self.changes_view = None
+        if chosen:
+            self.changes_view = ChangeKindFilter(self.changes)
+            self.changes_view.set_kind(ChangeKind(chosen))
+            self.changes_table.setModel(self.changes_view)
 
     # -- moving between pages ------------------------------------------
 
@@ -744,7 +765,7 @@ class ImportWizard(QDialog):
                 None,
                 lambda: compare(
                     target.kind,
-                    result.good_rows(),
+                    politely(result.good_rows()),
                     current,
                     list_currency=target.currency,
                     settings=self.guardrail_settings,
@@ -830,7 +851,7 @@ class ImportWizard(QDialog):
         self.bytes_progress.setValue(0)
         self.server_progress.setRange(0, 0)
         plan = await asyncio.get_running_loop().run_in_executor(
-            None, prepare_upload, result, self._work, skip
+            None, lambda: prepare_upload(result, self._work, skip, pause=let_others_run)
         )
         self.bytes_label.setText(f"Sending {plan.rows:,} rows to “{target.name}”")
         run = ImportRun(self.session, self.journal, target)
@@ -962,7 +983,7 @@ def _check_in_worker(
     def rows() -> Any:
         batch: list[SheetRow] = []
         kept = 0
-        for row in sheet.rows():
+        for row in politely(sheet.rows()):
             if add_rows is not None and row.number > shown_up_to and kept < SHOWN_ROWS_LIMIT:
                 batch.append(row)
                 kept += 1

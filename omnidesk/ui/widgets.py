@@ -53,6 +53,8 @@ class DataTable(QTableView):
         self.setSortingEnabled(True)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
+        # Fixed row heights: with a hundred thousand rows, measuring each one would stall.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(24)
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

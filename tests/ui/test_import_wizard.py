@@ -112,7 +112,9 @@ def test_a_dropped_file_is_previewed_and_checked_offline(
     assert "number" in price_cell.data(Qt.ItemDataRole.ToolTipRole)
     assert wizard.check_summary.text().startswith("3 rows: 1 good, 2 with errors.")
     wizard.only_problems.setChecked(True)
-    assert wizard.preview_filter.rowCount() == 2
+    assert wizard.preview_table.model().rowCount() == 2
+    wizard.only_problems.setChecked(False)
+    assert wizard.preview_table.model().rowCount() == 3
 
 
 def test_dropping_on_a_list_row_makes_it_the_target(
