@@ -3,7 +3,7 @@
 async with OmnitronClient("https://acme.omnitron.example") as client:
     await client.login("ayse", "…")
     page = await client.price_lists.list(name="outlet")
-    async for price in client.product_prices.iterate(price_list=page.results[0].pk):
+    async for price in client.product_prices.iterate(page.results[0].pk):
         ...
 """
 
@@ -36,6 +36,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=8.0)
 
 T = TypeVar("T")
 L = TypeVar("L", PriceList, StockList)
+C = TypeVar("C", ProductPrice, ProductStock)
 
 
 class _Secret:
@@ -219,62 +220,53 @@ class StockLists(_ListResource[StockList]):
     what = "That stock list"
 
 
-class ProductPrices:
-    """The prices in a price list (read-only)."""
+class _ListContents(Generic[C]):
+    """The rows of one list: a price list's prices or a stock list's stocks (read-only)."""
+
+    path: str
+    list_param: str
+    model: Callable[[Any], C]
 
     def __init__(self, client: OmnitronClient) -> None:
         self._client = client
 
     async def list(
         self,
-        price_list: int,
+        list_pk: int,
         *,
         product_sku: str | None = None,
         page: int = 1,
         limit: int = DEFAULT_PAGE_SIZE,
-    ) -> Page[ProductPrice]:
-        params: dict[str, Any] = {"price_list": price_list, "page": page, "limit": limit}
+    ) -> Page[C]:
+        params: dict[str, Any] = {self.list_param: list_pk, "page": page, "limit": limit}
         if product_sku:
             params["product__sku"] = product_sku
-        body = await self._client._request("GET", f"{API_PREFIX}/product_price/", params=params)
-        return Page.from_json(body, ProductPrice.from_json, page=page, limit=limit)
+        body = await self._client._request("GET", f"{API_PREFIX}/{self.path}/", params=params)
+        return Page.from_json(body, self.model, page=page, limit=limit)
 
     async def iterate(
-        self, price_list: int, *, product_sku: str | None = None, page_size: int = MAX_PAGE_SIZE
-    ) -> AsyncIterator[ProductPrice]:
+        self, list_pk: int, *, product_sku: str | None = None, page_size: int = MAX_PAGE_SIZE
+    ) -> AsyncIterator[C]:
         async for row in _every_row(
-            lambda page: self.list(price_list, product_sku=product_sku, page=page, limit=page_size)
+            lambda page: self.list(list_pk, product_sku=product_sku, page=page, limit=page_size)
         ):
             yield row
 
 
-class ProductStocks:
-    """The stock counts in a stock list (read-only)."""
+class ProductPrices(_ListContents[ProductPrice]):
+    """The prices in a price list."""
 
-    def __init__(self, client: OmnitronClient) -> None:
-        self._client = client
+    path = "product_price"
+    list_param = "price_list"
+    model = ProductPrice.from_json
 
-    async def list(
-        self,
-        stock_list: int,
-        *,
-        product_sku: str | None = None,
-        page: int = 1,
-        limit: int = DEFAULT_PAGE_SIZE,
-    ) -> Page[ProductStock]:
-        params: dict[str, Any] = {"stock_list": stock_list, "page": page, "limit": limit}
-        if product_sku:
-            params["product__sku"] = product_sku
-        body = await self._client._request("GET", f"{API_PREFIX}/product_stock/", params=params)
-        return Page.from_json(body, ProductStock.from_json, page=page, limit=limit)
 
-    async def iterate(
-        self, stock_list: int, *, product_sku: str | None = None, page_size: int = MAX_PAGE_SIZE
-    ) -> AsyncIterator[ProductStock]:
-        async for row in _every_row(
-            lambda page: self.list(stock_list, product_sku=product_sku, page=page, limit=page_size)
-        ):
-            yield row
+class ProductStocks(_ListContents[ProductStock]):
+    """The stock counts in a stock list."""
+
+    path = "product_stock"
+    list_param = "stock_list"
+    model = ProductStock.from_json
 
 
 class Products:

@@ -31,6 +31,28 @@ WARNING_BRUSH = QBrush(QColor("#fff3cd"))
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
+class FixedColumnsModel(QAbstractTableModel):
+    """A flat table with a fixed header: subclasses give COLUMNS and their rows' data."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def _row_count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._row_count()
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+        return None
+
+
 class PreviewModel(QAbstractTableModel):
     """The sheet's data rows with their own row numbers; problem cells coloured."""
 
@@ -146,7 +168,7 @@ FIELD_WORDS = {
 }
 
 
-class ChangesModel(QAbstractTableModel):
+class ChangesModel(FixedColumnsModel):
     """What the import would do, row by row: new, changed (old → new, %), not in catalogue."""
 
     COLUMNS = ("Row", "SKU", "Change", "Now", "After import", "Price/stock change")
@@ -162,11 +184,8 @@ class ChangesModel(QAbstractTableModel):
         self.flagged = flagged
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.changes)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def _row_count(self) -> int:
+        return len(self.changes)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.changes):
@@ -201,13 +220,6 @@ class ChangesModel(QAbstractTableModel):
             return RIGHT
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
-        return None
-
 
 class ChangeKindFilter(QSortFilterProxyModel):
     def __init__(self, source: ChangesModel) -> None:
@@ -225,7 +237,7 @@ class ChangeKindFilter(QSortFilterProxyModel):
         return self.kind is None or self.source.changes[source_row].kind is self.kind
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(FixedColumnsModel):
     """The rows the server refused (and the check left out), by the person's own row."""
 
     COLUMNS = ("Row", "Column", "Problem")
@@ -239,11 +251,8 @@ class ProblemsModel(QAbstractTableModel):
         self.problems = list(problems)
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.problems)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def _row_count(self) -> int:
+        return len(self.problems)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.problems):
@@ -257,11 +266,4 @@ class ProblemsModel(QAbstractTableModel):
             )[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return RIGHT
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from omnidesk.api import ListKind
@@ -13,7 +13,7 @@ from omnidesk.api.session import Session
 from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
 
 from .formatting import local_datetime, local_integer
-from .import_models import ERROR_BRUSH, RIGHT, WARNING_BRUSH
+from .import_models import ERROR_BRUSH, RIGHT, WARNING_BRUSH, FixedColumnsModel
 from .tasks import BackgroundTasks
 from .widgets import DataTable
 
@@ -29,7 +29,7 @@ def _count(number: int | None) -> str:
     return "" if number is None else local_integer(number)
 
 
-class JournalModel(QAbstractTableModel):
+class JournalModel(FixedColumnsModel):
     COLUMNS = ("Started", "File", "List", "Rows", "State", "Created", "Updated", "Failed", "Note")
 
     def __init__(self, parent: Any = None) -> None:
@@ -41,11 +41,8 @@ class JournalModel(QAbstractTableModel):
         self.records = records
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def _row_count(self) -> int:
+        return len(self.records)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.records):
@@ -74,13 +71,6 @@ class JournalModel(QAbstractTableModel):
                 return WARNING_BRUSH
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 5, 6, 7):
             return RIGHT
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
         return None
 
 
