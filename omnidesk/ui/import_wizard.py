@@ -80,7 +80,7 @@ from .import_models import (
     ProblemRowsOnly,
     ProblemsModel,
 )
-from .tasks import BackgroundTasks, settle
+from .tasks import BackgroundTasks, settle, without_gc_pauses
 from .widgets import DataTable
 
 # Rows kept for display; every row is checked, the preview shows this many at most.
@@ -598,16 +598,19 @@ class ImportWizard(QDialog):
             loop.call_soon_threadsafe(self.check_summary.setText, f"Checking… {done:,} rows so far")
 
         try:
+            mapping, styles = dict(self.mapping_choice), dict(self.style_choice)
             result = await loop.run_in_executor(
                 None,
-                _check_in_worker,
-                sheet,
-                kind,
-                dict(self.mapping_choice),
-                dict(self.style_choice),
-                report,
-                add_rows if keep_rows else None,
-                last_shown,
+                without_gc_pauses,
+                lambda: _check_in_worker(
+                    sheet,
+                    kind,
+                    mapping,
+                    styles,
+                    report,
+                    add_rows if keep_rows else None,
+                    last_shown,
+                ),
             )
         except CheckCancelled:
             return
@@ -763,6 +766,7 @@ class ImportWizard(QDialog):
             )
             diff = await asyncio.get_running_loop().run_in_executor(
                 None,
+                without_gc_pauses,
                 lambda: compare(
                     target.kind,
                     politely(result.good_rows()),
@@ -851,7 +855,9 @@ class ImportWizard(QDialog):
         self.bytes_progress.setValue(0)
         self.server_progress.setRange(0, 0)
         plan = await asyncio.get_running_loop().run_in_executor(
-            None, lambda: prepare_upload(result, self._work, skip, pause=let_others_run)
+            None,
+            without_gc_pauses,
+            lambda: prepare_upload(result, self._work, skip, pause=let_others_run),
         )
         self.bytes_label.setText(f"Sending {plan.rows:,} rows to “{target.name}”")
         run = ImportRun(self.session, self.journal, target)

@@ -10,6 +10,8 @@ Run: .venv/bin/python -m pytest tests/benchmarks/test_import_wizard_speed.py -o 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +22,6 @@ from pytestqt.qtbot import QtBot
 from omnidesk.api import OmnitronClient, RetryPolicy
 from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget, Journal
-from omnidesk.sandbox import SandboxServer
 from omnidesk.ui.import_wizard import RESULT, ImportWizard
 from omnidesk.ui.tasks import BackgroundTasks
 from tests.ui.conftest import Runner
@@ -32,17 +33,29 @@ ROWS = 100_000
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    with SandboxServer(tmp_path_factory.mktemp("wizard") / "db.sqlite3") as sandbox:
-        yield sandbox
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sandbox in its own process, as a real server would be: its work (a 100k-row
+    import) must not share this process's interpreter with the window being measured."""
+    database = tmp_path_factory.mktemp("wizard") / "db.sqlite3"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "omnidesk.sandbox", "--port", "0", "--db", str(database), "--seed"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip().removeprefix("listening on ")
+    yield url
+    process.terminate()
+    process.wait(10)
+    process.stdout.close()
 
 
 def test_wizard_on_a_100k_row_workbook(
-    qtbot: QtBot, server: SandboxServer, run: Runner, tasks: BackgroundTasks, tmp_path: Path
+    qtbot: QtBot, server: str, run: Runner, tasks: BackgroundTasks, tmp_path: Path
 ) -> None:
     workbook = tmp_path / "big.xlsx"
     write_xlsx(workbook, PRICE_HEADER, price_rows(ROWS))
-    client = OmnitronClient(server.url, retry=RetryPolicy(attempts=3), timeout=60)
+    client = OmnitronClient(server, retry=RetryPolicy(attempts=3), timeout=60)
     run(client.login("demo", "demo"))
     target = ImportTarget.of(run(client.price_lists.create(name="Benchmark")))
     session = Session(client, lambda: client.login("demo", "demo"))  # type: ignore[arg-type, return-value]
@@ -89,3 +102,4 @@ def test_wizard_on_a_100k_row_workbook(
         f"  server outcome: {wizard.outcome.state.value}, {wizard.outcome.error_count:,} row errors"
     )
     assert first_rows[0] <= 1.0
+    assert max(figures.values()) <= TARGET_MS
