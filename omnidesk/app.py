@@ -21,6 +21,7 @@ from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.imports import Journal
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
 from omnidesk.settings.paths import config_dir, data_dir
+from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.sign_in import SignInDialog
@@ -112,7 +113,13 @@ class Application:
         if not self.tokens.persistent:
             notices = ("No keyring: you will sign in again next time.",)
         window = MainWindow(
-            profile, session, self.tasks, self.connect, self.journal, notices=notices
+            profile,
+            session,
+            self.tasks,
+            self.connect,
+            self.journal,
+            preferences=PreferencesStore(config_dir() / "preferences.json"),
+            notices=notices,
         )
         self.window = window
         closed = asyncio.Event()

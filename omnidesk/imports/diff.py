@@ -23,6 +23,7 @@ from omnidesk.api import (
     ProductPrice,
     ProductStock,
 )
+from omnidesk.settings.preferences import GuardrailPreferences
 from omnidesk.spreadsheet import CleanRow
 
 # The server has two spellings of the lira and the euro; they mean the same currency.
@@ -71,14 +72,10 @@ class Change:
         return (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
 
 
-@dataclass(frozen=True)
-class GuardrailSettings:
-    """Thresholds; the defaults are the issue's, a person can change them in settings."""
-
-    max_price_drop_percent: Decimal = Decimal(30)
-    # "Many" products going out of stock: at least this many, and this share of the rows.
-    stock_to_zero_count: int = 20
-    stock_to_zero_percent: Decimal = Decimal(5)
+# Thresholds; a person changes them in the preferences (omnidesk.settings.preferences).
+# "Many" products going out of stock: at least stock_to_zero_count of them, and
+# stock_to_zero_percent of the rows.
+GuardrailSettings = GuardrailPreferences
 
 
 @dataclass(frozen=True)

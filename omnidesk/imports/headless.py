@@ -32,7 +32,9 @@ from omnidesk.api import (
     OmnitronError,
 )
 from omnidesk.api.session import Session
-from omnidesk.settings import Profile
+from omnidesk.settings import Profile, ProfileStore, TokenStore
+from omnidesk.settings.paths import config_dir, data_dir
+from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.spreadsheet import CheckResult, SpreadsheetError, check_spreadsheet, open_spreadsheet
 
 from .diff import ChangeKind, ImportDiff, compare, fetch_current, mark_unknown_products
@@ -179,8 +181,6 @@ def _interrupted_message(progress: Progress) -> str:
 def find_connection(options: ImportOptions) -> Connection:
     if options.demo:
         return Connection(None, None)
-    from omnidesk.settings import ProfileStore, TokenStore
-    from omnidesk.settings.paths import config_dir
 
     profiles = ProfileStore(config_dir() / "profiles.json").load()
     if options.profile is not None:
@@ -334,11 +334,15 @@ async def _with_session(
     )
 
     current = await session.run(lambda c: fetch_current(c, kind, target.pk))
-    diff = compare(kind, result.good_rows(), current, list_currency=target.currency)
+    diff = compare(
+        kind,
+        result.good_rows(),
+        current,
+        list_currency=target.currency,
+        settings=PreferencesStore(config_dir() / "preferences.json").load(),
+    )
     await mark_unknown_products(session.client, diff)
     _print_diff(diff, printer)
-
-    from omnidesk.settings.paths import data_dir
 
     journal = Journal(data_dir() / "journal.sqlite3")
     try:

@@ -32,12 +32,14 @@ from omnidesk.api import ListKind
 from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget, Journal
 from omnidesk.settings import Environment, Profile
+from omnidesk.settings.preferences import PreferencesStore
 
 from .drop_zone import dropped_spreadsheet
 from .import_wizard import ImportWizard
 from .imports_view import ImportsPane
 from .list_pane import ListPane
 from .paged_model import LoadState
+from .preferences_dialog import PreferencesDialog
 from .sign_in import Connect, SignInDialog
 from .tasks import BackgroundTasks, settle
 from .widgets import EnvironmentBanner
@@ -60,10 +62,12 @@ class MainWindow(QMainWindow):
         reconnect: Connect,
         journal: Journal,
         *,
+        preferences: PreferencesStore | None = None,
         notices: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.journal = journal
+        self.preferences = preferences
         self.wizards: list[ImportWizard] = []
         self.question: QMessageBox | None = None
         self.profile = profile
@@ -138,6 +142,10 @@ class MainWindow(QMainWindow):
         export.triggered.connect(lambda: self._on_list_pane(ListPane.export))
         file_menu.addAction(export)
         file_menu.addSeparator()
+        if self.preferences is not None:
+            preferences = QAction("&Preferences…", self)
+            preferences.triggered.connect(self.open_preferences)
+            file_menu.addAction(preferences)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -238,8 +246,15 @@ class MainWindow(QMainWindow):
             kind = pane.kind if pane is not None else ListKind.PRICE
         if target is None and path is None and pane is not None:
             target = pane.selected_target()
+        guardrails = self.preferences.load() if self.preferences is not None else None
         wizard = ImportWizard(
-            self.session, self.tasks, self.journal, kind=kind, target=target, parent=self
+            self.session,
+            self.tasks,
+            self.journal,
+            kind=kind,
+            target=target,
+            guardrails=guardrails,
+            parent=self,
         )
         wizard.imported.connect(self._imports_changed)
         wizard.finished.connect(lambda: self._forget_wizard(wizard))
@@ -248,6 +263,14 @@ class MainWindow(QMainWindow):
         if path is not None:
             wizard.open_file(path)
         return wizard
+
+    def open_preferences(self) -> PreferencesDialog | None:
+        if self.preferences is None:
+            return None
+        dialog = PreferencesDialog(self.preferences, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def _forget_wizard(self, wizard: ImportWizard) -> None:
         if wizard in self.wizards:

@@ -18,6 +18,7 @@ from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget, Journal, JournalState
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile
+from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.ui.import_wizard import CHANGES, CHECK, CHOOSE, RESULT, UPLOAD, ImportWizard
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
@@ -423,3 +424,47 @@ def test_a_server_restart_mid_import_ends_in_a_failure_in_words(
         run(client.aclose())
     assert wizard.result_headline.text() == "The import failed"
     assert "stopped before this import finished" in wizard.result_reason.text()
+
+
+def test_guardrail_thresholds_come_from_the_preferences(
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    client: OmnitronClient,
+    tasks: BackgroundTasks,
+    run: Runner,
+    tmp_path: Path,
+) -> None:
+    store = PreferencesStore(tmp_path / "preferences.json")
+    main = MainWindow(
+        Profile("Sandbox", sandbox.url, "demo", Environment.TEST),
+        Session(client, lambda: asyncio.sleep(0, result=False)),
+        tasks,
+        lambda profile, password: client.login(profile.username, password),  # type: ignore[arg-type, return-value]
+        Journal(tmp_path / "j.sqlite3"),
+        preferences=store,
+    )
+    qtbot.addWidget(main)
+    dialog = main.open_preferences()
+    assert dialog is not None
+    dialog.price_drop.setValue(10)
+    dialog.save()
+    assert store.load().max_price_drop_percent == Decimal(10)
+
+    target = run(new_list(client))
+    (a,) = skus(run, client, 1, 13)
+    seed = write_prices(tmp_path / "s.csv", ["product__sku", "price"], [[a, "100"]])
+    first = main.open_import(seed, ListKind.PRICE, ImportTarget.of(target))
+    qtbot.addWidget(first)
+    checked(qtbot, first)
+    first.next.click()
+    qtbot.waitUntil(lambda: first.diff is not None)
+    first.next.click()
+    wait_for_result(qtbot, first)
+    cut = write_prices(tmp_path / "c.csv", ["product__sku", "price"], [[a, "85"]])  # -15 %
+    wizard = main.open_import(cut, ListKind.PRICE, ImportTarget.of(target))
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None)
+    assert [g.key for g in wizard.diff.guardrails] == ["price_drop"]  # 30 % would let it pass
+    assert "more than 10%" in wizard.diff.guardrails[0].message
