@@ -145,7 +145,7 @@ class ContentsPane(QWidget):
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
         self._pause.setInterval(TYPING_PAUSE_MS)
-        self._pause.timeout.connect(self._query)
+        self._pause.timeout.connect(self.reload)
         self.sku.textChanged.connect(self._pause.start)
         self.model.stateChanged.connect(self._update_count)
 
@@ -154,10 +154,11 @@ class ContentsPane(QWidget):
         what = "Prices" if self.kind is ListKind.PRICE else "Stock"
         suffix = f" ({row.currency.upper()})" if isinstance(row, PriceList) else ""
         self.title.setText(f"{what} in “{row.name}”{suffix}")
-        self._query()
+        self.reload()
         self.show()
 
-    def _query(self) -> None:
+    def reload(self) -> None:
+        """The open list's rows again, from the first page, with the SKU filter."""
         if self.current is None:
             self.model.set_query(None)
             return
@@ -278,7 +279,7 @@ class ListPane(QWidget):
         self.unfiltered_total = None
         self._query()
         if self.contents.current is not None:
-            self.contents._query()
+            self.contents.reload()
 
     def _query(self) -> None:
         filters = self.filters.values()
