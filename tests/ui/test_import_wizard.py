@@ -86,6 +86,20 @@ def wait_for_result(qtbot: QtBot, wizard: ImportWizard, timeout: int = 20_000) -
     qtbot.waitUntil(lambda: wizard.pages.currentIndex() == RESULT, timeout=timeout)
 
 
+def to_changes(qtbot: QtBot, wizard: ImportWizard) -> None:
+    """Past the check to "what will change", the comparison done."""
+    checked(qtbot, wizard)
+    qtbot.waitUntil(wizard.next.isEnabled)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None)
+
+
+def upload(qtbot: QtBot, wizard: ImportWizard) -> None:
+    """From the check to the upload: the person presses Next twice."""
+    to_changes(qtbot, wizard)
+    wizard.next.click()
+
+
 def test_a_dropped_file_is_previewed_and_checked_offline(
     qtbot: QtBot,
     window: MainWindow,  # noqa: F811
@@ -194,11 +208,7 @@ def test_guardrails_need_confirmation_then_upload_and_follow_to_success(
     seed = write_prices(tmp_path / "seed.csv", ["product__sku", "price"], [[a, "100"], [b, "50"]])
     first = window.open_import(seed, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(first)
-    checked(qtbot, first)
-    qtbot.waitUntil(first.next.isEnabled)
-    first.next.click()
-    qtbot.waitUntil(lambda: first.diff is not None)
-    first.next.click()
+    upload(qtbot, first)
     wait_for_result(qtbot, first)
     first.close()
 
@@ -207,9 +217,7 @@ def test_guardrails_need_confirmation_then_upload_and_follow_to_success(
     path = write_prices(tmp_path / "cut.csv", ["product__sku", "price"], rows)
     wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(wizard)
-    checked(qtbot, wizard)
-    wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.diff is not None)
+    to_changes(qtbot, wizard)
     assert wizard.pages.currentIndex() == CHANGES
     assert [g.key for g in wizard.diff.guardrails] == ["price_drop"]
     assert not wizard.next.isEnabled()  # a 60 % cut needs a second look
@@ -290,9 +298,7 @@ def test_the_same_file_again_asks_first(
     for attempt in (1, 2):
         wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
         qtbot.addWidget(wizard)
-        checked(qtbot, wizard)
-        wizard.next.click()
-        qtbot.waitUntil(lambda w=wizard: w.diff is not None)
+        to_changes(qtbot, wizard)
         wizard.skip_unchanged.setChecked(False)
         wizard.next.click()
         if attempt == 1:
@@ -321,10 +327,7 @@ def test_an_expired_token_while_following_signs_in_and_the_watch_goes_on(
     faults.import_rows_per_second = 60
     wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(wizard)
-    checked(qtbot, wizard)
-    wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.diff is not None)
-    wizard.next.click()
+    upload(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
     faults.token_ttl = 0.0
     qtbot.waitUntil(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
@@ -367,10 +370,7 @@ def test_closed_mid_import_and_reopened_the_journal_offers_to_follow(
     faults.import_rows_per_second = 60
     first = open_window()
     wizard = first.open_import(path, ListKind.PRICE, ImportTarget.of(target))
-    checked(qtbot, wizard)
-    wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.diff is not None)
-    wizard.next.click()
+    upload(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
     first.close()  # the app is closed mid-import
     wizard.reject()
@@ -407,11 +407,7 @@ def test_a_server_restart_mid_import_ends_in_a_failure_in_words(
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.open_file(path)
-    checked(qtbot, wizard)
-    qtbot.waitUntil(wizard.next.isEnabled)
-    wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.diff is not None)
-    wizard.next.click()
+    upload(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
     server.stop()
     qtbot.waitUntil(lambda: "Still trying" in wizard.follow_trouble.text(), timeout=10_000)
@@ -455,16 +451,11 @@ def test_guardrail_thresholds_come_from_the_preferences(
     seed = write_prices(tmp_path / "s.csv", ["product__sku", "price"], [[a, "100"]])
     first = main.open_import(seed, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(first)
-    checked(qtbot, first)
-    first.next.click()
-    qtbot.waitUntil(lambda: first.diff is not None)
-    first.next.click()
+    upload(qtbot, first)
     wait_for_result(qtbot, first)
     cut = write_prices(tmp_path / "c.csv", ["product__sku", "price"], [[a, "85"]])  # -15 %
     wizard = main.open_import(cut, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(wizard)
-    checked(qtbot, wizard)
-    wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.diff is not None)
+    to_changes(qtbot, wizard)
     assert [g.key for g in wizard.diff.guardrails] == ["price_drop"]  # 30 % would let it pass
     assert "more than 10%" in wizard.diff.guardrails[0].message
