@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from omnidesk.api import CURRENCY_NAMES, PriceList, ProductPrice, ProductStock, StockList
 
@@ -14,51 +15,49 @@ def _currency_tooltip(row: PriceList) -> str:
     return CURRENCY_NAMES.get(row.currency, row.currency)
 
 
-PRICE_LIST_COLUMNS: list[Column[PriceList]] = [
-    Column("Name", lambda r: r.name, lambda r: r.name.casefold(), server_field="name"),
-    Column(
-        "Code", lambda r: r.code or "", lambda r: (r.code or "").casefold(), server_field="code"
-    ),
-    Column(
-        "Currency",
-        lambda r: r.currency.upper(),
-        lambda r: r.currency,
-        tooltip=_currency_tooltip,
-    ),
-    Column("Auto-sync", lambda r: yes_no(r.is_auto_sync), lambda r: r.is_auto_sync),
-    Column(
-        "Created",
-        lambda r: local_datetime(r.created_date),
-        lambda r: r.created_date.timestamp(),
-        server_field="created_date",
-    ),
-    Column(
-        "Modified",
-        lambda r: local_datetime(r.modified_date),
-        lambda r: r.modified_date.timestamp(),
-        server_field="modified_date",
-    ),
-]
+AnyList = TypeVar("AnyList", PriceList, StockList)
 
-STOCK_LIST_COLUMNS: list[Column[StockList]] = [
-    Column("Name", lambda r: r.name, lambda r: r.name.casefold(), server_field="name"),
-    Column(
-        "Code", lambda r: r.code or "", lambda r: (r.code or "").casefold(), server_field="code"
-    ),
-    Column("Auto-sync", lambda r: yes_no(r.is_auto_sync), lambda r: r.is_auto_sync),
-    Column(
-        "Created",
-        lambda r: local_datetime(r.created_date),
-        lambda r: r.created_date.timestamp(),
-        server_field="created_date",
-    ),
-    Column(
-        "Modified",
-        lambda r: local_datetime(r.modified_date),
-        lambda r: r.modified_date.timestamp(),
-        server_field="modified_date",
-    ),
-]
+
+def list_columns(extra: list[Column[AnyList]]) -> list[Column[AnyList]]:
+    """Name and code, the kind's own columns, auto-sync, then the dates: both kinds alike."""
+    first: list[Column[AnyList]] = [
+        Column("Name", lambda r: r.name, lambda r: r.name.casefold(), server_field="name"),
+        Column(
+            "Code",
+            lambda r: r.code or "",
+            lambda r: (r.code or "").casefold(),
+            server_field="code",
+        ),
+    ]
+    last: list[Column[AnyList]] = [
+        Column("Auto-sync", lambda r: yes_no(r.is_auto_sync), lambda r: r.is_auto_sync),
+        Column(
+            "Created",
+            lambda r: local_datetime(r.created_date),
+            lambda r: r.created_date.timestamp(),
+            server_field="created_date",
+        ),
+        Column(
+            "Modified",
+            lambda r: local_datetime(r.modified_date),
+            lambda r: r.modified_date.timestamp(),
+            server_field="modified_date",
+        ),
+    ]
+    return first + extra + last
+
+
+PRICE_LIST_COLUMNS: list[Column[PriceList]] = list_columns(
+    [
+        Column(
+            "Currency",
+            lambda r: r.currency.upper(),
+            lambda r: r.currency,
+            tooltip=_currency_tooltip,
+        )
+    ]
+)
+STOCK_LIST_COLUMNS: list[Column[StockList]] = list_columns([])
 
 
 def _money_key(value: Decimal | None) -> Decimal:
