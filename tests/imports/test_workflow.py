@@ -147,14 +147,26 @@ async def test_dropped_connections_while_following_are_waited_out(
     session: Session, journal: Journal, tmp_path: Path, faults: Faults
 ) -> None:
     run, record_id, key = await paced_upload(session, journal, tmp_path, faults)
-    faults.fail_rate = 0.5
     troubles: list[str] = []
-    outcome = await run.follow(
-        record_id, key, lambda u: troubles.append(u.trouble) if u.trouble else None
-    )
-    faults.fail_rate = 0.0
+    told = asyncio.Event()
+
+    def on_update(update: FollowUpdate) -> None:
+        if update.trouble:
+            troubles.append(update.trouble)
+            told.set()
+
+    # An outage that outlasts the client's own retries, so that watching is the
+    # one that must wait it out; it ends once the person has been told.
+    faults.fail_rate = 1.0
+    watching = asyncio.ensure_future(run.follow(record_id, key, on_update))
+    try:
+        await asyncio.wait_for(told.wait(), timeout=20)
+    finally:
+        faults.fail_rate = 0.0
+    outcome = await watching
     assert outcome.state is ImportState.SUCCESS
-    assert troubles  # the person was told, and watching went on
+    assert outcome.updated + outcome.created == 300
+    assert "Still trying" in troubles[0]
 
 
 async def test_an_expired_token_while_following_signs_in_and_goes_on(
