@@ -154,8 +154,12 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
     # -- loading ------------------------------------------------------------------------
 
     def _start_loading(self) -> None:
-        self._set_state(LoadState.LOADING)
+        # One page at a time: views (and Qt's model tester) call fetchMore from inside
+        # a reset or an insert, which would otherwise ask for the same page twice.
+        if self._loading is not None:
+            return
         self._loading = self.tasks.start(self._load_next_page(self._generation))
+        self._set_state(LoadState.LOADING)
 
     async def _load_next_page(self, generation: int) -> None:
         assert self._fetch is not None

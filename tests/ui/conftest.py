@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -49,6 +51,19 @@ def loop(qt_loop: qasync.QEventLoop, qapp: QApplication) -> Iterator[qasync.QEve
         while any(not task.done() for task in left) and time.monotonic() < deadline:
             qapp.processEvents()
         asyncio.events._set_running_loop(None)
+
+
+def watch_model(*models: QAbstractItemModel) -> None:
+    """Qt's model tester follows each model for as long as it lives.
+
+    It checks every reset, insert and dataChanged against what the model then
+    reports, and complains with a Qt warning, which fails the test. The tester
+    is the model's child: an unowned one would be collected at once and stop
+    watching after its first look.
+    """
+    complain = QAbstractItemModelTester.FailureReportingMode.Warning
+    for model in models:
+        QAbstractItemModelTester(model, complain, model)
 
 
 class Runner:

@@ -25,7 +25,7 @@ from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
 from tests.names import unique
 
-from .conftest import Runner
+from .conftest import Runner, watch_model
 from .test_main_window import window  # noqa: F401 - the signed-in main window fixture
 
 
@@ -115,6 +115,7 @@ def test_a_dropped_file_is_previewed_and_checked_offline(
     faults.fail_rate = 1.0  # the server is down: checking must not need it
     wizard = window.open_import()
     qtbot.addWidget(wizard)
+    watch_model(wizard.preview)
     assert wizard.pages.currentIndex() == CHOOSE
     drop(wizard.drop_zone, path)
     assert wizard.pages.currentIndex() == CHECK
@@ -127,6 +128,7 @@ def test_a_dropped_file_is_previewed_and_checked_offline(
     assert "number" in price_cell.data(Qt.ItemDataRole.ToolTipRole)
     assert wizard.check_summary.text().startswith("3 rows: 1 good, 2 with errors.")
     wizard.only_problems.setChecked(True)
+    watch_model(wizard.preview_table.model())
     assert wizard.preview_table.model().rowCount() == 2
     wizard.only_problems.setChecked(False)
     assert wizard.preview_table.model().rowCount() == 3
@@ -217,12 +219,19 @@ def test_guardrails_need_confirmation_then_upload_and_follow_to_success(
     path = write_prices(tmp_path / "cut.csv", ["product__sku", "price"], rows)
     wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(wizard)
+    watch_model(wizard.preview, wizard.changes, wizard.problems)
     to_changes(qtbot, wizard)
     assert wizard.pages.currentIndex() == CHANGES
     assert [g.key for g in wizard.diff.guardrails] == ["price_drop"]
     assert not wizard.next.isEnabled()  # a 60 % cut needs a second look
     assert wizard.skip_unchanged.isChecked()
     assert wizard.next.text() == f"Upload {len(rows) - 1} rows"  # b is unchanged
+    wizard.change_filter.setCurrentIndex(wizard.change_filter.findData("changed"))
+    only_changed = wizard.changes_table.model()
+    watch_model(only_changed)
+    assert [only_changed.index(r, 1).data() for r in range(only_changed.rowCount())] == [a]
+    wizard.change_filter.setCurrentIndex(0)
+    assert wizard.changes_table.model().rowCount() == wizard.changes.rowCount()
     wizard.guardrail_checks[0].setChecked(True)
     assert wizard.next.isEnabled()
     wizard.next.click()
@@ -255,6 +264,7 @@ def test_row_errors_are_shown_against_the_original_rows_and_saved_in_the_workboo
     )
     wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(wizard)
+    watch_model(wizard.preview, wizard.changes, wizard.problems)
     checked(qtbot, wizard)
     wizard.good_rows_only.setChecked(True)
     wizard.next.click()

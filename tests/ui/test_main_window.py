@@ -22,7 +22,7 @@ from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
 
-from .conftest import Runner
+from .conftest import Runner, watch_model
 
 
 @pytest.fixture
@@ -41,6 +41,8 @@ def window(
     session = Session(client, lambda: main.ask_to_sign_in())
     main = MainWindow(profile, session, tasks, reconnect, Journal(tmp_path / "journal.sqlite3"))
     qtbot.addWidget(main)
+    # The list models are watched in test_paged_model: a tester fetches every page.
+    watch_model(main.imports.model)
     main.show()
     main.start()
     return main

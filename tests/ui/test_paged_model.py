@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
 from omnidesk.api import Page, ProductPrice
@@ -17,7 +16,7 @@ from omnidesk.ui.paged_model import LoadState, PagedTableModel, ServerSortProxy
 from omnidesk.ui.tasks import BackgroundTasks
 from omnidesk.ui.widgets import DataTable
 
-from .conftest import Runner
+from .conftest import Runner, watch_model
 
 
 def price_model(session: Session, tasks: BackgroundTasks, page_size: int = 500) -> Any:
@@ -40,8 +39,7 @@ def test_model_passes_qt_model_tester_through_loads_sorts_and_reloads(
 ) -> None:
     model, fetch = price_model(session, tasks, page_size=300)
     proxy = ServerSortProxy(model)
-    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    QAbstractItemModelTester(proxy, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    watch_model(model, proxy)
     model.set_query(fetch)
     qtbot.waitUntil(lambda: loaded(model) and model.rowCount() == 300)
     model.fetchMore()
