@@ -130,6 +130,7 @@ class Application:
             await self._report_when_ready(window)
             window.close()
         await closed.wait()
+        window.deleteLater()  # with its menus and popups, before the loop stops
         return 0
 
     async def _ask_to_sign_in(self) -> bool:

@@ -99,7 +99,9 @@ class ListDialog(QDialog):
         self.code = QLineEdit()
         self.code.setPlaceholderText("the list's ID in the ERP (optional)")
         self.auto_sync = QCheckBox("Keep in sync with the ERP (auto-sync)")
-        self.currency = QComboBox()
+        # Children from the start: a stock list has no currency, and a parentless
+        # widget that never joins a layout would outlive the dialog.
+        self.currency = QComboBox(self)
         self.error_labels = {field: self._error_label() for field in ("name", "code", "currency")}
 
         form = QFormLayout()
@@ -112,6 +114,8 @@ class ListDialog(QDialog):
             self._fill_currencies()
             form.addRow("Currency", self.currency)
             form.addRow("", self.error_labels["currency"])
+        else:
+            self.currency.hide()
 
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: we cannot know how long the server takes
@@ -151,7 +155,7 @@ class ListDialog(QDialog):
         self.validate()
 
     def _error_label(self) -> QLabel:
-        label = QLabel()
+        label = QLabel(self)
         label.setWordWrap(True)
         label.setMinimumWidth(380)
         label.setStyleSheet(ERROR_STYLE)

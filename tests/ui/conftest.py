@@ -8,13 +8,15 @@ event loop, and with it every coroutine the widgets started.
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
 import time
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
 import qasync
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QEvent
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -114,3 +116,31 @@ class SignInAnswers:
 @pytest.fixture
 def session(client: OmnitronClient) -> Session:
     return Session(client, SignInAnswers(client))
+
+
+@pytest.fixture(autouse=True)
+def leaves_nothing_behind(qapp: QApplication) -> Iterator[None]:
+    """Fail a test that leaves a window, a widget or a thread behind (as napari's fixtures do).
+
+    Runs after pytest-qt has closed the test's widgets. The loop's own worker
+    threads (named asyncio_N) are shared by the session and joined at its end.
+    """
+    threads_before = set(threading.enumerate())
+    widgets_before = set(map(id, QApplication.topLevelWidgets()))
+    yield
+    for _ in range(3):  # widgets closed with deleteLater go at the next turns of the loop
+        qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qapp.processEvents()
+        gc.collect()
+    left_open = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    left_over = [
+        w for w in QApplication.topLevelWidgets()
+        if id(w) not in widgets_before and not w.isVisible()
+    ]  # fmt: skip
+    running = [
+        t for t in threading.enumerate()
+        if t not in threads_before and t.is_alive() and not t.name.startswith("asyncio_")
+    ]  # fmt: skip
+    assert not left_open, f"windows left open: {[w.windowTitle() for w in left_open]}"
+    assert not left_over, f"widgets left behind: {[type(w).__name__ for w in left_over]}"
+    assert not running, f"threads left running: {[t.name for t in running]}"
