@@ -44,6 +44,7 @@ from omnidesk.api import (
 from omnidesk.api.rules import ListFields, changed_fields, check_list_fields
 from omnidesk.api.session import Session
 
+from .formatting import local_datetime
 from .tasks import BackgroundTasks
 
 UNIQUENESS_PAUSE_MS = 400
@@ -154,6 +155,13 @@ class ListDialog(QDialog):
         self.currency.editTextChanged.connect(lambda: self._edited("currency"))
         self.validate()
 
+    def _same_name_as(self, other: PriceList | StockList) -> str:
+        # Its name is the one typed: what tells the other list apart is its code, or its age.
+        if other.code:
+            return f"Already used by the {self.noun} with code “{other.code}”."
+        created = local_datetime(other.created_date)
+        return f"Already used by another {self.noun}, created {created}."
+
     def _error_label(self) -> QLabel:
         label = QLabel(self)
         label.setWordWrap(True)
@@ -247,7 +255,7 @@ class ListDialog(QDialog):
                 )
                 for row in page.results:
                     if row.name == fields.name and row.pk != own_pk:
-                        taken["name"] = f"Already used by another {self.noun}."
+                        taken["name"] = self._same_name_as(row)
             if fields.code:
                 page = await self.session.run(
                     lambda c: self._lists(c).list(code_exact=fields.code, limit=5)

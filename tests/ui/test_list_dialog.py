@@ -95,10 +95,17 @@ def test_taken_name_and_code_are_caught_before_sending(
 ) -> None:
     dialog = new_price_list
     qtbot.keyClicks(dialog.name, "Demo Price List")
-    qtbot.waitUntil(lambda: error(dialog, "name") == "Already used by another price list.")
+    qtbot.waitUntil(
+        lambda: error(dialog, "name").startswith("Already used by another price list, created ")
+    )
     assert not dialog.save_button.isEnabled()
     qtbot.keyClicks(dialog.code, "ERP-PL-TR-001")
     qtbot.waitUntil(lambda: error(dialog, "code") == "Already used by “Türkiye Perakende”.")
+    dialog.name.setText("Türkiye Perakende")  # a list with a code is named by its code
+    dialog.name.textEdited.emit(dialog.name.text())
+    qtbot.waitUntil(
+        lambda: error(dialog, "name") == "Already used by the price list with code “ERP-PL-TR-001”."
+    )
     dialog.name.setText(unique("Free name"))
     dialog.name.textEdited.emit(dialog.name.text())
     dialog.code.setText(unique("FREE").replace(" ", ""))
