@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
             "to the end. Stops before uploading on row errors, guardrails or a file sent to "
             "this list before, unless --yes. Exit status: 0 every row imported, 1 row errors "
             "or stopped before uploading, 2 failure (file unreadable, not signed in, server "
-            "unreachable, list not found, import failed), 130 interrupted."
+            "unreachable, list not found, import failed), 3 still running when --timeout "
+            "passed, 130 interrupted."
         ),
     )
     importing.add_argument("file", type=Path, metavar="FILE")
@@ -114,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument(
         "--all-rows", action="store_true", help="also send rows that change nothing"
+    )
+    importing.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help=(
+            "watch the server's job at most this long after the upload (default: to the "
+            "end); the job goes on, and the app's import history can follow it"
+        ),
     )
     importing.set_defaults(handler=_import)
     return parser
@@ -208,6 +218,16 @@ def _template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return seconds
+
+
 def _import(args: argparse.Namespace) -> int:
     from omnidesk.imports.headless import ImportOptions, run_import
 
@@ -222,5 +242,6 @@ def _import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             yes=args.yes,
             all_rows=args.all_rows,
+            timeout=args.timeout,
         )
     )

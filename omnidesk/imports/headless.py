@@ -7,7 +7,7 @@ same steps as the wizard, told in lines of text. No Qt anywhere on this path.
 Exit codes (scripts depend on them): 0 every row imported, 1 row errors (found
 offline or by the server) or stopped before uploading, 2 failure (file
 unreadable, not signed in, server unreachable, list not found, import FAILURE),
-130 interrupted.
+3 still running when --timeout passed, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from .workflow import FollowUpdate, ImportOutcome, ImportRun, ImportTarget, list
 EXIT_OK = 0
 EXIT_ROW_ERRORS = 1  # also: stopped before uploading (errors, guardrails, file sent before)
 EXIT_FAILURE = 2
+EXIT_STILL_RUNNING = 3  # --timeout passed; the server's job goes on
 EXIT_INTERRUPTED = 130
 
 MAX_FINDINGS_SHOWN = 20
@@ -64,6 +65,7 @@ class ImportOptions:
     dry_run: bool = False
     yes: bool = False
     all_rows: bool = False
+    timeout: float | None = None  # seconds to follow the server's job; None: to its end
 
     @property
     def list_kind(self) -> ListKind:
@@ -455,7 +457,17 @@ async def _upload_and_follow(
         )
     progress.cache_key = cache_key
     printer.line(f"Uploaded. The server's job: {cache_key}")
-    outcome = await run.follow(record_id, cache_key, lambda update: _show(update, printer))
+    watching = run.follow(record_id, cache_key, lambda update: _show(update, printer))
+    try:
+        # A scheduled job must end even if the server never does; its import stays
+        # in the journal as unfinished, for the app to follow later.
+        outcome = await asyncio.wait_for(watching, options.timeout)
+    except TimeoutError:
+        raise Failed(
+            f"stopped watching after {options.timeout:g} s: the server's import "
+            "goes on. Open OmniDesk to see how it ends (it is in the import history).",
+            EXIT_STILL_RUNNING,
+        ) from None
     printer.finish_progress()
     return outcome
 

@@ -260,6 +260,38 @@ def test_follow_prints_plain_progress_lines_without_a_terminal(
     assert "Done: 300 created" in out
 
 
+def test_timeout_stops_watching_exits_3_and_leaves_the_job_to_follow_later(
+    signed_in: Profile,
+    api: Api,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    faults: Faults,
+) -> None:
+    faults.import_rows_per_second = 20  # 200 rows: ten seconds of work
+    target = api.new_price_list()
+    lines = ["product__sku,price"] + [f"{sku},4.00" for sku in api.skus(200, page=3)]
+    source = write_csv(tmp_path / "slow.csv", lines)
+    started = time.monotonic()
+    assert run(source, "--kind", "price", "--list", target["code"], "--timeout", "0.5") == 3
+    assert time.monotonic() - started < 8
+    captured = capsys.readouterr()
+    no_traceback(captured)
+    assert "stopped watching after 0.5 s: the server's import goes on" in captured.err
+    assert "Done:" not in captured.out
+    journal = Journal(data_dir() / "journal.sqlite3")
+    (record,) = journal.unfinished()
+    journal.close()
+    assert record.list_pk == target["pk"]
+    assert record.cache_key  # enough for the app to follow the job to its end
+
+
+def test_timeout_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run("any.csv", "--kind", "price", "--list", "1", "--timeout", "soon")
+    assert stopped.value.code == 2
+    assert "not a number of seconds: 'soon'" in capsys.readouterr().err
+
+
 def test_a_terminal_gets_one_line_redrawn() -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
