@@ -7,7 +7,9 @@ signed in as the demo user) both start here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -34,7 +36,10 @@ log = logging.getLogger(__name__)
 class Options:
     demo: bool = False
     demo_reset: bool = False
-    quit_when_ready: bool = False  # for start-up measurements: quit once the lists show
+    # For start-up measurements and tests: say "ready in N ms" once the lists show,
+    # and maybe quit then.
+    report_ready: bool = False
+    quit_when_ready: bool = False
 
 
 class Application:
@@ -48,8 +53,20 @@ class Application:
         self.demo: DemoServer | None = None
         self.window: MainWindow | None = None
         self.started = time.perf_counter()
+        self._running: asyncio.Task[int] | None = None
+
+    def stop(self) -> None:
+        """Ctrl+C in the terminal, or the desktop session ending: close as the person would.
+
+        Unfinished imports go on on the server; the journal offers them at the next start.
+        """
+        if self.window is not None and self.window.isVisible():
+            self.window.close()
+        elif self._running is not None:
+            self._running.cancel()  # still signing in or starting the demo
 
     async def run(self) -> int:
+        self._running = asyncio.current_task()
         try:
             if self.options.demo:
                 profile = await self._start_demo()
@@ -68,7 +85,15 @@ class Application:
 
     async def _start_demo(self) -> Profile:
         self.demo = DemoServer(reset=self.options.demo_reset)
-        profile = await asyncio.to_thread(self.demo.start)
+        starting = asyncio.ensure_future(asyncio.to_thread(self.demo.start))
+        try:
+            profile = await asyncio.shield(starting)
+        except asyncio.CancelledError:
+            # A server half-started in its thread cannot be stopped: let it finish
+            # starting, so that the clean-up after this can stop it.
+            with contextlib.suppress(Exception):
+                await starting
+            raise
         self.client = OmnitronClient(profile.base_url)
         await self.client.login(DEMO_USER, DEMO_PASSWORD)
         return profile
@@ -126,8 +151,9 @@ class Application:
         window.closing.connect(closed.set)
         window.show()
         window.start()
-        if self.options.quit_when_ready:
+        if self.options.report_ready or self.options.quit_when_ready:
             await self._report_when_ready(window)
+        if self.options.quit_when_ready:
             window.close()
         await closed.wait()
         window.deleteLater()  # with its menus and popups, before the loop stops
@@ -159,9 +185,21 @@ def run_gui(options: Options) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     application = Application(options)
+    _stop_on_signals(loop, application)
     try:
         with loop:
             return loop.run_until_complete(application.run())
     except OmnitronError as problem:  # the demo's own sign-in failed: say so and stop
         print(f"omnidesk: {problem}", file=sys.stderr)
         return 2
+    except asyncio.CancelledError:  # stopped by a signal before the window opened
+        print("omnidesk: stopped.", file=sys.stderr)
+        return 130
+
+
+def _stop_on_signals(loop: asyncio.AbstractEventLoop, application: Application) -> None:
+    # Python sees a signal only when Python code runs, and a Qt loop at rest runs none:
+    # the asyncio loop's wake-up pipe delivers it at once instead.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: no such thing
+            loop.add_signal_handler(number, application.stop)

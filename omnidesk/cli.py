@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ROW_ERRORS = 1
 EXIT_UNREADABLE = 2
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --demo: throw the demo data away and start from fresh sample data",
     )
     # For start-up measurements and smoke tests: quit as soon as the lists are shown.
+    parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -136,14 +138,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         if args.demo_reset and not args.demo:
             parser.error("--demo-reset goes with --demo")
-        # Qt is imported only now: the subcommands run without it.
-        from omnidesk.app import Options, run_gui
+        try:
+            # Qt is imported only now: the subcommands run without it.
+            from omnidesk.app import Options, run_gui
 
-        return run_gui(
-            Options(
-                demo=args.demo, demo_reset=args.demo_reset, quit_when_ready=args.quit_when_ready
+            return run_gui(
+                Options(
+                    demo=args.demo,
+                    demo_reset=args.demo_reset,
+                    report_ready=args.report_ready,
+                    quit_when_ready=args.quit_when_ready,
+                )
             )
-        )
+        except KeyboardInterrupt:  # Ctrl+C before the window's loop took over the signal
+            print("omnidesk: stopped.", file=sys.stderr)
+            return EXIT_INTERRUPTED
     try:
         return int(handler(args))
     except BrokenPipeError:

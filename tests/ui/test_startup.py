@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,28 @@ def test_demo_starts_populated_and_quits_cleanly(private_home: Path) -> None:
     assert "Traceback" not in result.stderr
     database = private_home / "xdg_data_home" / "omnidesk" / "demo" / "omnitron.sqlite3"
     assert database.exists()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_signal_closes_the_running_demo_cleanly(private_home: Path, stop: signal.Signals) -> None:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    app = subprocess.Popen(
+        [sys.executable, "-m", "omnidesk", "--demo", "--report-ready"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        assert app.stdout is not None
+        assert app.stdout.readline().startswith("ready in ")  # the window shows the lists
+        app.send_signal(stop)
+        _, err = app.communicate(timeout=15)
+    finally:
+        app.kill()
+    # Closed as if the person had closed the window: the demo server stopped, no trace.
+    assert app.returncode == 0, err
+    assert "Traceback" not in err
 
 
 def test_first_start_asks_for_a_server_and_remembers_it(
