@@ -249,7 +249,8 @@ def list_ordering(request: Request) -> str:
         direction = "DESC" if descending else "ASC"
         if field in ("name", "code"):
             # PostgreSQL sorts NULL codes last when ascending, first when descending.
-            terms.append(f"({field} IS NULL) {direction}, {field} COLLATE NOCASE {direction}")
+            nulls = f"({field} IS NULL) {direction}"
+            terms.append(f"{nulls}, {field} COLLATE letters_first {direction}")
         else:
             terms.append(f"{field} {direction}")
     terms.append("pk ASC")  # a stable tiebreaker keeps pages from overlapping

@@ -13,6 +13,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -123,6 +124,21 @@ def _fold(text: str) -> str:
     return text.casefold().replace("\u0307", "").replace("ı", "i")
 
 
+def _letters_first(left: str, right: str) -> int:
+    """Name order as PostgreSQL with a real locale gives it, not by code point.
+
+    Letters compare by their base letter (İ with I, Ç with C, ğ with g), case-blind;
+    accents and case only break ties. SQLite's NOCASE put "İade Deposu" after "Z".
+    """
+    left_key, right_key = _collation_key(left), _collation_key(right)
+    return (left_key > right_key) - (left_key < right_key)
+
+
+def _collation_key(text: str) -> tuple[str, str]:
+    decomposed = unicodedata.normalize("NFKD", _fold(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)), text
+
+
 def _icontains(haystack: str | None, needle: str) -> bool:
     # SQLite's LIKE folds ASCII only.
     return haystack is not None and _fold(needle) in _fold(haystack)
@@ -143,6 +159,7 @@ class Store:
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.create_function("icontains", 2, _icontains, deterministic=True)
+        self._conn.create_collation("letters_first", _letters_first)
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")

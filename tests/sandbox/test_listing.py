@@ -145,6 +145,13 @@ def test_ordering_by_name_both_ways_and_by_pk(api: httpx.Client) -> None:
     assert pks == sorted(pks, reverse=True)
 
 
+def test_names_order_by_letter_not_by_code_point(api: httpx.Client) -> None:
+    # İ sorts with I, between E and K; by code point it would come after every Latin letter.
+    in_order = ["E-ticaret Deposu", "Europe Fulfilment Centre", "İade Deposu", "Kadıköy Mağaza"]
+    names = [r["name"] for r in everything(api, "/stock_list/", ordering="name")]
+    assert [name for name in names if name in in_order] == in_order
+
+
 def test_default_page_is_ten_rows_with_absolute_next(
     api: httpx.Client, sandbox: SandboxServer
 ) -> None:
