@@ -13,12 +13,15 @@ import time
 from dataclasses import dataclass
 
 import qasync
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from omnidesk import APP_ID
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.imports import Journal
+from omnidesk.resources import resource_path
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
 from omnidesk.settings.paths import config_dir, data_dir
 from omnidesk.settings.preferences import PreferencesStore
@@ -146,12 +149,24 @@ class Application:
         print(f"ready in {(time.perf_counter() - self.started) * 1000:.0f} ms", flush=True)
 
 
-def run_gui(options: Options) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path("icons", "omnidesk.svg")))
+
+
+def name_application(app: QApplication) -> None:
+    """Names, icon and desktop entry: what the window manager and the task bar show."""
     app.setApplicationName("OmniDesk")
     app.setApplicationDisplayName("OmniDesk")
     app.setOrganizationName("OmniDesk")
+    app.setWindowIcon(app_icon())
+    # Wayland and most docks match windows to the installed .desktop entry by this name.
+    app.setDesktopFileName(APP_ID)
+
+
+def run_gui(options: Options) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    name_application(app)
     # The loop ends when Application.run() returns, after its clean-up (closing the
     # client, stopping the demo server); Qt quitting on its own would cut that short.
     app.setQuitOnLastWindowClosed(False)
