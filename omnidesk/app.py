@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import qasync
 from PySide6.QtGui import QIcon
@@ -38,6 +39,7 @@ class Options:
     demo: bool = False
     demo_reset: bool = False
     quit_when_ready: bool = False  # for start-up measurements: quit once the lists show
+    open_files: tuple[Path, ...] = ()  # `omnidesk FILE…`: an import wizard on each
 
 
 class Application:
@@ -129,6 +131,8 @@ class Application:
         window.closing.connect(closed.set)
         window.show()
         window.start()
+        for path in self.options.open_files:
+            window.open_import(path)
         if self.options.quit_when_ready:
             await self._report_when_ready(window)
             window.close()
