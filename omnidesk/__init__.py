@@ -1,3 +1,7 @@
 """OmniDesk: a desktop app for Omnitron price lists and stock lists."""
 
 __version__ = "0.1.0"
+
+# The app's reverse-DNS id: the .desktop file's and the AppStream metainfo's name, and
+# what Qt tells the desktop (setDesktopFileName) so windows find their icon and entry.
+APP_ID = "io.github.omnidesk.OmniDesk"

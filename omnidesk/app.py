@@ -13,14 +13,18 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import qasync
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from omnidesk import APP_ID
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.imports import Journal
+from omnidesk.resources import resource_path
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
 from omnidesk.settings.paths import config_dir, data_dir
 from omnidesk.settings.preferences import PreferencesStore
@@ -36,6 +40,7 @@ log = logging.getLogger(__name__)
 class Options:
     demo: bool = False
     demo_reset: bool = False
+    open_files: tuple[Path, ...] = ()  # `omnidesk FILE…`: an import wizard on each
     # For start-up measurements and tests: say "ready in N ms" once the lists show,
     # and maybe quit then.
     report_ready: bool = False
@@ -151,6 +156,8 @@ class Application:
         window.closing.connect(closed.set)
         window.show()
         window.start()
+        for path in self.options.open_files:
+            window.open_import(path)
         if self.options.report_ready or self.options.quit_when_ready:
             await self._report_when_ready(window)
         if self.options.quit_when_ready:
@@ -173,12 +180,24 @@ class Application:
         print(f"ready in {(time.perf_counter() - self.started) * 1000:.0f} ms", flush=True)
 
 
-def run_gui(options: Options) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path("icons", "omnidesk.svg")))
+
+
+def name_application(app: QApplication) -> None:
+    """Names, icon and desktop entry: what the window manager and the task bar show."""
     app.setApplicationName("OmniDesk")
     app.setApplicationDisplayName("OmniDesk")
     app.setOrganizationName("OmniDesk")
+    app.setWindowIcon(app_icon())
+    # Wayland and most docks match windows to the installed .desktop entry by this name.
+    app.setDesktopFileName(APP_ID)
+
+
+def run_gui(options: Options) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    name_application(app)
     # The loop ends when Application.run() returns, after its clean-up (closing the
     # client, stopping the demo server); Qt quitting on its own would cut that short.
     app.setQuitOnLastWindowClosed(False)

@@ -1,7 +1,9 @@
 """The ``omnidesk`` command: the window, or subcommands for work without it.
 
 ``omnidesk`` opens the window, ``omnidesk --demo`` opens it on a local demo
-server; ``omnidesk validate|template …`` work headless and never import Qt.
+server, ``omnidesk FILE…`` opens it and the import wizard on each file (how the
+desktop's "Open with" starts it); ``omnidesk validate|template|import …`` work
+headless and never import Qt.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ EXIT_INTERRUPTED = 130
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="omnidesk",
+        usage="%(prog)s [-h] [--version] [--demo [--demo-reset]] [FILE ...]\n"
+        "       %(prog)s COMMAND ...",
         description="OmniDesk: Omnitron price lists and stock lists on the desktop.",
+        epilog="omnidesk FILE opens the window and the import wizard on FILE.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -41,10 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --demo: throw the demo data away and start from fresh sample data",
     )
-    # For start-up measurements and smoke tests: quit as soon as the lists are shown.
+    # For start-up measurements and smoke tests: print "ready in N ms" once the lists
+    # show, and with --quit-when-ready quit then.
     parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quit-when-ready", action="store_true", help=argparse.SUPPRESS)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # prog: the usage above would otherwise prefix every subcommand's usage.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="omnidesk")
 
     validate = commands.add_parser(
         "validate",
@@ -131,9 +138,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _files_to_open(
+    parser: argparse.ArgumentParser, arguments: list[str]
+) -> tuple[list[Path], list[str]]:
+    """Split ``omnidesk [options] FILE…`` into the files and the rest.
+
+    argparse cannot take optional positionals beside subcommands (it reads the
+    first file as a command name), so the files are taken out first: when the
+    first word that is not an option is no command, every such word is a file.
+    The window's options take no values, so no option's value is mistaken here.
+    """
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    words = [word for word in arguments if not word.startswith("-")]
+    if not words or words[0] in commands:
+        return [], arguments
+    return [Path(word) for word in words], [word for word in arguments if word.startswith("-")]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    files, arguments = _files_to_open(parser, list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.demo_reset and not args.demo:
@@ -146,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 Options(
                     demo=args.demo,
                     demo_reset=args.demo_reset,
+                    open_files=tuple(path.resolve() for path in files),
                     report_ready=args.report_ready,
                     quit_when_ready=args.quit_when_ready,
                 )

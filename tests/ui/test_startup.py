@@ -14,11 +14,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from omnidesk import cli
+from omnidesk.api import OmnitronClient
 from omnidesk.app import Application, Options
 from omnidesk.sandbox import SandboxServer
-from omnidesk.settings import Environment, ProfileStore
+from omnidesk.settings import Environment, Profile, ProfileStore
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.sign_in import SignInDialog
+
+from .conftest import Runner
 
 
 @pytest.fixture
@@ -122,3 +126,66 @@ def test_plain_http_to_another_machine_is_warned_about(qtbot: QtBot, loop: objec
     assert dialog.warning.text() == ""
     dialog.address.setText("https://omnitron.example.com")
     assert dialog.warning.text() == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "demo", "files"),
+    [
+        (["prices.xlsx"], False, ["prices.xlsx"]),
+        (["--demo", "a.csv", "b.ods"], True, ["a.csv", "b.ods"]),
+        (["a.csv", "--demo"], True, ["a.csv"]),
+        ([], False, []),
+    ],
+)
+def test_files_on_the_command_line_are_opened(
+    argv: list[str],
+    demo: bool,
+    files: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """How the desktop's "Open with OmniDesk" starts it (the .desktop file's Exec=omnidesk %F)."""
+    started: list[Options] = []
+    monkeypatch.setattr("omnidesk.app.run_gui", lambda options: started.append(options) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 0
+    assert started == [Options(demo=demo, open_files=tuple(tmp_path / f for f in files))]
+
+
+def test_a_command_is_still_read_as_a_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("omnidesk.app.run_gui", lambda options: pytest.fail("not the window"))
+    with pytest.raises(SystemExit):
+        cli.main(["--demo", "validate", "--kind", "price"])  # validate without its FILE
+    assert "omnidesk validate: error: the following arguments are required: FILE" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_file_given_at_start_opens_in_the_import_wizard(
+    qtbot: QtBot,
+    private_home: Path,
+    sandbox: SandboxServer,
+    client: OmnitronClient,
+    run: Runner,
+) -> None:
+    prices = private_home / "prices.csv"
+    prices.write_text("product__sku,price\nSKU-1,10\n", encoding="utf-8")
+    application = Application(Options(open_files=(prices,)))
+    application.client = client
+    shown = asyncio.ensure_future(
+        application._show_window(Profile("Sandbox", sandbox.url, "demo", Environment.TEST))
+    )
+    qtbot.waitUntil(lambda: application.window is not None and bool(application.window.wizards))
+    window = application.window
+    assert window is not None
+    wizard = window.wizards[0]
+    assert wizard.path == prices
+    qtbot.waitUntil(lambda: wizard.checked is not None)
+    assert wizard.checked.rows == 1
+    wizard.close()
+    window.close()
+    qtbot.waitUntil(shown.done)
+    run(application.tasks.cancel_all())
+    application.journal.close()
