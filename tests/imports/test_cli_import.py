@@ -120,6 +120,12 @@ def run(*args: str) -> int:
     return main(["import", *[str(a) for a in args]])
 
 
+def catalogue_prices(api: Api, path: Path, count: int, page: int) -> Path:
+    """A price file for `count` products of the catalogue, each at 4.00."""
+    lines = ["product__sku,price"] + [f"{sku},4.00" for sku in api.skus(count, page=page)]
+    return write_csv(path, lines)
+
+
 def no_traceback(captured: pytest.CaptureResult[str]) -> None:
     assert "Traceback" not in captured.err
     assert "Traceback" not in captured.out
@@ -249,8 +255,7 @@ def test_follow_prints_plain_progress_lines_without_a_terminal(
 ) -> None:
     faults.import_rows_per_second = 150
     target = api.new_price_list()
-    lines = ["product__sku,price"] + [f"{sku},4.00" for sku in api.skus(300, page=2)]
-    source = write_csv(tmp_path / "paced.csv", lines)
+    source = catalogue_prices(api, tmp_path / "paced.csv", 300, page=2)
     assert run(source, "--kind", "price", "--list", target["code"]) == 0
     out = capsys.readouterr().out
     progress = [line for line in out.splitlines() if "rows" in line and "[" in line]
@@ -269,8 +274,7 @@ def test_timeout_stops_watching_exits_3_and_leaves_the_job_to_follow_later(
 ) -> None:
     faults.import_rows_per_second = 20  # 200 rows: ten seconds of work
     target = api.new_price_list()
-    lines = ["product__sku,price"] + [f"{sku},4.00" for sku in api.skus(200, page=3)]
-    source = write_csv(tmp_path / "slow.csv", lines)
+    source = catalogue_prices(api, tmp_path / "slow.csv", 200, page=3)
     started = time.monotonic()
     assert run(source, "--kind", "price", "--list", target["code"], "--timeout", "0.5") == 3
     assert time.monotonic() - started < 8
