@@ -87,7 +87,12 @@ def upload_text(value: CleanValue, kind: ValueKind) -> str:
 
 
 _CENT = Decimal("0.01")
-_MAX_AMOUNT = Decimal(10) ** 15  # beyond any price; keeps Decimal arithmetic exact
+# Omnitron stores amounts as DecimalField(max_digits=12, decimal_places=2): at most 10
+# digits before the point (the sandbox does the same). Below that, every amount with
+# two places has at most 12 significant digits, which a float holds exactly.
+_MAX_AMOUNT = Decimal(10) ** 10
+_LARGEST_AMOUNT = 9_999_999_999.99
+_MAX_WHOLE_DIGITS = 10
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE][+-]?[0-9]+")
 _CACHE_LIMIT = 20_000
 _SAME_CURRENCY = {"tr": "try", "eu": "eur"}  # the server's two spellings of each
@@ -163,8 +168,8 @@ class _Column:
             ValueKind.PERCENT: _FAST_AMOUNT,
             ValueKind.WHOLE: _FAST_WHOLE,
         }.get(spec.kind)
-        # Above 1e12 a float cannot hold cents exactly; such values take the Decimal path.
-        self.upper = float(spec.maximum) if spec.maximum is not None else 1e12
+        # Larger values take the Decimal path, which says they are too large.
+        self.upper = float(spec.maximum) if spec.maximum is not None else _LARGEST_AMOUNT
 
     def _remember(self, cell: CellValue, outcome: Outcome) -> Outcome:
         # True == 1 == 1.0 share a dict slot; booleans are never looked up or stored.
@@ -246,15 +251,16 @@ class _Column:
         """``1234``, ``1234.5`` or ``1234,50``: one meaning whatever the convention."""
         style = None if mark is None else _STYLE_OF_MARK[mark]
         maximum = self.spec.maximum
-        if len(whole) > 15 or (maximum is not None and int(whole) > maximum):
-            return self.validate(Decimal(f"{whole}.{fraction or 0}"), whole), style
+        if len(whole) > _MAX_WHOLE_DIGITS or (maximum is not None and int(whole) > maximum):
+            typed = whole if mark is None else f"{whole}{mark}{fraction}"
+            return self.validate(Decimal(f"{whole}.{fraction or 0}"), typed), style
         if self.spec.kind is ValueKind.WHOLE:
             if fraction is None or not fraction.strip("0"):
                 return (_OK, int(whole)), style
             return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
         if maximum is not None and int(whole) == maximum and fraction and fraction.strip("0"):
             return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
-        # At most 2 places and 15 digits: a float gives these digits back exactly (repr),
+        # At most 2 places and 12 digits: a float gives these digits back exactly (repr),
         # and takes a third of the memory of text or a Decimal.
         return (_OK, float(whole if fraction is None else f"{whole}.{fraction}")), style
 
@@ -279,7 +285,11 @@ class _Column:
         spec = self.spec
         label = spec.label
         if not value.is_finite() or abs(value) >= _MAX_AMOUNT:
-            return (_BAD, f"{label} {_quoted(shown)} is too large.")
+            return (
+                _BAD,
+                f"{label} {_quoted(shown)} is too large: at most {_MAX_WHOLE_DIGITS} digits "
+                "before the decimal point.",
+            )
         if value < spec.minimum:
             return (_BAD, f"{label} {_quoted(shown)} cannot be negative.")
         if spec.kind is ValueKind.WHOLE:

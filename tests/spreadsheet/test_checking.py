@@ -306,9 +306,32 @@ def test_excel_prices_pass_exactly_when_they_have_at_most_two_places(
     checker.columnar = columnar
     checker.check([SheetRow(2, ["A", price])])
     result = checker.finish()
-    assert result.all_rows_usable == (_decimal_places(price) <= 2)
+    assert result.all_rows_usable == (_decimal_places(price) <= 2 and price < 1e10)
     if result.all_rows_usable:
         assert next(result.good_rows()).values["price"] == Decimal(repr(price))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    amount=st.decimals(min_value=0, max_value=Decimal("1e16"), places=2, allow_nan=False),
+    comma=st.booleans(),
+    columnar=st.booleans(),
+)
+def test_typed_prices_keep_every_digit_or_are_too_large(
+    amount: Decimal, comma: bool, columnar: bool
+) -> None:
+    typed = f"{amount:f}".replace(".", "," if comma else ".")
+    checker = RowChecker("price", SheetRow(1, ["sku", "price"]))
+    checker.columnar = columnar
+    checker.check([SheetRow(2, ["A", typed])])
+    result = checker.finish()
+    if amount < Decimal(10) ** 10:  # Omnitron's limit: 10 digits before the point
+        assert result.all_rows_usable, result.findings
+        assert next(result.good_rows()).values["price"] == amount  # never through a float
+    else:
+        assert [f.message for f in result.findings] == [
+            f"Price “{typed}” is too large: at most 10 digits before the decimal point."
+        ]
 
 
 _CELLS = st.one_of(
