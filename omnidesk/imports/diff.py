@@ -205,7 +205,7 @@ def compare(
             percent = change.percent
             if percent is not None and -percent > settings.max_price_drop_percent:
                 drops.append(clean.row)
-            currency = str(new.get("currency_type") or "")
+            currency = str(new.get("currency_type") or clean.currency_sign or "")
             if list_money and currency and SAME_CURRENCY.get(currency, currency) != list_money:
                 other_currency.append(clean.row)
         elif new.get("stock") == 0 and old is not None and (old.get("stock") or 0) > 0:
@@ -251,8 +251,9 @@ def compare(
         guardrails.append(
             Guardrail(
                 "currency_mismatch",
-                f"{len(other_currency):,} rows have a currency other than the list's "
-                f"({(list_currency or '').upper()}).",
+                f"{len(other_currency):,} rows are in a currency other than the list's "
+                f"({(list_currency or '').upper()}), by their currency column or by a "
+                "sign on the amount (₺, $, €, TL…).",
                 tuple(other_currency),
             )
         )

@@ -73,6 +73,10 @@ class CleanRow:
 
     row: int
     values: dict[str, CleanValue]
+    # The currency of a sign on the row's amounts (₺, $, "TL"…) when the row names no
+    # currency_type: the file says which money it means, and only the list can tell
+    # whether that is the list's own (imports.diff compares them).
+    currency_sign: str | None = None
 
 
 def upload_text(value: CleanValue, kind: ValueKind) -> str:
@@ -386,6 +390,7 @@ class _Waiting:
     values: list[_StoredValue]
     readings: dict[int, NumberReading]  # position in ``values`` → reading
     shown: dict[int, CellValue]
+    cells: Sequence[CellValue]
 
 
 @dataclass
@@ -411,6 +416,7 @@ class CheckResult:
     sheet: str | None = None
     _good: _GoodRows = field(default_factory=lambda: _GoodRows(0), repr=False)
     _replaced: set[int] = field(default_factory=set, repr=False)
+    _signs: dict[int, str] = field(default_factory=dict, repr=False)  # row → currency_sign
 
     @property
     def all_rows_usable(self) -> bool:
@@ -430,11 +436,12 @@ class CheckResult:
         """
         names = self.upload_fields
         amounts = self._amount_positions()
+        signs = self._signs
         for number, values in self._kept():
             typed: list[CleanValue] = list(values)  # type: ignore[arg-type]
             for position in amounts:
                 typed[position] = as_decimal(values[position])
-            yield CleanRow(number, dict(zip(names, typed, strict=True)))
+            yield CleanRow(number, dict(zip(names, typed, strict=True)), signs.get(number))
 
     def _amount_positions(self) -> list[int]:
         schema = schema_for(self.kind)
@@ -513,6 +520,7 @@ class RowChecker:
         self._position = {c.spec.name: i for i, c in enumerate(self._columns)}
         self._good = _GoodRows(len(self._columns))
         self._waiting: list[_Waiting] = []
+        self._signs: dict[int, str] = {}
         self._findings: list[Finding] = []
         self._error_rows: set[int] = set()
         self._warned_rows: set[int] = set()
@@ -724,7 +732,7 @@ class RowChecker:
                 self._reject(row.number, problems)
             elif waiting is not None:
                 shown = {p: cells[self._columns[p].index] for p in waiting}
-                self._waiting.append(_Waiting(row.number, values, waiting, shown))
+                self._waiting.append(_Waiting(row.number, values, waiting, shown, cells))
             else:
                 if price_at is not None:
                     price = values[price_at]
@@ -787,14 +795,8 @@ class RowChecker:
                 continue
             shown = _quoted(raw)
             if stated is None:
-                if marked != "try":
-                    self._warn(
-                        number,
-                        position,
-                        f"{column.spec.label} {shown} is in {marked.upper()}, but the row has no "
-                        "currency, so the price list's own currency applies. Fill in "
-                        "currency_type or remove the sign.",
-                    )
+                # Whether that is the list's currency is for the comparison with the list.
+                self._signs.setdefault(number, marked)
             elif _SAME_CURRENCY.get(str(stated), stated) != marked:
                 self._warn(
                     number,
@@ -877,6 +879,7 @@ class RowChecker:
             upload_fields=self.upload_fields,
             _good=self._good,
             _replaced=replaced,
+            _signs=self._signs,
         )
 
     def _style_of(self, column: _Column) -> DecimalStyle | None:
@@ -907,6 +910,7 @@ class RowChecker:
                     self._price_warnings(
                         entry.number, entry.values, self._price_at, self._retail_at
                     )
+                    self._currency_warnings(entry.number, entry.cells, entry.values)
                 settled.append((entry.number, entry.values))
         self._waiting.clear()
         if settled:

@@ -67,6 +67,20 @@ def test_the_two_spellings_of_the_lira_are_the_same_currency() -> None:
     assert diff.guardrails == []
 
 
+def test_a_currency_sign_on_the_amount_is_held_against_the_lists_currency() -> None:
+    rows = [
+        CleanRow(2, {"product__sku": "Y", "price": D("1799")}, currency_sign="try"),  # ₺1799
+        CleanRow(3, {"product__sku": "Z", "price": D("12")}, currency_sign="eur"),  # €12
+        price(4, "W", "5.00"),  # no sign: the list's own currency
+    ]
+    in_euro = compare(ListKind.PRICE, rows, {}, list_currency="eur")
+    (mismatch,) = in_euro.guardrails
+    assert (mismatch.key, mismatch.rows) == ("currency_mismatch", (2,))
+    assert "sign on the amount" in mismatch.message
+    in_lira = compare(ListKind.PRICE, rows, {}, list_currency="tr")  # the lira's other spelling
+    assert [g.rows for g in in_lira.guardrails] == [(3,)]
+
+
 def test_each_price_guardrail() -> None:
     diff = compare(
         ListKind.PRICE,

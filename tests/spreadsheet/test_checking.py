@@ -253,9 +253,21 @@ def test_currency_signs_that_contradict_the_row_warn() -> None:
     assert messages(result) == [
         (2, "price", "warning", "Price “$12” is in USD, but the row's currency is try.")
     ]
-    no_column = check("price", ["sku", "price"], ["A", "$12"], ["B", "10 TL"])
-    assert [f.row for f in no_column.findings] == [2]
-    assert "price list's own currency applies" in no_column.findings[0].message
+
+
+def test_a_currency_sign_without_a_currency_column_goes_with_the_row() -> None:
+    # Whether "$" is wrong depends on the list's currency: the comparison decides.
+    result = check(
+        "price",
+        ["sku", "price"],
+        ["A", "$12"],
+        ["B", "10 TL"],
+        ["C", "7.50"],
+        ["D", "$1,299"],  # ambiguous alone: settled by the column's convention
+    )
+    assert result.findings == []
+    signs = {row.values["product__sku"]: row.currency_sign for row in result.good_rows()}
+    assert signs == {"A": "usd", "B": "try", "C": None, "D": "usd"}
 
 
 def test_findings_are_capped_but_counts_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
