@@ -100,9 +100,9 @@ class ListDialog(QDialog):
         self.code = QLineEdit()
         self.code.setPlaceholderText("the list's ID in the ERP (optional)")
         self.auto_sync = QCheckBox("Keep in sync with the ERP (auto-sync)")
-        # Children from the start: a stock list has no currency, and a parentless
-        # widget that never joins a layout would outlive the dialog.
-        self.currency = QComboBox(self)
+        # Parented by the form below, after the fields above it, so Tab goes name →
+        # code → auto-sync → currency. A stock list has no currency: see below.
+        self.currency = QComboBox()
         self.error_labels = {field: self._error_label() for field in ("name", "code", "currency")}
 
         form = QFormLayout()
@@ -116,6 +116,8 @@ class ListDialog(QDialog):
             form.addRow("Currency", self.currency)
             form.addRow("", self.error_labels["currency"])
         else:
+            # Still a child, hidden: a parentless widget would outlive the dialog.
+            self.currency.setParent(self)
             self.currency.hide()
 
         self.busy = QProgressBar()
@@ -154,6 +156,7 @@ class ListDialog(QDialog):
         self.currency.currentIndexChanged.connect(lambda: self._edited("currency"))
         self.currency.editTextChanged.connect(lambda: self._edited("currency"))
         self.validate()
+        self.name.setFocus()  # Ctrl+N, then type: the name comes first
 
     def _same_name_as(self, other: PriceList | StockList) -> str:
         # Its name is the one typed: what tells the other list apart is its code, or its age.

@@ -81,6 +81,26 @@ def test_auto_sync_makes_the_code_required_and_says_why(
     assert error(dialog, "code") == ""
 
 
+@pytest.mark.parametrize("kind", [ListKind.PRICE, ListKind.STOCK])
+def test_typing_starts_in_the_name_and_tab_goes_down_the_form(
+    qtbot: QtBot, session: Session, tasks: BackgroundTasks, kind: ListKind
+) -> None:
+    dialog = ListDialog(kind, session, tasks)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    chain, widget = [], dialog.name
+    while widget not in chain:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    stops = [w for w in chain if w.isVisible() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    fields = [dialog.name, dialog.code, dialog.auto_sync]
+    if kind is ListKind.PRICE:
+        fields.append(dialog.currency)
+    assert stops[: len(fields)] == fields
+    assert dialog.focusWidget() is dialog.name  # Ctrl+N, then type the name
+
+
 def test_currency_list_starts_with_try_and_is_searchable(new_price_list: ListDialog) -> None:
     dialog = new_price_list
     assert dialog.currency.itemData(0) == "try"
