@@ -8,9 +8,10 @@ a worker thread, so the window stays responsive on a million rows.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,7 @@ def duration(seconds: float) -> str:
 
 class ImportWizard(QDialog):
     imported = Signal()  # an import reached its end (or the person stopped watching)
+    upload_settled = Signal()  # a file sent on after "Stop watching" has arrived (or not)
 
     def __init__(
         self,
@@ -145,6 +147,11 @@ class ImportWizard(QDialog):
         self._cancel_check = threading.Event()
         self._checking: asyncio.Task[None] | None = None
         self._following: asyncio.Task[None] | None = None
+        # What the wizard runs for itself (lists, check, compare, follow) ends with it.
+        self._jobs: set[asyncio.Task[None]] = set()
+        # True while a file is being sent: closing the wizard then lets it arrive.
+        self.uploading = False
+        self._closed = False
         self._work = Path(tempfile.mkdtemp(prefix="omnidesk-import-"))
         self.question: QMessageBox | None = None
 
@@ -198,7 +205,7 @@ class ImportWizard(QDialog):
         self.kind_choice.currentIndexChanged.connect(self._kind_changed)
         self.list_choice.currentIndexChanged.connect(self._list_changed)
         self._show_page(CHOOSE)
-        self.tasks.start(self._load_lists())
+        self._start(self._load_lists())
 
     # -- pages ------------------------------------------
 
@@ -461,6 +468,8 @@ class ImportWizard(QDialog):
         elif page == CHANGES and self.next.isEnabled():
             self.next.setEnabled(False)
             if await self._confirm_not_a_repeat():
+                if self._closed:
+                    return  # closed while the file was being recognised: nothing is sent
                 await self._upload_and_follow()
             else:
                 self._update_buttons()
@@ -511,7 +520,7 @@ class ImportWizard(QDialog):
     def _kind_changed(self) -> None:
         self.kind = ListKind(self.kind_choice.currentData())
         self.target = None
-        self.tasks.start(self._load_lists())
+        self._start(self._load_lists())
         if self.path is not None:
             self.mapping_choice = {}
             self.style_choice = {}
@@ -555,7 +564,7 @@ class ImportWizard(QDialog):
         self._cancel_check = threading.Event()
         self.checked = None
         self.diff = None
-        self._checking = self.tasks.start(self._check(self._cancel_check))
+        self._checking = self._start(self._check(self._cancel_check))
         self._update_buttons()
 
     async def _check(self, cancelled: threading.Event) -> None:
@@ -747,7 +756,7 @@ class ImportWizard(QDialog):
         if self.target is None or self.checked is None:
             self.changes_summary.setText("Choose the list to import into, at the top.")
             return
-        self.tasks.start(self._compare(self.target, self.checked))
+        self._start(self._compare(self.target, self.checked))
 
     async def _compare(self, target: ImportTarget, result: CheckResult) -> None:
         self.changes_problem.setText("")
@@ -845,6 +854,22 @@ class ImportWizard(QDialog):
         return await answered
 
     async def _upload_and_follow(self) -> None:
+        # "Stop watching" while the file is being prepared or sent lets it arrive: cut
+        # off, the server might or might not have it. The journal then has its cache
+        # key, and the Imports page can follow it. The window waits (`uploading`).
+        self.uploading = True
+        try:
+            following = await self._upload()
+        finally:
+            self.uploading = False
+            if self._closed:
+                self.imported.emit()
+                self.upload_settled.emit()
+        if following is not None and not self._closed:
+            self._following = self._start(self._follow(*following))
+
+    async def _upload(self) -> tuple[ImportRun, int, str] | None:
+        """Prepares and sends the file: the run, journal record and cache key to follow."""
         assert self.path is not None
         assert self.checked is not None
         assert self.target is not None
@@ -859,23 +884,29 @@ class ImportWizard(QDialog):
             without_gc_pauses,
             lambda: prepare_upload(result, self._work, skip, pause=let_others_run),
         )
+        if self._closed:
+            return None  # closed before anything was sent: nothing is sent
         self.bytes_label.setText(f"Sending {plan.rows:,} rows to “{target.name}”")
         run = ImportRun(self.session, self.journal, target)
 
         def sent(done: int, total: int) -> None:
-            self.bytes_progress.setMaximum(max(total, 1))
-            self.bytes_progress.setValue(done)
+            if not self._closed:
+                self.bytes_progress.setMaximum(max(total, 1))
+                self.bytes_progress.setValue(done)
 
         try:
             record_id, cache_key = await run.upload(
                 plan, source=self.path, sha256=self.sha256, on_bytes=sent
             )
         except OmnitronError as problem:
-            self._show_result_failure(f"The file could not be sent: {problem}")
-            return
+            if not self._closed:
+                self._show_result_failure(f"The file could not be sent: {problem}")
+            return None
+        if self._closed:
+            return None
         self.record_id = record_id
         self.bytes_label.setText(f"Sent {plan.rows:,} rows to “{target.name}”")
-        self._following = self.tasks.start(self._follow(run, record_id, cache_key))
+        return run, record_id, cache_key
 
     async def _follow(self, run: ImportRun, record_id: int, cache_key: str) -> None:
         outcome = await run.follow(record_id, cache_key, self._show_update)
@@ -949,12 +980,24 @@ class ImportWizard(QDialog):
 
     def reject(self) -> None:
         page = self.pages.currentIndex()
+        self._closed = True
         if page == UPLOAD and self._following is not None and not self._following.done():
             # Stop watching only: the server's job goes on, the journal remembers it.
-            self._following.cancel()
             self.imported.emit()
+        for job in list(self._jobs):
+            job.cancel()  # they would touch widgets that are about to go
         self._close_sheet()
         super().reject()
+
+    def _start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = self.tasks.start(job)
+        self._jobs.add(task)
+        task.add_done_callback(self._jobs.discard)
+        return task
+
+    def dispose(self) -> None:
+        """Once closed: remove the upload file's folder (a million rows make 70 MB)."""
+        shutil.rmtree(self._work, ignore_errors=True)
 
 
 def _open_with_preview(path: Path) -> tuple[Spreadsheet, list[SheetRow]]:

@@ -273,8 +273,12 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _forget_wizard(self, wizard: ImportWizard) -> None:
+        if wizard.uploading:  # closed while its file is on its way: once it has arrived
+            wizard.upload_settled.connect(lambda: self._forget_wizard(wizard))
+            return
         if wizard in self.wizards:
             self.wizards.remove(wizard)
+        wizard.dispose()
         wizard.deleteLater()
 
     def _imports_changed(self) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import logging
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -396,6 +398,36 @@ def test_closed_mid_import_and_reopened_the_journal_offers_to_follow(
     record = journal.history()[0]
     assert (record.state, record.created) == (JournalState.SUCCESS, 150)
     qtbot.waitUntil(lambda: again.imports.model.records[0].state is JournalState.SUCCESS)
+
+
+def test_stop_watching_while_the_file_is_sent_lets_it_arrive_for_the_imports_page(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    client: OmnitronClient,
+    run: Runner,
+    tmp_path: Path,
+    faults: Faults,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    target = run(new_list(client))
+    rows = [[s, "4.00"] for s in skus(run, client, 40, 13)]
+    path = write_prices(tmp_path / "on-its-way.csv", ["product__sku", "price"], rows)
+    wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
+    to_changes(qtbot, wizard)
+    faults.latency_ms = 1500  # the upload takes a while
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.bytes_label.text().startswith("Sending 40 rows"))
+    assert wizard.cancel.text() == "Stop watching"
+    wizard.cancel.click()
+    assert not wizard.isVisible()
+    qtbot.waitUntil(lambda: wizard not in window.wizards, timeout=10_000)  # once it arrived
+    faults.latency_ms = 0
+    (record,) = window.journal.history()
+    assert record.cache_key  # the server has it, and the journal knows its job
+    assert record.state is JournalState.WAITING
+    window.navigation.setCurrentRow(2)  # the Imports page lists it, to follow
+    assert [r.file_name for r in window.imports.model.records] == ["on-its-way.csv"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_a_server_restart_mid_import_ends_in_a_failure_in_words(
