@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -127,7 +128,11 @@ class DataTable(QTableView):
 
 
 class TableWithStates(QStackedWidget):
-    """A table, or in its place a sentence saying why there is nothing to show."""
+    """A table, or in its place a sentence saying why there is nothing to show.
+
+    When a later page fails, the rows already shown stay, with a line under them
+    saying so and a Retry that goes on from there.
+    """
 
     retryRequested = Signal()
     clearRequested = Signal()
@@ -159,7 +164,28 @@ class TableWithStates(QStackedWidget):
         layout.addLayout(buttons)
         layout.addStretch()
 
-        self.addWidget(table)
+        self.more_failed = QLabel()
+        self.more_failed.setObjectName("moreFailed")
+        self.more_failed.setWordWrap(True)
+        self.more_retry = QPushButton("Retry")
+        self.more_retry.clicked.connect(model.retry)
+        self.more_bar = QFrame()
+        self.more_bar.setObjectName("moreBar")
+        self.more_bar.setStyleSheet(
+            "QFrame#moreBar { background: #fdecea; } QLabel#moreFailed { color: #b00020; }"
+        )
+        bar = QHBoxLayout(self.more_bar)
+        bar.setContentsMargins(6, 2, 6, 2)
+        bar.addWidget(self.more_failed, 1)
+        bar.addWidget(self.more_retry)
+        self.table_page = QWidget()
+        table_layout = QVBoxLayout(self.table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(0)
+        table_layout.addWidget(table, 1)
+        table_layout.addWidget(self.more_bar)
+
+        self.addWidget(self.table_page)
         self.addWidget(self.message_page)
         model.stateChanged.connect(self.refresh)
         model.modelReset.connect(self.refresh)
@@ -169,8 +195,14 @@ class TableWithStates(QStackedWidget):
         state, has_rows = self.model.state, bool(self.model.rows)
         self.retry_button.setVisible(state is LoadState.FAILED)
         self.clear_button.setVisible(False)
+        self.more_bar.setVisible(has_rows and state is LoadState.FAILED)
         if has_rows:
-            self.setCurrentWidget(self.table)
+            if state is LoadState.FAILED:
+                self.more_failed.setText(
+                    f"Only the first {len(self.model.rows):,} {self.noun}s could be loaded. "
+                    f"{self.model.error}"
+                )
+            self.setCurrentWidget(self.table_page)
             return
         if state is LoadState.LOADING:
             self.message.setText(f"Loading {self.noun}s…")

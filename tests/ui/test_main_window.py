@@ -65,7 +65,7 @@ def test_price_lists_appear_with_their_count(
     assert pane.model.total == total
     assert pane.count.text() == f"{total} price lists"
     assert "Demo Price List" in names(pane)
-    assert pane.states.currentWidget() is pane.table
+    assert pane.states.currentWidget() is pane.states.table_page
     assert window.windowTitle() == "OmniDesk — Test — Sandbox"
 
 
@@ -156,6 +156,32 @@ def test_enter_opens_a_lists_contents_filterable_by_sku(qtbot: QtBot, window: Ma
     assert contents.table.model().index(0, 0).data() == "2015227"
 
 
+def test_a_page_failing_mid_scroll_keeps_the_rows_says_so_and_retry_goes_on(
+    qtbot: QtBot, window: MainWindow, faults: Faults
+) -> None:
+    pane = window.price_lists
+    qtbot.waitUntil(lambda: settled(pane) and "Demo Price List" in names(pane))
+    pane.table.select_row(names(pane).index("Demo Price List"))
+    qtbot.keyClick(pane.table, Qt.Key.Key_Return)
+    contents = pane.contents
+    qtbot.waitUntil(
+        lambda: contents.model.state is LoadState.LOADED and contents.model.rowCount() > 0
+    )
+    shown = contents.model.rowCount()
+    faults.fail_rate = 1.0
+    contents.table.scrollToBottom()  # the next page is asked for, and fails
+    qtbot.waitUntil(lambda: contents.model.state is LoadState.FAILED, timeout=5000)
+    states = contents.states
+    assert states.currentWidget() is states.table_page  # the rows stay
+    assert contents.model.rowCount() == shown
+    assert states.more_bar.isVisibleTo(contents)
+    assert states.more_failed.text().startswith(f"Only the first {shown:,} prices could be")
+    faults.fail_rate = 0.0
+    qtbot.mouseClick(states.more_retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: contents.model.rowCount() > shown)
+    assert not states.more_bar.isVisibleTo(contents)
+
+
 def test_an_expired_token_brings_sign_in_back_and_the_refresh_goes_on(
     qtbot: QtBot, window: MainWindow, faults: Faults
 ) -> None:
@@ -210,7 +236,7 @@ def test_server_down_shows_the_error_and_retry_recovers(
     faults.fail_rate = 0.0
     qtbot.mouseClick(pane.states.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
-    assert pane.states.currentWidget() is pane.table
+    assert pane.states.currentWidget() is pane.states.table_page
 
 
 def test_ctrl_c_copies_selected_cells_as_tab_separated_text(
