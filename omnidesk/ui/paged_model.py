@@ -122,12 +122,23 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         return not self._has_next
 
     async def load_all(self) -> bool:
-        """Fetch every remaining page (for export or a local sort). False if that failed."""
+        """Fetch every remaining page (for export or a local sort). False if that failed.
+
+        A reload meanwhile (F5, another filter) starts over with the new query, and
+        this goes on with it: what ends up loaded is what the person now looks at.
+        """
         while self._has_next:
             if self._loading is None:
                 self._start_loading()
-            assert self._loading is not None
-            await asyncio.shield(self._loading)
+            loading = self._loading
+            assert loading is not None
+            try:
+                await asyncio.shield(loading)
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if not loading.cancelled() or (current is not None and current.cancelling()):
+                    raise  # it is this wait that was cancelled, not the page
+                continue  # the page was dropped by a reload
             if self.state is LoadState.FAILED:
                 return False
         return True
@@ -257,6 +268,7 @@ class ServerSortProxy(QSortFilterProxyModel):
         self.setSourceModel(source)
         self.setSortRole(SORT_ROLE)
         self.source = source
+        source.modelReset.connect(self._sort_again_after_reset)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.source.columns):
@@ -278,6 +290,13 @@ class ServerSortProxy(QSortFilterProxyModel):
             return bool(left_key < right_key)
         except TypeError:
             return str(left_key) < str(right_key)
+
+    def _sort_again_after_reset(self) -> None:
+        # A local sort is right only over every row: after a reload (F5, a filter, a
+        # saved import) load them all again, or pages would land among sorted rows.
+        column = self.sortColumn()
+        if column >= 0:
+            self.source.tasks.start(self._sort_locally(column, self.sortOrder()))
 
     async def _sort_locally(self, column: int, order: Qt.SortOrder) -> None:
         if await self.source.load_all():

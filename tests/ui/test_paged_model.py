@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -149,3 +150,36 @@ def test_tiny_pages_still_add_up(
         model.fetchMore()
         qtbot.waitUntil(lambda: loaded(model))
     assert sorted(row.name for row in model.rows) == ["Egypt Franchise", "Morocco Franchise"]
+
+
+def test_a_local_sort_holds_after_a_reload(
+    qtbot: QtBot, session: Session, tasks: BackgroundTasks
+) -> None:
+    model, fetch = price_model(session, tasks, page_size=500)
+    proxy = ServerSortProxy(model)
+    model.set_query(fetch)
+    qtbot.waitUntil(lambda: loaded(model) and model.rowCount() == 500)
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)  # price: sorted here, over every row
+    qtbot.waitUntil(lambda: proxy.sortColumn() == 1 and model.fully_loaded, timeout=20_000)
+    highest = max(row.price for row in model.rows)
+    model.reload()  # F5
+    qtbot.waitUntil(lambda: loaded(model) and model.fully_loaded, timeout=20_000)
+    shown = [model.row(proxy.mapToSource(proxy.index(r, 0)).row()).price for r in range(200)]
+    assert shown[0] == highest
+    assert shown == sorted(shown, reverse=True)
+    assert proxy.rowCount() == model.total
+
+
+def test_loading_everything_goes_on_through_a_reload(
+    qtbot: QtBot, session: Session, tasks: BackgroundTasks, run: Runner
+) -> None:
+    model, fetch = price_model(session, tasks, page_size=400)
+    model.set_query(fetch)
+    qtbot.waitUntil(lambda: loaded(model) and model.rowCount() == 400)
+    everything = asyncio.ensure_future(model.load_all())  # an export, say
+    qtbot.waitUntil(lambda: model.rowCount() >= 1200)
+    model.reload()  # F5 while it runs
+    assert run(everything, timeout=20_000) is True
+    ids = [row.id for row in model.rows]
+    assert len(ids) == model.total
+    assert len(set(ids)) == model.total
