@@ -61,6 +61,8 @@ class PreviewModel(QAbstractTableModel):
         self.headers: list[str] = []
         self.rows: list[SheetRow] = []
         self.problems: dict[int, dict[int | None, list[Finding]]] = {}
+        # A problem with the file as a whole (a required column missing) is every row's.
+        self.whole_file_problem: str | None = None
         self.width = 0
 
     def show_rows(self, headers: Sequence[str], rows: Sequence[SheetRow]) -> None:
@@ -69,6 +71,7 @@ class PreviewModel(QAbstractTableModel):
         self.rows = list(rows)
         self.width = max([len(self.headers), *(len(r.cells) for r in self.rows[:200])], default=0)
         self.problems = {}
+        self.whole_file_problem = None
         self.endResetModel()
 
     def add_rows(self, rows: Sequence[SheetRow]) -> None:
@@ -79,7 +82,10 @@ class PreviewModel(QAbstractTableModel):
         self.rows.extend(rows)
         self.endInsertRows()
 
-    def show_findings(self, findings: Sequence[Finding]) -> None:
+    def show_findings(
+        self, findings: Sequence[Finding], whole_file_problem: str | None = None
+    ) -> None:
+        self.whole_file_problem = whole_file_problem
         problems: dict[int, dict[int | None, list[Finding]]] = {}
         for finding in findings:
             problems.setdefault(finding.row, {}).setdefault(finding.column_index, []).append(
@@ -92,7 +98,7 @@ class PreviewModel(QAbstractTableModel):
             )
 
     def row_has_problem(self, position: int) -> bool:
-        return self.rows[position].number in self.problems
+        return self.whole_file_problem is not None or self.rows[position].number in self.problems
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -107,6 +113,11 @@ class PreviewModel(QAbstractTableModel):
         column = index.column() - 1  # column 0 is the sheet's row number
         findings = self.problems.get(row.number, {})
         here = findings.get(column, []) if column >= 0 else findings.get(None, [])
+        if column < 0 and self.whole_file_problem is not None:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return ERROR_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.whole_file_problem
         if role == Qt.ItemDataRole.DisplayRole:
             if column < 0:
                 return str(row.number)

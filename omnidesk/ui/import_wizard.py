@@ -630,7 +630,9 @@ class ImportWizard(QDialog):
             return
         self.checked = result
         self.check_progress.hide()
-        self.preview.show_findings(result.findings)
+        # A missing column is the first finding, and it holds every row back.
+        missing_column = result.findings[0].message if result.mapping.missing else None
+        self.preview.show_findings(result.findings, missing_column)
         self._show_mapping(header, kind, result)
         self._show_styles(result)
         self._summarise_check(result)

@@ -136,6 +136,22 @@ def test_a_dropped_file_is_previewed_and_checked_offline(
     assert wizard.preview_table.model().rowCount() == 3
 
 
+def test_a_missing_column_marks_every_row_and_the_problem_filter_shows_them(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = write_prices(tmp_path / "tutar.csv", ["SKU", "Tutar"], [["A-1", "5"], ["A-2", "6"]])
+    wizard = window.open_import(path)
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    assert wizard.check_summary.text().startswith("2 rows: 0 good, 2 with errors.")
+    wizard.only_problems.setChecked(True)
+    shown = wizard.preview_table.model()
+    assert shown.rowCount() == 2  # as many as the summary counts
+    assert "No column for" in shown.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
 def test_dropping_on_a_list_row_makes_it_the_target(
     qtbot: QtBot,
     window: MainWindow,  # noqa: F811
