@@ -86,6 +86,8 @@ class ListDialog(QDialog):
         self.server_errors: dict[str, str] = {}
         self.taken: dict[str, str] = {}  # field → "Already used by …"
         self._uniqueness: asyncio.Task[None] | None = None
+        # A create whose answer was lost may have been saved: these are its fields.
+        self._maybe_created: ListFields | None = None
 
         self.banner = QLabel()
         self.banner.setObjectName("dialogBanner")
@@ -257,6 +259,9 @@ class ListDialog(QDialog):
                     lambda c: self._lists(c).list(name=fields.name, limit=100)
                 )
                 for row in page.results:
+                    if row.name == fields.name and self._is_the_lost_create(fields, row):
+                        self._saved_as(fields, row)  # it was saved after all
+                        return
                     if row.name == fields.name and row.pk != own_pk:
                         taken["name"] = self._same_name_as(row)
             if fields.code:
@@ -290,12 +295,18 @@ class ListDialog(QDialog):
         else:
             body = fields.as_request(self.kind)
         self._set_saving(True)
+        if self._maybe_created == fields and await self._found_the_lost_create(fields):
+            return  # the earlier Save had arrived: sending again would be refused
         try:
             row = await self.session.run(self._send(body))
         except ValidationFailed as refused:
             self._show_refusal(refused)
             return
         except ServerUnreachable as lost:
+            if self.existing is None and lost.maybe_applied:
+                self._maybe_created = fields
+                if await self._found_the_lost_create(fields):
+                    return
             self._show_banner(str(lost))
             return
         except OmnitronError as problem:
@@ -303,9 +314,32 @@ class ListDialog(QDialog):
             return
         finally:
             self._set_saving(False)
+        self._saved_as(fields, row)
+
+    def _saved_as(self, fields: ListFields, row: PriceList | StockList) -> None:
         self.original = fields
         self.saved.emit(row)
         self.accept()
+
+    def _is_the_lost_create(self, fields: ListFields, row: PriceList | StockList) -> bool:
+        # The name was free when Save was pressed (Save waits for that), so a list with
+        # these very fields that exists now is the one whose answer was lost.
+        return self._maybe_created == fields and fields_of(row) == fields
+
+    async def _found_the_lost_create(self, fields: ListFields) -> bool:
+        """Closes the dialog as saved if the create whose answer was lost did arrive."""
+        try:
+            page = await self.session.run(
+                lambda c: self._lists(c).list(name=fields.name, limit=100)
+            )
+        except OmnitronError:
+            return False  # still cannot tell
+        for row in page.results:
+            if self._is_the_lost_create(fields, row):
+                self._set_saving(False)
+                self._saved_as(fields, row)
+                return True
+        return False
 
     def _send(self, body: dict[str, object]) -> Any:
         existing = self.existing

@@ -215,6 +215,30 @@ def test_a_failed_save_keeps_everything_typed(
     assert dialog.save_button.isEnabled()  # ready to try again
 
 
+def test_a_create_whose_answer_was_lost_is_found_not_sent_twice(
+    qtbot: QtBot, new_price_list: ListDialog, faults: Faults, run: Runner, client: OmnitronClient
+) -> None:
+    dialog = new_price_list
+    name = unique("Lost answer")
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
+    qtbot.wait(500)  # the uniqueness check has answered: the name is free
+    faults.fail_rate = 1.0  # half refused (503), half saved and then cut off
+    for attempt in range(1, 31):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda n=attempt: dialog.requests_sent == n and not dialog.saving)
+        if "may or may not" in dialog.banner.text():
+            break
+    assert "may or may not" in dialog.banner.text()
+    assert dialog.isVisible()  # the server cannot be asked yet
+    faults.fail_rate = 0.0
+    with qtbot.waitSignal(dialog.saved) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    (on_server,) = exists(run, client, name)  # one list, not two, and no "already used"
+    assert saved.args[0] == on_server
+
+
 def test_a_double_click_saves_once(
     qtbot: QtBot, new_price_list: ListDialog, client: OmnitronClient, run: Runner, faults: Faults
 ) -> None:
