@@ -767,9 +767,14 @@ class ImportWizard(QDialog):
         self.changes_progress.setRange(0, 0)
         self.changes_summary.setText(f"Reading the current {target.noun} “{target.name}”…")
 
+        def still_wanted() -> bool:
+            # The person may change list or file meanwhile; a newer comparison then runs.
+            return self.target == target and self.checked is result
+
         def progress(done: int, total: int) -> None:
-            self.changes_progress.setRange(0, max(total, 1))
-            self.changes_progress.setValue(done)
+            if still_wanted():
+                self.changes_progress.setRange(0, max(total, 1))
+                self.changes_progress.setValue(done)
 
         try:
             current = await self.session.run(
@@ -786,9 +791,12 @@ class ImportWizard(QDialog):
                     settings=self.guardrail_settings,
                 ),
             )
-            self.changes_summary.setText("Looking up new SKUs in the catalogue…")
+            if still_wanted():
+                self.changes_summary.setText("Looking up new SKUs in the catalogue…")
             await self.session.run(lambda c: mark_unknown_products(c, diff, progress))
         except OmnitronError as problem:
+            if not still_wanted():
+                return
             self.changes_progress.hide()
             self.changes_summary.setText("")
             self.changes_problem.setText(
@@ -796,8 +804,8 @@ class ImportWizard(QDialog):
             )
             self.retry_changes.show()
             return
-        if self.target != target or self.checked is not result:
-            return  # the person changed list or file meanwhile
+        if not still_wanted():
+            return
         self.diff = diff
         self.changes_progress.hide()
         self._show_diff(diff)
