@@ -104,7 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="PK_OR_CODE",
         dest="list_ref",
-        help="the list: its number (pk), or its exact code",
+        help=(
+            "the list: its exact code or its number (pk); digits are tried as both and "
+            "stop if they name two lists. Say which with pk:N or code:X"
+        ),
     )
     where = importing.add_mutually_exclusive_group()
     where.add_argument(

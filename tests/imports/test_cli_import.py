@@ -325,6 +325,66 @@ def test_an_unknown_list_exits_2(
     assert ref in captured.err
 
 
+def price_list_with_code(api: Api, code: str) -> dict[str, Any]:
+    body = {"name": unique("CLI numeric code"), "code": code}
+    created: dict[str, Any] = api.http.post("/api/v1/price_list/", json=body).json()
+    return created
+
+
+def dry_run_target(source: Path, ref: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """The list a dry run of `--list ref` chose, as its "Target:" line names it."""
+    run(source, "--kind", "price", "--list", ref, "--dry-run")
+    captured = capsys.readouterr()
+    no_traceback(captured)
+    (line,) = [line for line in captured.out.splitlines() if line.startswith("Target:")]
+    return line
+
+
+def test_digits_that_are_no_pk_find_the_list_with_that_exact_code(
+    signed_in: Profile, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = str(900_000_000 + uuid.uuid4().int % 99_999_999)  # far above any pk
+    target = price_list_with_code(api, code)
+    (a,) = api.skus(1)
+    source = write_csv(tmp_path / "x.csv", ["product__sku,price", f"{a},1.00"])
+    assert f"(pk {target['pk']})" in dry_run_target(source, code, capsys)
+    assert f"(pk {target['pk']})" in dry_run_target(source, f"code:{code}", capsys)
+
+
+def test_digits_that_are_one_lists_pk_and_anothers_code_stop_and_ask_which(
+    signed_in: Profile, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    by_pk = api.new_price_list()
+    digits = str(by_pk["pk"])
+    by_code = price_list_with_code(api, digits)
+    (a,) = api.skus(1)
+    source = write_csv(tmp_path / "x.csv", ["product__sku,price", f"{a},1.00"])
+
+    assert run(source, "--kind", "price", "--list", digits) == 2
+    captured = capsys.readouterr()
+    no_traceback(captured)
+    assert by_pk["name"] in captured.err
+    assert by_code["name"] in captured.err
+    assert f"--list pk:{digits}" in captured.err
+    assert f"--list code:{digits}" in captured.err
+    assert "Target:" not in captured.out
+
+    assert f"(pk {by_pk['pk']})" in dry_run_target(source, f"pk:{digits}", capsys)
+    assert f"(pk {by_code['pk']})" in dry_run_target(source, f"code:{digits}", capsys)
+
+
+@pytest.mark.parametrize("ref", ["pk:999999", "code:NO-SUCH-CODE"])
+def test_an_unknown_list_named_with_a_prefix_exits_2(
+    signed_in: Profile, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str], ref: str
+) -> None:
+    (a,) = api.skus(1)
+    source = write_csv(tmp_path / "x.csv", ["product__sku,price", f"{a},1.00"])
+    assert run(source, "--kind", "price", "--list", ref) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("omnidesk: there is no price list with ")
+    assert ref.split(":", 1)[1] in err
+
+
 def test_an_unreadable_file_exits_2_before_any_network(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
