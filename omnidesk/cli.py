@@ -201,9 +201,17 @@ def _fail(message: str) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from omnidesk.spreadsheet import SpreadsheetError, check_spreadsheet, open_spreadsheet
+    from omnidesk.spreadsheet import (
+        SpreadsheetError,
+        check_output_path,
+        check_spreadsheet,
+        open_spreadsheet,
+    )
 
     try:
+        if args.annotate is not None:
+            # Before the check, which can take a while on a big file.
+            check_output_path(args.annotate, source=args.file)
         with open_spreadsheet(args.file, sheet=args.sheet) as sheet:
             others = [info.name for info in sheet.sheets if info.name != sheet.sheet_name]
             result = check_spreadsheet(sheet, args.kind)
@@ -249,10 +257,12 @@ def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from omnidesk.spreadsheet import write_template
+    from omnidesk.spreadsheet import SpreadsheetError, write_template
 
     try:
         write_template(args.kind, args.out)
+    except SpreadsheetError as error:
+        return _fail(error.message)
     except OSError as error:
         return _fail(f"cannot save {args.out}: {error.strerror}.")
     print(f"Saved the {args.kind} list template to {args.out}.")

@@ -84,6 +84,35 @@ def test_annotate_and_template(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "1 rows: 1 usable" in capsys.readouterr().out
 
 
+def test_annotate_refuses_to_replace_the_file_being_checked(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = make_csv("sku,price\nA,1\n", name="nums.csv")
+    before = source.read_bytes()
+    for out in (source, source.parent / "." / "nums.csv"):
+        assert main(["validate", str(source), "--kind", "price", "--annotate", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "would replace it" in captured.err
+        assert "nums (checked).xlsx" in captured.err
+    assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["out.ods", "ts.csv", "copy", "copy.xls"])
+def test_annotate_and_template_refuse_a_name_that_is_not_xlsx(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    source = make_csv("sku,price\nA,1\n", name="nums.csv")
+    out = source.parent / name
+    assert main(["validate", str(source), "--kind", "price", "--annotate", str(out)]) == 2
+    assert "must end in .xlsx" in capsys.readouterr().err
+    assert main(["template", "--kind", "price", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "must end in .xlsx" in captured.err
+    assert not out.exists()
+
+
 def test_help_names_the_commands_and_version_prints(capsys: pytest.CaptureFixture[str]) -> None:
     # Without a command, `omnidesk` opens the window (tests/ui/test_startup.py).
     with pytest.raises(SystemExit) as helped:
