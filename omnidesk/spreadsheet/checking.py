@@ -478,6 +478,9 @@ class CheckResult:
             "error_rows": self.error_rows,
             "warning_rows": self.warning_rows,
             "columns": self.mapping.as_dict(),
+            # Notes say what the findings alone do not: that the list was cut off,
+            # that title rows were skipped, that a column was ignored.
+            "notes": list(self.notes),
             "findings": [f.as_dict() for f in self.findings],
         }
 

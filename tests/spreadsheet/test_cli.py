@@ -36,6 +36,7 @@ def test_validate_json_shape(
         "error_rows": 1,
         "warning_rows": 0,
         "columns": {"SKU": "product__sku", "Stok": "stock", "Not": None},
+        "notes": [],
         "findings": [
             {
                 "row": 3,
@@ -45,6 +46,39 @@ def test_validate_json_shape(
             }
         ],
     }
+
+
+def test_validate_json_carries_the_notes(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_csv("Fiyat listesi 2024\n\nSKU;Fiyat\nA;1\n", name="titled.csv")
+    assert main(["validate", str(path), "--kind", "price", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["notes"] == ["Rows above row 3 were skipped; row 3 is the header."]
+
+
+def test_validate_json_says_when_findings_were_cut_off(
+    make_csv: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("omnidesk.spreadsheet.checking.MAX_FINDINGS", 2)
+    path = make_csv("sku,price\nA,x\nB,x\nC,x\nD,x\n", name="bad.csv")
+    assert main(["validate", str(path), "--kind", "price", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["findings"]) == 2
+    assert data["notes"] == ["Only the first 2 problems are listed; 2 more were found."]
+
+
+def test_validate_json_of_an_unreadable_file_is_an_error_object(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_csv("", name="empty.csv")
+    assert main(["validate", str(path), "--kind", "price", "--json"]) == 2
+    captured = capsys.readouterr()
+    message = captured.err.removeprefix("omnidesk: ").strip()
+    assert message
+    assert json.loads(captured.out) == {"file": str(path), "error": message}
 
 
 @pytest.mark.parametrize(
