@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=(
             "watch the server's job at most this long after the upload (default: to the "
-            "end); the job goes on, and the app's import history can follow it"
+            "end); the job goes on, and the app's import history can follow it. Not with "
+            "--demo, whose server stops with the command"
         ),
     )
     importing.set_defaults(handler=_import)

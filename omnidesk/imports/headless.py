@@ -155,7 +155,7 @@ def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
         printer.problem(failed.message)
         return failed.code
     except KeyboardInterrupt:
-        printer.problem(_interrupted_message(progress))
+        printer.problem(_interrupted_message(progress, demo=options.demo))
         return EXIT_INTERRUPTED
     except OSError as error:  # the journal or the temporary folder
         printer.problem(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
@@ -165,7 +165,12 @@ def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
         return EXIT_FAILURE
 
 
-def _interrupted_message(progress: Progress) -> str:
+def _interrupted_message(progress: Progress, *, demo: bool = False) -> str:
+    if progress.cache_key is not None and demo:
+        return (
+            "stopped. The demo server stops with this command, so its import stopped "
+            "too; the demo list may be partly updated."
+        )
     if progress.cache_key is not None:
         return (
             "stopped watching. The server's import goes on; "
@@ -184,6 +189,16 @@ def _interrupted_message(progress: Progress) -> str:
 
 def find_connection(options: ImportOptions) -> Connection:
     if options.demo:
+        if options.timeout is not None:
+            # Refused rather than explained afterwards: the demo server runs inside
+            # this command and stops with it, so a timeout could never leave its job
+            # going (as it does on a real server), only cut the import off halfway
+            # and leave the demo list partly updated.
+            raise Failed(
+                "--timeout does not go with --demo: the demo server stops with this "
+                "command, so its import would stop halfway too. Leave out --timeout "
+                "(a demo import takes seconds) or use --profile for a real server."
+            )
         return Connection(None, None)
 
     profiles = ProfileStore(config_dir() / "profiles.json").load()

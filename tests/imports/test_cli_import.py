@@ -289,6 +289,20 @@ def test_timeout_stops_watching_exits_3_and_leaves_the_job_to_follow_later(
     assert record.cache_key  # enough for the app to follow the job to its end
 
 
+def test_timeout_with_the_demo_is_refused_before_anything_starts(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "demo.csv", ["product__sku,price", "A,2.00"])
+    args = ("--kind", "price", "--list", "1", "--demo", "--yes", "--timeout", "0.5")
+    assert run(source, *args) == 2
+    captured = capsys.readouterr()
+    no_traceback(captured)
+    assert captured.out == ""  # no check, no demo server, nothing sent
+    assert "--timeout does not go with --demo" in captured.err
+    assert "goes on" not in captured.err
+    assert not (data_dir() / "demo").exists()
+
+
 def test_timeout_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         run("any.csv", "--kind", "price", "--list", "1", "--timeout", "soon")
@@ -491,7 +505,7 @@ def subprocess_env(home: Path) -> dict[str, str]:
     }
 
 
-def test_demo_runs_without_qt_and_ctrl_c_leaves_the_servers_job_going(
+def test_demo_runs_without_qt_and_ctrl_c_says_the_demo_import_stopped_too(
     tmp_path: Path, api: Api
 ) -> None:
     env = subprocess_env(tmp_path)
@@ -539,7 +553,9 @@ def test_demo_runs_without_qt_and_ctrl_c_leaves_the_servers_job_going(
             command.kill()
     assert command.returncode == 130, err
     assert "Traceback" not in err
-    assert err.startswith("omnidesk: stopped watching. The server's import goes on")
+    # The demo server stopped with the command, so its job did not go on.
+    assert err.startswith("omnidesk: stopped. The demo server stops with this command")
+    assert "goes on" not in err
     assert len(err.strip().splitlines()) <= 2
 
 
