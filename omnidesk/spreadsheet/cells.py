@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+# Below 2**53 every integer is exact in a float, so ``int(value)`` gives the digits typed.
+_EXACT_FLOAT_INT = 2**53
+
 CellValue = (
     str
     | int
@@ -20,8 +23,27 @@ CellValue = (
 )
 """What one cell holds: CSV cells are always ``str``; workbook cells keep Excel's type."""
 
-# Below 2**53 every integer is exact in a float, so ``int(value)`` gives the digits typed.
-_EXACT_FLOAT_INT = 2**53
+
+class PercentCell(float):
+    """A number the sheet shows as a percentage: 0.2 under the format ``0%`` shows 20%.
+
+    Only the .xlsx reader knows cell formats, so only it makes these. Unequal to the
+    plain float it holds, so the checker's per-value caches keep the two apart.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is PercentCell and float(self) == float(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(("%", float(self)))
+
+    def __repr__(self) -> str:
+        return f"PercentCell({float(self)!r})"
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from enum import StrEnum
 from itertools import chain, islice, repeat
 from typing import Any
 
-from .cells import CellValue, SheetRow, cell_text, float_text
+from .cells import CellValue, PercentCell, SheetRow, cell_text, float_text
 from .errors import EmptyFile, HeaderOnly
 from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
 from .reading import Spreadsheet
@@ -214,6 +214,8 @@ class _Column:
     # -- numbers ------------------------------------------------------------------------------
     def _number(self, cell: CellValue) -> Outcome:
         kind = type(cell)
+        if isinstance(cell, PercentCell):
+            return self._remember(cell, self._percent(cell))
         if kind is float:
             assert isinstance(cell, float)
             return self._remember(cell, self._float(cell))
@@ -248,6 +250,26 @@ class _Column:
                 if "e" not in text and len(text) - text.index(".") <= 3:
                     return (_OK, cell)
         return self.validate(Decimal(repr(cell)), cell)
+
+    def _percent(self, cell: PercentCell) -> Outcome:
+        """A cell formatted as %: Excel stores 0.085 and shows 8.5%; the rate is what it shows."""
+        # Via the float's shortest text, so 0.085 becomes exactly 8.5, not 8.500000000000002.
+        percent = Decimal(repr(float(cell))) * 100
+        shown = format(percent, "f")
+        if "." in shown:
+            shown = shown.rstrip("0").rstrip(".")
+        shown += "%"
+        if self.spec.kind is not ValueKind.PERCENT:
+            return (
+                _BAD,
+                f"{self.spec.label} {_quoted(shown)} is a percentage (the cell is formatted as %), "
+                f"not {'an amount' if self.spec.kind is ValueKind.MONEY else 'a quantity'}. "
+                "Give the cell a number format and type the value itself.",
+            )
+        status, out = self.validate(percent, shown)
+        if status == _OK and isinstance(out, Decimal) and abs(out) < _FLOAT_EXACT:
+            return (_OK, float(out))  # checked to 2 places (see _simple_text)
+        return (status, out)
 
     def _simple_text(
         self, whole: str, mark: str | None, fraction: str | None
