@@ -46,6 +46,46 @@ class PercentCell(float):
         return f"PercentCell({float(self)!r})"
 
 
+class PaddedNumberCell(float):
+    """A number shown with leading zeros: 98 under the format ``000000`` shows 000098.
+
+    ERP codes lose their zeros when Excel takes them for numbers; the format is all
+    that still says how the code looked.
+    """
+
+    __slots__ = ("digits",)
+    digits: int
+
+    def __new__(cls, value: float, digits: int) -> PaddedNumberCell:
+        cell = super().__new__(cls, value)
+        cell.digits = digits
+        return cell
+
+    @property
+    def shown(self) -> str:
+        """The text Excel shows for the cell."""
+        value = float(self)
+        if value.is_integer() and 0 <= value < _EXACT_FLOAT_INT:
+            return str(int(value)).zfill(self.digits)
+        return float_text(value)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is PaddedNumberCell
+            and float(self) == float(other)
+            and self.digits == other.digits
+        )
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(("0", float(self), self.digits))
+
+    def __repr__(self) -> str:
+        return f"PaddedNumberCell({float(self)!r}, {self.digits})"
+
+
 @dataclass(slots=True)
 class SheetRow:
     """One non-empty row: ``number`` is the 1-based row number the office suite shows."""

@@ -18,7 +18,7 @@ from enum import StrEnum
 from itertools import chain, islice, repeat
 from typing import Any
 
-from .cells import CellValue, PercentCell, SheetRow, cell_text, float_text
+from .cells import CellValue, PaddedNumberCell, PercentCell, SheetRow, cell_text, float_text
 from .errors import EmptyFile, HeaderOnly
 from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
 from .reading import Spreadsheet
@@ -197,6 +197,8 @@ class _Column:
             return (_OK, text)
         if isinstance(cell, bool):
             return (_BAD, f"{self.spec.label} is {_quoted(cell)}, not a code.")
+        if isinstance(cell, PaddedNumberCell):
+            return (_OK, cell.shown)  # 98 formatted 000000 is the code 000098, as shown
         if isinstance(cell, float):
             return (_OK, float_text(cell))
         if isinstance(cell, int):
@@ -216,6 +218,9 @@ class _Column:
         kind = type(cell)
         if isinstance(cell, PercentCell):
             return self._remember(cell, self._percent(cell))
+        if kind is PaddedNumberCell:
+            assert isinstance(cell, float)
+            cell, kind = float(cell), float  # leading zeros mean nothing in an amount
         if kind is float:
             assert isinstance(cell, float)
             return self._remember(cell, self._float(cell))

@@ -411,7 +411,7 @@ class _WorkbookSheet(Spreadsheet):
                     yield SheetRow(number, row)
 
     def _formatted_cells(self) -> Generator[tuple[int, int, int]]:
-        """Percent cells (.xlsx only): calamine reads values, not formats."""
+        """Percent and zero-padded cells (.xlsx only): calamine reads values, not formats."""
         if self._stream is not None and self.sheet_name in self._stream.sheet_parts:
             yield from self._stream.formatted_cells(self.sheet_name)
 
