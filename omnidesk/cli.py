@@ -67,7 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--sheet", metavar="NAME", help="sheet to check (default: first with data)"
     )
-    validate.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    validate.add_argument(
+        "--json",
+        action="store_true",
+        help=(
+            "print the result as one JSON object (file, sheet, kind, row counts, columns, "
+            'notes, findings); a file that cannot be read gives {"file": …, "error": …}'
+        ),
+    )
     validate.add_argument(
         "--annotate",
         type=Path,
@@ -104,7 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="PK_OR_CODE",
         dest="list_ref",
-        help="the list: its number (pk), or its exact code",
+        help=(
+            "the list: its exact code or its number (pk); digits are tried as both and "
+            "stop if they name two lists. Say which with pk:N or code:X"
+        ),
     )
     where = importing.add_mutually_exclusive_group()
     where.add_argument(
@@ -131,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=(
             "watch the server's job at most this long after the upload (default: to the "
-            "end); the job goes on, and the app's import history can follow it"
+            "end); the job goes on, and the app's import history can follow it. Not with "
+            "--demo, whose server stops with the command"
         ),
     )
     importing.set_defaults(handler=_import)
@@ -198,31 +209,50 @@ def _fail(message: str) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from omnidesk.spreadsheet import SpreadsheetError, check_spreadsheet, open_spreadsheet
+    from omnidesk.spreadsheet import (
+        SpreadsheetError,
+        check_output_path,
+        check_spreadsheet,
+        open_spreadsheet,
+    )
+
+    def fail(message: str) -> int:
+        if args.json:
+            # A script reading stdout learns why there is no result, not just that
+            # the output is empty.
+            _print_json({"file": str(args.file), "error": message})
+        return _fail(message)
 
     try:
+        if args.annotate is not None:
+            # Before the check, which can take a while on a big file.
+            check_output_path(args.annotate, source=args.file)
         with open_spreadsheet(args.file, sheet=args.sheet) as sheet:
             others = [info.name for info in sheet.sheets if info.name != sheet.sheet_name]
             result = check_spreadsheet(sheet, args.kind)
     except SpreadsheetError as error:
-        return _fail(error.message)
+        return fail(error.message)
     except MemoryError:
-        return _fail(f"{args.file.name} is too large to check in the memory available.")
+        return fail(f"{args.file.name} is too large to check in the memory available.")
     if args.annotate is not None:
         from omnidesk.spreadsheet import write_annotated_copy
 
         try:
             write_annotated_copy(args.file, result, args.annotate, sheet=result.sheet)
         except SpreadsheetError as error:
-            return _fail(error.message)
+            return fail(error.message)
         except OSError as error:
-            return _fail(f"cannot save {args.annotate}: {error.strerror}.")
+            return fail(f"cannot save {args.annotate}: {error.strerror}.")
     if args.json:
-        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json(result.to_json())
     else:
         _print_summary(result, others)
     return EXIT_OK if result.error_rows == 0 else EXIT_ROW_ERRORS
+
+
+def _print_json(data: dict[str, object]) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
 
 
 def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
@@ -246,10 +276,12 @@ def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from omnidesk.spreadsheet import write_template
+    from omnidesk.spreadsheet import SpreadsheetError, write_template
 
     try:
         write_template(args.kind, args.out)
+    except SpreadsheetError as error:
+        return _fail(error.message)
     except OSError as error:
         return _fail(f"cannot save {args.out}: {error.strerror}.")
     print(f"Saved the {args.kind} list template to {args.out}.")

@@ -30,6 +30,8 @@ from omnidesk.api import (
     NotFound,
     OmnitronClient,
     OmnitronError,
+    PriceList,
+    StockList,
 )
 from omnidesk.api.session import Session
 from omnidesk.settings import Profile, ProfileStore, TokenStore
@@ -58,7 +60,7 @@ BAR_WIDTH = 30
 class ImportOptions:
     file: Path
     kind: str  # "price" or "stock"
-    list_ref: str  # a pk (digits) or the list's exact code
+    list_ref: str  # pk:N, code:X, or bare digits / a code (see find_list)
     profile: str | None = None
     demo: bool = False
     sheet: str | None = None
@@ -153,7 +155,7 @@ def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
         printer.problem(failed.message)
         return failed.code
     except KeyboardInterrupt:
-        printer.problem(_interrupted_message(progress))
+        printer.problem(_interrupted_message(progress, demo=options.demo))
         return EXIT_INTERRUPTED
     except OSError as error:  # the journal or the temporary folder
         printer.problem(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
@@ -163,7 +165,12 @@ def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
         return EXIT_FAILURE
 
 
-def _interrupted_message(progress: Progress) -> str:
+def _interrupted_message(progress: Progress, *, demo: bool = False) -> str:
+    if progress.cache_key is not None and demo:
+        return (
+            "stopped. The demo server stops with this command, so its import stopped "
+            "too; the demo list may be partly updated."
+        )
     if progress.cache_key is not None:
         return (
             "stopped watching. The server's import goes on; "
@@ -182,6 +189,16 @@ def _interrupted_message(progress: Progress) -> str:
 
 def find_connection(options: ImportOptions) -> Connection:
     if options.demo:
+        if options.timeout is not None:
+            # Refused rather than explained afterwards: the demo server runs inside
+            # this command and stops with it, so a timeout could never leave its job
+            # going (as it does on a real server), only cut the import off halfway
+            # and leave the demo list partly updated.
+            raise Failed(
+                "--timeout does not go with --demo: the demo server stops with this "
+                "command, so its import would stop halfway too. Leave out --timeout "
+                "(a demo import takes seconds) or use --profile for a real server."
+            )
         return Connection(None, None)
 
     profiles = ProfileStore(config_dir() / "profiles.json").load()
@@ -306,19 +323,64 @@ def _demo_sign_in(client: OmnitronClient) -> Callable[[], Awaitable[bool]]:
     return sign_in
 
 
+PK_PREFIX = "pk:"
+CODE_PREFIX = "code:"
+
+
 async def find_list(session: Session, kind: ListKind, ref: str) -> ImportTarget:
+    """The list named by ``--list``: ``pk:N``, ``code:X``, or bare digits or a code.
+
+    ERP codes are often digits ("2024", "1"), so bare digits are looked up both
+    as a pk and as an exact code. When they name two different lists the command
+    stops rather than guess: importing into the wrong list overwrites its prices.
+    """
     noun = "price list" if kind is ListKind.PRICE else "stock list"
     where = session.client.base_url
-    if ref.isdigit():
+
+    async def by_pk(pk: str) -> PriceList | StockList | None:
         try:
-            found = await session.run(lambda c: lists_of(c, kind).get(int(ref)))
+            found: PriceList | StockList = await session.run(
+                lambda c: lists_of(c, kind).get(int(pk))
+            )
         except NotFound:
-            raise Failed(f"there is no {noun} with pk {ref} on {where}.") from None
+            return None
+        return found
+
+    async def by_code(code: str) -> PriceList | StockList | None:
+        page = await session.run(lambda c: lists_of(c, kind).list(code_exact=code, limit=2))
+        return page.results[0] if page.results else None
+
+    if ref.startswith(PK_PREFIX):
+        pk = ref.removeprefix(PK_PREFIX).strip()
+        if not pk.isdigit():
+            raise Failed(f"--list {ref}: after “pk:” write the list's number, e.g. pk:12.")
+        found = await by_pk(pk)
+        if found is None:
+            raise Failed(f"there is no {noun} with pk {pk} on {where}.")
         return ImportTarget.of(found)
-    page = await session.run(lambda c: lists_of(c, kind).list(code_exact=ref, limit=2))
-    if not page.results:
-        raise Failed(f"there is no {noun} with the code “{ref}” on {where}.")
-    return ImportTarget.of(page.results[0])
+    if ref.startswith(CODE_PREFIX):
+        code = ref.removeprefix(CODE_PREFIX)
+        found = await by_code(code)
+        if found is None:
+            raise Failed(f"there is no {noun} with the code “{code}” on {where}.")
+        return ImportTarget.of(found)
+    if not ref.isdigit():
+        found = await by_code(ref)
+        if found is None:
+            raise Failed(f"there is no {noun} with the code “{ref}” on {where}.")
+        return ImportTarget.of(found)
+
+    with_pk, with_code = await by_pk(ref), await by_code(ref)
+    if with_pk is not None and with_code is not None and with_pk.pk != with_code.pk:
+        raise Failed(
+            f"--list {ref} could mean two {noun}s: “{with_pk.name}” (pk {with_pk.pk}) and "
+            f"“{with_code.name}” (code “{with_code.code}”, pk {with_code.pk}). "
+            f"Write --list pk:{ref} for the first or --list code:{ref} for the second."
+        )
+    found = with_pk or with_code
+    if found is None:
+        raise Failed(f"there is no {noun} with pk {ref} or the code “{ref}” on {where}.")
+    return ImportTarget.of(found)
 
 
 async def _with_session(

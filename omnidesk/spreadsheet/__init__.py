@@ -36,6 +36,7 @@ from .errors import (
     SpreadsheetError,
     TooLarge,
     UnreadableFile,
+    UnsuitableOutput,
     UnsupportedFileType,
 )
 from .limits import DEFAULT_LIMITS, ReadLimits
@@ -59,7 +60,7 @@ from .schema import (
     normalise_header,
     schema_for,
 )
-from .writing import write_annotated_copy, write_clean_upload, write_template
+from .writing import check_output_path, write_annotated_copy, write_clean_upload, write_template
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -91,9 +92,11 @@ __all__ = [
     "SpreadsheetError",
     "TooLarge",
     "UnreadableFile",
+    "UnsuitableOutput",
     "UnsupportedFileType",
     "ValueKind",
     "cell_text",
+    "check_output_path",
     "check_rows",
     "check_spreadsheet",
     "find_header",

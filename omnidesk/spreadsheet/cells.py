@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+# Below 2**53 every integer is exact in a float, so ``int(value)`` gives the digits typed.
+_EXACT_FLOAT_INT = 2**53
+
 CellValue = (
     str
     | int
@@ -20,8 +23,67 @@ CellValue = (
 )
 """What one cell holds: CSV cells are always ``str``; workbook cells keep Excel's type."""
 
-# Below 2**53 every integer is exact in a float, so ``int(value)`` gives the digits typed.
-_EXACT_FLOAT_INT = 2**53
+
+class PercentCell(float):
+    """A number the sheet shows as a percentage: 0.2 under the format ``0%`` shows 20%.
+
+    Only the .xlsx reader knows cell formats, so only it makes these. Unequal to the
+    plain float it holds, so the checker's per-value caches keep the two apart.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is PercentCell and float(self) == float(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(("%", float(self)))
+
+    def __repr__(self) -> str:
+        return f"PercentCell({float(self)!r})"
+
+
+class PaddedNumberCell(float):
+    """A number shown with leading zeros: 98 under the format ``000000`` shows 000098.
+
+    ERP codes lose their zeros when Excel takes them for numbers; the format is all
+    that still says how the code looked.
+    """
+
+    __slots__ = ("digits",)
+    digits: int
+
+    def __new__(cls, value: float, digits: int) -> PaddedNumberCell:
+        cell = super().__new__(cls, value)
+        cell.digits = digits
+        return cell
+
+    @property
+    def shown(self) -> str:
+        """The text Excel shows for the cell."""
+        value = float(self)
+        if value.is_integer() and 0 <= value < _EXACT_FLOAT_INT:
+            return str(int(value)).zfill(self.digits)
+        return float_text(value)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is PaddedNumberCell
+            and float(self) == float(other)
+            and self.digits == other.digits
+        )
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(("0", float(self), self.digits))
+
+    def __repr__(self) -> str:
+        return f"PaddedNumberCell({float(self)!r}, {self.digits})"
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from enum import StrEnum
 from itertools import chain, islice, repeat
 from typing import Any
 
-from .cells import CellValue, SheetRow, cell_text, float_text
+from .cells import CellValue, PaddedNumberCell, PercentCell, SheetRow, cell_text, float_text
 from .errors import EmptyFile, HeaderOnly
 from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
 from .reading import Spreadsheet
@@ -197,6 +197,8 @@ class _Column:
             return (_OK, text)
         if isinstance(cell, bool):
             return (_BAD, f"{self.spec.label} is {_quoted(cell)}, not a code.")
+        if isinstance(cell, PaddedNumberCell):
+            return (_OK, cell.shown)  # 98 formatted 000000 is the code 000098, as shown
         if isinstance(cell, float):
             return (_OK, float_text(cell))
         if isinstance(cell, int):
@@ -214,6 +216,11 @@ class _Column:
     # -- numbers ------------------------------------------------------------------------------
     def _number(self, cell: CellValue) -> Outcome:
         kind = type(cell)
+        if isinstance(cell, PercentCell):
+            return self._remember(cell, self._percent(cell))
+        if kind is PaddedNumberCell:
+            assert isinstance(cell, float)
+            cell, kind = float(cell), float  # leading zeros mean nothing in an amount
         if kind is float:
             assert isinstance(cell, float)
             return self._remember(cell, self._float(cell))
@@ -248,6 +255,26 @@ class _Column:
                 if "e" not in text and len(text) - text.index(".") <= 3:
                     return (_OK, cell)
         return self.validate(Decimal(repr(cell)), cell)
+
+    def _percent(self, cell: PercentCell) -> Outcome:
+        """A cell formatted as %: Excel stores 0.085 and shows 8.5%; the rate is what it shows."""
+        # Via the float's shortest text, so 0.085 becomes exactly 8.5, not 8.500000000000002.
+        percent = Decimal(repr(float(cell))) * 100
+        shown = format(percent, "f")
+        if "." in shown:
+            shown = shown.rstrip("0").rstrip(".")
+        shown += "%"
+        if self.spec.kind is not ValueKind.PERCENT:
+            return (
+                _BAD,
+                f"{self.spec.label} {_quoted(shown)} is a percentage (the cell is formatted as %), "
+                f"not {'an amount' if self.spec.kind is ValueKind.MONEY else 'a quantity'}. "
+                "Give the cell a number format and type the value itself.",
+            )
+        status, out = self.validate(percent, shown)
+        if status == _OK and isinstance(out, Decimal) and abs(out) < _FLOAT_EXACT:
+            return (_OK, float(out))  # checked to 2 places (see _simple_text)
+        return (status, out)
 
     def _simple_text(
         self, whole: str, mark: str | None, fraction: str | None
@@ -478,6 +505,9 @@ class CheckResult:
             "error_rows": self.error_rows,
             "warning_rows": self.warning_rows,
             "columns": self.mapping.as_dict(),
+            # Notes say what the findings alone do not: that the list was cut off,
+            # that title rows were skipped, that a column was ignored.
+            "notes": list(self.notes),
             "findings": [f.as_dict() for f in self.findings],
         }
 

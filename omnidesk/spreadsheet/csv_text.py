@@ -103,12 +103,14 @@ def sniff_delimiter(sample: str, preferred: str = ",") -> str:
 
     ``csv.Sniffer`` trips over decimal commas, title rows and quoted newlines;
     parsing the sample with each candidate and comparing column counts does not.
+    The sample is split on ``\r`` too (``newline=""``): old Mac exports end lines
+    with it alone, and split only on ``\n`` they would be one broken line.
     """
     best, best_score = preferred, (0.0, 0, 0.0)
     for delimiter in _DELIMITERS:
         counts: list[int] = []
         try:
-            for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
                 if row:
                     counts.append(len(row))
                 if len(counts) >= 50:

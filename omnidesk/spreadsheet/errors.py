@@ -40,6 +40,10 @@ class SheetNotFound(SpreadsheetError):
     """The sheet asked for does not exist; the message lists the ones that do."""
 
 
+class UnsuitableOutput(SpreadsheetError):
+    """A file OmniDesk was asked to save would replace the source or get a wrong name."""
+
+
 class TooLarge(SpreadsheetError):
     """The file goes past one of the safety limits; the message names the limit."""
 

@@ -392,10 +392,28 @@ class _WorkbookSheet(Spreadsheet):
         # restores the office suite's column positions (C stays the third column).
         offset = start[1] if start else 0
         pad: list[CellValue] = [""] * offset
-        with _calamine_errors(self.path):
+        formatted = self._formatted_cells()
+        upcoming = next(formatted, None)
+        with _calamine_errors(self.path), contextlib.closing(formatted):
             for number, cells in enumerate(sheet.iter_rows(), 1):
                 if (cells and cells[0] != "") or cells.count("") != len(cells):
-                    yield SheetRow(number, [*pad, *cells] if offset else cells)
+                    row = [*pad, *cells] if offset else cells
+                    while upcoming is not None and upcoming[0] < number:
+                        upcoming = next(formatted, None)
+                    if upcoming is not None and upcoming[0] == number:
+                        assert self._stream is not None
+                        row = list(row)
+                        while upcoming is not None and upcoming[0] == number:
+                            _, column, style = upcoming
+                            if column < len(row):
+                                row[column] = self._stream.shown_as(style, row[column])
+                            upcoming = next(formatted, None)
+                    yield SheetRow(number, row)
+
+    def _formatted_cells(self) -> Generator[tuple[int, int, int]]:
+        """Percent and zero-padded cells (.xlsx only): calamine reads values, not formats."""
+        if self._stream is not None and self.sheet_name in self._stream.sheet_parts:
+            yield from self._stream.formatted_cells(self.sheet_name)
 
     def preview(self, count: int = PREVIEW_ROWS) -> list[SheetRow]:
         streamed = self._streamed_rows(self.sheet_name)

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import SheetRow
 from .checking import CheckResult, Finding, Severity
-from .errors import UnreadableFile
+from .errors import UnreadableFile, UnsuitableOutput
 from .reading import open_spreadsheet
 from .schema import ImportKind, ValueKind, schema_for
 
@@ -92,6 +92,39 @@ def _as_written(sheet: object, value: object) -> object:
     return value
 
 
+def check_output_path(out: str | Path, *, source: str | Path | None = None) -> None:
+    """Refuse an output that would destroy the person's file or lie about its type.
+
+    What OmniDesk saves is always an Excel workbook: under a ``.csv`` or ``.ods``
+    name no program would open it, and saved over the source it would replace the
+    very file the person asked to check. Raises :class:`UnsuitableOutput` before
+    anything is written. An ``.xlsm`` source may be copied to an ``.xlsm`` because
+    its macros are then kept (see ``write_annotated_copy``).
+    """
+    out = Path(out)
+    if source is not None and _same_file(Path(source), out):
+        raise UnsuitableOutput(
+            f"{out.name} is the file being checked; saving the copy there would replace it. "
+            f"Give the copy another name, e.g. “{out.stem} (checked).xlsx”."
+        )
+    suffix = out.suffix.lower()
+    macro_copy = suffix == ".xlsm" and source is not None and Path(source).suffix.lower() == ".xlsm"
+    if suffix != ".xlsx" and not macro_copy:
+        raise UnsuitableOutput(
+            f"{out.name}: OmniDesk saves an Excel workbook, so the name must end in .xlsx "
+            f"(e.g. “{out.stem}.xlsx”)."
+        )
+
+
+def _same_file(source: Path, out: Path) -> bool:
+    if source.resolve() == out.resolve():
+        return True
+    try:  # hard links, or a case-insensitive disk where Prices.csv is prices.csv
+        return source.samefile(out)
+    except OSError:  # the output does not exist yet: it cannot be the source
+        return False
+
+
 def write_annotated_copy(
     source: str | Path, result: CheckResult, out: str | Path, *, sheet: str | None = None
 ) -> None:
@@ -101,6 +134,7 @@ def write_annotated_copy(
     other sheets); other formats become an ``.xlsx`` with the same content.
     """
     source, out = Path(source), Path(out)
+    check_output_path(out, source=source)
     with open_spreadsheet(source, sheet=sheet or result.sheet) as opened:
         sheet_name = opened.sheet_name
         if opened.file_type in ("xlsx", "xlsm"):
@@ -202,6 +236,7 @@ def _add_problems_sheet(workbook: Workbook, checked: str, result: CheckResult) -
 
 def write_template(kind: ImportKind | str, path: str | Path) -> None:
     """An ``.xlsx`` with the server's headers, one example row and an Instructions sheet."""
+    check_output_path(path)
     schema = schema_for(kind)
     workbook = Workbook()
     sheet = workbook.active

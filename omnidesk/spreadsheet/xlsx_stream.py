@@ -18,10 +18,15 @@ from collections.abc import Generator, Iterator
 from typing import IO
 from xml.etree.ElementTree import Element, iterparse
 
-from .cells import CellValue, SheetRow
+from .cells import CellValue, PaddedNumberCell, PercentCell, SheetRow
 
 _BUILTIN_DATE_FORMATS = set(range(14, 23)) | {45, 46, 47}
 _BUILTIN_DURATION_FORMATS = {46}
+_BUILTIN_PERCENT_FORMATS = {9, 10}  # 0% and 0.00%
+# Zeros only, at least two: a code format such as 000000. A lone 0 is a plain number.
+_PADDED_FORMAT = re.compile(r"00+")
+_CELL_REFERENCE = re.compile(rb'\sr="([A-Za-z]{1,3})(\d+)"')
+_SCAN_CHUNK = 1 << 20
 _EPOCH_1900 = datetime.datetime(1899, 12, 30)
 _EPOCH_1904 = datetime.datetime(1904, 1, 1)
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -57,6 +62,10 @@ class XlsxStream:
         self.hidden: dict[str, bool] = {}
         self.date1904 = False
         self._read_workbook()
+        # Style index → what its format makes of a number, for the few formats that
+        # change meaning: percentages (tax rates) and zero-padded codes (SKUs).
+        self._percent_styles: set[int] = set()
+        self._padded_styles: dict[int, int] = {}  # style index → digits shown
         self._date_styles, self._duration_styles = self._read_styles()
         self._strings: list[str] = []
         self._string_source: Generator[str] | None = (
@@ -115,9 +124,17 @@ class XlsxStream:
                     durations.add(index)
                 elif format_id in _BUILTIN_DATE_FORMATS:
                     dates.add(index)
+                elif format_id in _BUILTIN_PERCENT_FORMATS:
+                    self._percent_styles.add(index)
                 continue
             cleaned = _FORMAT_NOISE.sub("", code)
-            if re.search(r"\[(h|hh|m|mm|s|ss)\]", cleaned, re.IGNORECASE):
+            # The first section is the one positive numbers (codes, rates) are shown with.
+            positive = cleaned.split(";", 1)[0].strip()
+            if "%" in positive:
+                self._percent_styles.add(index)
+            elif _PADDED_FORMAT.fullmatch(positive):
+                self._padded_styles[index] = len(positive)
+            elif re.search(r"\[(h|hh|m|mm|s|ss)\]", cleaned, re.IGNORECASE):
                 durations.add(index)
             elif re.search(r"[dmyhs]", cleaned, re.IGNORECASE) and "General" not in code:
                 dates.add(index)
@@ -171,6 +188,47 @@ class XlsxStream:
                 if tag == "sheetData":
                     return None
         return None
+
+    def shown_as(self, style: int, value: CellValue) -> CellValue:
+        """``value`` marked with what a percent or zero-padded format makes of it."""
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        if style in self._percent_styles:
+            return PercentCell(value)
+        digits = self._padded_styles.get(style)
+        if digits is not None:
+            return PaddedNumberCell(value, digits)
+        return value
+
+    def formatted_cells(self, sheet_name: str) -> Generator[tuple[int, int, int]]:
+        """(row, 0-based column, style) of the cells with a percent or zero-padded format.
+
+        In sheet order, for merging into calamine's rows, which carry no formats. A
+        regular expression over the raw XML finds them without parsing every cell, so
+        files without such formats cost nothing and files with them little.
+        """
+        special = self._percent_styles | set(self._padded_styles)
+        if not special:
+            return
+        styles = b"|".join(str(index).encode() for index in sorted(special))
+        tag = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\ss="(' + styles + rb')"[^>]*>')
+        with self._archive.open(self.sheet_parts[sheet_name]) as handle:
+            left = b""
+            while True:
+                chunk = handle.read(_SCAN_CHUNK)
+                text = left + chunk
+                # A tag holds no "<", so every tag before the last "<" is complete.
+                cut = text.rfind(b"<") if chunk else len(text)
+                if cut < 0:
+                    cut = 0
+                for found in tag.finditer(text, 0, cut):
+                    where = _CELL_REFERENCE.search(found.group(0))
+                    if where is not None:
+                        column = _column_index(where.group(1).decode())
+                        yield int(where.group(2)), column, int(found.group(1))
+                if not chunk:
+                    return
+                left = text[cut:]
 
     def rows(self, sheet_name: str) -> Generator[SheetRow]:
         """Non-empty rows of ``sheet_name`` as they are parsed."""
@@ -238,6 +296,7 @@ class XlsxStream:
                 return self._date(number)
             if index in self._duration_styles:
                 return datetime.timedelta(days=number)
+            return self.shown_as(index, number)
         return number
 
     def _date(self, serial: float) -> CellValue:

@@ -289,6 +289,20 @@ def test_timeout_stops_watching_exits_3_and_leaves_the_job_to_follow_later(
     assert record.cache_key  # enough for the app to follow the job to its end
 
 
+def test_timeout_with_the_demo_is_refused_before_anything_starts(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path / "demo.csv", ["product__sku,price", "A,2.00"])
+    args = ("--kind", "price", "--list", "1", "--demo", "--yes", "--timeout", "0.5")
+    assert run(source, *args) == 2
+    captured = capsys.readouterr()
+    no_traceback(captured)
+    assert captured.out == ""  # no check, no demo server, nothing sent
+    assert "--timeout does not go with --demo" in captured.err
+    assert "goes on" not in captured.err
+    assert not (data_dir() / "demo").exists()
+
+
 def test_timeout_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         run("any.csv", "--kind", "price", "--list", "1", "--timeout", "soon")
@@ -323,6 +337,66 @@ def test_an_unknown_list_exits_2(
     no_traceback(captured)
     assert captured.err.startswith("omnidesk: there is no price list with ")
     assert ref in captured.err
+
+
+def price_list_with_code(api: Api, code: str) -> dict[str, Any]:
+    body = {"name": unique("CLI numeric code"), "code": code}
+    created: dict[str, Any] = api.http.post("/api/v1/price_list/", json=body).json()
+    return created
+
+
+def dry_run_target(source: Path, ref: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """The list a dry run of `--list ref` chose, as its "Target:" line names it."""
+    run(source, "--kind", "price", "--list", ref, "--dry-run")
+    captured = capsys.readouterr()
+    no_traceback(captured)
+    (line,) = [line for line in captured.out.splitlines() if line.startswith("Target:")]
+    return line
+
+
+def test_digits_that_are_no_pk_find_the_list_with_that_exact_code(
+    signed_in: Profile, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = str(900_000_000 + uuid.uuid4().int % 99_999_999)  # far above any pk
+    target = price_list_with_code(api, code)
+    (a,) = api.skus(1)
+    source = write_csv(tmp_path / "x.csv", ["product__sku,price", f"{a},1.00"])
+    assert f"(pk {target['pk']})" in dry_run_target(source, code, capsys)
+    assert f"(pk {target['pk']})" in dry_run_target(source, f"code:{code}", capsys)
+
+
+def test_digits_that_are_one_lists_pk_and_anothers_code_stop_and_ask_which(
+    signed_in: Profile, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    by_pk = api.new_price_list()
+    digits = str(by_pk["pk"])
+    by_code = price_list_with_code(api, digits)
+    (a,) = api.skus(1)
+    source = write_csv(tmp_path / "x.csv", ["product__sku,price", f"{a},1.00"])
+
+    assert run(source, "--kind", "price", "--list", digits) == 2
+    captured = capsys.readouterr()
+    no_traceback(captured)
+    assert by_pk["name"] in captured.err
+    assert by_code["name"] in captured.err
+    assert f"--list pk:{digits}" in captured.err
+    assert f"--list code:{digits}" in captured.err
+    assert "Target:" not in captured.out
+
+    assert f"(pk {by_pk['pk']})" in dry_run_target(source, f"pk:{digits}", capsys)
+    assert f"(pk {by_code['pk']})" in dry_run_target(source, f"code:{digits}", capsys)
+
+
+@pytest.mark.parametrize("ref", ["pk:999999", "code:NO-SUCH-CODE"])
+def test_an_unknown_list_named_with_a_prefix_exits_2(
+    signed_in: Profile, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str], ref: str
+) -> None:
+    (a,) = api.skus(1)
+    source = write_csv(tmp_path / "x.csv", ["product__sku,price", f"{a},1.00"])
+    assert run(source, "--kind", "price", "--list", ref) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("omnidesk: there is no price list with ")
+    assert ref.split(":", 1)[1] in err
 
 
 def test_an_unreadable_file_exits_2_before_any_network(
@@ -431,7 +505,7 @@ def subprocess_env(home: Path) -> dict[str, str]:
     }
 
 
-def test_demo_runs_without_qt_and_ctrl_c_leaves_the_servers_job_going(
+def test_demo_runs_without_qt_and_ctrl_c_says_the_demo_import_stopped_too(
     tmp_path: Path, api: Api
 ) -> None:
     env = subprocess_env(tmp_path)
@@ -479,7 +553,9 @@ def test_demo_runs_without_qt_and_ctrl_c_leaves_the_servers_job_going(
             command.kill()
     assert command.returncode == 130, err
     assert "Traceback" not in err
-    assert err.startswith("omnidesk: stopped watching. The server's import goes on")
+    # The demo server stopped with the command, so its job did not go on.
+    assert err.startswith("omnidesk: stopped. The demo server stops with this command")
+    assert "goes on" not in err
     assert len(err.strip().splitlines()) <= 2
 
 

@@ -36,6 +36,7 @@ def test_validate_json_shape(
         "error_rows": 1,
         "warning_rows": 0,
         "columns": {"SKU": "product__sku", "Stok": "stock", "Not": None},
+        "notes": [],
         "findings": [
             {
                 "row": 3,
@@ -45,6 +46,39 @@ def test_validate_json_shape(
             }
         ],
     }
+
+
+def test_validate_json_carries_the_notes(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_csv("Fiyat listesi 2024\n\nSKU;Fiyat\nA;1\n", name="titled.csv")
+    assert main(["validate", str(path), "--kind", "price", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["notes"] == ["Rows above row 3 were skipped; row 3 is the header."]
+
+
+def test_validate_json_says_when_findings_were_cut_off(
+    make_csv: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("omnidesk.spreadsheet.checking.MAX_FINDINGS", 2)
+    path = make_csv("sku,price\nA,x\nB,x\nC,x\nD,x\n", name="bad.csv")
+    assert main(["validate", str(path), "--kind", "price", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["findings"]) == 2
+    assert data["notes"] == ["Only the first 2 problems are listed; 2 more were found."]
+
+
+def test_validate_json_of_an_unreadable_file_is_an_error_object(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_csv("", name="empty.csv")
+    assert main(["validate", str(path), "--kind", "price", "--json"]) == 2
+    captured = capsys.readouterr()
+    message = captured.err.removeprefix("omnidesk: ").strip()
+    assert message
+    assert json.loads(captured.out) == {"file": str(path), "error": message}
 
 
 @pytest.mark.parametrize(
@@ -82,6 +116,35 @@ def test_annotate_and_template(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["validate", str(template), "--kind", "price", "--annotate", str(annotated)]) == 0
     assert annotated.exists()
     assert "1 rows: 1 usable" in capsys.readouterr().out
+
+
+def test_annotate_refuses_to_replace_the_file_being_checked(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = make_csv("sku,price\nA,1\n", name="nums.csv")
+    before = source.read_bytes()
+    for out in (source, source.parent / "." / "nums.csv"):
+        assert main(["validate", str(source), "--kind", "price", "--annotate", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "would replace it" in captured.err
+        assert "nums (checked).xlsx" in captured.err
+    assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["out.ods", "ts.csv", "copy", "copy.xls"])
+def test_annotate_and_template_refuse_a_name_that_is_not_xlsx(
+    make_csv: Callable[..., Path], capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    source = make_csv("sku,price\nA,1\n", name="nums.csv")
+    out = source.parent / name
+    assert main(["validate", str(source), "--kind", "price", "--annotate", str(out)]) == 2
+    assert "must end in .xlsx" in capsys.readouterr().err
+    assert main(["template", "--kind", "price", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "must end in .xlsx" in captured.err
+    assert not out.exists()
 
 
 def test_help_names_the_commands_and_version_prints(capsys: pytest.CaptureFixture[str]) -> None:

@@ -64,6 +64,18 @@ def test_delimiter_is_sniffed_even_with_decimal_commas(
     assert [cells for _, cells in texts(path)][1] == ["A1", "10,50", "x"]
 
 
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "\n"])
+def test_lines_ending_in_cr_alone_are_split_like_any_other(
+    make_csv: Callable[..., Path], line_end: str
+) -> None:
+    # Old Mac exports end lines with a bare CR.
+    path = make_csv(line_end.join(["SKU;Fiyat", "000098;5", "000198;x"]) + line_end)
+    with open_spreadsheet(path) as sheet:
+        assert sheet.text_format is not None
+        assert sheet.text_format.delimiter == ";"
+    assert texts(path) == [(1, ["SKU", "Fiyat"]), (2, ["000098", "5"]), (3, ["000198", "x"])]
+
+
 def test_quoted_newlines_keep_record_numbers(make_csv: Callable[..., Path]) -> None:
     path = make_csv('sku,name\nA1,"two\nlines"\n\nA2,plain\n')
     assert texts(path) == [(1, ["sku", "name"]), (2, ["A1", "two\nlines"]), (4, ["A2", "plain"])]

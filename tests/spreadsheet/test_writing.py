@@ -3,9 +3,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from omnidesk.spreadsheet import (
+    SpreadsheetError,
     check_spreadsheet,
     open_spreadsheet,
     write_annotated_copy,
@@ -174,3 +176,20 @@ def test_codes_that_look_like_formulas_stay_text(
     write_annotated_copy(source, result, annotated)
     copied = load_workbook(annotated)["list"]["A2"]
     assert (copied.value, copied.data_type) == ("=1+1", "s")
+
+
+def test_the_window_gets_the_same_refusals_as_a_spreadsheet_error(
+    make_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    # The import wizard shows a SpreadsheetError's message and keeps going.
+    source = make_csv("sku,price\nA,1\n", name="nums.csv")
+    result = checked(source)
+    with pytest.raises(SpreadsheetError, match="would replace it"):
+        write_annotated_copy(source, result, source)
+    with pytest.raises(SpreadsheetError, match=r"must end in \.xlsx"):
+        write_annotated_copy(source, result, tmp_path / "out.ods")
+    with pytest.raises(SpreadsheetError, match=r"must end in \.xlsx"):
+        write_template("stock", tmp_path / "ts.csv")
+    assert source.read_text() == "sku,price\nA,1\n"
+    assert not (tmp_path / "out.ods").exists()
+    assert not (tmp_path / "ts.csv").exists()
