@@ -116,6 +116,11 @@ def cell_text(value: CellValue) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, PaddedNumberCell):
+        return value.shown  # 000098, as Excel shows it and as it is uploaded
+    if isinstance(value, PercentCell):
+        percent = (Decimal(repr(float(value))) * 100).normalize()
+        return f"{percent:f}%"  # 20%, 8.5%: what the sheet shows
     if isinstance(value, float):
         return float_text(value)
     if isinstance(value, datetime.datetime):

@@ -3,9 +3,9 @@
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
-from omnidesk.spreadsheet import CheckResult, check_spreadsheet, open_spreadsheet
+from omnidesk.spreadsheet import CheckResult, cell_text, check_spreadsheet, open_spreadsheet
 
 
 def workbook(tmp_path: Path, header: list[str], rows: list[list[object]], percent: str) -> Path:
@@ -81,3 +81,19 @@ def test_the_preview_shows_the_same_percent_cells_as_the_full_read(tmp_path: Pat
     path = workbook(tmp_path, ["SKU", "Fiyat", "KDV %"], [["A", 10, 0.2]], percent="KDV %")
     with open_spreadsheet(path) as sheet:
         assert sheet.preview() == list(sheet.rows())
+
+
+def test_the_preview_shows_percent_and_zero_padded_cells_as_the_sheet_does(
+    tmp_path: Path,
+) -> None:
+    path = workbook(tmp_path, ["SKU", "Fiyat", "KDV %"], [[98, 10, 0.2], [198, 12, 0.085]], "KDV %")
+    book = load_workbook(path)
+    for cell in ("A2", "A3"):
+        book.active[cell].number_format = "000000"  # type: ignore[index]
+    book.save(path)
+    sheet = open_spreadsheet(path)
+    try:
+        shown = [[cell_text(c) for c in row.cells] for row in sheet.preview()]
+    finally:
+        sheet.close()
+    assert shown[1:] == [["000098", "10", "20%"], ["000198", "12", "8.5%"]]
