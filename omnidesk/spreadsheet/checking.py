@@ -882,7 +882,7 @@ class RowChecker:
                     None,
                     Severity.ERROR,
                     f"No column for {names}. Name the column {missing[0].name} "
-                    f"(or e.g. “{missing[0].aliases[0]}”), or choose it by hand.",
+                    f"(or e.g. “{missing[0].aliases[0]}”).",
                 ),
             )
             error_rows, valid_rows, warning_rows = self.rows_checked, 0, 0
