@@ -97,7 +97,9 @@ _CENT = Decimal("0.01")
 _MAX_AMOUNT = Decimal(10) ** 10
 _LARGEST_AMOUNT = 9_999_999_999.99
 _MAX_WHOLE_DIGITS = 10
-_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE][+-]?[0-9]+")
+# What Excel writes for a long number it shows in scientific notation: always "E+".
+# Codes such as 1E5 or 12E3456 (no sign) are real codes and pass.
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+[0-9]+")
 _CACHE_LIMIT = 20_000
 _SAME_CURRENCY = {"tr": "try", "eu": "eur"}  # the server's two spellings of each
 # A wrongly mapped column makes every row fail; listing a million findings would

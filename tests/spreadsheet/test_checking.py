@@ -195,6 +195,12 @@ def test_dates_and_scientific_skus_are_explained() -> None:
     assert "not a number" in result.findings[2].message
 
 
+def test_codes_that_only_look_scientific_pass() -> None:
+    result = check("price", ["sku", "price"], ["1E5", 1], ["12E3456", 2], ["1,5E+3", 3])
+    assert [f.row for f in result.findings] == [4]  # only Excel's own "E+" form
+    assert [row.values["product__sku"] for row in result.good_rows()] == ["1E5", "12E3456"]
+
+
 def test_missing_required_column_blocks_every_row() -> None:
     result = check("price", ["sku", "name"], ["A", "x"], ["B", "y"])
     assert result.error_rows == 2
