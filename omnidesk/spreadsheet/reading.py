@@ -153,6 +153,11 @@ def open_spreadsheet(
                 "spreadsheet program and save it again."
             )
         # ERPs routinely export delimited text named .xls; Excel opens it, so do we.
+    elif _looks_like_html(path):  # a web admin's "export" saved as .csv
+        raise UnreadableFile(
+            f"{path.name} is a web page saved with a {suffix or 'text'} name, not a table "
+            "of values. Open it in Excel and save it as .xlsx or .csv."
+        )
     return _TextSheet(path, sheet, limits)
 
 

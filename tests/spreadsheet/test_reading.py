@@ -181,6 +181,7 @@ def _zip_with(member: str) -> bytes:
         ("list.xlsx", b"PK\x03\x04 truncated", UnreadableFile, "damaged"),
         ("list.xlsx", b"hello, world\n", UnreadableFile, "not really a .xlsx"),
         ("list.xls", b"<html><table><tr><td>1</td></tr></table>", UnreadableFile, "web page"),
+        ("list.csv", b"<!DOCTYPE html>\n<html><body>Fiyat</body></html>", UnreadableFile, "web"),
         ("list.xlsx", _OLE + bytes(600), UnreadableFile, "damaged"),
         ("list.xlsx", _OLE + "EncryptionInfo".encode("utf-16-le"), PasswordProtected, "password"),
         ("list.zip.xlsx", _zip_with("word/document.xml"), UnreadableFile, "not a spreadsheet"),
