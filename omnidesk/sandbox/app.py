@@ -116,13 +116,17 @@ def page_size(request: Request) -> int:
     return min(limit, MAX_PAGE_SIZE)
 
 
+MAX_PAGE_NUMBER = 2**40
+
+
 def page_number(request: Request) -> int:
     raw = request.query_params.get("page", "1")
     try:
         number = int(raw)
     except ValueError:
         raise ApiError(404, {"detail": "Invalid page."}) from None
-    if number < 1:
+    # No table reaches 2**40 pages; beyond that SQLite could not even take the offset.
+    if not 1 <= number <= MAX_PAGE_NUMBER:
         raise ApiError(404, {"detail": "Invalid page."})
     return number
 
