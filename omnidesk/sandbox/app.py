@@ -483,6 +483,10 @@ def read_only_endpoints(
 async def login(request: Request) -> Response:
     if request.method != "POST":
         raise method_not_allowed(request, ("POST", "OPTIONS"))
+    if "authorization" in request.headers:
+        # DRF authenticates every request, the login view's too: an expired token sent
+        # along makes signing in again fail with 401. A client must send none here.
+        authenticate(request)
     body = await json_body(request)
     if not isinstance(body, dict):
         body = {}

@@ -73,3 +73,14 @@ def test_tokens_survive_a_restart(tmp_path) -> None:
             f"{second.url}/api/v1/price_list/", headers={"Authorization": f"Token {token}"}
         )
         assert answer.status_code == 200
+
+
+def test_signing_in_with_a_stale_token_attached_is_refused_as_drf_does(
+    anonymous: httpx.Client,
+) -> None:
+    stale = {"Authorization": "Token " + "0" * 40}
+    credentials = {"username": "demo", "password": "demo"}
+    answer = anonymous.post("/auth/login/", json=credentials, headers=stale)
+    assert answer.status_code == 401
+    assert answer.json() == {"detail": "Invalid token."}
+    assert anonymous.post("/auth/login/", json=credentials).status_code == 200
