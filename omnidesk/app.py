@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from omnidesk import APP_ID
 from omnidesk.api import OmnitronClient, OmnitronError
@@ -203,17 +204,34 @@ def run_gui(options: Options) -> int:
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    application = Application(options)
-    _stop_on_signals(loop, application)
     try:
+        application = Application(options)
+        _stop_on_signals(loop, application)
         with loop:
             return loop.run_until_complete(application.run())
     except OmnitronError as problem:  # the demo's own sign-in failed: say so and stop
-        print(f"omnidesk: {problem}", file=sys.stderr)
-        return 2
+        return _cannot_start(options, str(problem))
+    except (OSError, sqlite3.Error) as problem:  # the data folder: read-only, full, a file
+        return _cannot_start(options, _storage_problem(problem))
     except asyncio.CancelledError:  # stopped by a signal before the window opened
         print("omnidesk: stopped.", file=sys.stderr)
         return 130
+
+
+def _storage_problem(problem: OSError | sqlite3.Error) -> str:
+    reason = problem.strerror if isinstance(problem, OSError) and problem.strerror else problem
+    return (
+        f"OmniDesk cannot keep its data in {data_dir()} ({reason}). Make sure that "
+        "folder can be written to and the disk is not full, then start OmniDesk again."
+    )
+
+
+def _cannot_start(options: Options, message: str) -> int:
+    """Says why in words: on stderr, and in a box for whoever started it from a menu."""
+    print(f"omnidesk: {message}", file=sys.stderr)
+    if not (options.report_ready or options.quit_when_ready):  # runs nobody watches
+        QMessageBox.critical(None, "OmniDesk cannot start", message)
+    return 2
 
 
 def _stop_on_signals(loop: asyncio.AbstractEventLoop, application: Application) -> None:

@@ -49,6 +49,29 @@ def test_demo_starts_populated_and_quits_cleanly(private_home: Path) -> None:
     assert database.exists()
 
 
+@pytest.mark.parametrize("demo", [False, True], ids=["window", "demo"])
+def test_a_data_folder_that_cannot_be_written_is_said_in_words(tmp_path: Path, demo: bool) -> None:
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the data folder should be")
+    environment = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_DATA_HOME": str(blocked),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "omnidesk", *(["--demo"] if demo else []), "--report-ready"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "OmniDesk cannot keep its data in" in result.stderr
+    assert "can be written to" in result.stderr
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_a_signal_closes_the_running_demo_cleanly(private_home: Path, stop: signal.Signals) -> None:
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
