@@ -81,7 +81,14 @@ class Application:
                 if signed_in is None:
                     return 0
                 profile = signed_in
-            return await self._show_window(profile)
+            while await self._show_window(profile):  # signed out to switch server
+                await self.tasks.cancel_all()
+                self.tokens.forget(profile.name, profile.username)
+                signed_in = await self._sign_in_at_start()
+                if signed_in is None:
+                    return 0
+                profile = signed_in
+            return 0
         finally:
             await self.tasks.cancel_all()
             if self.client is not None:
@@ -137,7 +144,8 @@ class Application:
             return None
         return dialog.signed_in_profile
 
-    async def _show_window(self, profile: Profile) -> int:
+    async def _show_window(self, profile: Profile) -> bool:
+        """Shows the window until it closes; True when the person signed out to switch."""
         assert self.client is not None
         session = Session(self.client, self._ask_to_sign_in)
         notices: tuple[str, ...] = ()
@@ -154,6 +162,8 @@ class Application:
         )
         self.window = window
         closed = asyncio.Event()
+        switching: list[bool] = []
+        window.switch_server_requested.connect(lambda: switching.append(True))
         window.closing.connect(closed.set)
         window.show()
         window.start()
@@ -165,7 +175,7 @@ class Application:
             window.close()
         await closed.wait()
         window.deleteLater()  # with its menus and popups, before the loop stops
-        return 0
+        return bool(switching)
 
     async def _ask_to_sign_in(self) -> bool:
         assert self.window is not None

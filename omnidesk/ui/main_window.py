@@ -53,6 +53,9 @@ def window_title(profile: Profile) -> str:
 
 class MainWindow(QMainWindow):
     closing = Signal()
+    # The person signs out to go to another server: the app closes this window, forgets
+    # the token, and asks where to sign in next.
+    switch_server_requested = Signal()
 
     def __init__(
         self,
@@ -146,6 +149,10 @@ class MainWindow(QMainWindow):
             preferences = QAction("&Preferences…", self)
             preferences.triggered.connect(self.open_preferences)
             file_menu.addAction(preferences)
+        if self.profile.environment is not Environment.DEMO:
+            self.switch_action = QAction("&Sign out and switch server…", self)
+            self.switch_action.triggered.connect(self._switch_server)
+            file_menu.addAction(self.switch_action)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -347,6 +354,10 @@ class MainWindow(QMainWindow):
         finally:
             self.sign_in_dialog = None
             dialog.deleteLater()
+
+    def _switch_server(self) -> None:
+        self.switch_server_requested.emit()
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

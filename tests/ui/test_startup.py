@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -133,6 +134,48 @@ def test_first_start_asks_for_a_server_and_remembers_it(
     assert application.client.token is not None
     assert application.client.token not in text  # tokens never go to the settings file
     window.close()
+    qtbot.waitUntil(run.done)
+    assert run.result() == 0
+
+
+def test_signing_out_forgets_the_token_and_asks_where_to_sign_in_next(
+    qtbot: QtBot, private_home: Path, sandbox: SandboxServer, loop: object
+) -> None:
+    application = Application(Options())
+    application.tokens.persistent = False  # no keyring in the test machine's session
+    staging = Profile("Staging", sandbox.url, "demo", Environment.STAGING)
+    application.profiles.remember(Profile("Test", sandbox.url, "demo", Environment.TEST))
+    application.profiles.remember(staging)  # the last used, with a stored token
+    token = httpx.post(
+        f"{sandbox.url}/api/v1/auth/login/", json={"username": "demo", "password": "demo"}
+    ).json()["key"]
+    application.tokens.set("Staging", "demo", token)
+    run = asyncio.ensure_future(application.run())
+    qtbot.waitUntil(lambda: isinstance(application.window, MainWindow))
+    first = application.window
+    assert first is not None
+    assert first.windowTitle() == "OmniDesk — Staging — Staging"  # straight in, no dialog
+
+    first.switch_action.trigger()
+
+    def dialog() -> SignInDialog | None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog)]
+        return found[0] if found and found[0].isVisible() else None
+
+    qtbot.waitUntil(lambda: dialog() is not None)
+    assert application.tokens.get("Staging", "demo") is None  # signed out for real
+    sign_in = dialog()
+    assert sign_in is not None
+    sign_in.profile.setCurrentIndex(sign_in.profile.findText("Test (Test)"))
+    sign_in.password.setText("demo")
+    qtbot.mouseClick(sign_in.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: application.window is not first and isinstance(application.window, MainWindow)
+    )
+    second = application.window
+    assert second is not None
+    assert second.windowTitle() == "OmniDesk — Test — Test"
+    second.close()
     qtbot.waitUntil(run.done)
     assert run.result() == 0
 
