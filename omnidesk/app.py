@@ -67,7 +67,7 @@ class Application:
         Unfinished imports go on on the server; the journal offers them at the next start.
         """
         if self.window is not None and self.window.isVisible():
-            self.window.close()
+            self.window.close_without_asking()
         elif self._running is not None:
             self._running.cancel()  # still signing in or starting the demo
 

@@ -35,7 +35,7 @@ from omnidesk.settings import Environment, Profile
 from omnidesk.settings.preferences import PreferencesStore
 
 from .drop_zone import dropped_spreadsheet
-from .import_wizard import ImportWizard
+from .import_wizard import CHANGES, CHECK, ImportWizard
 from .imports_view import ImportsPane
 from .list_pane import ListPane
 from .paged_model import LoadState
@@ -72,6 +72,10 @@ class MainWindow(QMainWindow):
         self.journal = journal
         self.preferences = preferences
         self.wizards: list[ImportWizard] = []
+        self.preferences_dialog: PreferencesDialog | None = None
+        self.closing_question: QMessageBox | None = None
+        self._close_confirmed = False
+        self._switching = False
         self.question: QMessageBox | None = None
         self.profile = profile
         self.session = session
@@ -276,6 +280,8 @@ class MainWindow(QMainWindow):
             return None
         dialog = PreferencesDialog(self.preferences, self)
         dialog.finished.connect(dialog.deleteLater)
+        dialog.destroyed.connect(lambda: setattr(self, "preferences_dialog", None))
+        self.preferences_dialog = dialog
         dialog.open()
         return dialog
 
@@ -356,9 +362,62 @@ class MainWindow(QMainWindow):
             dialog.deleteLater()
 
     def _switch_server(self) -> None:
-        self.switch_server_requested.emit()
+        self._switching = True
+        self.close()
+
+    def unsaved_work(self) -> list[str]:
+        """What closing the window now would throw away, in words."""
+        lost = [
+            f"the import of {wizard.path.name} you are preparing"
+            for wizard in self.wizards
+            if wizard.isVisible()
+            and wizard.path is not None
+            and wizard.pages.currentIndex() in (CHECK, CHANGES)
+        ]
+        dialog = self.preferences_dialog
+        if (
+            dialog is not None
+            and self.preferences is not None
+            and dialog.isVisible()
+            and dialog.values() != self.preferences.load()
+        ):
+            lost.append("the preferences you changed")
+        return lost
+
+    def close_without_asking(self) -> None:
+        """Ctrl+C in a terminal, the session ending: nothing to ask, nobody to answer."""
+        self._close_confirmed = True
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        lost = [] if self._close_confirmed else self.unsaved_work()
+        if lost:
+            event.ignore()
+            self._ask_before_closing(lost)
+            return
+        if self._switching:
+            self.switch_server_requested.emit()
         self.closing.emit()
         event.accept()
+
+    def _ask_before_closing(self, lost: list[str]) -> None:
+        what = " and ".join(lost)
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Close OmniDesk?",
+            f"Closing now throws away {what}.",
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        question.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        question.button(QMessageBox.StandardButton.Cancel).setText("Keep working")
+
+        def answered(answer: int) -> None:
+            if answer == QMessageBox.StandardButton.Close:
+                self.close_without_asking()
+            else:
+                self._switching = False
+
+        question.finished.connect(answered)
+        self.closing_question = question
+        question.open()

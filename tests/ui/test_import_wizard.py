@@ -152,6 +152,33 @@ def test_a_missing_column_marks_every_row_and_the_problem_filter_shows_them(
     assert "No column for" in shown.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
 
 
+def test_closing_the_window_with_an_import_being_prepared_asks_first(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = write_prices(tmp_path / "hazir.csv", ["product__sku", "price"], [["A-1", "5"]])
+    wizard = window.open_import(path)
+    checked(qtbot, wizard)
+    closed: list[bool] = []
+    window.closing.connect(lambda: closed.append(True))
+    window.close()
+    question = window.closing_question
+    assert question is not None
+    assert question.isVisible()
+    assert "the import of hazir.csv you are preparing" in question.text()
+    question.button(QMessageBox.StandardButton.Cancel).click()  # "Keep working"
+    assert window.isVisible()
+    assert wizard.isVisible()  # nothing was thrown away
+    assert not closed
+    window.close()
+    question = window.closing_question
+    assert question is not None
+    question.button(QMessageBox.StandardButton.Close).click()
+    assert not window.isVisible()
+    assert closed == [True]
+
+
 def test_dropping_on_a_list_row_makes_it_the_target(
     qtbot: QtBot,
     window: MainWindow,  # noqa: F811
