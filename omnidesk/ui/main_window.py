@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -269,8 +269,11 @@ class MainWindow(QMainWindow):
         )
         wizard.imported.connect(self._imports_changed)
         wizard.finished.connect(lambda: self._forget_wizard(wizard))
+        others = [w for w in self.wizards if w.isVisible()]
         self.wizards.append(wizard)
         wizard.show()
+        if others:  # several files at once: each wizard a step down from the last
+            wizard.move(others[-1].pos() + QPoint(32, 32))
         if path is not None:
             wizard.open_file(path)
         return wizard

@@ -179,6 +179,22 @@ def test_closing_the_window_with_an_import_being_prepared_asks_first(
     assert closed == [True]
 
 
+def test_several_files_open_wizards_that_do_not_hide_each_other(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    paths = [
+        write_prices(tmp_path / f"part{n}.csv", ["product__sku", "price"], [["A", "1"]])
+        for n in range(3)
+    ]
+    wizards = [window.open_import(path) for path in paths]
+    corners = [(w.pos().x(), w.pos().y()) for w in wizards]
+    assert len(set(corners)) == 3  # each one can be seen and clicked
+    for wizard in wizards:
+        checked(qtbot, wizard)
+
+
 def test_dropping_on_a_list_row_makes_it_the_target(
     qtbot: QtBot,
     window: MainWindow,  # noqa: F811
