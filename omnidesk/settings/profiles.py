@@ -47,7 +47,10 @@ class Profile:
     def insecure_warning(self) -> str | None:
         """Why this address is risky, or None. Plain http is fine on this machine only."""
         parts = urlsplit(self.base_url)
-        if parts.scheme == "https":
+        # Only http:// is a choice to send in the clear. Without a scheme ("127.0.0.1:8000",
+        # "localhost:8000" whose "scheme" is "localhost") nothing has been chosen yet,
+        # and the address's own error already asks for the whole address.
+        if parts.scheme.lower() != "http":
             return None
         host = parts.hostname or ""
         if host == "localhost" or _is_loopback(host):

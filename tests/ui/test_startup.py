@@ -128,6 +128,25 @@ def test_plain_http_to_another_machine_is_warned_about(qtbot: QtBot, loop: objec
     assert dialog.warning.text() == ""
 
 
+@pytest.mark.parametrize("address", ["127.0.0.1:8000", "localhost:8000", "omnitron.example.com"])
+def test_an_address_without_a_scheme_is_not_called_unencrypted(
+    qtbot: QtBot, loop: object, address: str
+) -> None:
+    async def never(profile: object, password: str) -> None:
+        raise AssertionError("not signing in here")
+
+    dialog = SignInDialog([], never)
+    qtbot.addWidget(dialog)
+    dialog.server_name.setText("Local")
+    dialog.address.setText(address)
+    assert dialog.warning.text() == ""
+    assert not dialog.warning.isVisibleTo(dialog)
+    dialog.username.setText("demo")
+    dialog.password.setText("demo")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.text().startswith("Enter the server's address"))
+
+
 @pytest.mark.parametrize(
     ("argv", "demo", "files"),
     [
