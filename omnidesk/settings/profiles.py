@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -66,6 +67,17 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# Omnitron's API paths, which people copy from its documentation or their browser; the
+# client adds them to the server's address itself, so with them it would ask for
+# /api/v1/api/v1/… and get "not found".
+_API_PATH = re.compile(r"/api/[vi]1/*$", re.IGNORECASE)
+
+
+def clean_base_url(text: str) -> str:
+    """The address as typed, without spaces, trailing slashes or a trailing /api/v1 (/api/i1)."""
+    return _API_PATH.sub("", text.strip()).rstrip("/")
 
 
 def check_base_url(url: str) -> str | None:
