@@ -9,6 +9,7 @@ from .errors import (
     PermissionDenied,
     ServerError,
     ServerUnreachable,
+    SignInNotFound,
     UnexpectedResponse,
     ValidationFailed,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "ServerUnreachable",
+    "SignInNotFound",
     "StockList",
     "StockLists",
     "UnexpectedResponse",

@@ -19,7 +19,7 @@ import httpx
 
 from . import contract
 from .contract import API_PREFIX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ListKind
-from .errors import UnexpectedResponse
+from .errors import NotFound, SignInNotFound, UnexpectedResponse
 from .models import (
     ImportStatus,
     Page,
@@ -340,12 +340,19 @@ class OmnitronClient:
 
     async def login(self, username: str, password: str) -> str:
         """Sign in; the token is kept for every later request and returned for the keyring."""
-        body = await self._request(
-            "POST",
-            f"{API_PREFIX}/auth/login/",
-            json_body={"username": username, "password": password},
-            authenticated=False,
-        )
+        try:
+            body = await self._request(
+                "POST",
+                f"{API_PREFIX}/auth/login/",
+                json_body={"username": username, "password": password},
+                authenticated=False,
+            )
+        except (NotFound, UnexpectedResponse) as problem:
+            # Omnitron always answers its sign-in, so a 404 (JSON or a web server's page)
+            # means the address is not the server's root.
+            if isinstance(problem, UnexpectedResponse) and problem.status != 404:
+                raise
+            raise SignInNotFound(self.base_url) from None
         if not isinstance(body, dict) or not isinstance(body.get("key"), str):
             raise UnexpectedResponse("a sign-in answer without a token.")
         self._token = _Secret(body["key"])

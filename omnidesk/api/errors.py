@@ -93,6 +93,21 @@ class NotFound(OmnitronError):
         super().__init__(f"{what} was not found on the server. It may have been deleted.")
 
 
+class SignInNotFound(NotFound):
+    """404 from the sign-in address: not an Omnitron server's root, often one ending in /api/…
+
+    "Not found … may have been deleted" would send the person looking for a lost
+    account; what is wrong is the address.
+    """
+
+    def __init__(self, base_url: str) -> None:
+        OmnitronError.__init__(
+            self,
+            f"No Omnitron sign-in answers at {base_url}. Give the server's address "
+            "without /api/…, like https://acme.omnitron.example",
+        )
+
+
 class ServerError(OmnitronError):
     """5xx (or 429 after waiting): the server failed, not the person's data."""
 

@@ -199,6 +199,10 @@ def find_connection(options: ImportOptions) -> Connection:
                 "command, so its import would stop halfway too. Leave out --timeout "
                 "(a demo import takes seconds) or use --profile for a real server."
             )
+        from omnidesk.demo import DEMO_RUNNING, demo_is_running
+
+        if demo_is_running():  # said now, not after the file's whole check
+            raise Failed(DEMO_RUNNING)
         return Connection(None, None)
 
     profiles = ProfileStore(config_dir() / "profiles.json").load()

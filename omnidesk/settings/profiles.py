@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -47,7 +48,10 @@ class Profile:
     def insecure_warning(self) -> str | None:
         """Why this address is risky, or None. Plain http is fine on this machine only."""
         parts = urlsplit(self.base_url)
-        if parts.scheme == "https":
+        # Only http:// is a choice to send in the clear. Without a scheme ("127.0.0.1:8000",
+        # "localhost:8000" whose "scheme" is "localhost") nothing has been chosen yet,
+        # and the address's own error already asks for the whole address.
+        if parts.scheme.lower() != "http":
             return None
         host = parts.hostname or ""
         if host == "localhost" or _is_loopback(host):
@@ -63,6 +67,17 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# Omnitron's API paths, which people copy from its documentation or their browser; the
+# client adds them to the server's address itself, so with them it would ask for
+# /api/v1/api/v1/… and get "not found".
+_API_PATH = re.compile(r"/api/[vi]1/*$", re.IGNORECASE)
+
+
+def clean_base_url(text: str) -> str:
+    """The address as typed, without spaces, trailing slashes or a trailing /api/v1 (/api/i1)."""
+    return _API_PATH.sub("", text.strip()).rstrip("/")
 
 
 def check_base_url(url: str) -> str | None:

@@ -26,6 +26,7 @@ from .checking import (
     check_rows,
     check_spreadsheet,
     find_header,
+    kind_of_header,
     upload_text,
 )
 from .errors import (
@@ -100,6 +101,7 @@ __all__ = [
     "check_rows",
     "check_spreadsheet",
     "find_header",
+    "kind_of_header",
     "match_columns",
     "normalise_header",
     "open_spreadsheet",

@@ -1050,6 +1050,24 @@ def find_header(
     return seen[0], seen[1:], 0
 
 
+def kind_of_header(rows: Sequence[SheetRow]) -> ImportKind | None:
+    """The kind of list whose required columns the file's header names, from its top rows.
+
+    None when the header fits neither (a column is missing either way) or both (a
+    file with price and stock columns): then only the person can say which it is.
+    """
+    fitting = []
+    for kind in ImportKind:
+        schema = schema_for(kind)
+        try:
+            header, _, _ = find_header(iter(rows), schema)
+        except EmptyFile:
+            return None
+        if not match_columns([cell_text(c).strip() for c in header.cells], schema).missing:
+            fitting.append(kind)
+    return fitting[0] if len(fitting) == 1 else None
+
+
 ProgressCallback = Callable[[int], None]
 PROGRESS_EVERY = 10_000
 

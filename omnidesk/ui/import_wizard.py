@@ -66,6 +66,7 @@ from omnidesk.spreadsheet import (
     SpreadsheetError,
     check_rows,
     find_header,
+    kind_of_header,
     match_columns,
     open_spreadsheet,
     schema_for,
@@ -125,8 +126,13 @@ class ImportWizard(QDialog):
         kind: ListKind = ListKind.PRICE,
         target: ImportTarget | None = None,
         guardrails: GuardrailSettings | None = None,
+        guess_kind: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """`guess_kind`: nobody chose `kind` (a file given on the command line, say), so a
+        file whose header fits only the other kind switches to it. A target, or the
+        person choosing in the wizard, is a choice and is never overridden.
+        """
         super().__init__(parent)
         self.setWindowTitle("Import a spreadsheet")
         self.resize(1100, 700)
@@ -135,6 +141,7 @@ class ImportWizard(QDialog):
         self.journal = journal
         self.guardrail_settings = guardrails or GuardrailSettings()
         self.kind = target.kind if target else kind
+        self.guess_kind = guess_kind and target is None
         self.target = target
         self.path: Path | None = None
         self.sheet: Spreadsheet | None = None
@@ -518,6 +525,7 @@ class ImportWizard(QDialog):
         self._list_changed()
 
     def _kind_changed(self) -> None:
+        self.guess_kind = False  # the person chose
         self.kind = ListKind(self.kind_choice.currentData())
         self.target = None
         self._start(self._load_lists())
@@ -586,6 +594,8 @@ class ImportWizard(QDialog):
             return
         sheet = self.sheet
         assert sheet is not None
+        if first_time and self.guess_kind:
+            kind = self._take_kind_of(preview, kind)
         header, rows = _split_header(preview, kind, self.mapping_choice)
         if header is None:
             self._file_refused(f"{self.path.name} has no rows with data.")
@@ -637,6 +647,19 @@ class ImportWizard(QDialog):
         self._show_styles(result)
         self._summarise_check(result)
         self._update_buttons()
+
+    def _take_kind_of(self, preview: list[SheetRow], kind: ImportKind) -> ImportKind:
+        """The kind the file's header fits, shown as chosen; `kind` when it fits no one kind."""
+        fitting = kind_of_header(preview)
+        if fitting is None or fitting is kind:
+            return kind
+        self.kind = ListKind.PRICE if fitting is ImportKind.PRICE else ListKind.STOCK
+        self.target = None
+        self.kind_choice.blockSignals(True)  # not the person's choice: it may change again
+        self.kind_choice.setCurrentIndex(0 if self.kind is ListKind.PRICE else 1)
+        self.kind_choice.blockSignals(False)
+        self._start(self._load_lists())
+        return fitting
 
     def _file_refused(self, message: str) -> None:
         self.check_progress.hide()

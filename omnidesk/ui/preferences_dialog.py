@@ -15,7 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk.settings.preferences import GuardrailPreferences, PreferencesStore
+from omnidesk.settings.preferences import (
+    MAX_PRICE_DROP_PERCENT_RANGE,
+    STOCK_TO_ZERO_COUNT_RANGE,
+    STOCK_TO_ZERO_PERCENT_RANGE,
+    GuardrailPreferences,
+    PreferencesStore,
+)
 
 
 class PreferencesDialog(QDialog):
@@ -25,15 +31,15 @@ class PreferencesDialog(QDialog):
         self.store = store
         current = store.load()
         self.price_drop = QDoubleSpinBox()
-        self.price_drop.setRange(1, 100)
+        self.price_drop.setRange(*MAX_PRICE_DROP_PERCENT_RANGE)
         self.price_drop.setDecimals(0)
         self.price_drop.setSuffix(" %")
         self.price_drop.setValue(float(current.max_price_drop_percent))
         self.stock_count = QSpinBox()
-        self.stock_count.setRange(1, 1_000_000)
+        self.stock_count.setRange(*STOCK_TO_ZERO_COUNT_RANGE)
         self.stock_count.setValue(current.stock_to_zero_count)
         self.stock_share = QDoubleSpinBox()
-        self.stock_share.setRange(0, 100)
+        self.stock_share.setRange(*STOCK_TO_ZERO_PERCENT_RANGE)
         self.stock_share.setDecimals(0)
         self.stock_share.setSuffix(" %")
         self.stock_share.setValue(float(current.stock_to_zero_percent))

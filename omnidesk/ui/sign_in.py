@@ -23,7 +23,7 @@ from qasync import asyncSlot
 
 from omnidesk.api import OmnitronError
 from omnidesk.settings import Environment, Profile
-from omnidesk.settings.profiles import check_base_url
+from omnidesk.settings.profiles import check_base_url, clean_base_url
 
 Connect = Callable[[Profile, str], Awaitable[None]]  # (profile with username, password)
 
@@ -128,7 +128,7 @@ class SignInDialog(QDialog):
         chosen = self._chosen()
         if chosen is None:
             name = self.server_name.text().strip()
-            address = self.address.text().strip().rstrip("/")
+            address = clean_base_url(self.address.text())
             if not name:
                 return "Give this server a name, so you can pick it next time."
             if problem := check_base_url(address):

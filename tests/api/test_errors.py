@@ -25,6 +25,7 @@ from omnidesk.api import (
     RetryPolicy,
     ServerError,
     ServerUnreachable,
+    SignInNotFound,
     UnexpectedResponse,
 )
 from omnidesk.sandbox import SandboxServer
@@ -248,3 +249,24 @@ async def test_tls_is_verified_by_default() -> None:
     finally:
         thread.join(5)
         server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/api/v1", "/api/v1/", "/shop"])
+async def test_sign_in_at_an_address_with_a_path_says_so_not_deleted(
+    sandbox: SandboxServer, path: str
+) -> None:
+    async with OmnitronClient(sandbox.url + path, retry=RetryPolicy(attempts=1)) as client:
+        with pytest.raises(SignInNotFound) as failure:
+            await client.login("demo", "demo")
+    message = str(failure.value)
+    assert message.startswith(f"No Omnitron sign-in answers at {sandbox.url}{path.rstrip('/')}.")
+    assert "without /api/" in message
+    assert "deleted" not in message
+
+
+async def test_a_web_servers_404_page_on_sign_in_is_the_same_address_problem() -> None:
+    page = "<html><head><title>404 Not Found</title></head></html>"
+    script = Script(httpx.Response(404, text=page, headers={"Content-Type": "text/html"}))
+    async with mocked(script) as client:
+        with pytest.raises(SignInNotFound, match="No Omnitron sign-in answers"):
+            await client.login("demo", "demo")

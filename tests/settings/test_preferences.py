@@ -1,5 +1,8 @@
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from omnidesk.settings.preferences import GuardrailPreferences, PreferencesStore
 
@@ -18,3 +21,47 @@ def test_a_damaged_file_means_defaults_not_a_crash(tmp_path: Path) -> None:
     assert PreferencesStore(path).load() == GuardrailPreferences()
     path.write_text("{not json", encoding="utf-8")
     assert PreferencesStore(path).load() == GuardrailPreferences()
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("max_price_drop_percent", '"NaN"'),
+        ("max_price_drop_percent", '"Infinity"'),
+        ("max_price_drop_percent", "NaN"),  # Python's json reads the bare word too
+        ("max_price_drop_percent", '"250"'),  # would turn the price-cut guardrail off
+        ("max_price_drop_percent", '"0"'),
+        ("stock_to_zero_count", '"-20"'),
+        ("stock_to_zero_count", "0"),
+        ("stock_to_zero_count", "2000000"),
+        ("stock_to_zero_count", "true"),
+        ("stock_to_zero_percent", '"-20"'),
+        ("stock_to_zero_percent", '"101"'),
+        ("stock_to_zero_percent", '"-Infinity"'),
+    ],
+)
+def test_a_hand_edited_value_out_of_range_falls_back_to_its_default_alone(
+    tmp_path: Path, name: str, written: str
+) -> None:
+    chosen = {"max_price_drop_percent": '"15"', "stock_to_zero_count": "5"}
+    chosen["stock_to_zero_percent"] = '"2"'
+    chosen[name] = written
+    body = ", ".join(f'"{key}": {value}' for key, value in chosen.items())
+    path = tmp_path / "preferences.json"
+    path.write_text(f'{{"guardrails": {{{body}}}}}', encoding="utf-8")
+    loaded = PreferencesStore(path).load()
+    expected = replace(
+        GuardrailPreferences(Decimal(15), 5, Decimal(2)),
+        **{name: getattr(GuardrailPreferences(), name)},
+    )
+    assert loaded == expected
+
+
+def test_the_ends_of_the_dialogs_ranges_are_kept(tmp_path: Path) -> None:
+    store = PreferencesStore(tmp_path / "preferences.json")
+    for chosen in (
+        GuardrailPreferences(Decimal(1), 1, Decimal(0)),
+        GuardrailPreferences(Decimal(100), 1_000_000, Decimal(100)),
+    ):
+        store.save(chosen)
+        assert store.load() == chosen

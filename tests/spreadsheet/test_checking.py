@@ -12,11 +12,13 @@ from omnidesk.spreadsheet import (
     STOCK_LIST_SCHEMA,
     CheckResult,
     HeaderOnly,
+    ImportKind,
     RowChecker,
     Severity,
     SheetRow,
     check_rows,
     check_spreadsheet,
+    kind_of_header,
     match_columns,
     open_spreadsheet,
 )
@@ -401,3 +403,22 @@ def test_a_chosen_decimal_convention_settles_ambiguous_values() -> None:
     assert as_comma.decimal_styles["price"] is DecimalStyle.COMMA
     as_point = check_rows(rows, "price", decimal_styles={"price": DecimalStyle.POINT})
     assert [r.values["price"] for r in as_point.good_rows()] == [Decimal(1250), Decimal(2500)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "kind"),
+    [
+        ([["product__sku", "stock"]], ImportKind.STOCK),
+        ([["SKU", "Stok"], ["A", 1]], ImportKind.STOCK),
+        ([["Kasım stokları"], ["Stok Kodu", "Stok Adedi"], ["A", 1]], ImportKind.STOCK),
+        ([["product__sku", "price"], ["A", 1]], ImportKind.PRICE),
+        ([["SKU", "Fiyat (TL)"]], ImportKind.PRICE),
+        ([["SKU", "Fiyat", "Stok"]], None),  # fits both: only the person can say
+        ([["SKU", "Renk"]], None),  # fits neither
+        ([["Stok", "Fiyat"]], None),  # no SKU column
+        ([], None),
+    ],
+)
+def test_the_kind_a_header_fits(rows: list[list[object]], kind: ImportKind | None) -> None:
+    sheet_rows = [SheetRow(number, row) for number, row in enumerate(rows, 1)]  # type: ignore[arg-type]
+    assert kind_of_header(sheet_rows) is kind

@@ -21,7 +21,15 @@ from omnidesk.imports import ImportTarget, Journal, JournalState
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.preferences import PreferencesStore
-from omnidesk.ui.import_wizard import CHANGES, CHECK, CHOOSE, RESULT, UPLOAD, ImportWizard
+from omnidesk.ui.import_wizard import (
+    CHANGES,
+    CHECK,
+    CHOOSE,
+    RESULT,
+    UPLOAD,
+    ImportWizard,
+    import_kind,
+)
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
@@ -560,3 +568,72 @@ def test_guardrail_thresholds_come_from_the_preferences(
     to_changes(qtbot, wizard)
     assert [g.key for g in wizard.diff.guardrails] == ["price_drop"]  # 30 % would let it pass
     assert "more than 10%" in wizard.diff.guardrails[0].message
+
+
+@pytest.mark.parametrize(
+    ("header", "preset", "guess", "expected"),
+    [
+        (["product__sku", "stock"], ListKind.PRICE, True, ListKind.STOCK),
+        (["SKU", "Stok"], ListKind.PRICE, True, ListKind.STOCK),
+        (["Stok Kodu", "Fiyat"], ListKind.STOCK, True, ListKind.PRICE),
+        (["SKU", "Fiyat", "Stok"], ListKind.STOCK, True, ListKind.STOCK),  # fits both
+        (["SKU", "Renk"], ListKind.STOCK, True, ListKind.STOCK),  # fits neither
+        (["SKU", "Stok"], ListKind.PRICE, False, ListKind.PRICE),  # chosen: never overridden
+    ],
+)
+def test_a_file_opened_without_a_kind_is_imported_as_the_kind_its_header_fits(
+    qtbot: QtBot,
+    client: OmnitronClient,
+    tasks: BackgroundTasks,
+    tmp_path: Path,
+    header: list[str],
+    preset: ListKind,
+    guess: bool,
+    expected: ListKind,
+) -> None:
+    path = write_prices(tmp_path / "file.csv", header, [["A-1", "5", "7"][: len(header)]])
+    journal = Journal(tmp_path / "j.sqlite3")
+    session = Session(client, lambda: asyncio.sleep(0, result=False))
+    wizard = ImportWizard(session, tasks, journal, kind=preset, guess_kind=guess)
+    qtbot.addWidget(wizard)
+    wizard.open_file(path)
+    checked(qtbot, wizard)
+    assert wizard.kind is expected
+    assert wizard.kind_choice.currentData() == expected.value
+    assert wizard.checked is not None
+    assert wizard.checked.kind is import_kind(expected)
+    if len(header) == 2 and expected is not preset:
+        assert not wizard.checked.mapping.missing  # no "a column is missing"
+        # The target lists offered are of the kind the file was taken for.
+        qtbot.waitUntil(lambda: wizard.list_choice.itemText(0) == "Choose a list…")
+        offered = [wizard.list_choice.itemData(i) for i in range(1, wizard.list_choice.count())]
+        assert offered
+        assert all(t.kind is expected for t in offered)
+    journal.close()
+
+
+def test_a_kind_chosen_by_the_person_or_the_target_is_kept_for_any_file(
+    qtbot: QtBot,
+    client: OmnitronClient,
+    tasks: BackgroundTasks,
+    run: Runner,
+    tmp_path: Path,
+) -> None:
+    stock_file = write_prices(tmp_path / "stock.csv", ["SKU", "Stok"], [["A-1", 5]])
+    journal = Journal(tmp_path / "j.sqlite3")
+    session = Session(client, lambda: asyncio.sleep(0, result=False))
+    target = ImportTarget.of(run(new_list(client)))
+    dropped_on_a_row = ImportWizard(session, tasks, journal, target=target, guess_kind=True)
+    qtbot.addWidget(dropped_on_a_row)
+    dropped_on_a_row.open_file(stock_file)
+    checked(qtbot, dropped_on_a_row)
+    assert dropped_on_a_row.kind is ListKind.PRICE
+
+    chosen = ImportWizard(session, tasks, journal, kind=ListKind.STOCK, guess_kind=True)
+    qtbot.addWidget(chosen)
+    chosen.kind_choice.setCurrentIndex(0)  # the person picks "Price list"
+    chosen.open_file(stock_file)
+    checked(qtbot, chosen)
+    assert chosen.kind is ListKind.PRICE
+    assert chosen.kind_choice.currentData() == ListKind.PRICE.value
+    journal.close()

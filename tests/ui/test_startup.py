@@ -195,6 +195,72 @@ def test_plain_http_to_another_machine_is_warned_about(qtbot: QtBot, loop: objec
 
 
 @pytest.mark.parametrize(
+    "typed", ["/api/v1", "/api/v1/", "/API/V1", "/api/i1/", "/"], ids=["v1", "v1/", "V1", "i1", "/"]
+)
+def test_an_api_path_typed_after_the_address_is_left_out(
+    qtbot: QtBot, loop: object, typed: str
+) -> None:
+    used: list[Profile] = []
+
+    async def connect(profile: Profile, password: str) -> None:
+        used.append(profile)
+
+    dialog = SignInDialog([], connect)
+    qtbot.addWidget(dialog)
+    dialog.server_name.setText("Local")
+    dialog.address.setText(f" http://127.0.0.1:8000{typed} ")
+    dialog.username.setText("demo")
+    dialog.password.setText("demo")
+    dialog.submit()
+    qtbot.waitUntil(lambda: bool(used))
+    assert used[0].base_url == "http://127.0.0.1:8000"
+
+
+def test_a_sign_in_that_finds_nothing_at_the_address_says_so(
+    qtbot: QtBot, loop: object, sandbox: SandboxServer
+) -> None:
+    clients: list[OmnitronClient] = []
+
+    async def connect(profile: Profile, password: str) -> None:
+        client = OmnitronClient(profile.base_url)
+        clients.append(client)
+        try:
+            await client.login(profile.username, password)
+        finally:
+            await client.aclose()
+
+    dialog = SignInDialog([], connect)
+    qtbot.addWidget(dialog)
+    dialog.server_name.setText("Local")
+    dialog.address.setText(f"{sandbox.url}/omnitron/")
+    dialog.username.setText("demo")
+    dialog.password.setText("demo")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.text() not in ("", "Signing in…"))
+    assert dialog.error.text().startswith(f"No Omnitron sign-in answers at {sandbox.url}/omnitron.")
+    assert "deleted" not in dialog.error.text()
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:8000", "localhost:8000", "omnitron.example.com"])
+def test_an_address_without_a_scheme_is_not_called_unencrypted(
+    qtbot: QtBot, loop: object, address: str
+) -> None:
+    async def never(profile: object, password: str) -> None:
+        raise AssertionError("not signing in here")
+
+    dialog = SignInDialog([], never)
+    qtbot.addWidget(dialog)
+    dialog.server_name.setText("Local")
+    dialog.address.setText(address)
+    assert dialog.warning.text() == ""
+    assert not dialog.warning.isVisibleTo(dialog)
+    dialog.username.setText("demo")
+    dialog.password.setText("demo")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.text().startswith("Enter the server's address"))
+
+
+@pytest.mark.parametrize(
     ("argv", "demo", "files"),
     [
         (["prices.xlsx"], False, ["prices.xlsx"]),
