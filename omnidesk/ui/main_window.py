@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
         target: ImportTarget | None = None,
     ) -> ImportWizard:
         pane = self.current_pane()
+        # Nobody chose: the file's own header may say price or stock better than the page.
+        guess_kind = kind is None and target is None and path is not None
         if kind is None:
             kind = pane.kind if pane is not None else ListKind.PRICE
         if target is None and path is None and pane is not None:
@@ -265,6 +267,7 @@ class MainWindow(QMainWindow):
             kind=kind,
             target=target,
             guardrails=guardrails,
+            guess_kind=guess_kind,
             parent=self,
         )
         wizard.imported.connect(self._imports_changed)

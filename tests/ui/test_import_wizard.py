@@ -203,6 +203,19 @@ def test_several_files_open_wizards_that_do_not_hide_each_other(
         checked(qtbot, wizard)
 
 
+def test_a_stock_file_dropped_on_the_price_lists_page_is_taken_as_stock(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = write_prices(tmp_path / "stok.csv", ["SKU", "Stok"], [["A-1", "5"], ["A-2", "0"]])
+    assert window.current_pane() is window.price_lists
+    wizard = window.open_import(path)  # as a drop on the window does
+    checked(qtbot, wizard)
+    assert wizard.kind is ListKind.STOCK
+    assert wizard.check_summary.text().startswith("2 rows: 2 good")
+
+
 def test_dropping_on_a_list_row_makes_it_the_target(
     qtbot: QtBot,
     window: MainWindow,  # noqa: F811
