@@ -101,6 +101,9 @@ _MAX_WHOLE_DIGITS = 10
 # Codes such as 1E5 or 12E3456 (no sign) are real codes and pass.
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+[0-9]+")
 _CACHE_LIMIT = 20_000
+# Excel keeps 15 significant digits of a number: a code typed as a number with more
+# has lost its last digits (they read as zeros) before OmniDesk ever sees it.
+_EXCEL_EXACT_DIGITS_LIMIT = 1e15
 _SAME_CURRENCY = {"tr": "try", "eu": "eur"}  # the server's two spellings of each
 # A wrongly mapped column makes every row fail; listing a million findings would
 # cost hundreds of megabytes and help nobody. Counts stay exact beyond this.
@@ -202,6 +205,13 @@ class _Column:
         if isinstance(cell, PaddedNumberCell):
             return (_OK, cell.shown)  # 98 formatted 000000 is the code 000098, as shown
         if isinstance(cell, float):
+            if abs(cell) >= _EXCEL_EXACT_DIGITS_LIMIT:
+                return (
+                    _BAD,
+                    f"{self.spec.label} {float_text(cell)} has more digits than Excel keeps "
+                    "in a number (15), so the real code is lost. Format the column as Text, "
+                    "type the codes again and save.",
+                )
             return (_OK, float_text(cell))
         if isinstance(cell, int):
             return (_OK, str(cell))

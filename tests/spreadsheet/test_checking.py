@@ -197,6 +197,14 @@ def test_dates_and_scientific_skus_are_explained() -> None:
     assert "not a number" in result.findings[2].message
 
 
+def test_a_code_typed_as_a_number_longer_than_excel_keeps_is_refused() -> None:
+    # EAN-13 barcodes fit in Excel's 15 digits; an 18-digit code typed as a number does not.
+    result = check("price", ["sku", "price"], [8690000000017.0, 1], [123456789012345678.0, 2])
+    assert [f.row for f in result.findings] == [3]
+    assert "more digits than Excel keeps" in result.findings[0].message
+    assert [row.values["product__sku"] for row in result.good_rows()] == ["8690000000017"]
+
+
 def test_codes_that_only_look_scientific_pass() -> None:
     result = check("price", ["sku", "price"], ["1E5", 1], ["12E3456", 2], ["1,5E+3", 3])
     assert [f.row for f in result.findings] == [4]  # only Excel's own "E+" form
