@@ -76,8 +76,17 @@ _API_PATH = re.compile(r"/api/[vi]1/*$", re.IGNORECASE)
 
 
 def clean_base_url(text: str) -> str:
-    """The address as typed, without spaces, trailing slashes or a trailing /api/v1 (/api/i1)."""
-    return _API_PATH.sub("", text.strip()).rstrip("/")
+    """The address as typed, without spaces, trailing slashes or a trailing /api/v1 (/api/i1).
+
+    Typed without a scheme, as people type addresses into a browser, it gets the one a
+    browser would try: https://, or http:// for this machine (a local server).
+    """
+    address = _API_PATH.sub("", text.strip()).rstrip("/")
+    if address and "://" not in address:
+        host = urlsplit(f"//{address}").hostname or ""
+        local = host == "localhost" or _is_loopback(host)
+        address = f"{'http' if local else 'https'}://{address}"
+    return address
 
 
 def check_base_url(url: str) -> str | None:

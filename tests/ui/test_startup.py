@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from omnidesk import cli
-from omnidesk.api import OmnitronClient
+from omnidesk.api import OmnitronClient, ServerUnreachable
 from omnidesk.app import Application, Options
 from omnidesk.sandbox import SandboxServer
 from omnidesk.settings import Environment, Profile, ProfileStore
@@ -241,23 +241,34 @@ def test_a_sign_in_that_finds_nothing_at_the_address_says_so(
     assert "deleted" not in dialog.error.text()
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1:8000", "localhost:8000", "omnitron.example.com"])
-def test_an_address_without_a_scheme_is_not_called_unencrypted(
-    qtbot: QtBot, loop: object, address: str
+@pytest.mark.parametrize(
+    ("address", "completed"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("localhost:8000", "http://localhost:8000"),
+        ("omnitron.example.com", "https://omnitron.example.com"),
+    ],
+)
+def test_an_address_without_a_scheme_is_completed_as_a_browser_would(
+    qtbot: QtBot, loop: object, address: str, completed: str
 ) -> None:
-    async def never(profile: object, password: str) -> None:
-        raise AssertionError("not signing in here")
+    tried: list[str] = []
 
-    dialog = SignInDialog([], never)
+    async def sign_in(profile: Profile, password: str) -> None:
+        tried.append(profile.base_url)
+        raise ServerUnreachable("nothing answers here")
+
+    dialog = SignInDialog([], sign_in)
     qtbot.addWidget(dialog)
     dialog.server_name.setText("Local")
     dialog.address.setText(address)
-    assert dialog.warning.text() == ""
+    assert dialog.warning.text() == ""  # nothing chosen yet, nothing to warn about
     assert not dialog.warning.isVisibleTo(dialog)
     dialog.username.setText("demo")
     dialog.password.setText("demo")
     dialog.submit()
-    qtbot.waitUntil(lambda: dialog.error.text().startswith("Enter the server's address"))
+    qtbot.waitUntil(lambda: tried == [completed])
+    qtbot.waitUntil(lambda: "nothing answers here" in dialog.error.text())
 
 
 @pytest.mark.parametrize(
