@@ -174,6 +174,7 @@ class Application:
         if self.options.quit_when_ready:
             window.close()
         await closed.wait()
+        self.window = None  # a signal now has no window to close (see stop())
         window.deleteLater()  # with its menus and popups, before the loop stops
         return bool(switching)
 

@@ -202,8 +202,6 @@ class _Column:
             return (_OK, text)
         if isinstance(cell, bool):
             return (_BAD, f"{self.spec.label} is {_quoted(cell)}, not a code.")
-        if isinstance(cell, PaddedNumberCell):
-            return (_OK, cell.shown)  # 98 formatted 000000 is the code 000098, as shown
         if isinstance(cell, float):
             if abs(cell) >= _EXCEL_EXACT_DIGITS_LIMIT:
                 return (
@@ -212,6 +210,8 @@ class _Column:
                     "in a number (15), so the real code is lost. Format the column as Text, "
                     "type the codes again and save.",
                 )
+            if isinstance(cell, PaddedNumberCell):
+                return (_OK, cell.shown)  # 98 formatted 000000 is the code 000098, as shown
             return (_OK, float_text(cell))
         if isinstance(cell, int):
             return (_OK, str(cell))

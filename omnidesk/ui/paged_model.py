@@ -269,8 +269,10 @@ class ServerSortProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.source = source
         source.modelReset.connect(self._sort_again_after_reset)
+        self._local_sort: asyncio.Task[None] | None = None  # the latest only
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._drop_local_sort()  # a newer sort wins over one still loading rows
         if not 0 <= column < len(self.source.columns):
             super().sort(-1)
             return
@@ -280,7 +282,12 @@ class ServerSortProxy(QSortFilterProxyModel):
             super().sort(-1)  # keep the server's order
             self.source.set_ordering(f"-{field}" if descending else field)
             return
-        self.source.tasks.start(self._sort_locally(column, order))
+        self._local_sort = self.source.tasks.start(self._sort_locally(column, order))
+
+    def _drop_local_sort(self) -> None:
+        if self._local_sort is not None:
+            self._local_sort.cancel()
+            self._local_sort = None
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
         # Compare the Python sort keys themselves (Decimal, str, tuples), not QVariants.
@@ -296,7 +303,8 @@ class ServerSortProxy(QSortFilterProxyModel):
         # saved import) load them all again, or pages would land among sorted rows.
         column = self.sortColumn()
         if column >= 0:
-            self.source.tasks.start(self._sort_locally(column, self.sortOrder()))
+            self._drop_local_sort()
+            self._local_sort = self.source.tasks.start(self._sort_locally(column, self.sortOrder()))
 
     async def _sort_locally(self, column: int, order: Qt.SortOrder) -> None:
         if await self.source.load_all():

@@ -45,3 +45,17 @@ def test_a_zero_padded_format_changes_only_the_sku_column(tmp_path: Path) -> Non
     result = checked(path, "stock")
     assert result.findings == []
     assert list(result.upload_rows()) == [["00007", "12"]]
+
+
+def test_a_zero_padded_code_longer_than_excel_keeps_is_refused_too(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["SKU", "Fiyat"])
+    sheet.append([1234567890123450, 5])
+    sheet["A2"].number_format = "0" * 16  # Excel kept 15 digits; the 16th is gone
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    result = checked(path)
+    assert [f.row for f in result.findings] == [2]
+    assert "more digits than Excel keeps" in result.findings[0].message

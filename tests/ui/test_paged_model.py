@@ -183,3 +183,24 @@ def test_loading_everything_goes_on_through_a_reload(
     ids = [row.id for row in model.rows]
     assert len(ids) == model.total
     assert len(set(ids)) == model.total
+
+
+def test_a_newer_server_sort_wins_over_a_local_sort_still_loading(
+    qtbot: QtBot, session: Session, tasks: BackgroundTasks, faults: Faults
+) -> None:
+    model = PagedTableModel(PRICE_LIST_COLUMNS, tasks, page_size=2)
+
+    def fetch(page: int, limit: int, ordering: str | None) -> Any:
+        return session.run(lambda c: c.price_lists.list(ordering=ordering, page=page, limit=limit))
+
+    proxy = ServerSortProxy(model)
+    model.set_query(fetch)
+    qtbot.waitUntil(lambda: loaded(model) and model.rowCount() == 2)
+    faults.latency_ms = 50  # loading every page takes a while
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)  # currency: loads every row first…
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)  # …but name, asked for at once, is the server's
+    qtbot.waitUntil(lambda: loaded(model) and model.ordering == "name" and model.rowCount() > 0)
+    qtbot.wait(1500)  # time enough for the first sort to have gone on loading
+    faults.latency_ms = 0
+    assert proxy.sortColumn() == -1  # the server's order stands
+    assert not model.fully_loaded  # and nobody loaded every page for a sort given up

@@ -164,6 +164,7 @@ def test_signing_out_forgets_the_token_and_asks_where_to_sign_in_next(
 
     qtbot.waitUntil(lambda: dialog() is not None)
     assert application.tokens.get("Staging", "demo") is None  # signed out for real
+    assert application.window is None  # Ctrl+C now has no closed window to trip over
     sign_in = dialog()
     assert sign_in is not None
     sign_in.profile.setCurrentIndex(sign_in.profile.findText("Test (Test)"))
