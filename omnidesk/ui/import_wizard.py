@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from qasync import asyncSlot
+from shiboken6 import isValid
 
 from omnidesk.api import ImportState, ListKind, OmnitronError, PriceList, StockList
 from omnidesk.api.session import Session
@@ -895,7 +896,8 @@ class ImportWizard(QDialog):
             following = await self._upload()
         finally:
             self.uploading = False
-            if self._closed:
+            # Closed with the main window, the wizard may be gone by now: nobody to tell.
+            if self._closed and isValid(self):
                 self.imported.emit()
                 self.upload_settled.emit()
         if following is not None and not self._closed:

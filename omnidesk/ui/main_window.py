@@ -380,6 +380,11 @@ class MainWindow(QMainWindow):
             and wizard.path is not None
             and wizard.pages.currentIndex() in (CHECK, CHANGES)
         ]
+        lost += [
+            f"the sending of {wizard.path.name} (the import history will say what the server got)"
+            for wizard in self.wizards
+            if wizard.uploading and wizard.path is not None
+        ]
         dialog = self.preferences_dialog
         if (
             dialog is not None
@@ -401,6 +406,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._ask_before_closing(lost)
             return
+        for wizard in list(self.wizards):
+            wizard.reject()  # its jobs end now, before the window takes it along
         if self._switching:
             self.switch_server_requested.emit()
         self.closing.emit()

@@ -510,6 +510,36 @@ def test_stop_watching_while_the_file_is_sent_lets_it_arrive_for_the_imports_pag
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+def test_closing_the_window_while_a_file_is_sent_asks_and_then_breaks_nothing(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    client: OmnitronClient,
+    run: Runner,
+    tmp_path: Path,
+    faults: Faults,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    target = run(new_list(client))
+    rows = [[s, "4.00"] for s in skus(run, client, 40, 14)]
+    path = write_prices(tmp_path / "closing.csv", ["product__sku", "price"], rows)
+    wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
+    to_changes(qtbot, wizard)
+    faults.latency_ms = 1500
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.bytes_label.text().startswith("Sending 40 rows"))
+    window.close()
+    question = window.closing_question
+    assert question is not None
+    assert "the sending of closing.csv" in question.text()
+    question.button(QMessageBox.StandardButton.Close).click()
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not wizard.uploading, timeout=10_000)
+    faults.latency_ms = 0
+    (record,) = window.journal.history()
+    assert record.cache_key  # the file arrived; the next start can follow its job
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 def test_a_server_restart_mid_import_ends_in_a_failure_in_words(
     qtbot: QtBot, tasks: BackgroundTasks, run: Runner, tmp_path: Path
 ) -> None:
