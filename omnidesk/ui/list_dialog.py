@@ -88,6 +88,8 @@ class ListDialog(QDialog):
         self._uniqueness: asyncio.Task[None] | None = None
         # A create whose answer was lost may have been saved: these are its fields.
         self._maybe_created: ListFields | None = None
+        # The fields the server last said no other list had (name and code free).
+        self._known_free: ListFields | None = None
 
         self.banner = QLabel()
         self.banner.setObjectName("dialogBanner")
@@ -259,7 +261,11 @@ class ListDialog(QDialog):
                     lambda c: self._lists(c).list(name=fields.name, limit=100)
                 )
                 for row in page.results:
-                    if row.name == fields.name and self._is_the_lost_create(fields, row):
+                    if (
+                        row.name == fields.name
+                        and not self.saving
+                        and self._is_the_lost_create(fields, row)
+                    ):
                         self._saved_as(fields, row)  # it was saved after all
                         return
                     if row.name == fields.name and row.pk != own_pk:
@@ -273,6 +279,8 @@ class ListDialog(QDialog):
                         taken["code"] = f"Already used by “{row.name}”."
         except OmnitronError:
             return  # cannot ask now; the server will still refuse a duplicate on save
+        if not taken:
+            self._known_free = fields
         if fields == self.values:  # still what is in the form
             self.taken = taken
             self.validate()
@@ -303,7 +311,8 @@ class ListDialog(QDialog):
             self._show_refusal(refused)
             return
         except ServerUnreachable as lost:
-            if self.existing is None and lost.maybe_applied:
+            # Only a name known to be free before sending can be told for ours afterwards.
+            if self.existing is None and lost.maybe_applied and self._known_free == fields:
                 self._maybe_created = fields
                 if await self._found_the_lost_create(fields):
                     return
@@ -322,8 +331,8 @@ class ListDialog(QDialog):
         self.accept()
 
     def _is_the_lost_create(self, fields: ListFields, row: PriceList | StockList) -> bool:
-        # The name was free when Save was pressed (Save waits for that), so a list with
-        # these very fields that exists now is the one whose answer was lost.
+        # The server said the name was free just before this Save (_known_free), so a
+        # list with these very fields that exists now is the one whose answer was lost.
         return self._maybe_created == fields and fields_of(row) == fields
 
     async def _found_the_lost_create(self, fields: ListFields) -> bool:

@@ -239,6 +239,27 @@ def test_a_create_whose_answer_was_lost_is_found_not_sent_twice(
     assert saved.args[0] == on_server
 
 
+def test_a_lost_answer_never_passes_off_someone_elses_list_as_saved(
+    qtbot: QtBot, new_price_list: ListDialog, faults: Faults
+) -> None:
+    dialog = new_price_list
+    faults.fail_rate = 1.0  # the uniqueness check cannot answer either
+    qtbot.keyClicks(dialog.name, "Demo Price List")  # taken, same fields as a new list's
+    saved: list[object] = []
+    dialog.saved.connect(saved.append)
+    for attempt in range(1, 31):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda n=attempt: dialog.requests_sent == n and not dialog.saving)
+        if "may or may not" in dialog.banner.text():
+            break
+    assert "may or may not" in dialog.banner.text()
+    faults.fail_rate = 0.0
+    dialog.name.textEdited.emit(dialog.name.text())  # the check runs again
+    qtbot.waitUntil(lambda: error(dialog, "name").startswith("Already used"))
+    assert dialog.isVisible()
+    assert saved == []
+
+
 def test_a_double_click_saves_once(
     qtbot: QtBot, new_price_list: ListDialog, client: OmnitronClient, run: Runner, faults: Faults
 ) -> None:
