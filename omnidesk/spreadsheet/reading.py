@@ -32,7 +32,7 @@ from .errors import (
     UnsupportedFileType,
 )
 from .limits import DEFAULT_LIMITS, ReadLimits
-from .xlsx_stream import XlsxStream
+from .xlsx_stream import CellPositionsUnknown, XlsxStream
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -398,7 +398,16 @@ class _WorkbookSheet(Spreadsheet):
         offset = start[1] if start else 0
         pad: list[CellValue] = [""] * offset
         formatted = self._formatted_cells()
-        upcoming = next(formatted, None)
+        try:
+            upcoming = next(formatted, None)
+        except CellPositionsUnknown:
+            # Calamine's values cannot be matched to their formats: parse it all instead,
+            # slower but the same rows the preview shows.
+            streamed = self._streamed_rows(self.sheet_name)
+            assert streamed is not None
+            with contextlib.closing(streamed):
+                yield from streamed
+            return
         with _calamine_errors(self.path), contextlib.closing(formatted):
             for number, cells in enumerate(sheet.iter_rows(), 1):
                 if (cells and cells[0] != "") or cells.count("") != len(cells):

@@ -50,6 +50,10 @@ def _column_index(reference: str) -> int:
     return index - 1
 
 
+class CellPositionsUnknown(Exception):
+    """The sheet's formatted cells carry no ``r="B7"``: their columns need a full parse."""
+
+
 class XlsxStream:
     """Streams rows of one worksheet of an .xlsx/.xlsm file."""
 
@@ -211,7 +215,9 @@ class XlsxStream:
         if not special:
             return
         styles = b"|".join(str(index).encode() for index in sorted(special))
-        tag = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\ss="(' + styles + rb')"[^>]*>')
+        # (?=\s): the space after "c" must stay for "\ss=", as in <c s="2"> with no r="…".
+        tag = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?=\s)[^>]*?\ss="(' + styles + rb')"[^>]*>')
+        first = True
         with self._archive.open(self.sheet_parts[sheet_name]) as handle:
             left = b""
             while True:
@@ -226,6 +232,11 @@ class XlsxStream:
                     if where is not None:
                         column = _column_index(where.group(1).decode())
                         yield int(where.group(2)), column, int(found.group(1))
+                    elif first:
+                        # The spec lets cells leave out their position (some generators
+                        # do): then only a full parse can tell where a format applies.
+                        raise CellPositionsUnknown
+                    first = False
                 if not chunk:
                     return
                 left = text[cut:]

@@ -1,5 +1,7 @@
 """Tax rates Excel shows as percentages: the rate is what the sheet shows, not what it stores."""
 
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -97,3 +99,22 @@ def test_the_preview_shows_percent_and_zero_padded_cells_as_the_sheet_does(
     finally:
         sheet.close()
     assert shown[1:] == [["000098", "10", "20%"], ["000198", "12", "8.5%"]]
+
+
+def test_cells_written_without_their_positions_keep_their_formats(tmp_path: Path) -> None:
+    # Some generators leave out r="C2" on cells (the spec allows it); formats still count.
+    path = workbook(tmp_path, ["SKU", "Fiyat", "KDV %"], [[98, 10, 0.2], [198, 12, 0.085]], "KDV %")
+    book = load_workbook(path)
+    for cell in ("A2", "A3"):
+        book.active[cell].number_format = "000000"  # type: ignore[index]
+    book.save(path)
+    stripped = tmp_path / "no-positions.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(stripped, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'(<c\b[^>]*?)\sr="[A-Z]+[0-9]+"', rb"\1", data)
+            target.writestr(item, data)
+    result = checked(stripped)
+    assert result.findings == []
+    assert list(result.upload_rows()) == [["000098", "10.00", "20"], ["000198", "12.00", "8.5"]]
