@@ -372,16 +372,16 @@ class MainWindow(QMainWindow):
         self.close()
 
     def unsaved_work(self) -> list[str]:
-        """What closing the window now would throw away, in words."""
+        """What closing the window now would cost, in words (each with its verb)."""
         lost = [
-            f"the import of {wizard.path.name} you are preparing"
+            f"throws away the import of {wizard.path.name} you are preparing"
             for wizard in self.wizards
             if wizard.isVisible()
             and wizard.path is not None
             and wizard.pages.currentIndex() in (CHECK, CHANGES)
         ]
         lost += [
-            f"the sending of {wizard.path.name} (the import history will say what the server got)"
+            f"may cut off sending {wizard.path.name} (the Imports page will say what arrived)"
             for wizard in self.wizards
             if wizard.uploading and wizard.path is not None
         ]
@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
             and dialog.isVisible()
             and dialog.values() != self.preferences.load()
         ):
-            lost.append("the preferences you changed")
+            lost.append("throws away the preferences you changed")
         return lost
 
     def close_without_asking(self) -> None:
@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
         question = QMessageBox(
             QMessageBox.Icon.Question,
             "Close OmniDesk?",
-            f"Closing now throws away {what}.",
+            f"Closing now {what}.",
             QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
             self,
         )

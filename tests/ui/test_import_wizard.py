@@ -530,7 +530,7 @@ def test_closing_the_window_while_a_file_is_sent_asks_and_then_breaks_nothing(
     window.close()
     question = window.closing_question
     assert question is not None
-    assert "the sending of closing.csv" in question.text()
+    assert "may cut off sending closing.csv" in question.text()
     question.button(QMessageBox.StandardButton.Close).click()
     assert not window.isVisible()
     qtbot.waitUntil(lambda: not wizard.uploading, timeout=10_000)
