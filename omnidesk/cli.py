@@ -156,7 +156,8 @@ def _files_to_open(
 
     argparse cannot take optional positionals beside subcommands (it reads the
     first file as a command name), so the files are taken out first: when the
-    first word that is not an option is no command, every such word is a file.
+    first word that is not an option is a file (it has an extension, or exists),
+    every such word is a file.
     The window's options take no values, so no option's value is mistaken here.
     """
     commands: set[str] = set()
@@ -164,9 +165,16 @@ def _files_to_open(
         if isinstance(action, argparse._SubParsersAction):
             commands.update(action.choices)
     words = [word for word in arguments if not word.startswith("-")]
-    if not words or words[0] in commands:
+    if not words or words[0] in commands or not _looks_like_a_file(words[0]):
+        # A mistyped command ("validat") must get argparse's "invalid choice", not a
+        # window: a scheduled job has no screen to open one on.
         return [], arguments
     return [Path(word) for word in words], [word for word in arguments if word.startswith("-")]
+
+
+def _looks_like_a_file(word: str) -> bool:
+    path = Path(word)
+    return bool(path.suffix) or path.exists()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -293,7 +293,10 @@ async def _online(
         else:
             from omnidesk.demo import DemoServer
 
-            demo = DemoServer()
+            try:
+                demo = DemoServer()
+            except OmnitronError as taken:  # another demo started since the early check
+                raise Failed(str(taken)) from None
             profile = await asyncio.to_thread(demo.start)
             printer.line(f"Demo server at {profile.base_url}, signed in as {profile.username}.")
             client = OmnitronClient(profile.base_url)
@@ -351,12 +354,16 @@ async def find_list(session: Session, kind: ListKind, ref: str) -> ImportTarget:
         return found
 
     async def by_code(code: str) -> PriceList | StockList | None:
+        if not code.strip():
+            raise Failed("--list needs the list's number or code; it was empty.")
         page = await session.run(lambda c: lists_of(c, kind).list(code_exact=code, limit=2))
-        return page.results[0] if page.results else None
+        # A server that ignores an unusable filter answers with every list: check the code.
+        matching = [row for row in page.results if row.code == code]
+        return matching[0] if matching else None
 
     if ref.startswith(PK_PREFIX):
         pk = ref.removeprefix(PK_PREFIX).strip()
-        if not pk.isdigit():
+        if not (pk.isascii() and pk.isdigit()):
             raise Failed(f"--list {ref}: after “pk:” write the list's number, e.g. pk:12.")
         found = await by_pk(pk)
         if found is None:
@@ -368,7 +375,7 @@ async def find_list(session: Session, kind: ListKind, ref: str) -> ImportTarget:
         if found is None:
             raise Failed(f"there is no {noun} with the code “{code}” on {where}.")
         return ImportTarget.of(found)
-    if not ref.isdigit():
+    if not (ref.isascii() and ref.isdigit()):  # "²" and "١" are digits to str.isdigit
         found = await by_code(ref)
         if found is None:
             raise Failed(f"there is no {noun} with the code “{ref}” on {where}.")

@@ -92,8 +92,17 @@ def clean_base_url(text: str) -> str:
 def check_base_url(url: str) -> str | None:
     """A message if the address cannot be a server's base URL, else None."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return "Enter the server's address, like https://acme.omnitron.example"
+    if parts.username is not None or parts.password is not None:
+        # It would be kept in the profiles file and shown in logs with the address.
+        return "Leave your username and password out of the address; enter them below."
+    try:
+        port = parts.port  # raises for a port that is not a number up to 65535
+    except ValueError:
+        port = 0
+    if port is not None and not 1 <= port <= 65535:
+        return "The port in the address (after “:”) must be a number from 1 to 65535."
     return None
 
 

@@ -339,6 +339,31 @@ def test_an_unknown_list_exits_2(
     assert ref in captured.err
 
 
+@pytest.mark.parametrize(
+    ("ref", "said"),
+    [
+        ("", "--list needs the list's number or code; it was empty."),
+        ("code:", "--list needs the list's number or code; it was empty."),
+        ("²", "there is no price list with the code “²”"),  # a digit to str.isdigit, not a pk
+    ],
+)
+def test_a_list_reference_that_names_nothing_says_so_without_a_traceback(
+    signed_in: Profile,
+    api: Api,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    ref: str,
+    said: str,
+) -> None:
+    (a,) = api.skus(1)
+    source = write_csv(tmp_path / "x.csv", ["product__sku,price", f"{a},1.00"])
+    assert run(source, "--kind", "price", "--list", ref) == 2
+    captured = capsys.readouterr()
+    no_traceback(captured)
+    assert said in captured.err
+    assert "unexpected problem" not in captured.err
+
+
 def price_list_with_code(api: Api, code: str) -> dict[str, Any]:
     body = {"name": unique("CLI numeric code"), "code": code}
     created: dict[str, Any] = api.http.post("/api/v1/price_list/", json=body).json()

@@ -28,3 +28,19 @@ def test_an_address_without_a_scheme_gets_the_one_a_browser_would_try(
 def test_nothing_typed_stays_nothing() -> None:
     assert clean_base_url("   ") == ""
     assert check_base_url("") is not None
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("localhost:abc", "port"),
+        ("localhost:99999", "port"),
+        ("acme.example:0", "port"),
+        ("admin:S3cret@127.0.0.1:47999/api/v1/", "username and password out of the address"),
+        ("https://admin@acme.example", "username and password out of the address"),
+    ],
+)
+def test_an_address_that_cannot_be_used_says_why(typed: str, words: str) -> None:
+    problem = check_base_url(clean_base_url(typed))
+    assert problem is not None
+    assert words in problem

@@ -167,3 +167,12 @@ def test_summary_names_the_sheet_used_and_the_others(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "sheet “Fiyatlar”" in out
     assert "other sheets (choose with --sheet): “Lookup”, “Notes”" in out
+
+
+def test_a_mistyped_command_is_refused_and_opens_no_window(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["validat", "prices.csv"])
+    assert stopped.value.code == 2
+    assert "invalid choice: 'validat'" in capsys.readouterr().err
