@@ -480,6 +480,27 @@ def test_closed_mid_import_and_reopened_the_journal_offers_to_follow(
     qtbot.waitUntil(lambda: again.imports.model.records[0].state is JournalState.SUCCESS)
 
 
+def sending_slowly(
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811
+    client: OmnitronClient,
+    run: Runner,
+    path: Path,
+    faults: Faults,
+) -> ImportWizard:
+    """A wizard in the middle of sending 40 rows, each request taking 1.5 s."""
+    target = run(new_list(client))
+    rows = [[s, "4.00"] for s in skus(run, client, 40, 13)]
+    wizard = window.open_import(
+        write_prices(path, ["product__sku", "price"], rows), ListKind.PRICE, ImportTarget.of(target)
+    )
+    to_changes(qtbot, wizard)
+    faults.latency_ms = 1500
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.bytes_label.text().startswith("Sending 40 rows"))
+    return wizard
+
+
 def test_stop_watching_while_the_file_is_sent_lets_it_arrive_for_the_imports_page(
     qtbot: QtBot,
     window: MainWindow,  # noqa: F811
@@ -489,14 +510,7 @@ def test_stop_watching_while_the_file_is_sent_lets_it_arrive_for_the_imports_pag
     faults: Faults,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    target = run(new_list(client))
-    rows = [[s, "4.00"] for s in skus(run, client, 40, 13)]
-    path = write_prices(tmp_path / "on-its-way.csv", ["product__sku", "price"], rows)
-    wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
-    to_changes(qtbot, wizard)
-    faults.latency_ms = 1500  # the upload takes a while
-    wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.bytes_label.text().startswith("Sending 40 rows"))
+    wizard = sending_slowly(qtbot, window, client, run, tmp_path / "on-its-way.csv", faults)
     assert wizard.cancel.text() == "Stop watching"
     wizard.cancel.click()
     assert not wizard.isVisible()
@@ -519,14 +533,7 @@ def test_closing_the_window_while_a_file_is_sent_asks_and_then_breaks_nothing(
     faults: Faults,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    target = run(new_list(client))
-    rows = [[s, "4.00"] for s in skus(run, client, 40, 14)]
-    path = write_prices(tmp_path / "closing.csv", ["product__sku", "price"], rows)
-    wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
-    to_changes(qtbot, wizard)
-    faults.latency_ms = 1500
-    wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.bytes_label.text().startswith("Sending 40 rows"))
+    wizard = sending_slowly(qtbot, window, client, run, tmp_path / "closing.csv", faults)
     window.close()
     question = window.closing_question
     assert question is not None
