@@ -192,6 +192,16 @@ class _Column:
             text = cell.strip()
             if not text:
                 return _EMPTY
+            if "\n" in text:
+                # No code spans lines: in a CSV a quote mark missing its partner makes the
+                # rows after it one long cell, and this is where they ended up.
+                lines = text.count("\n") + 1
+                return (
+                    _BAD,
+                    f"{self.spec.label} “{text.splitlines()[0]}…” runs over {lines} lines: a "
+                    'quote mark (") in the file is probably missing its partner, so the rows '
+                    "after it were read into this cell. Fix the quote and save again.",
+                )
             if _SCIENTIFIC.fullmatch(text):
                 return (
                     _BAD,
@@ -625,6 +635,7 @@ class RowChecker:
                     if type(c) is str
                     and (text := c.strip())
                     and (not text[0].isdigit() or ("e" not in text and "E" not in text))
+                    and "\n" not in text
                     else _SLOW
                     for c in raw
                 ]
@@ -732,9 +743,12 @@ class RowChecker:
                 if kind is str:
                     if fast is _FAST_CODE:
                         text = cell.strip()
-                        # Only digits-then-E can be Excel's scientific notation.
-                        if text and (
-                            not text[0].isdigit() or ("e" not in text and "E" not in text)
+                        # Only digits-then-E can be Excel's scientific notation; a line
+                        # break is a quote gone astray (see _Column._code).
+                        if (
+                            text
+                            and (not text[0].isdigit() or ("e" not in text and "E" not in text))
+                            and "\n" not in text
                         ):
                             values.append(text)
                             continue

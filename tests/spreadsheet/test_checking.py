@@ -205,6 +205,26 @@ def test_a_code_typed_as_a_number_longer_than_excel_keeps_is_refused() -> None:
     assert [row.values["product__sku"] for row in result.good_rows()] == ["8690000000017"]
 
 
+def test_a_quote_missing_its_partner_is_named_where_the_rows_went(tmp_path: Path) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text('SKU,Fiyat\nA-1,5\n"A-2,6\nA-3,7\nA-4,8\n', encoding="utf-8")
+    with open_spreadsheet(path) as sheet:
+        result = check_spreadsheet(sheet, "price")
+    messages = [f.message for f in result.findings if f.column == "SKU"]
+    assert len(messages) == 1
+    assert messages[0].startswith("SKU “A-2,6…” runs over 3 lines: a quote mark")
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_no_code_spans_lines_whichever_way_the_rows_are_checked(columnar: bool) -> None:
+    checker = RowChecker("price", SheetRow(1, ["sku", "price"]))
+    checker.columnar = columnar
+    checker.check([SheetRow(2, ["A-1", "5"]), SheetRow(3, ["A-2\nA-3", "6"])])
+    result = checker.finish()
+    assert [f.row for f in result.findings] == [3]
+    assert "runs over 2 lines" in result.findings[0].message
+
+
 def test_codes_that_only_look_scientific_pass() -> None:
     result = check("price", ["sku", "price"], ["1E5", 1], ["12E3456", 2], ["1,5E+3", 3])
     assert [f.row for f in result.findings] == [4]  # only Excel's own "E+" form
