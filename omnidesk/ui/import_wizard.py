@@ -84,7 +84,7 @@ from .import_models import (
     ProblemsModel,
 )
 from .tasks import BackgroundTasks, settle, without_gc_pauses
-from .widgets import DataTable
+from .widgets import DataTable, ask
 
 # Rows kept for display; every row is checked, the preview shows this many at most.
 SHOWN_ROWS_LIMIT = 100_000
@@ -871,20 +871,15 @@ class ImportWizard(QDialog):
         if earlier is None:
             return True
         answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.question = QMessageBox(
-            QMessageBox.Icon.Question,
+        self.question = ask(
+            self,
             "Import the same file again?",
             f"This very file was imported into “{earlier.list_name}” on "
             f"{local_datetime(earlier.started_at)} ({earlier.state.value}). Import it again?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            go=(QMessageBox.StandardButton.Yes, "Import again"),
+            stay=(QMessageBox.StandardButton.No, None),
+            answered=lambda again: settle(answered, again),
         )
-        self.question.button(QMessageBox.StandardButton.Yes).setText("Import again")
-        self.question.setDefaultButton(QMessageBox.StandardButton.No)
-        self.question.finished.connect(
-            lambda answer: settle(answered, answer == QMessageBox.StandardButton.Yes)
-        )
-        self.question.open()
         return await answered
 
     async def _upload_and_follow(self) -> None:

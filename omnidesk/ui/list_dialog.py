@@ -46,6 +46,7 @@ from omnidesk.api.session import Session
 
 from .formatting import local_datetime
 from .tasks import BackgroundTasks
+from .widgets import ask
 
 UNIQUENESS_PAUSE_MS = 400
 ERROR_STYLE = "color: #b00020;"
@@ -399,20 +400,14 @@ class ListDialog(QDialog):
         if not self.dirty or self._confirmed_discard:
             super().reject()
             return
-        question = QMessageBox(
-            QMessageBox.Icon.Question,
+        self.discard_question = ask(
+            self,
             "Discard changes?",
             f"This {self.noun} has changes that are not saved. Discard them?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
+            go=(QMessageBox.StandardButton.Discard, None),
+            stay=(QMessageBox.StandardButton.Cancel, "Keep editing"),
+            answered=lambda discard: self._discard() if discard else None,
         )
-        question.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        question.button(QMessageBox.StandardButton.Cancel).setText("Keep editing")
-        question.finished.connect(
-            lambda answer: self._discard() if answer == QMessageBox.StandardButton.Discard else None
-        )
-        self.discard_question = question
-        question.open()
 
     def _discard(self) -> None:
         self._confirmed_discard = True

@@ -42,7 +42,7 @@ from .paged_model import LoadState
 from .preferences_dialog import PreferencesDialog
 from .sign_in import Connect, SignInDialog
 from .tasks import BackgroundTasks, settle
-from .widgets import EnvironmentBanner
+from .widgets import EnvironmentBanner, ask
 
 
 def window_title(profile: Profile) -> str:
@@ -312,22 +312,20 @@ class MainWindow(QMainWindow):
             return
         names = ", ".join(f"{r.file_name} → {r.list_name}" for r in unfinished[:3])
         more = f" and {len(unfinished) - 3} more" if len(unfinished) > 3 else ""
-        self.question = QMessageBox(
-            QMessageBox.Icon.Question,
+        self.question = ask(
+            self,
             "Unfinished imports",
             f"{len(unfinished)} import(s) were not followed to the end last time: "
             f"{names}{more}. See how they ended?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            go=(QMessageBox.StandardButton.Yes, "Follow them"),
+            stay=(QMessageBox.StandardButton.No, "Later"),
+            answered=self._answer_about_unfinished,
+            default_go=True,
         )
-        self.question.button(QMessageBox.StandardButton.Yes).setText("Follow them")
-        self.question.button(QMessageBox.StandardButton.No).setText("Later")
-        self.question.finished.connect(self._answer_about_unfinished)
-        self.question.open()
 
-    def _answer_about_unfinished(self, answer: int) -> None:
+    def _answer_about_unfinished(self, follow: bool) -> None:
         self.navigation.setCurrentRow(2)
-        if answer == QMessageBox.StandardButton.Yes:
+        if follow:
             self.imports.follow_unfinished()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -414,23 +412,17 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _ask_before_closing(self, lost: list[str]) -> None:
-        what = " and ".join(lost)
-        question = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Close OmniDesk?",
-            f"Closing now {what}.",
-            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        question.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        question.button(QMessageBox.StandardButton.Cancel).setText("Keep working")
-
-        def answered(answer: int) -> None:
-            if answer == QMessageBox.StandardButton.Close:
+        def answered(close: bool) -> None:
+            if close:
                 self.close_without_asking()
             else:
                 self._switching = False
 
-        question.finished.connect(answered)
-        self.closing_question = question
-        question.open()
+        self.closing_question = ask(
+            self,
+            "Close OmniDesk?",
+            f"Closing now {' and '.join(lost)}.",
+            go=(QMessageBox.StandardButton.Close, None),
+            stay=(QMessageBox.StandardButton.Cancel, "Keep working"),
+            answered=answered,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -125,6 +127,32 @@ class DataTable(QTableView):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.scrollTo(index)
+
+
+Button = QMessageBox.StandardButton
+
+
+def ask(
+    parent: QWidget,
+    title: str,
+    text: str,
+    *,
+    go: tuple[Button, str | None],
+    stay: tuple[Button, str | None],
+    answered: Callable[[bool], object],
+    default_go: bool = False,
+) -> QMessageBox:
+    """A question with two answers, opened (never exec'd, see DESIGN.md); `answered(True)`
+    when the person chose `go`. Each answer is a standard button (it keeps its role on
+    every platform) with the words of this question, or its own when None."""
+    question = QMessageBox(QMessageBox.Icon.Question, title, text, go[0] | stay[0], parent)
+    for button, words in (go, stay):
+        if words is not None:
+            question.button(button).setText(words)
+    question.setDefaultButton(go[0] if default_go else stay[0])
+    question.finished.connect(lambda answer: answered(answer == go[0]))
+    question.open()
+    return question
 
 
 class TableWithStates(QStackedWidget):
