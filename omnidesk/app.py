@@ -183,7 +183,9 @@ class Application:
         return await self.window.ask_to_sign_in()
 
     async def _report_when_ready(self, window: MainWindow) -> None:
-        model = window.price_lists.model
+        pane = window.current_pane()
+        assert pane is not None  # the window opens on the first kind's lists
+        model = pane.model
         while not (model.state is LoadState.LOADED and model.rows):
             if model.state is LoadState.FAILED:
                 print(f"failed: {model.error}", flush=True)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from omnidesk import __version__
+from omnidesk import __version__, kinds
 
 if TYPE_CHECKING:
     from omnidesk.spreadsheet import CheckResult
@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     validate.add_argument("file", type=Path, metavar="FILE")
-    validate.add_argument("--kind", required=True, choices=("price", "stock"))
+    validate.add_argument("--kind", required=True, choices=kinds.WORDS)
     validate.add_argument(
         "--sheet", metavar="NAME", help="sheet to check (default: first with data)"
     )
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="save an empty import template",
         description="Save an .xlsx with the right headers, an example row and instructions.",
     )
-    template.add_argument("--kind", required=True, choices=("price", "stock"))
+    template.add_argument("--kind", required=True, choices=kinds.WORDS)
     template.add_argument("out", type=Path, metavar="OUT.xlsx")
     template.set_defaults(handler=_template)
 
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     importing.add_argument("file", type=Path, metavar="FILE")
-    importing.add_argument("--kind", required=True, choices=("price", "stock"))
+    importing.add_argument("--kind", required=True, choices=kinds.WORDS)
     importing.add_argument(
         "--list",
         required=True,
@@ -237,7 +237,7 @@ def _validate(args: argparse.Namespace) -> int:
             check_output_path(args.annotate, source=args.file)
         with open_spreadsheet(args.file, sheet=args.sheet) as sheet:
             others = [info.name for info in sheet.sheets if info.name != sheet.sheet_name]
-            result = check_spreadsheet(sheet, args.kind)
+            result = check_spreadsheet(sheet, kinds.from_word(args.kind))
     except SpreadsheetError as error:
         return fail(error.message)
     except MemoryError:
@@ -265,7 +265,7 @@ def _print_json(data: dict[str, object]) -> None:
 
 def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
     out = sys.stdout
-    print(f"{result.file} — sheet “{result.sheet}”, {result.kind.label}", file=out)
+    print(f"{result.file} — sheet “{result.sheet}”, {kinds.info(result.kind).noun}", file=out)
     if other_sheets:
         names = ", ".join(f"“{name}”" for name in other_sheets)
         print(f"  other sheets (choose with --sheet): {names}", file=out)
@@ -287,7 +287,7 @@ def _template(args: argparse.Namespace) -> int:
     from omnidesk.spreadsheet import SpreadsheetError, write_template
 
     try:
-        write_template(args.kind, args.out)
+        write_template(kinds.from_word(args.kind), args.out)
     except SpreadsheetError as error:
         return _fail(error.message)
     except OSError as error:

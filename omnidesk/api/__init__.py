@@ -1,7 +1,18 @@
 """The async Omnitron client. No Qt here: the app, the command line and the tests share it."""
 
-from .client import OmnitronClient, PriceLists, ProductPrices, ProductStocks, StockLists
-from .contract import CURRENCIES, CURRENCY_NAMES, DEFAULT_CURRENCY, ImportState, ListKind
+from omnidesk.kinds import ListKind
+
+from .client import (
+    ListContents,
+    ListFilters,
+    ListResource,
+    OmnitronClient,
+    PriceLists,
+    ProductPrices,
+    ProductStocks,
+    StockLists,
+)
+from .contract import CURRENCIES, CURRENCY_NAMES, DEFAULT_CURRENCY, ImportState
 from .errors import (
     AuthenticationRequired,
     NotFound,
@@ -14,6 +25,8 @@ from .errors import (
     ValidationFailed,
 )
 from .models import (
+    AnyContents,
+    AnyList,
     ImportRowError,
     ImportStatus,
     Page,
@@ -29,11 +42,16 @@ __all__ = [
     "CURRENCIES",
     "CURRENCY_NAMES",
     "DEFAULT_CURRENCY",
+    "AnyContents",
+    "AnyList",
     "AuthenticationRequired",
     "ImportRowError",
     "ImportState",
     "ImportStatus",
+    "ListContents",
+    "ListFilters",
     "ListKind",
+    "ListResource",
     "NotFound",
     "OmnitronClient",
     "OmnitronError",

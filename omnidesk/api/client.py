@@ -13,14 +13,19 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar, Unpack
 
 import httpx
 
+from omnidesk import kinds
+from omnidesk.kinds import ListKind
+
 from . import contract
-from .contract import API_PREFIX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ListKind
+from .contract import API_PREFIX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .errors import NotFound, SignInNotFound, UnexpectedResponse
 from .models import (
+    AnyContents,
+    AnyList,
     ImportStatus,
     Page,
     PriceList,
@@ -35,8 +40,9 @@ from .upload import FileUpload, ProgressCallback
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=8.0)
 
 T = TypeVar("T")
-L = TypeVar("L", PriceList, StockList)
-C = TypeVar("C", ProductPrice, ProductStock)
+# Covariant: the lists of one kind are lists of any kind (ListResource[AnyList]).
+L = TypeVar("L", bound=AnyList, covariant=True)
+C = TypeVar("C", bound=AnyContents, covariant=True)
 
 
 class _Secret:
@@ -56,10 +62,13 @@ class _Secret:
 
 async def _every_row(
     fetch: Callable[[int], Awaitable[Page[T]]],
+    on_page: Callable[[Page[T]], None] | None = None,
 ) -> AsyncIterator[T]:
     page_number = 1
     while True:
         page = await fetch(page_number)
+        if on_page is not None:
+            on_page(page)
         for row in page.results:
             yield row
         if not page.has_next or not page.results:
@@ -67,14 +76,46 @@ async def _every_row(
         page_number += 1
 
 
-class _ListResource(Generic[L]):
-    kind: ListKind
-    model: type[L]
-    fields: frozenset[str]
-    what: str
+class ListFilters(TypedDict, total=False):
+    """The server's list filters, each optional (name and code: contains)."""
 
-    def __init__(self, client: OmnitronClient) -> None:
+    name: str
+    code: str
+    code_exact: str
+    is_auto_sync: bool
+    created_after: date | datetime
+    created_before: date | datetime
+
+
+def _filter_params(filters: ListFilters) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if name := filters.get("name"):
+        params["name"] = name
+    if code := filters.get("code"):
+        params["code"] = code
+    if (code_exact := filters.get("code_exact")) is not None:
+        params["code__exact"] = code_exact
+    if (is_auto_sync := filters.get("is_auto_sync")) is not None:
+        params["is_auto_sync"] = contract.boolean_param(is_auto_sync)
+    return params | contract.created_date_params(
+        filters.get("created_after"), filters.get("created_before")
+    )
+
+
+# The fields a list of any kind has; a kind with a currency has that one too.
+_LIST_FIELDS = frozenset({"name", "code", "is_auto_sync"})
+
+
+class ListResource(Generic[L]):
+    """The lists of one kind: find, read, create, change, and import spreadsheets into."""
+
+    def __init__(self, client: OmnitronClient, kind: ListKind, parse: Callable[[Any], L]) -> None:
         self._client = client
+        self.kind = kind
+        self.parse = parse  # the answer's JSON as a list of this kind
+        entry = kinds.info(kind)
+        self.fields = _LIST_FIELDS | ({"currency"} if entry.has_currency else set())
+        self.what = f"That {entry.noun}"
 
     def _path(self, pk: int | None = None) -> str:
         base = f"{API_PREFIX}/{self.kind.value}/"
@@ -83,64 +124,34 @@ class _ListResource(Generic[L]):
     async def list(
         self,
         *,
-        name: str | None = None,
-        code: str | None = None,
-        code_exact: str | None = None,
-        is_auto_sync: bool | None = None,
-        created_after: date | datetime | None = None,
-        created_before: date | datetime | None = None,
         ordering: str | None = None,
         page: int = 1,
         limit: int = DEFAULT_PAGE_SIZE,
+        **filters: Unpack[ListFilters],
     ) -> Page[L]:
-        """One page of lists matching every given filter (name and code: contains)."""
+        """One page of lists matching every given filter."""
         params: dict[str, Any] = {"page": page, "limit": limit}
-        if name:
-            params["name"] = name
-        if code:
-            params["code"] = code
-        if code_exact is not None:
-            params["code__exact"] = code_exact
-        if is_auto_sync is not None:
-            params["is_auto_sync"] = contract.boolean_param(is_auto_sync)
-        params |= contract.created_date_params(created_after, created_before)
+        params |= _filter_params(filters)
         params |= contract.ordering_param(ordering)
         body = await self._client._request("GET", self._path(), params=params)
-        return Page.from_json(body, self.model.from_json, page=page, limit=limit)
+        return Page.from_json(body, self.parse, page=page, limit=limit)
 
     async def iterate(
         self,
         *,
-        name: str | None = None,
-        code: str | None = None,
-        code_exact: str | None = None,
-        is_auto_sync: bool | None = None,
-        created_after: date | datetime | None = None,
-        created_before: date | datetime | None = None,
         ordering: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        **filters: Unpack[ListFilters],
     ) -> AsyncIterator[L]:
         """Every list matching the filters, page after page."""
-
-        def fetch(page: int) -> Awaitable[Page[L]]:
-            return self.list(
-                name=name,
-                code=code,
-                code_exact=code_exact,
-                is_auto_sync=is_auto_sync,
-                created_after=created_after,
-                created_before=created_before,
-                ordering=ordering,
-                page=page,
-                limit=page_size,
-            )
-
-        async for row in _every_row(fetch):
+        async for row in _every_row(
+            lambda page: self.list(ordering=ordering, page=page, limit=page_size, **filters)
+        ):
             yield row
 
     async def get(self, pk: int) -> L:
         body = await self._client._request("GET", self._path(pk), what=self.what)
-        return self.model.from_json(body)
+        return self.parse(body)
 
     def _checked(self, fields: dict[str, Any]) -> dict[str, Any]:
         unknown = set(fields) - self.fields
@@ -151,14 +162,14 @@ class _ListResource(Generic[L]):
     async def create(self, **fields: Any) -> L:
         """POST a new list; sent once, never repeated after it may have reached the server."""
         body = await self._client._request("POST", self._path(), json_body=self._checked(fields))
-        return self.model.from_json(body)
+        return self.parse(body)
 
     async def update(self, pk: int, **changes: Any) -> L:
         """PATCH only the given fields."""
         body = await self._client._request(
             "PATCH", self._path(pk), json_body=self._checked(changes), what=self.what
         )
-        return self.model.from_json(body)
+        return self.parse(body)
 
     async def upload(
         self, pk: int, path: str | Path, on_progress: ProgressCallback | None = None
@@ -206,29 +217,21 @@ class _ListResource(Generic[L]):
             interval = min(max_interval, interval * growth)
 
 
-class PriceLists(_ListResource[PriceList]):
-    kind = ListKind.PRICE
-    model = PriceList
-    fields = frozenset({"name", "code", "is_auto_sync", "currency"})
-    what = "That price list"
+# Named for readers and for type hints: the lists of each kind the client serves.
+PriceLists = ListResource[PriceList]
+StockLists = ListResource[StockList]
 
 
-class StockLists(_ListResource[StockList]):
-    kind = ListKind.STOCK
-    model = StockList
-    fields = frozenset({"name", "code", "is_auto_sync"})
-    what = "That stock list"
-
-
-class _ListContents(Generic[C]):
+class ListContents(Generic[C]):
     """The rows of one list: a price list's prices or a stock list's stocks (read-only)."""
 
-    path: str
-    list_param: str
-    model: Callable[[Any], C]
-
-    def __init__(self, client: OmnitronClient) -> None:
+    def __init__(self, client: OmnitronClient, kind: ListKind, parse: Callable[[Any], C]) -> None:
         self._client = client
+        self.kind = kind
+        self.parse = parse  # one row's JSON as a price or a stock
+        entry = kinds.info(kind)
+        self.path = entry.contents_path
+        self.list_param = entry.contents_list_param
 
     async def list(
         self,
@@ -242,31 +245,26 @@ class _ListContents(Generic[C]):
         if product_sku:
             params["product__sku"] = product_sku
         body = await self._client._request("GET", f"{API_PREFIX}/{self.path}/", params=params)
-        return Page.from_json(body, self.model, page=page, limit=limit)
+        return Page.from_json(body, self.parse, page=page, limit=limit)
 
     async def iterate(
-        self, list_pk: int, *, product_sku: str | None = None, page_size: int = MAX_PAGE_SIZE
+        self,
+        list_pk: int,
+        *,
+        product_sku: str | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        on_page: Callable[[Page[C]], None] | None = None,
     ) -> AsyncIterator[C]:
+        """Every row of the list; ``on_page`` hears of each page (for a progress bar)."""
         async for row in _every_row(
-            lambda page: self.list(list_pk, product_sku=product_sku, page=page, limit=page_size)
+            lambda page: self.list(list_pk, product_sku=product_sku, page=page, limit=page_size),
+            on_page,
         ):
             yield row
 
 
-class ProductPrices(_ListContents[ProductPrice]):
-    """The prices in a price list."""
-
-    path = "product_price"
-    list_param = "price_list"
-    model = ProductPrice.from_json
-
-
-class ProductStocks(_ListContents[ProductStock]):
-    """The stock counts in a stock list."""
-
-    path = "product_stock"
-    list_param = "stock_list"
-    model = ProductStock.from_json
+ProductPrices = ListContents[ProductPrice]
+ProductStocks = ListContents[ProductStock]
 
 
 class Products:
@@ -310,11 +308,23 @@ class OmnitronClient:
             headers={"Accept": "application/json", "User-Agent": "OmniDesk"},
         )
         self._transport = Transport(self._http, retry or RetryPolicy(), sleep=sleep)
-        self.price_lists = PriceLists(self)
-        self.stock_lists = StockLists(self)
-        self.product_prices = ProductPrices(self)
-        self.product_stocks = ProductStocks(self)
+        self.price_lists = ListResource(self, ListKind.PRICE, PriceList.from_json)
+        self.stock_lists = ListResource(self, ListKind.STOCK, StockList.from_json)
+        self.product_prices = ListContents(self, ListKind.PRICE, ProductPrice.from_json)
+        self.product_stocks = ListContents(self, ListKind.STOCK, ProductStock.from_json)
         self.products = Products(self)
+        lists: tuple[ListResource[AnyList], ...] = (self.price_lists, self.stock_lists)
+        self._lists = {resource.kind: resource for resource in lists}
+        contents: tuple[ListContents[AnyContents], ...] = (self.product_prices, self.product_stocks)
+        self._contents = {resource.kind: resource for resource in contents}
+
+    def lists(self, kind: ListKind) -> ListResource[AnyList]:
+        """The lists of that kind; KeyError for a kind the registry does not have."""
+        return self._lists[kind]
+
+    def contents(self, kind: ListKind) -> ListContents[AnyContents]:
+        """The rows (prices or stocks) of lists of that kind."""
+        return self._contents[kind]
 
     def __repr__(self) -> str:
         state = "signed in" if self._token else "signed out"

@@ -10,6 +10,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from omnidesk.kinds import ListKind
+
 API_PREFIX: Final = "/api/v1"
 
 # The docs' enum is tr, eu, usd, …; every example uses try. We accept both, try first.
@@ -57,13 +59,6 @@ ORDERING_FIELDS: Final = frozenset({"name", "code", "created_date", "modified_da
 
 DEFAULT_PAGE_SIZE: Final = 10  # [doc]
 MAX_PAGE_SIZE: Final = 1000  # [ours] the sandbox's cap; Omnitron does not document one
-
-
-class ListKind(StrEnum):
-    """The two kinds of list, named by their URL path segment."""
-
-    PRICE = "price_list"
-    STOCK = "stock_list"
 
 
 class ImportState(StrEnum):

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from omnidesk.kinds import ListKind
 
 from .contract import ImportState, import_status_fields
 from .errors import UnexpectedResponse
@@ -49,30 +51,16 @@ def _shape_guard(kind: str, build: Callable[[], T]) -> T:
         raise UnexpectedResponse(f"a {kind} without the expected fields ({problem}).") from None
 
 
-@dataclass(frozen=True)
-class PriceList:
-    pk: int
-    name: str
-    code: str | None
-    is_auto_sync: bool
-    currency: str
-    created_date: datetime
-    modified_date: datetime
-
-    @classmethod
-    def from_json(cls, data: Any) -> Self:
-        return _shape_guard(
-            "price list",
-            lambda: cls(
-                pk=int(data["pk"]),
-                name=str(data["name"]),
-                code=data.get("code"),
-                is_auto_sync=bool(data.get("is_auto_sync", False)),
-                currency=str(data.get("currency") or "try"),
-                created_date=parse_datetime(data["created_date"]),
-                modified_date=parse_datetime(data["modified_date"]),
-            ),
-        )
+def _list_fields(data: Any) -> dict[str, Any]:
+    """The fields every kind of list has."""
+    return {
+        "pk": int(data["pk"]),
+        "name": str(data["name"]),
+        "code": data.get("code"),
+        "is_auto_sync": bool(data.get("is_auto_sync", False)),
+        "created_date": parse_datetime(data["created_date"]),
+        "modified_date": parse_datetime(data["modified_date"]),
+    }
 
 
 @dataclass(frozen=True)
@@ -84,19 +72,36 @@ class StockList:
     created_date: datetime
     modified_date: datetime
 
+    kind: ClassVar[ListKind] = ListKind.STOCK
+    # A stock list has no currency; the attribute lets code ask any list for one.
+    currency: ClassVar[str | None] = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        return _shape_guard("stock list", lambda: cls(**_list_fields(data)))
+
+
+@dataclass(frozen=True)
+class PriceList:
+    pk: int
+    name: str
+    code: str | None
+    is_auto_sync: bool
+    created_date: datetime
+    modified_date: datetime
+    currency: str
+
+    kind: ClassVar[ListKind] = ListKind.PRICE
+
     @classmethod
     def from_json(cls, data: Any) -> Self:
         return _shape_guard(
-            "stock list",
-            lambda: cls(
-                pk=int(data["pk"]),
-                name=str(data["name"]),
-                code=data.get("code"),
-                is_auto_sync=bool(data.get("is_auto_sync", False)),
-                created_date=parse_datetime(data["created_date"]),
-                modified_date=parse_datetime(data["modified_date"]),
-            ),
+            "price list",
+            lambda: cls(**_list_fields(data), currency=str(data.get("currency") or "try")),
         )
+
+
+AnyList = PriceList | StockList
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,9 @@ class ProductStock:
                 modified_date=parse_datetime(data["modified_date"]),
             ),
         )
+
+
+AnyContents = ProductPrice | ProductStock
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .contract import CURRENCIES, ListKind
+from omnidesk.kinds import ListKind, info
+
+from .contract import CURRENCIES
 
 NAME_MAX_LENGTH = 64  # [doc]
 CODE_MAX_LENGTH = 64  # [doc]
@@ -19,7 +21,7 @@ class ListFields:
     name: str
     code: str  # "" means no code
     is_auto_sync: bool
-    currency: str | None = None  # price lists only
+    currency: str | None = None  # lists of a kind with a currency only
 
     def as_request(self, kind: ListKind) -> dict[str, object]:
         """The body for POST: every field, with an empty code sent as null."""
@@ -28,7 +30,7 @@ class ListFields:
             "code": self.code or None,
             "is_auto_sync": self.is_auto_sync,
         }
-        if kind is ListKind.PRICE:
+        if info(kind).has_currency:
             body["currency"] = self.currency
         return body
 
@@ -50,7 +52,7 @@ def check_list_fields(kind: ListKind, fields: ListFields) -> dict[str, str]:
             "Auto-sync needs a code: the code is the list's ID in the ERP, and "
             "it is how the ERP finds this list."
         )
-    if kind is ListKind.PRICE and fields.currency not in CURRENCIES:
+    if info(kind).has_currency and fields.currency not in CURRENCIES:
         problems["currency"] = "Choose a currency from the list."
     return problems
 

@@ -13,12 +13,12 @@ from .diff import (
     Change,
     ChangeKind,
     Guardrail,
-    GuardrailSettings,
     ImportDiff,
     compare,
     fetch_current,
     mark_unknown_products,
 )
+from .guardrails import GUARDRAILS, GuardrailSettings
 from .journal import ImportRecord, Journal, JournalState, file_sha256
 from .workflow import (
     EtaEstimator,
@@ -34,6 +34,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "GUARDRAILS",
     "Change",
     "ChangeKind",
     "EtaEstimator",

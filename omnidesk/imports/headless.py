@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from omnidesk import kinds
 from omnidesk.api import (
     AuthenticationRequired,
     ImportState,
@@ -41,7 +42,7 @@ from omnidesk.spreadsheet import CheckResult, SpreadsheetError, check_spreadshee
 
 from .diff import ChangeKind, ImportDiff, compare, fetch_current, mark_unknown_products
 from .journal import ImportRecord, Journal, file_sha256
-from .workflow import FollowUpdate, ImportOutcome, ImportRun, ImportTarget, lists_of, prepare_upload
+from .workflow import FollowUpdate, ImportOutcome, ImportRun, ImportTarget, prepare_upload
 
 EXIT_OK = 0
 EXIT_ROW_ERRORS = 1  # also: stopped before uploading (errors, guardrails, file sent before)
@@ -71,7 +72,7 @@ class ImportOptions:
 
     @property
     def list_kind(self) -> ListKind:
-        return ListKind.PRICE if self.kind == "price" else ListKind.STOCK
+        return kinds.from_word(self.kind)
 
 
 class Failed(Exception):
@@ -242,15 +243,16 @@ def _quiet(logger_name: str) -> Iterator[None]:
 def check_file(options: ImportOptions, printer: Printer) -> CheckResult:
     try:
         with open_spreadsheet(options.file, sheet=options.sheet) as sheet:
-            result = check_spreadsheet(sheet, options.kind)
+            result = check_spreadsheet(sheet, options.list_kind)
     except SpreadsheetError as error:
         raise Failed(error.message) from None
     except MemoryError:
         raise Failed(
             f"{options.file.name} is too large to check in the memory available."
         ) from None
-    kind_label = "price list" if options.kind == "price" else "stock list"
-    printer.line(f"{options.file.name} — sheet “{result.sheet}”, {kind_label} file")
+    printer.line(
+        f"{options.file.name} — sheet “{result.sheet}”, {kinds.info(options.list_kind).noun} file"
+    )
     for note in result.notes:
         printer.line(f"  note: {note}")
     for finding in result.findings[:MAX_FINDINGS_SHOWN]:
@@ -341,14 +343,12 @@ async def find_list(session: Session, kind: ListKind, ref: str) -> ImportTarget:
     as a pk and as an exact code. When they name two different lists the command
     stops rather than guess: importing into the wrong list overwrites its prices.
     """
-    noun = "price list" if kind is ListKind.PRICE else "stock list"
+    noun = kinds.info(kind).noun
     where = session.client.base_url
 
     async def by_pk(pk: str) -> PriceList | StockList | None:
         try:
-            found: PriceList | StockList = await session.run(
-                lambda c: lists_of(c, kind).get(int(pk))
-            )
+            found: PriceList | StockList = await session.run(lambda c: c.lists(kind).get(int(pk)))
         except NotFound:
             return None
         return found
@@ -356,7 +356,7 @@ async def find_list(session: Session, kind: ListKind, ref: str) -> ImportTarget:
     async def by_code(code: str) -> PriceList | StockList | None:
         if not code.strip():
             raise Failed("--list needs the list's number or code; it was empty.")
-        page = await session.run(lambda c: lists_of(c, kind).list(code_exact=code, limit=2))
+        page = await session.run(lambda c: c.lists(kind).list(code_exact=code, limit=2))
         # A server that ignores an unusable filter answers with every list: check the code.
         matching = [row for row in page.results if row.code == code]
         return matching[0] if matching else None

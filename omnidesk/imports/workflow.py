@@ -14,19 +14,18 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from omnidesk import kinds
 from omnidesk.api import (
+    AnyList,
     ImportState,
     ImportStatus,
     ListKind,
     NotFound,
-    OmnitronClient,
     OmnitronError,
-    PriceList,
     ServerError,
     ServerUnreachable,
-    StockList,
 )
 from omnidesk.api.session import Session
 from omnidesk.spreadsheet import CheckResult, Finding, Severity, write_clean_upload
@@ -42,21 +41,15 @@ class ImportTarget:
     kind: ListKind
     pk: int
     name: str
-    currency: str | None = None  # price lists only
+    currency: str | None = None  # lists of a kind with a currency only
 
     @classmethod
-    def of(cls, row: PriceList | StockList) -> ImportTarget:
-        if isinstance(row, PriceList):
-            return cls(ListKind.PRICE, row.pk, row.name, row.currency)
-        return cls(ListKind.STOCK, row.pk, row.name)
+    def of(cls, row: AnyList) -> ImportTarget:
+        return cls(row.kind, row.pk, row.name, row.currency)
 
     @property
     def noun(self) -> str:
-        return "price list" if self.kind is ListKind.PRICE else "stock list"
-
-
-def lists_of(client: OmnitronClient, kind: ListKind) -> Any:
-    return client.price_lists if kind is ListKind.PRICE else client.stock_lists
+        return kinds.info(self.kind).noun
 
 
 @dataclass(frozen=True)
@@ -240,7 +233,7 @@ class ImportRun:
         )
         try:
             cache_key: str = await self.session.run(
-                lambda c: lists_of(c, self.target.kind).upload(
+                lambda c: c.lists(self.target.kind).upload(
                     self.target.pk, plan.path, on_progress=on_bytes
                 )
             )
@@ -267,7 +260,7 @@ class ImportRun:
         while True:
             try:
                 status: ImportStatus = await self.session.run(
-                    lambda c: lists_of(c, self.target.kind).import_status(self.target.pk, cache_key)
+                    lambda c: c.lists(self.target.kind).import_status(self.target.pk, cache_key)
                 )
             except NotFound:
                 reason = "The server no longer knows this import; it may have been cleaned up."

@@ -7,27 +7,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+# The thresholds belong to the guardrails they set; this module only keeps them on disk.
+from omnidesk.imports.guardrails import THRESHOLDS, GuardrailSettings, Threshold
+
 log = logging.getLogger(__name__)
-
-# What the Preferences dialog's spin boxes allow, and so all a value may be: the file
-# can be edited by hand, and a value outside these would turn a guardrail off
-# (a price cut of more than 250 %) or make the comparison itself fail (NaN).
-MAX_PRICE_DROP_PERCENT_RANGE = (1, 100)
-STOCK_TO_ZERO_COUNT_RANGE = (1, 1_000_000)
-STOCK_TO_ZERO_PERCENT_RANGE = (0, 100)
-
-
-@dataclass(frozen=True)
-class GuardrailPreferences:
-    max_price_drop_percent: Decimal = Decimal(30)
-    stock_to_zero_count: int = 20
-    stock_to_zero_percent: Decimal = Decimal(5)
 
 
 def _decimal(raw: Any) -> Decimal:
@@ -45,53 +33,50 @@ def _whole(raw: Any) -> int:
     return int(raw)
 
 
-_READERS: dict[str, tuple[Callable[[Any], Decimal | int], tuple[int, int]]] = {
-    "max_price_drop_percent": (_decimal, MAX_PRICE_DROP_PERCENT_RANGE),
-    "stock_to_zero_count": (_whole, STOCK_TO_ZERO_COUNT_RANGE),
-    "stock_to_zero_percent": (_decimal, STOCK_TO_ZERO_PERCENT_RANGE),
-}
+def _read(threshold: Threshold, raw: Any) -> Decimal | int:
+    return _whole(raw) if threshold.whole else _decimal(raw)
 
 
 class PreferencesStore:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def load(self) -> GuardrailPreferences:
+    def load(self) -> GuardrailSettings:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8")).get("guardrails", {})
             if not isinstance(raw, dict):
                 raise TypeError(raw)
         except FileNotFoundError:
-            return GuardrailPreferences()
+            return GuardrailSettings()
         except (ValueError, TypeError, AttributeError):
             log.warning("preferences file %s is damaged; using the defaults", self.path)
-            return GuardrailPreferences()
+            return GuardrailSettings()
         # One bad value costs only itself: the others were chosen on purpose.
-        defaults = GuardrailPreferences()
+        defaults = GuardrailSettings()
         values: dict[str, Any] = {}
-        for item in fields(GuardrailPreferences):
-            if item.name not in raw:
+        for threshold in THRESHOLDS:
+            if threshold.name not in raw:
                 continue
-            read, (lowest, highest) = _READERS[item.name]
+            lowest, highest = threshold.minimum, threshold.maximum
             try:
-                value = read(raw[item.name])
+                value = _read(threshold, raw[threshold.name])
             except (ValueError, TypeError, InvalidOperation):
                 value = None
             if value is None or not lowest <= value <= highest:
                 log.warning(
                     "preferences file %s: %s = %r is not a number from %s to %s; using %s",
                     self.path,
-                    item.name,
-                    raw[item.name],
+                    threshold.name,
+                    raw[threshold.name],
                     lowest,
                     highest,
-                    getattr(defaults, item.name),
+                    getattr(defaults, threshold.name),
                 )
                 continue
-            values[item.name] = value
-        return GuardrailPreferences(**values)
+            values[threshold.name] = value
+        return GuardrailSettings(**values)
 
-    def save(self, guardrails: GuardrailPreferences) -> None:
+    def save(self, guardrails: GuardrailSettings) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         values = {name: str(value) for name, value in asdict(guardrails).items()}
         temporary = self.path.with_suffix(".tmp")

@@ -7,7 +7,7 @@ Typical use::
 
     with open_spreadsheet(path, sheet=None) as sheet:      # raises SpreadsheetError
         preview = sheet.preview()                           # first 100 rows, at once
-        result = check_spreadsheet(sheet, ImportKind.PRICE, progress=report)
+        result = check_spreadsheet(sheet, ListKind.PRICE, progress=report)
     write_clean_upload(result, "upload.xlsx")
     write_annotated_copy(path, result, "checked.xlsx")
 
@@ -51,10 +51,11 @@ from .reading import (
 )
 from .schema import (
     PRICE_LIST_SCHEMA,
+    SCHEMAS,
+    SKU_FIELD,
     STOCK_LIST_SCHEMA,
     ColumnMapping,
     Field,
-    ImportKind,
     Schema,
     ValueKind,
     match_columns,
@@ -67,6 +68,8 @@ __all__ = [
     "DEFAULT_LIMITS",
     "PREVIEW_ROWS",
     "PRICE_LIST_SCHEMA",
+    "SCHEMAS",
+    "SKU_FIELD",
     "STOCK_LIST_SCHEMA",
     "SUPPORTED_SUFFIXES",
     "CellValue",
@@ -79,7 +82,6 @@ __all__ = [
     "Field",
     "Finding",
     "HeaderOnly",
-    "ImportKind",
     "NumberReading",
     "PasswordProtected",
     "ReadLimits",

@@ -18,15 +18,18 @@ from enum import StrEnum
 from itertools import chain, islice, repeat
 from typing import Any
 
+from omnidesk.kinds import ListKind, info
+
 from .cells import CellValue, PaddedNumberCell, PercentCell, SheetRow, cell_text, float_text
 from .errors import EmptyFile, HeaderOnly
 from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
 from .reading import Spreadsheet
 from .schema import (
     CHOICE_ALIASES,
+    SCHEMAS,
+    SKU_FIELD,
     ColumnMapping,
     Field,
-    ImportKind,
     Schema,
     ValueKind,
     match_columns,
@@ -79,12 +82,12 @@ class CleanRow:
     currency_sign: str | None = None
 
 
-def upload_text(value: CleanValue, kind: ValueKind) -> str:
+def upload_text(value: CleanValue, value_type: ValueKind) -> str:
     """How a checked value is written into the upload file: ``1234.50``, never ``1.234,50``."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        if kind is ValueKind.MONEY:
+        if value_type is ValueKind.MONEY:
             return format(value.quantize(_CENT), "f")
         return plain_decimal(value)
     return str(value)
@@ -169,14 +172,14 @@ class _Column:
             ValueKind.WHOLE: self._number,
             ValueKind.CHOICE: self._choice,
             ValueKind.INFO: self._info,
-        }[spec.kind]
+        }[spec.type]
         self._aliases = CHOICE_ALIASES.get(spec.name, {})
         self.fast = {
             ValueKind.CODE: _FAST_CODE,
             ValueKind.MONEY: _FAST_AMOUNT,
             ValueKind.PERCENT: _FAST_AMOUNT,
             ValueKind.WHOLE: _FAST_WHOLE,
-        }.get(spec.kind)
+        }.get(spec.type)
         # Larger values take the Decimal path, which says they are too large.
         self.upper = float(spec.maximum) if spec.maximum is not None else _LARGEST_AMOUNT
 
@@ -237,16 +240,16 @@ class _Column:
 
     # -- numbers ------------------------------------------------------------------------------
     def _number(self, cell: CellValue) -> Outcome:
-        kind = type(cell)
+        cell_type = type(cell)
         if isinstance(cell, PercentCell):
             return self._remember(cell, self._percent(cell))
-        if kind is PaddedNumberCell:
+        if cell_type is PaddedNumberCell:
             assert isinstance(cell, float)
-            cell, kind = float(cell), float  # leading zeros mean nothing in an amount
-        if kind is float:
+            cell, cell_type = float(cell), float  # leading zeros mean nothing in an amount
+        if cell_type is float:
             assert isinstance(cell, float)
             return self._remember(cell, self._float(cell))
-        if kind is str:
+        if cell_type is str:
             assert isinstance(cell, str)
             simple = _SIMPLE_AMOUNT.fullmatch(cell)
             if simple is not None:
@@ -256,7 +259,7 @@ class _Column:
             # Presence is all the vote needs, so a remembered text need not vote again.
             self.vote.add(style)
             return self._remember(cell, outcome)
-        if kind is int:
+        if cell_type is int:
             assert isinstance(cell, int)
             return self._remember(cell, self.validate(Decimal(cell), cell))
         if cell is None:
@@ -268,7 +271,7 @@ class _Column:
     def _float(self, cell: float) -> Outcome:
         """Excel's numbers: the common case settled on the float, the rest via Decimal."""
         if 0.0 <= cell <= self.upper:
-            if self.spec.kind is ValueKind.WHOLE:
+            if self.spec.type is ValueKind.WHOLE:
                 if cell.is_integer():
                     return (_OK, int(cell))
             else:
@@ -286,11 +289,11 @@ class _Column:
         if "." in shown:
             shown = shown.rstrip("0").rstrip(".")
         shown += "%"
-        if self.spec.kind is not ValueKind.PERCENT:
+        if self.spec.type is not ValueKind.PERCENT:
             return (
                 _BAD,
                 f"{self.spec.label} {_quoted(shown)} is a percentage (the cell is formatted as %), "
-                f"not {'an amount' if self.spec.kind is ValueKind.MONEY else 'a quantity'}. "
+                f"not {'an amount' if self.spec.type is ValueKind.MONEY else 'a quantity'}. "
                 "Give the cell a number format and type the value itself.",
             )
         status, out = self.validate(percent, shown)
@@ -307,7 +310,7 @@ class _Column:
         if len(whole) > _MAX_WHOLE_DIGITS or (maximum is not None and int(whole) > maximum):
             typed = whole if mark is None else f"{whole}{mark}{fraction}"
             return self.validate(Decimal(f"{whole}.{fraction or 0}"), typed), style
-        if self.spec.kind is ValueKind.WHOLE:
+        if self.spec.type is ValueKind.WHOLE:
             if fraction is None or not fraction.strip("0"):
                 return (_OK, int(whole)), style
             return self.validate(Decimal(f"{whole}.{fraction}"), f"{whole}{mark}{fraction}"), style
@@ -321,7 +324,7 @@ class _Column:
         stripped = text.strip()
         if not stripped:
             return _EMPTY, None
-        reading = read_number(stripped, percent_allowed=self.spec.kind is ValueKind.PERCENT)
+        reading = read_number(stripped, percent_allowed=self.spec.type is ValueKind.PERCENT)
         if reading.currency is not None:
             self.marks.add(reading.currency)
         if reading.value is not None:
@@ -345,7 +348,7 @@ class _Column:
             )
         if value < spec.minimum:
             return (_BAD, f"{label} {_quoted(shown)} cannot be negative.")
-        if spec.kind is ValueKind.WHOLE:
+        if spec.type is ValueKind.WHOLE:
             if value != value.to_integral_value():
                 return (_BAD, f"{label} {_quoted(shown)} must be a whole number.")
             if spec.maximum is not None and value > spec.maximum:
@@ -450,7 +453,7 @@ class CheckResult:
     rows with at least one warning. Rows that are entirely empty are not counted.
     """
 
-    kind: ImportKind
+    kind: ListKind
     mapping: ColumnMapping
     header_row: int
     rows: int
@@ -497,7 +500,7 @@ class CheckResult:
         return [
             i
             for i, name in enumerate(self.upload_fields)
-            if schema.field(name).kind in (ValueKind.MONEY, ValueKind.PERCENT)
+            if schema.field(name).type in (ValueKind.MONEY, ValueKind.PERCENT)
         ]
 
     def upload_rows(self) -> Iterator[list[str]]:
@@ -512,16 +515,16 @@ class CheckResult:
         file, be told against the rows of the person's own sheet.
         """
         schema = schema_for(self.kind)
-        columns = [(name, schema.field(name).kind) for name in self.upload_fields]
+        columns = [(name, schema.field(name).type) for name in self.upload_fields]
         for row in self.good_rows():
             if row.row not in skip:
-                yield row.row, [upload_text(row.values[name], kind) for name, kind in columns]
+                yield row.row, [upload_text(row.values[name], type_) for name, type_ in columns]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "sheet": self.sheet,
-            "kind": str(self.kind),
+            "kind": info(self.kind).word,
             "rows": self.rows,
             "valid_rows": self.valid_rows,
             "error_rows": self.error_rows,
@@ -537,7 +540,7 @@ class CheckResult:
 class RowChecker:
     """Checks data rows of one sheet against a schema, incrementally.
 
-    >>> checker = RowChecker(ImportKind.PRICE, header)
+    >>> checker = RowChecker(ListKind.PRICE, header)
     >>> for batch in batches:
     ...     checker.check(batch)  # report checker.rows_checked as progress
     >>> result = checker.finish()
@@ -548,7 +551,7 @@ class RowChecker:
 
     def __init__(
         self,
-        kind: ImportKind | str,
+        kind: ListKind,
         header: SheetRow,
         *,
         mapping: Mapping[str | int, str | None] | None = None,
@@ -565,7 +568,7 @@ class RowChecker:
         self._columns = [
             _Column(f, by_field[f.name], headers[by_field[f.name]])
             for f in self.schema.fields
-            if f.name in by_field and f.kind is not ValueKind.INFO
+            if f.name in by_field and f.type is not ValueKind.INFO
         ]
         self.upload_fields = tuple(c.spec.name for c in self._columns)
         self._required = [i for i, c in enumerate(self._columns) if c.spec.required]
@@ -583,8 +586,9 @@ class RowChecker:
         self.columnar = True
         price_at = self._position.get("price")
         retail_at = self._position.get("retail_price")
-        self._price_at = price_at if self.schema.kind is ImportKind.PRICE else None
-        self._retail_at = retail_at if self.schema.kind is ImportKind.PRICE else None
+        # The price rules (zero, retail below price, a currency sign) are the schema's to ask for.
+        self._price_at = price_at if self.schema.price_rules else None
+        self._retail_at = retail_at if self.schema.price_rules else None
 
     def check(self, rows: Iterable[SheetRow]) -> None:
         """Check a batch of data rows (rows must come in sheet order)."""
@@ -739,8 +743,8 @@ class RowChecker:
             waiting: dict[int, NumberReading] | None = None
             for index, fast, cache, convert, upper in plan:
                 cell: Any = cells[index] if index < width else None
-                kind = type(cell)
-                if kind is str:
+                cell_type = type(cell)
+                if cell_type is str:
                     if fast is _FAST_CODE:
                         text = cell.strip()
                         # Only digits-then-E can be Excel's scientific notation; a line
@@ -752,7 +756,7 @@ class RowChecker:
                         ):
                             values.append(text)
                             continue
-                elif kind is float:
+                elif cell_type is float:
                     if fast is _FAST_AMOUNT:
                         # See _whole_cents: true exactly when the number has at most 2 places.
                         if 0.0 <= cell <= upper and int(cell * 100.0 + 0.5) / 100.0 == cell:
@@ -762,7 +766,7 @@ class RowChecker:
                         values.append(int(cell))
                         continue
                 # True == 1 == 1.0, so a boolean must not find a number's cached outcome.
-                known = None if kind is bool else cache.get(cell)
+                known = None if cell_type is bool else cache.get(cell)
                 status, out = convert(cell) if known is None else known
                 if status == _OK:
                     values.append(out)
@@ -888,7 +892,7 @@ class RowChecker:
         styles = {
             c.spec.name: self._style_of(c)
             for c in self._columns
-            if c.spec.kind in (ValueKind.MONEY, ValueKind.PERCENT, ValueKind.WHOLE)
+            if c.spec.type in (ValueKind.MONEY, ValueKind.PERCENT, ValueKind.WHOLE)
         }
         if self._waiting:
             self._settle_waiting()
@@ -978,7 +982,7 @@ class RowChecker:
         A set finds the repeated SKUs cheaply; only those are then traced to rows,
         so a million distinct SKUs cost one pass and no per-row bookkeeping.
         """
-        at = self._position.get("product__sku")
+        at = self._position.get(SKU_FIELD)
         if at is None:
             return set()
         skus = self._good.column(at)
@@ -1026,7 +1030,7 @@ def _ambiguity_message(column: _Column, reading: NumberReading, shown: CellValue
     )
     whole = as_comma if "." not in as_comma else as_point
     advice = f"Write it without a thousands separator (e.g. {whole})"
-    if column.spec.kind is not ValueKind.WHOLE:
+    if column.spec.type is not ValueKind.WHOLE:
         advice += " or with 2 decimals"
     meanings = f"could mean {as_point} or {as_comma}"
     return f"{column.spec.label} {_quoted(shown)} {meanings}: {why}. {advice}."
@@ -1062,7 +1066,7 @@ def find_header(
         seen.append(row)
         headers = [cell_text(c).strip() for c in row.cells]
         try:
-            found = match_columns(headers, schema, mapping).column_of("product__sku")
+            found = match_columns(headers, schema, mapping).column_of(SKU_FIELD)
         except ValueError:
             found = None
         if found is not None:
@@ -1074,15 +1078,14 @@ def find_header(
     return seen[0], seen[1:], 0
 
 
-def kind_of_header(rows: Sequence[SheetRow]) -> ImportKind | None:
+def kind_of_header(rows: Sequence[SheetRow]) -> ListKind | None:
     """The kind of list whose required columns the file's header names, from its top rows.
 
     None when the header fits neither (a column is missing either way) or both (a
     file with price and stock columns): then only the person can say which it is.
     """
     fitting = []
-    for kind in ImportKind:
-        schema = schema_for(kind)
+    for kind, schema in SCHEMAS.items():
         try:
             header, _, _ = find_header(iter(rows), schema)
         except EmptyFile:
@@ -1098,7 +1101,7 @@ PROGRESS_EVERY = 10_000
 
 def check_rows(
     rows: Iterable[SheetRow],
-    kind: ImportKind | str,
+    kind: ListKind,
     *,
     mapping: Mapping[str | int, str | None] | None = None,
     header_row: int | None = None,
@@ -1143,7 +1146,7 @@ def check_rows(
 
 def check_spreadsheet(
     sheet: Spreadsheet,
-    kind: ImportKind | str,
+    kind: ListKind,
     *,
     mapping: Mapping[str | int, str | None] | None = None,
     header_row: int | None = None,

@@ -125,13 +125,13 @@ def open_spreadsheet(
         )
     if head.startswith(_ZIP_MAGIC):
         members = _guard_zip(path, limits)
-        kind = _zip_workbook_kind(members, suffix)
-        if kind is None:
+        file_type = _zip_workbook_kind(members, suffix)
+        if file_type is None:
             raise UnreadableFile(
                 f"{path.name} is a compressed file but not a spreadsheet (it may be a Word "
                 "document or a .zip). Export the list from your spreadsheet program."
             )
-        return _WorkbookSheet(path, sheet, limits, kind)
+        return _WorkbookSheet(path, sheet, limits, file_type)
     if head.startswith(_OLE_MAGIC):
         if _ole_is_encrypted(path):
             # Excel stores a password-protected .xlsx inside an OLE container.

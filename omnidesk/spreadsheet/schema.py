@@ -12,15 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
-
-class ImportKind(StrEnum):
-    PRICE = "price"
-    STOCK = "stock"
-
-    @property
-    def label(self) -> str:
-        return "price list" if self is ImportKind.PRICE else "stock list"
+from omnidesk.kinds import ListKind, info
 
 
 class ValueKind(StrEnum):
@@ -64,7 +58,7 @@ class Field:
 
     name: str
     label: str  # what a merchandiser calls it, used in messages
-    kind: ValueKind
+    type: ValueKind
     required: bool = False
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
@@ -74,10 +68,16 @@ class Field:
     help: str = ""
 
 
+# The column every import has: which product a row is for.
+SKU_FIELD = "product__sku"
+
+
 @dataclass(frozen=True, slots=True)
 class Schema:
-    kind: ImportKind
+    kind: ListKind
     fields: tuple[Field, ...]
+    # Whether the checker warns of prices of zero, retail below price and currency signs.
+    price_rules: bool = False
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -89,9 +89,21 @@ class Schema:
     def required(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.required)
 
+    @property
+    def compared(self) -> tuple[Field, ...]:
+        """The fields an import changes on the server, and so the ones compared with a list.
+
+        The models of a list's contents carry them under these very names.
+        """
+        return tuple(f for f in self.fields if f.type is not ValueKind.INFO and f.name != SKU_FIELD)
+
+    @property
+    def label(self) -> str:
+        return info(self.kind).noun
+
 
 _SKU = Field(
-    "product__sku",
+    SKU_FIELD,
     "SKU",
     ValueKind.CODE,
     required=True,
@@ -125,7 +137,7 @@ _PRODUCT_NAME = Field(
 )
 
 PRICE_LIST_SCHEMA = Schema(
-    ImportKind.PRICE,
+    ListKind.PRICE,
     (
         _SKU,
         _PRODUCT_NAME,
@@ -193,10 +205,11 @@ PRICE_LIST_SCHEMA = Schema(
             help="Optional. A percentage from 0 to 100, e.g. 20 for 20%.",
         ),
     ),
+    price_rules=True,
 )
 
 STOCK_LIST_SCHEMA = Schema(
-    ImportKind.STOCK,
+    ListKind.STOCK,
     (
         _SKU,
         _PRODUCT_NAME,
@@ -259,8 +272,14 @@ STOCK_LIST_SCHEMA = Schema(
 )
 
 
-def schema_for(kind: ImportKind | str) -> Schema:
-    return PRICE_LIST_SCHEMA if ImportKind(kind) is ImportKind.PRICE else STOCK_LIST_SCHEMA
+SCHEMAS: Mapping[ListKind, Schema] = MappingProxyType(
+    {schema.kind: schema for schema in (PRICE_LIST_SCHEMA, STOCK_LIST_SCHEMA)}
+)
+
+
+def schema_for(kind: ListKind) -> Schema:
+    """The import columns of that kind of list; KeyError for a kind without an import."""
+    return SCHEMAS[kind]
 
 
 _TURKISH_FOLD = str.maketrans("İIıŞşĞğÜüÖöÇçÂâÎîÛû", "iiissgguuooccaaiiuu")
@@ -329,7 +348,7 @@ def match_columns(
     for target in explicit.values():
         if target is not None and target not in valid:
             raise ValueError(
-                f"“{target}” is not a {schema.kind.label} column; use one of: "
+                f"“{target}” is not a {schema.label} column; use one of: "
                 + ", ".join(sorted(valid))
             )
     taken: set[str] = set()

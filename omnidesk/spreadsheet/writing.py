@@ -21,11 +21,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from omnidesk.kinds import ListKind, info
+
 from .cells import SheetRow
 from .checking import CheckResult, Finding, Severity
 from .errors import UnreadableFile, UnsuitableOutput
 from .reading import open_spreadsheet
-from .schema import ImportKind, ValueKind, schema_for
+from .schema import ValueKind, schema_for
 
 ERROR_FILL = PatternFill("solid", start_color="FFF4B6B6")
 WARNING_FILL = PatternFill("solid", start_color="FFFFE699")
@@ -67,7 +69,7 @@ def write_clean_upload(
                     written_rows.append(number)
         return count
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(result.kind.label.replace(" ", "_"))
+    sheet = workbook.create_sheet(info(result.kind).noun.replace(" ", "_"))
     sheet.append(list(result.upload_fields))
     for clean in result.good_rows():
         if clean.row in skip_rows:
@@ -234,20 +236,20 @@ def _add_problems_sheet(workbook: Workbook, checked: str, result: CheckResult) -
     sheet.auto_filter.ref = f"A1:D{sheet.max_row}"
 
 
-def write_template(kind: ImportKind | str, path: str | Path) -> None:
+def write_template(kind: ListKind, path: str | Path) -> None:
     """An ``.xlsx`` with the server's headers, one example row and an Instructions sheet."""
     check_output_path(path)
     schema = schema_for(kind)
     workbook = Workbook()
     sheet = workbook.active
     assert isinstance(sheet, Worksheet)
-    sheet.title = "Prices" if schema.kind is ImportKind.PRICE else "Stock"
+    sheet.title = info(kind).contents_title
     sheet.append([f.name for f in schema.fields])
     example: list[object] = []
     for f in schema.fields:
-        if f.kind is ValueKind.MONEY or f.kind is ValueKind.PERCENT:
+        if f.type is ValueKind.MONEY or f.type is ValueKind.PERCENT:
             example.append(Decimal(f.example))
-        elif f.kind is ValueKind.WHOLE:
+        elif f.type is ValueKind.WHOLE:
             example.append(int(f.example))
         else:
             example.append(f.example)
@@ -257,11 +259,11 @@ def write_template(kind: ImportKind | str, path: str | Path) -> None:
         header = sheet.cell(row=1, column=index)
         header.font = HEADER_FONT
         sheet.column_dimensions[letter].width = max(14, len(f.name) + 4)
-        if f.kind is ValueKind.CODE:
+        if f.type is ValueKind.CODE:
             # Text format keeps leading zeros and long codes as typed.
             for row in range(2, 1002):
                 sheet.cell(row=row, column=index).number_format = "@"
-        elif f.kind is ValueKind.MONEY:
+        elif f.type is ValueKind.MONEY:
             sheet.cell(row=2, column=index).number_format = "0.00"
         if f.choices:
             rule = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"')
@@ -271,7 +273,7 @@ def write_template(kind: ImportKind | str, path: str | Path) -> None:
     sheet.freeze_panes = "A2"
 
     guide = workbook.create_sheet("Instructions")
-    guide.append([f"How to fill in this {schema.kind.label} template"])
+    guide.append([f"How to fill in this {schema.label} template"])
     guide["A1"].font = Font(bold=True, size=13)
     guide.append(
         [

@@ -270,7 +270,7 @@ class XlsxStream:
                 element.clear()
 
     def _cell_value(self, element: Element) -> CellValue:
-        kind = element.get("t", "n")
+        cell_type = element.get("t", "n")  # Excel's t attribute
         raw = None
         inline: list[str] = []
         for child in element:
@@ -279,19 +279,19 @@ class XlsxStream:
                 raw = child.text
             elif tag == "is":
                 inline.extend(t.text or "" for t in child.iter() if _local(t.tag) == "t")
-        if kind == "inlineStr":
+        if cell_type == "inlineStr":
             return "".join(inline)
         if raw is None:
             return ""
-        if kind == "s":
+        if cell_type == "s":
             return self._shared(int(raw)) if raw.strip().isdigit() else ""
-        if kind == "str":
+        if cell_type == "str":
             return raw
-        if kind == "b":
+        if cell_type == "b":
             return raw.strip() in ("1", "true")
-        if kind == "e":
+        if cell_type == "e":
             return ""
-        if kind == "d":
+        if cell_type == "d":
             try:
                 return datetime.datetime.fromisoformat(raw.strip())
             except ValueError:

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 from shiboken6 import isValid
 
-from omnidesk.api import ImportState, ListKind, OmnitronError, PriceList, StockList
+from omnidesk import kinds
+from omnidesk.api import AnyList, ImportState, ListKind, OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.imports import (
     ChangeKind,
@@ -60,7 +61,6 @@ from omnidesk.imports.workflow import let_others_run, politely
 from omnidesk.spreadsheet import (
     CheckResult,
     DecimalStyle,
-    ImportKind,
     Severity,
     SheetRow,
     Spreadsheet,
@@ -104,10 +104,6 @@ class CheckCancelled(Exception):
     """Raised in the worker when a newer check replaces this one."""
 
 
-def import_kind(kind: ListKind) -> ImportKind:
-    return ImportKind.PRICE if kind is ListKind.PRICE else ImportKind.STOCK
-
-
 def duration(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds:.0f} s"
@@ -124,7 +120,7 @@ class ImportWizard(QDialog):
         tasks: BackgroundTasks,
         journal: Journal,
         *,
-        kind: ListKind = ListKind.PRICE,
+        kind: ListKind | None = None,
         target: ImportTarget | None = None,
         guardrails: GuardrailSettings | None = None,
         guess_kind: bool = False,
@@ -141,7 +137,7 @@ class ImportWizard(QDialog):
         self.tasks = tasks
         self.journal = journal
         self.guardrail_settings = guardrails or GuardrailSettings()
-        self.kind = target.kind if target else kind
+        self.kind = target.kind if target else kind or next(iter(kinds.KINDS))
         self.guess_kind = guess_kind and target is None
         self.target = target
         self.path: Path | None = None
@@ -166,9 +162,9 @@ class ImportWizard(QDialog):
         self.step = QLabel()
         self.step.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.kind_choice = QComboBox()
-        self.kind_choice.addItem("Price list", ListKind.PRICE.value)
-        self.kind_choice.addItem("Stock list", ListKind.STOCK.value)
-        self.kind_choice.setCurrentIndex(0 if self.kind is ListKind.PRICE else 1)
+        for entry in kinds.KINDS.values():
+            self.kind_choice.addItem(entry.noun.capitalize(), entry.kind.value)
+        self.kind_choice.setCurrentIndex(self.kind_choice.findData(self.kind.value))
         self.list_choice = QComboBox()
         self.list_choice.setMinimumWidth(280)
         self.list_choice.setEditable(True)
@@ -491,12 +487,11 @@ class ImportWizard(QDialog):
         self.list_choice.addItem("Loading lists…", None)
         self.list_choice.blockSignals(False)
         try:
-            rows: list[PriceList | StockList] = []
+            rows: list[AnyList] = []
 
-            async def every(client: Any) -> None:
-                lists = client.price_lists if kind is ListKind.PRICE else client.stock_lists
+            async def every(client: OmnitronClient) -> None:
                 rows.clear()
-                async for row in lists.iterate(ordering="name"):
+                async for row in client.lists(kind).iterate(ordering="name"):
                     rows.append(row)
 
             await self.session.run(every)
@@ -579,7 +574,7 @@ class ImportWizard(QDialog):
     async def _check(self, cancelled: threading.Event) -> None:
         assert self.path is not None
         loop = asyncio.get_running_loop()
-        kind = import_kind(self.kind)
+        kind = self.kind
         self.check_progress.show()
         self.check_summary.setText(f"Reading {self.path.name}…")
         first_time = self.sheet is None
@@ -649,15 +644,15 @@ class ImportWizard(QDialog):
         self._summarise_check(result)
         self._update_buttons()
 
-    def _take_kind_of(self, preview: list[SheetRow], kind: ImportKind) -> ImportKind:
+    def _take_kind_of(self, preview: list[SheetRow], kind: ListKind) -> ListKind:
         """The kind the file's header fits, shown as chosen; `kind` when it fits no one kind."""
         fitting = kind_of_header(preview)
         if fitting is None or fitting is kind:
             return kind
-        self.kind = ListKind.PRICE if fitting is ImportKind.PRICE else ListKind.STOCK
+        self.kind = fitting
         self.target = None
         self.kind_choice.blockSignals(True)  # not the person's choice: it may change again
-        self.kind_choice.setCurrentIndex(0 if self.kind is ListKind.PRICE else 1)
+        self.kind_choice.setCurrentIndex(self.kind_choice.findData(fitting.value))
         self.kind_choice.blockSignals(False)
         self._start(self._load_lists())
         return fitting
@@ -686,7 +681,7 @@ class ImportWizard(QDialog):
         self.check_summary.setText(text)
 
     def _show_mapping(
-        self, header: SheetRow, kind: ImportKind, result: CheckResult | None = None
+        self, header: SheetRow, kind: ListKind, result: CheckResult | None = None
     ) -> None:
         schema = schema_for(kind)
         headers = [str(c) for c in header.cells]
@@ -1040,7 +1035,7 @@ def _open_with_preview(path: Path) -> tuple[Spreadsheet, list[SheetRow]]:
 
 
 def _split_header(
-    preview: list[SheetRow], kind: ImportKind, mapping: dict[int | str, str | None]
+    preview: list[SheetRow], kind: ListKind, mapping: dict[int | str, str | None]
 ) -> tuple[SheetRow | None, list[SheetRow]]:
     if not preview:
         return None, []
@@ -1050,7 +1045,7 @@ def _split_header(
 
 def _check_in_worker(
     sheet: Spreadsheet,
-    kind: ImportKind,
+    kind: ListKind,
     mapping: dict[int | str, str | None],
     styles: dict[str, DecimalStyle],
     report: Callable[[int], None],

@@ -30,11 +30,15 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from omnidesk import kinds
 from omnidesk.api import (
     CURRENCIES,
     CURRENCY_NAMES,
     DEFAULT_CURRENCY,
+    AnyList,
     ListKind,
+    ListResource,
+    OmnitronClient,
     OmnitronError,
     PriceList,
     ServerUnreachable,
@@ -57,7 +61,7 @@ def fields_of(row: PriceList | StockList) -> ListFields:
         name=row.name,
         code=row.code or "",
         is_auto_sync=row.is_auto_sync,
-        currency=row.currency if isinstance(row, PriceList) else None,
+        currency=row.currency,
     )
 
 
@@ -77,7 +81,8 @@ class ListDialog(QDialog):
         self.session = session
         self.tasks = tasks
         self.existing = existing
-        noun = "price list" if kind is ListKind.PRICE else "stock list"
+        self.words = kinds.info(kind)
+        noun = self.words.noun
         self.noun = noun
         self.setWindowTitle(f"Edit {noun}" if existing else f"New {noun}")
         self.setMinimumWidth(520)
@@ -116,12 +121,13 @@ class ListDialog(QDialog):
         form.addRow("Code", self.code)
         form.addRow("", self.error_labels["code"])
         form.addRow("", self.auto_sync)
-        if kind is ListKind.PRICE:
+        if self.words.has_currency:
             self._fill_currencies()
             form.addRow("Currency", self.currency)
             form.addRow("", self.error_labels["currency"])
         else:
-            # Still a child, hidden: a parentless widget would outlive the dialog.
+            # A kind without a currency still makes it a child, hidden: a parentless
+            # widget would outlive the dialog.
             self.currency.setParent(self)
             self.currency.hide()
 
@@ -148,7 +154,7 @@ class ListDialog(QDialog):
         if existing is not None:
             self._show_fields(fields_of(existing))
         else:
-            self.auto_sync.setChecked(kind is ListKind.STOCK)  # the server's defaults
+            self.auto_sync.setChecked(self.words.auto_sync_by_default)  # as the server does
         self.original = self.values
 
         self._pause = QTimer(self)
@@ -203,7 +209,7 @@ class ListDialog(QDialog):
     # -- what the person typed ------------------------------------------------------------
 
     def _chosen_currency(self) -> str | None:
-        if self.kind is not ListKind.PRICE:
+        if not self.words.has_currency:
             return None
         typed = self.currency.currentText().strip()
         index = self.currency.findText(typed)
@@ -286,8 +292,8 @@ class ListDialog(QDialog):
             self.taken = taken
             self.validate()
 
-    def _lists(self, client: Any) -> Any:
-        return client.price_lists if self.kind is ListKind.PRICE else client.stock_lists
+    def _lists(self, client: OmnitronClient) -> ListResource[AnyList]:
+        return client.lists(self.kind)
 
     # -- saving ---------------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk import __version__
+from omnidesk import __version__, kinds
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget, Journal
@@ -85,15 +85,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(window_title(profile))
         self._fit_to_screen()
 
-        self.price_lists = ListPane(ListKind.PRICE, session, tasks)
-        self.stock_lists = ListPane(ListKind.STOCK, session, tasks)
+        # One page per kind of list, in the registry's order, then the Imports page.
+        self.panes = {kind: ListPane(kind, session, tasks) for kind in kinds.KINDS}
         self.imports = ImportsPane(journal, session, tasks)
         self.imports.changed.connect(self._imports_changed)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.price_lists)
-        self.pages.addWidget(self.stock_lists)
+        for pane in self.panes.values():
+            self.pages.addWidget(pane)
         self.pages.addWidget(self.imports)
-        for pane in (self.price_lists, self.stock_lists):
+        for pane in self.panes.values():
             pane.importRequested.connect(
                 lambda path, target, kind=pane.kind: self.open_import(path, kind, target)
             )
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.navigation = QListWidget()
-        self.navigation.addItems(["Price lists", "Stock lists", "Imports"])
+        self.navigation.addItems([pane.words.title for pane in self.panes.values()] + ["Imports"])
         self.navigation.setFixedWidth(150)
         self.navigation.setIconSize(QSize(16, 16))
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -169,9 +169,9 @@ class MainWindow(QMainWindow):
         find = QAction("&Filter", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(lambda: self._on_list_pane(ListPane.focus_filter))
         view_menu.addAction(find)
-        pages = (("&Price lists", 0), ("&Stock lists", 1), ("I&mports", 2))
-        for number, (label, row) in enumerate(pages, start=1):
-            go = QAction(label, self, shortcut=QKeySequence(f"Ctrl+{number}"))
+        for row in range(self.navigation.count()):
+            label = f"&{self.navigation.item(row).text()}"
+            go = QAction(label, self, shortcut=QKeySequence(f"Ctrl+{row + 1}"))
             go.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
             view_menu.addAction(go)
 
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(refresh)
         toolbar.addAction(self.import_action)
         toolbar.addAction(export)
-        for pane in (self.price_lists, self.stock_lists):
+        for pane in self.panes.values():
             pane.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             pane.table.addActions([open_action, self.edit_action, self.new_action])
 
@@ -224,6 +224,9 @@ class MainWindow(QMainWindow):
         elif pane.model.rowCount() == 0 and pane.model.state is not LoadState.LOADING:
             pane.start()
 
+    def show_imports(self) -> None:
+        self.navigation.setCurrentRow(self.pages.indexOf(self.imports))
+
     def current_pane(self) -> ListPane | None:
         pane = self.pages.currentWidget()
         return pane if isinstance(pane, ListPane) else None
@@ -241,7 +244,9 @@ class MainWindow(QMainWindow):
             pane.refresh()
 
     def start(self) -> None:
-        self.price_lists.start()
+        first = self.current_pane()
+        if first is not None:
+            first.start()
         self._offer_to_follow_unfinished()
 
     # -- imports ---------------------------------------------------------------------------------
@@ -256,7 +261,7 @@ class MainWindow(QMainWindow):
         # Nobody chose: the file's own header may say price or stock better than the page.
         guess_kind = kind is None and target is None and path is not None
         if kind is None:
-            kind = pane.kind if pane is not None else ListKind.PRICE
+            kind = pane.kind if pane is not None else next(iter(self.panes))
         if target is None and path is None and pane is not None:
             target = pane.selected_target()
         guardrails = self.preferences.load() if self.preferences is not None else None
@@ -302,7 +307,7 @@ class MainWindow(QMainWindow):
 
     def _imports_changed(self) -> None:
         self.imports.refresh()
-        for pane in (self.price_lists, self.stock_lists):
+        for pane in self.panes.values():
             if pane.contents.current is not None:
                 pane.contents.show_list(pane.contents.current)  # its prices may have changed
 
@@ -324,7 +329,7 @@ class MainWindow(QMainWindow):
         )
 
     def _answer_about_unfinished(self, follow: bool) -> None:
-        self.navigation.setCurrentRow(2)
+        self.show_imports()
         if follow:
             self.imports.follow_unfinished()
 

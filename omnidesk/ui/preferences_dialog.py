@@ -1,13 +1,18 @@
-"""Preferences: the thresholds at which an import asks for a second look."""
+"""Preferences: the thresholds at which an import asks for a second look.
+
+The rows come from the guardrail registry (``imports/guardrails.py``): a new
+threshold there is a new row here, with its range, without touching this file.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QSpinBox,
@@ -15,13 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk.settings.preferences import (
-    MAX_PRICE_DROP_PERCENT_RANGE,
-    STOCK_TO_ZERO_COUNT_RANGE,
-    STOCK_TO_ZERO_PERCENT_RANGE,
-    GuardrailPreferences,
-    PreferencesStore,
-)
+from omnidesk.imports.guardrails import THRESHOLDS, GuardrailSettings, always_asked
+from omnidesk.settings.preferences import PreferencesStore
 
 
 class PreferencesDialog(QDialog):
@@ -30,24 +30,22 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         self.store = store
         current = store.load()
-        self.price_drop = QDoubleSpinBox()
-        self.price_drop.setRange(*MAX_PRICE_DROP_PERCENT_RANGE)
-        self.price_drop.setDecimals(0)
-        self.price_drop.setSuffix(" %")
-        self.price_drop.setValue(float(current.max_price_drop_percent))
-        self.stock_count = QSpinBox()
-        self.stock_count.setRange(*STOCK_TO_ZERO_COUNT_RANGE)
-        self.stock_count.setValue(current.stock_to_zero_count)
-        self.stock_share = QDoubleSpinBox()
-        self.stock_share.setRange(*STOCK_TO_ZERO_PERCENT_RANGE)
-        self.stock_share.setDecimals(0)
-        self.stock_share.setSuffix(" %")
-        self.stock_share.setValue(float(current.stock_to_zero_percent))
-        intro = QLabel("An import asks you to confirm before uploading when it would:")
+        # Whole numbers, percentages included: the thresholds are read as whole percents.
+        self.fields: dict[str, QSpinBox] = {}
         form = QFormLayout()
-        form.addRow("cut a price by more than", self.price_drop)
-        form.addRow("take at least this many products out of stock", self.stock_count)
-        form.addRow("…and at least this share of the file's rows", self.stock_share)
+        for threshold in THRESHOLDS:
+            box = QSpinBox()
+            box.setRange(threshold.minimum, threshold.maximum)
+            box.setSuffix(threshold.suffix)
+            box.setValue(round(getattr(current, threshold.name)))
+            self.fields[threshold.name] = box
+            form.addRow(threshold.label, box)
+        intro = QLabel("An import asks you to confirm before uploading when it would:")
+        self.error = QLabel()
+        self.error.setObjectName("preferencesError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -56,23 +54,24 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(
-            QLabel("Prices of zero, retail below price and a foreign currency\nalways ask.")
-        )
+        always = QLabel(always_asked())
+        always.setWordWrap(True)
+        layout.addWidget(always)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
 
-    def values(self) -> GuardrailPreferences:
-        # The spin boxes show whole numbers; they become Decimals through their text.
-        return GuardrailPreferences(
-            max_price_drop_percent=Decimal(str(round(self.price_drop.value()))),
-            stock_to_zero_count=self.stock_count.value(),
-            stock_to_zero_percent=Decimal(str(round(self.stock_share.value()))),
-        )
+    def values(self) -> GuardrailSettings:
+        chosen: dict[str, Any] = {}
+        for threshold in THRESHOLDS:
+            value = self.fields[threshold.name].value()
+            chosen[threshold.name] = value if threshold.whole else Decimal(value)
+        return dataclasses.replace(GuardrailSettings(), **chosen)
 
     def save(self) -> None:
         try:
             self.store.save(self.values())
         except OSError as problem:
-            QLabel(f"The preferences could not be saved: {problem.strerror}", self).show()
+            self.error.setText(f"The preferences could not be saved: {problem.strerror}")
+            self.error.show()
             return
         self.accept()

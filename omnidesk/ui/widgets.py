@@ -165,11 +165,14 @@ class TableWithStates(QStackedWidget):
     retryRequested = Signal()
     clearRequested = Signal()
 
-    def __init__(self, table: DataTable, model: PagedTableModel[Any], noun: str) -> None:
+    def __init__(
+        self, table: DataTable, model: PagedTableModel[Any], noun: str, plural: str
+    ) -> None:
         super().__init__()
         self.table = table
         self.model = model
         self.noun = noun  # "price list", "price"
+        self.plural = plural  # "price lists", "prices"
         self.empty_hint = ""
 
         self.message_page = QWidget()
@@ -227,19 +230,19 @@ class TableWithStates(QStackedWidget):
         if has_rows:
             if state is LoadState.FAILED:
                 self.more_failed.setText(
-                    f"Only the first {len(self.model.rows):,} {self.noun}s could be loaded. "
+                    f"Only the first {len(self.model.rows):,} {self.plural} could be loaded. "
                     f"{self.model.error}"
                 )
             self.setCurrentWidget(self.table_page)
             return
         if state is LoadState.LOADING:
-            self.message.setText(f"Loading {self.noun}s…")
+            self.message.setText(f"Loading {self.plural}…")
         elif state is LoadState.FAILED:
-            self.message.setText(f"The {self.noun}s could not be loaded.\n{self.model.error}")
+            self.message.setText(f"The {self.plural} could not be loaded.\n{self.model.error}")
         else:
             hint = f" {self.empty_hint}" if self.empty_hint else ""
             self.message.setText(
-                f"No {self.noun} matches{hint}." if hint else f"No {self.noun}s yet."
+                f"No {self.noun} matches{hint}." if hint else f"No {self.plural} yet."
             )
             self.clear_button.setVisible(bool(hint))
         self.setCurrentWidget(self.message_page)

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 
+from omnidesk.kinds import from_word
 from omnidesk.spreadsheet import check_spreadsheet, open_spreadsheet
 
 from ._inputs import PRICE_HEADER, STOCK_HEADER, price_rows, stock_rows, write_csv, write_xlsx
@@ -75,7 +76,7 @@ def calamine_read(path: Path) -> None:
 
 def omnidesk_check(path: Path, kind: str) -> None:
     with open_spreadsheet(path) as sheet:
-        result = check_spreadsheet(sheet, kind)
+        result = check_spreadsheet(sheet, from_word(kind))
     assert result.rows == result.valid_rows
 
 
@@ -103,10 +104,11 @@ def test_100k_xlsx(inputs: Callable[[str, str, int], Path], kind: str) -> None:
 # VmHWM, not getrusage: a child's ru_maxrss starts from its parent's (pytest's) size.
 PEAK_SCRIPT = """
 import sys, time
+from omnidesk.kinds import from_word
 from omnidesk.spreadsheet import check_spreadsheet, open_spreadsheet
 started = time.perf_counter()
 with open_spreadsheet(sys.argv[1]) as sheet:
-    result = check_spreadsheet(sheet, sys.argv[2])
+    result = check_spreadsheet(sheet, from_word(sys.argv[2]))
 elapsed = time.perf_counter() - started
 assert result.rows == result.valid_rows == int(sys.argv[3])
 peak = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]

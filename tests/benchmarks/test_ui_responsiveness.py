@@ -24,6 +24,7 @@ from pytestqt.qtbot import QtBot
 from omnidesk.api import OmnitronClient, RetryPolicy
 from omnidesk.api.session import Session
 from omnidesk.imports import Journal
+from omnidesk.kinds import ListKind
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile
 from omnidesk.ui.main_window import MainWindow
@@ -89,7 +90,7 @@ def test_ui_never_stalls_while_lists_load_filter_and_scroll(
     qtbot.addWidget(window)
     window.show()
     meter = StallMeter()
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     idle_started = time.monotonic()
     figures: dict[str, int] = {}
 

@@ -11,6 +11,7 @@ import pytest_asyncio
 from omnidesk.api import OmnitronClient, RetryPolicy
 from omnidesk.api.session import Session
 from omnidesk.imports import Journal
+from omnidesk.kinds import from_word
 from omnidesk.sandbox import SandboxServer
 from omnidesk.spreadsheet import CheckResult, check_spreadsheet, open_spreadsheet
 
@@ -52,4 +53,4 @@ def write_csv(path: Path, lines: list[str]) -> Path:
 
 def checked(path: Path, kind: str) -> CheckResult:
     with open_spreadsheet(path) as sheet:
-        return check_spreadsheet(sheet, kind)
+        return check_spreadsheet(sheet, from_word(kind))

@@ -4,13 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from omnidesk.settings.preferences import GuardrailPreferences, PreferencesStore
+from omnidesk.imports.guardrails import GuardrailSettings
+from omnidesk.settings.preferences import PreferencesStore
 
 
 def test_preferences_round_trip_and_default_when_missing(tmp_path: Path) -> None:
     store = PreferencesStore(tmp_path / "preferences.json")
-    assert store.load() == GuardrailPreferences()
-    chosen = GuardrailPreferences(Decimal(15), 5, Decimal(2))
+    assert store.load() == GuardrailSettings()
+    chosen = GuardrailSettings(Decimal(15), 5, Decimal(2))
     store.save(chosen)
     assert store.load() == chosen
 
@@ -18,9 +19,9 @@ def test_preferences_round_trip_and_default_when_missing(tmp_path: Path) -> None
 def test_a_damaged_file_means_defaults_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "preferences.json"
     path.write_text('{"guardrails": {"stock_to_zero_count": "many"}}', encoding="utf-8")
-    assert PreferencesStore(path).load() == GuardrailPreferences()
+    assert PreferencesStore(path).load() == GuardrailSettings()
     path.write_text("{not json", encoding="utf-8")
-    assert PreferencesStore(path).load() == GuardrailPreferences()
+    assert PreferencesStore(path).load() == GuardrailSettings()
 
 
 @pytest.mark.parametrize(
@@ -51,8 +52,8 @@ def test_a_hand_edited_value_out_of_range_falls_back_to_its_default_alone(
     path.write_text(f'{{"guardrails": {{{body}}}}}', encoding="utf-8")
     loaded = PreferencesStore(path).load()
     expected = replace(
-        GuardrailPreferences(Decimal(15), 5, Decimal(2)),
-        **{name: getattr(GuardrailPreferences(), name)},
+        GuardrailSettings(Decimal(15), 5, Decimal(2)),
+        **{name: getattr(GuardrailSettings(), name)},
     )
     assert loaded == expected
 
@@ -60,8 +61,8 @@ def test_a_hand_edited_value_out_of_range_falls_back_to_its_default_alone(
 def test_the_ends_of_the_dialogs_ranges_are_kept(tmp_path: Path) -> None:
     store = PreferencesStore(tmp_path / "preferences.json")
     for chosen in (
-        GuardrailPreferences(Decimal(1), 1, Decimal(0)),
-        GuardrailPreferences(Decimal(100), 1_000_000, Decimal(100)),
+        GuardrailSettings(Decimal(1), 1, Decimal(0)),
+        GuardrailSettings(Decimal(100), 1_000_000, Decimal(100)),
     ):
         store.save(chosen)
         assert store.load() == chosen

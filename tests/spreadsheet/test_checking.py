@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from omnidesk.kinds import ListKind, from_word
 from omnidesk.spreadsheet import (
     PRICE_LIST_SCHEMA,
     STOCK_LIST_SCHEMA,
     CheckResult,
     HeaderOnly,
-    ImportKind,
     RowChecker,
     Severity,
     SheetRow,
@@ -28,7 +28,7 @@ def check(
     kind: str, *rows: list[object], mapping: dict[str | int, str | None] | None = None
 ) -> CheckResult:
     sheet_rows = [SheetRow(number, row) for number, row in enumerate(rows, 1)]  # type: ignore[arg-type]
-    return check_rows(sheet_rows, kind, mapping=mapping)
+    return check_rows(sheet_rows, from_word(kind), mapping=mapping)
 
 
 def messages(result: CheckResult) -> list[tuple[int, str | None, str, str]]:
@@ -209,7 +209,7 @@ def test_a_quote_missing_its_partner_is_named_where_the_rows_went(tmp_path: Path
     path = tmp_path / "quote.csv"
     path.write_text('SKU,Fiyat\nA-1,5\n"A-2,6\nA-3,7\nA-4,8\n', encoding="utf-8")
     with open_spreadsheet(path) as sheet:
-        result = check_spreadsheet(sheet, "price")
+        result = check_spreadsheet(sheet, ListKind.PRICE)
     messages = [f.message for f in result.findings if f.column == "SKU"]
     assert len(messages) == 1
     assert messages[0].startswith("SKU “A-2,6…” runs over 3 lines: a quote mark")
@@ -217,7 +217,7 @@ def test_a_quote_missing_its_partner_is_named_where_the_rows_went(tmp_path: Path
 
 @pytest.mark.parametrize("columnar", [True, False])
 def test_no_code_spans_lines_whichever_way_the_rows_are_checked(columnar: bool) -> None:
-    checker = RowChecker("price", SheetRow(1, ["sku", "price"]))
+    checker = RowChecker(ListKind.PRICE, SheetRow(1, ["sku", "price"]))
     checker.columnar = columnar
     checker.check([SheetRow(2, ["A-1", "5"]), SheetRow(3, ["A-2\nA-3", "6"])])
     result = checker.finish()
@@ -241,7 +241,7 @@ def test_missing_required_column_blocks_every_row() -> None:
 def test_header_below_a_title_row_is_found(make_csv: Callable[..., Path]) -> None:
     path = make_csv("Kasım fiyatları\n\nsku,price\nA,1\n")
     with open_spreadsheet(path) as sheet:
-        result = check_spreadsheet(sheet, "price")
+        result = check_spreadsheet(sheet, ListKind.PRICE)
     assert result.header_row == 3
     assert "row 3 is the header" in result.notes[0]
     assert [r.row for r in result.good_rows()] == [4]
@@ -249,19 +249,19 @@ def test_header_below_a_title_row_is_found(make_csv: Callable[..., Path]) -> Non
 
 def test_header_only_is_an_error(make_csv: Callable[..., Path]) -> None:
     with open_spreadsheet(make_csv("sku,price\n")) as sheet, pytest.raises(HeaderOnly):
-        check_spreadsheet(sheet, "price")
+        check_spreadsheet(sheet, ListKind.PRICE)
 
 
 def test_incremental_checking_matches_one_pass() -> None:
     header = SheetRow(1, ["sku", "price"])
     rows = [SheetRow(n, [f"S{n % 7}", f"{n},5" if n % 3 else "1,000"]) for n in range(2, 40)]
-    checker = RowChecker("price", header)
+    checker = RowChecker(ListKind.PRICE, header)
     progress = []
     for start in range(0, len(rows), 5):
         checker.check(rows[start : start + 5])
         progress.append(checker.rows_checked)
     batched = checker.finish()
-    whole = check_rows([header, *rows], "price")
+    whole = check_rows([header, *rows], ListKind.PRICE)
     assert progress[-1] == len(rows)
     assert messages(batched) == messages(whole)
     assert list(batched.good_rows()) == list(whole.good_rows())
@@ -272,7 +272,7 @@ def test_progress_is_reported(make_csv: Callable[..., Path]) -> None:
     path = make_csv("sku,price\n" + "".join(f"A{i},1\n" for i in range(25_000)))
     seen: list[int] = []
     with open_spreadsheet(path) as sheet:
-        result = check_spreadsheet(sheet, "price", progress=seen.append)
+        result = check_spreadsheet(sheet, ListKind.PRICE, progress=seen.append)
     assert seen[-1] == result.rows == 25_000
     assert seen == sorted(seen)
     assert len(seen) >= 3
@@ -319,9 +319,9 @@ def test_findings_are_capped_but_counts_stay_exact(monkeypatch: pytest.MonkeyPat
 def test_a_person_can_choose_the_header_row_and_columns(make_csv: Callable[..., Path]) -> None:
     path = make_csv("Kasım\nKod,Tutar\nA,10\n")
     with open_spreadsheet(path) as sheet:
-        guessed = check_spreadsheet(sheet, "price")
+        guessed = check_spreadsheet(sheet, ListKind.PRICE)
         fixed = check_spreadsheet(
-            sheet, "price", header_row=2, mapping={"Kod": "product__sku", "Tutar": "price"}
+            sheet, ListKind.PRICE, header_row=2, mapping={"Kod": "product__sku", "Tutar": "price"}
         )
     assert guessed.error_rows == guessed.rows  # no SKU or price column recognised
     assert fixed.header_row == 2
@@ -329,7 +329,7 @@ def test_a_person_can_choose_the_header_row_and_columns(make_csv: Callable[..., 
     # With the mapping alone, the header row is found by the mapped names.
     with open_spreadsheet(path) as sheet:
         mapped = check_spreadsheet(
-            sheet, "price", mapping={"Kod": "product__sku", "Tutar": "price"}
+            sheet, ListKind.PRICE, mapping={"Kod": "product__sku", "Tutar": "price"}
         )
     assert mapped.header_row == 2
 
@@ -350,7 +350,7 @@ def _decimal_places(value: float) -> int:
 def test_excel_prices_pass_exactly_when_they_have_at_most_two_places(
     price: float, columnar: bool
 ) -> None:
-    checker = RowChecker("price", SheetRow(1, ["sku", "price"]))
+    checker = RowChecker(ListKind.PRICE, SheetRow(1, ["sku", "price"]))
     checker.columnar = columnar
     checker.check([SheetRow(2, ["A", price])])
     result = checker.finish()
@@ -369,7 +369,7 @@ def test_typed_prices_keep_every_digit_or_are_too_large(
     amount: Decimal, comma: bool, columnar: bool
 ) -> None:
     typed = f"{amount:f}".replace(".", "," if comma else ".")
-    checker = RowChecker("price", SheetRow(1, ["sku", "price"]))
+    checker = RowChecker(ListKind.PRICE, SheetRow(1, ["sku", "price"]))
     checker.columnar = columnar
     checker.check([SheetRow(2, ["A", typed])])
     result = checker.finish()
@@ -401,7 +401,7 @@ def test_column_wise_and_row_wise_checks_agree(rows: list[list[object]]) -> None
     sheet_rows = [SheetRow(n, cells) for n, cells in enumerate(rows, 2)]  # type: ignore[arg-type]
     results = []
     for columnar in (True, False):
-        checker = RowChecker("price", header)
+        checker = RowChecker(ListKind.PRICE, header)
         checker.columnar = columnar
         for start in range(0, len(sheet_rows), 7):
             checker.check(sheet_rows[start : start + 7])
@@ -424,29 +424,29 @@ def test_a_chosen_decimal_convention_settles_ambiguous_values() -> None:
         SheetRow(2, ["A-1", "1,250"]),
         SheetRow(3, ["A-2", "2,500"]),
     ]
-    undecided = check_rows(rows, "price")
+    undecided = check_rows(rows, ListKind.PRICE)
     assert undecided.error_rows == 2  # 1,250 reads as 1250 or 1.25: reported, not guessed
-    as_comma = check_rows(rows, "price", decimal_styles={"price": DecimalStyle.COMMA})
+    as_comma = check_rows(rows, ListKind.PRICE, decimal_styles={"price": DecimalStyle.COMMA})
     assert [r.values["price"] for r in as_comma.good_rows()] == [Decimal("1.25"), Decimal("2.5")]
     assert as_comma.decimal_styles["price"] is DecimalStyle.COMMA
-    as_point = check_rows(rows, "price", decimal_styles={"price": DecimalStyle.POINT})
+    as_point = check_rows(rows, ListKind.PRICE, decimal_styles={"price": DecimalStyle.POINT})
     assert [r.values["price"] for r in as_point.good_rows()] == [Decimal(1250), Decimal(2500)]
 
 
 @pytest.mark.parametrize(
     ("rows", "kind"),
     [
-        ([["product__sku", "stock"]], ImportKind.STOCK),
-        ([["SKU", "Stok"], ["A", 1]], ImportKind.STOCK),
-        ([["Kasım stokları"], ["Stok Kodu", "Stok Adedi"], ["A", 1]], ImportKind.STOCK),
-        ([["product__sku", "price"], ["A", 1]], ImportKind.PRICE),
-        ([["SKU", "Fiyat (TL)"]], ImportKind.PRICE),
+        ([["product__sku", "stock"]], ListKind.STOCK),
+        ([["SKU", "Stok"], ["A", 1]], ListKind.STOCK),
+        ([["Kasım stokları"], ["Stok Kodu", "Stok Adedi"], ["A", 1]], ListKind.STOCK),
+        ([["product__sku", "price"], ["A", 1]], ListKind.PRICE),
+        ([["SKU", "Fiyat (TL)"]], ListKind.PRICE),
         ([["SKU", "Fiyat", "Stok"]], None),  # fits both: only the person can say
         ([["SKU", "Renk"]], None),  # fits neither
         ([["Stok", "Fiyat"]], None),  # no SKU column
         ([], None),
     ],
 )
-def test_the_kind_a_header_fits(rows: list[list[object]], kind: ImportKind | None) -> None:
+def test_the_kind_a_header_fits(rows: list[list[object]], kind: ListKind | None) -> None:
     sheet_rows = [SheetRow(number, row) for number, row in enumerate(rows, 1)]  # type: ignore[arg-type]
     assert kind_of_header(sheet_rows) is kind

@@ -4,12 +4,13 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from omnidesk.kinds import from_word
 from omnidesk.spreadsheet import CheckResult, check_spreadsheet, open_spreadsheet
 
 
 def checked(path: Path, kind: str = "price") -> CheckResult:
     with open_spreadsheet(path) as sheet:
-        return check_spreadsheet(sheet, kind)
+        return check_spreadsheet(sheet, from_word(kind))
 
 
 def test_a_numeric_sku_with_a_zero_padded_format_is_sent_as_excel_shows_it(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from omnidesk.kinds import from_word
 from omnidesk.spreadsheet import CheckResult, cell_text, check_spreadsheet, open_spreadsheet
 
 
@@ -28,7 +29,7 @@ def workbook(tmp_path: Path, header: list[str], rows: list[list[object]], percen
 
 def checked(path: Path, kind: str = "price") -> CheckResult:
     with open_spreadsheet(path) as sheet:
-        return check_spreadsheet(sheet, kind)
+        return check_spreadsheet(sheet, from_word(kind))
 
 
 def test_a_tax_rate_formatted_as_percent_is_the_percentage_excel_shows(tmp_path: Path) -> None:

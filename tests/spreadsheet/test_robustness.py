@@ -7,6 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import SpreadsheetError, check_spreadsheet, open_spreadsheet
 
 from .conftest import FIXTURES
@@ -16,7 +17,7 @@ def outcome(path: Path) -> str:
     try:
         with open_spreadsheet(path) as sheet:
             sheet.preview()
-            result = check_spreadsheet(sheet, "price")
+            result = check_spreadsheet(sheet, ListKind.PRICE)
     except SpreadsheetError as error:
         message = error.message
     else:

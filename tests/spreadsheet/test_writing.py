@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from omnidesk.kinds import ListKind, from_word
 from omnidesk.spreadsheet import (
     SpreadsheetError,
     check_spreadsheet,
@@ -29,7 +30,7 @@ TURKISH_CSV = (
 
 def checked(path: Path, kind: str = "price"):  # type: ignore[no-untyped-def]
     with open_spreadsheet(path) as sheet:
-        return check_spreadsheet(sheet, kind)
+        return check_spreadsheet(sheet, from_word(kind))
 
 
 def test_clean_upload_xlsx_has_server_headers_and_plain_values(
@@ -77,7 +78,7 @@ def test_annotated_copy_keeps_the_workbook_and_marks_cells(tmp_path: Path) -> No
     sheet["B2"].number_format = "#,##0.00"
     book.save(source)
     with open_spreadsheet(source, sheet="Prices") as opened:
-        result = check_spreadsheet(opened, "price")
+        result = check_spreadsheet(opened, ListKind.PRICE)
     out = tmp_path / "checked.xlsx"
     write_annotated_copy(source, result, out)
 
@@ -123,7 +124,7 @@ def test_annotated_copy_of_csv_and_ods_is_an_xlsx_with_the_same_content(
 def test_templates_check_clean(tmp_path: Path) -> None:
     for kind in ("price", "stock"):
         out = tmp_path / f"{kind}.xlsx"
-        write_template(kind, out)
+        write_template(from_word(kind), out)
         book = load_workbook(out)
         assert book.sheetnames[1] == "Instructions"
         result = checked(out, kind)
@@ -189,7 +190,7 @@ def test_the_window_gets_the_same_refusals_as_a_spreadsheet_error(
     with pytest.raises(SpreadsheetError, match=r"must end in \.xlsx"):
         write_annotated_copy(source, result, tmp_path / "out.ods")
     with pytest.raises(SpreadsheetError, match=r"must end in \.xlsx"):
-        write_template("stock", tmp_path / "ts.csv")
+        write_template(ListKind.STOCK, tmp_path / "ts.csv")
     assert source.read_text() == "sku,price\nA,1\n"
     assert not (tmp_path / "out.ods").exists()
     assert not (tmp_path / "ts.csv").exists()

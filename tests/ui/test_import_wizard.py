@@ -28,7 +28,6 @@ from omnidesk.ui.import_wizard import (
     RESULT,
     UPLOAD,
     ImportWizard,
-    import_kind,
 )
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
@@ -209,7 +208,7 @@ def test_a_stock_file_dropped_on_the_price_lists_page_is_taken_as_stock(
     tmp_path: Path,
 ) -> None:
     path = write_prices(tmp_path / "stok.csv", ["SKU", "Stok"], [["A-1", "5"], ["A-2", "0"]])
-    assert window.current_pane() is window.price_lists
+    assert window.current_pane() is window.panes[ListKind.PRICE]
     wizard = window.open_import(path)  # as a drop on the window does
     checked(qtbot, wizard)
     assert wizard.kind is ListKind.STOCK
@@ -221,7 +220,7 @@ def test_dropping_on_a_list_row_makes_it_the_target(
     window: MainWindow,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: pane.model.state is LoadState.LOADED and pane.model.rowCount() > 2)
     path = write_prices(tmp_path / "p.csv", ["product__sku", "price"], [["X", "1"]])
     row = 2
@@ -601,7 +600,7 @@ def test_guardrail_thresholds_come_from_the_preferences(
     qtbot.addWidget(main)
     dialog = main.open_preferences()
     assert dialog is not None
-    dialog.price_drop.setValue(10)
+    dialog.fields["max_price_drop_percent"].setValue(10)
     dialog.save()
     assert store.load().max_price_drop_percent == Decimal(10)
 
@@ -651,7 +650,7 @@ def test_a_file_opened_without_a_kind_is_imported_as_the_kind_its_header_fits(
     assert wizard.kind is expected
     assert wizard.kind_choice.currentData() == expected.value
     assert wizard.checked is not None
-    assert wizard.checked.kind is import_kind(expected)
+    assert wizard.checked.kind is expected
     if len(header) == 2 and expected is not preset:
         assert not wizard.checked.mapping.missing  # no "a column is missing"
         # The target lists offered are of the kind the file was taken for.

@@ -301,7 +301,7 @@ def test_new_list_from_the_window_appears_selected_without_a_reload(
     qtbot: QtBot,
     window: MainWindow,  # noqa: F811
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: pane.model.state is LoadState.LOADED and pane.model.rowCount() > 0)
     queries_before = pane.model._generation
     count_before = pane.model.total
@@ -327,7 +327,7 @@ def test_an_expired_token_mid_save_signs_in_then_saves_exactly_once(
     client: OmnitronClient,
     run: Runner,
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: pane.model.state is LoadState.LOADED and pane.model.rowCount() > 0)
     pane.table.select_row(0)
     dialog = pane.new_list()

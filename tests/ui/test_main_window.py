@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from omnidesk.api import OmnitronClient
 from omnidesk.api.session import Session
 from omnidesk.imports import Journal
+from omnidesk.kinds import ListKind
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile
 from omnidesk.ui.list_pane import ListPane
@@ -59,7 +60,7 @@ def names(pane: ListPane) -> list[str]:
 def test_price_lists_appear_with_their_count(
     qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
     total = run(client.price_lists.list()).count
     assert pane.model.total == total
@@ -70,7 +71,7 @@ def test_price_lists_appear_with_their_count(
 
 
 def test_name_filter_reaches_the_server_and_shows_n_of_m(qtbot: QtBot, window: MainWindow) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
     everything = pane.model.total
     qtbot.keyClicks(pane.filters.name, "demo price")
@@ -79,7 +80,7 @@ def test_name_filter_reaches_the_server_and_shows_n_of_m(qtbot: QtBot, window: M
 
 
 def test_code_filters_contains_and_exact(qtbot: QtBot, window: MainWindow) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     pane.filters.code.setText("ERP-PL-TR")
     qtbot.waitUntil(
         lambda: settled(pane) and set(names(pane)) == {"Türkiye Perakende", "Outlet Fiyatları"}
@@ -93,7 +94,7 @@ def test_auto_sync_and_date_filters(
     qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner
 ) -> None:
     window.navigation.setCurrentRow(1)
-    pane = window.stock_lists
+    pane = window.panes[ListKind.STOCK]
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
     pane.filters.auto_sync.setCurrentIndex(2)  # "no"
     qtbot.waitUntil(lambda: settled(pane) and all(not r.is_auto_sync for r in pane.model.rows))
@@ -116,7 +117,7 @@ def test_auto_sync_and_date_filters(
 def test_nothing_matches_says_so_and_clear_brings_everything_back(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     pane.filters.name.setText("zzz no such list")
     qtbot.waitUntil(
         lambda: settled(pane) and pane.states.currentWidget() is pane.states.message_page
@@ -129,7 +130,7 @@ def test_nothing_matches_says_so_and_clear_brings_everything_back(
 
 
 def test_sorting_by_created_asks_the_server(qtbot: QtBot, window: MainWindow) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
     pane.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: settled(pane) and pane.model.ordering == "-created_date")
@@ -139,7 +140,7 @@ def test_sorting_by_created_asks_the_server(qtbot: QtBot, window: MainWindow) ->
 
 
 def test_enter_opens_a_lists_contents_filterable_by_sku(qtbot: QtBot, window: MainWindow) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane) and "Demo Price List" in names(pane))
     row = names(pane).index("Demo Price List")
     pane.table.setFocus()
@@ -159,7 +160,7 @@ def test_enter_opens_a_lists_contents_filterable_by_sku(qtbot: QtBot, window: Ma
 def test_a_page_failing_mid_scroll_keeps_the_rows_says_so_and_retry_goes_on(
     qtbot: QtBot, window: MainWindow, faults: Faults
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane) and "Demo Price List" in names(pane))
     pane.table.select_row(names(pane).index("Demo Price List"))
     qtbot.keyClick(pane.table, Qt.Key.Key_Return)
@@ -185,7 +186,7 @@ def test_a_page_failing_mid_scroll_keeps_the_rows_says_so_and_retry_goes_on(
 def test_an_expired_token_brings_sign_in_back_and_the_refresh_goes_on(
     qtbot: QtBot, window: MainWindow, faults: Faults
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
     faults.token_ttl = 0.0  # every token is now too old
     qtbot.keyClick(window, Qt.Key.Key_F5)
@@ -204,7 +205,7 @@ def test_an_expired_token_brings_sign_in_back_and_the_refresh_goes_on(
 def test_a_wrong_password_keeps_the_dialog_and_says_why(
     qtbot: QtBot, window: MainWindow, faults: Faults
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane))
     faults.token_ttl = 0.0
     pane.refresh()
@@ -225,7 +226,7 @@ def test_a_wrong_password_keeps_the_dialog_and_says_why(
 def test_server_down_shows_the_error_and_retry_recovers(
     qtbot: QtBot, window: MainWindow, faults: Faults
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane))
     faults.fail_rate = 1.0
     pane.refresh()
@@ -242,7 +243,7 @@ def test_server_down_shows_the_error_and_retry_recovers(
 def test_ctrl_c_copies_selected_cells_as_tab_separated_text(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     pane.filters.code.setText("ERP-PL-TR")
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() == 2)
     pane.table.setFocus()
@@ -259,7 +260,7 @@ def test_ctrl_c_copies_selected_cells_as_tab_separated_text(
 def test_ctrl_f_focuses_the_filter_and_delete_deletes_nothing(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 0)
     before = pane.model.total
     pane.table.setFocus()
@@ -275,7 +276,7 @@ def test_ctrl_f_focuses_the_filter_and_delete_deletes_nothing(
 def test_export_writes_every_matching_row(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, run: Runner, suffix: str
 ) -> None:
-    pane = window.price_lists
+    pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: settled(pane) and "Demo Price List" in names(pane))
     pane.contents.show_list(pane.model.row(names(pane).index("Demo Price List")))
     qtbot.waitUntil(lambda: pane.contents.model.rowCount() > 0)

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from omnidesk import cli
 from omnidesk.api import OmnitronClient, ServerUnreachable
 from omnidesk.app import Application, Options
+from omnidesk.kinds import ListKind
 from omnidesk.sandbox import SandboxServer
 from omnidesk.settings import Environment, Profile, ProfileStore
 from omnidesk.ui.main_window import MainWindow
@@ -122,7 +123,7 @@ def test_first_start_asks_for_a_server_and_remembers_it(
     qtbot.waitUntil(lambda: isinstance(application.window, MainWindow))
     window = application.window
     assert window is not None
-    qtbot.waitUntil(lambda: window.price_lists.model.rowCount() > 0)
+    qtbot.waitUntil(lambda: window.panes[ListKind.PRICE].model.rowCount() > 0)
     assert window.windowTitle() == "OmniDesk — Test — Local sandbox"
 
     saved = ProfileStore(private_home / "xdg_config_home" / "omnidesk" / "profiles.json").load()

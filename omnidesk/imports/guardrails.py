@@ -1,0 +1,212 @@
+"""Guardrails: changes that are legal but often mistakes, asked about before an upload.
+
+Each guardrail is one entry of ``GUARDRAILS``: which kinds of list it watches,
+which rows it flags, how it says so, the thresholds a person may set in the
+Preferences (``THRESHOLDS``), and the offline warning of the checker that
+says the same of one row (``offline_rule``; see ``spreadsheet/row_rules.py``).
+The comparison, the wizard, ``omnidesk import`` and the Preferences dialog all
+read this table: a new guardrail is one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from omnidesk.kinds import ListKind
+
+# The server has two spellings of the lira and the euro; they mean the same currency.
+SAME_CURRENCY = {"tr": "try", "eu": "eur"}
+
+
+def same_currency(code: str | None) -> str:
+    """One spelling per currency, so that ``tr`` and ``try`` compare equal."""
+    text = (code or "").lower()
+    return SAME_CURRENCY.get(text, text)
+
+
+@dataclass(frozen=True)
+class GuardrailSettings:
+    """The thresholds a person chose (Preferences); defaults where they chose none."""
+
+    max_price_drop_percent: Decimal = Decimal(30)
+    # "Many" products going out of stock: at least this many, and this share of the rows.
+    stock_to_zero_count: int = 20
+    stock_to_zero_percent: Decimal = Decimal(5)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One setting of ``GuardrailSettings``, as the Preferences dialog offers it.
+
+    The range is all a value may be: the preferences file can be edited by hand,
+    and a value outside it would turn a guardrail off (a price cut of more than
+    250 %) or make the comparison fail (NaN).
+    """
+
+    name: str  # the GuardrailSettings attribute
+    label: str  # the Preferences dialog's words, completing "An import asks … when it would:"
+    minimum: int
+    maximum: int
+    whole: bool = False  # a count, not a percentage
+    suffix: str = " %"
+
+
+THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold("max_price_drop_percent", "cut a price by more than", 1, 100),
+    Threshold(
+        "stock_to_zero_count",
+        "take at least this many products out of stock",
+        1,
+        1_000_000,
+        whole=True,
+        suffix="",
+    ),
+    Threshold("stock_to_zero_percent", "…and at least this share of the file's rows", 0, 100),
+)
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """What a rule sees of one row that would change something."""
+
+    new: dict[str, Any]  # the values the file gives (empty cells left out)
+    old: dict[str, Any] | None  # the list's values now; None for a product new to the list
+    percent: Decimal | None  # the change of the kind's main value, when it has one
+    currency: str  # the row's currency (its column, else the sign on its amount), or ""
+    list_currency: str  # the list's currency, or "" for a kind without one
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule's message and decision may use besides the rows it flagged."""
+
+    settings: GuardrailSettings
+    rows: int  # rows compared in all
+    list_currency: str
+
+
+@dataclass(frozen=True)
+class GuardrailRule:
+    key: str
+    kinds: frozenset[ListKind]
+    flags: Callable[[RowFacts, GuardrailSettings], bool]
+    message: Callable[[int, Context], str]  # (rows flagged, context)
+    # Asked only when the flagged rows are this many (default: any at all).
+    enough: Callable[[int, Context], bool] = field(default=lambda count, context: count > 0)
+    thresholds: tuple[str, ...] = ()
+    # For the Preferences' "… always ask": what a rule without a threshold watches.
+    always: str = ""
+    offline_rule: str | None = None
+
+
+def _amount(facts: RowFacts, name: str) -> Decimal | None:
+    value = facts.new.get(name)
+    return None if value is None else Decimal(value)
+
+
+def _zero_price(facts: RowFacts, settings: GuardrailSettings) -> bool:
+    price = _amount(facts, "price")
+    return price is not None and price == 0
+
+
+def _retail_below_price(facts: RowFacts, settings: GuardrailSettings) -> bool:
+    price = _amount(facts, "price")
+    # An empty retail cell keeps the list's retail price: that one is compared.
+    retail = facts.new.get("retail_price", (facts.old or {}).get("retail_price"))
+    return price is not None and retail is not None and Decimal(retail) < price
+
+
+def _price_drop(facts: RowFacts, settings: GuardrailSettings) -> bool:
+    return facts.percent is not None and -facts.percent > settings.max_price_drop_percent
+
+
+def _other_currency(facts: RowFacts, settings: GuardrailSettings) -> bool:
+    return bool(facts.list_currency and facts.currency) and (
+        same_currency(facts.currency) != same_currency(facts.list_currency)
+    )
+
+
+def _stock_to_zero(facts: RowFacts, settings: GuardrailSettings) -> bool:
+    return facts.new.get("stock") == 0 and ((facts.old or {}).get("stock") or 0) > 0
+
+
+def _share(count: int, context: Context) -> Decimal:
+    return Decimal(count) * 100 / context.rows if context.rows else Decimal(0)
+
+
+PRICE_LISTS = frozenset({ListKind.PRICE})
+STOCK_LISTS = frozenset({ListKind.STOCK})
+
+GUARDRAILS: tuple[GuardrailRule, ...] = (
+    GuardrailRule(
+        "price_drop",
+        PRICE_LISTS,
+        _price_drop,
+        lambda count, context: (
+            f"{count:,} prices drop by more than "
+            f"{context.settings.max_price_drop_percent}% at once."
+        ),
+        thresholds=("max_price_drop_percent",),
+    ),
+    GuardrailRule(
+        "zero_price",
+        PRICE_LISTS,
+        _zero_price,
+        lambda count, context: f"{count:,} products would be sold for free (price 0).",
+        always="prices of zero",
+        offline_rule="zero_price",
+    ),
+    GuardrailRule(
+        "retail_below_price",
+        PRICE_LISTS,
+        _retail_below_price,
+        lambda count, context: (
+            f"{count:,} retail prices are below the selling price: shoppers would see "
+            "a crossed-out price lower than the one they pay."
+        ),
+        always="retail below price",
+        offline_rule="retail_below_price",
+    ),
+    GuardrailRule(
+        "stock_to_zero",
+        STOCK_LISTS,
+        _stock_to_zero,
+        lambda count, context: (
+            f"{count:,} products in stock would go to 0 "
+            f"({_share(count, context):.0f}% of the rows)."
+        ),
+        enough=lambda count, context: (
+            count >= context.settings.stock_to_zero_count
+            and _share(count, context) >= context.settings.stock_to_zero_percent
+        ),
+        thresholds=("stock_to_zero_count", "stock_to_zero_percent"),
+    ),
+    GuardrailRule(
+        "currency_mismatch",
+        PRICE_LISTS,
+        _other_currency,
+        lambda count, context: (
+            f"{count:,} rows are in a currency other than the list's "
+            f"({context.list_currency.upper()}), by their currency column or by a "
+            "sign on the amount (₺, $, €, TL…)."
+        ),
+        always="a foreign currency",
+        offline_rule="currency_sign",
+    ),
+)
+
+
+def rules_for(kind: ListKind) -> list[GuardrailRule]:
+    return [rule for rule in GUARDRAILS if kind in rule.kinds]
+
+
+def always_asked(rules: Sequence[GuardrailRule] = GUARDRAILS) -> str:
+    """'Prices of zero, retail below price and a foreign currency always ask.'"""
+    parts = [rule.always for rule in rules if rule.always and not rule.thresholds]
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{listed[0].upper()}{listed[1:]} always ask."
