@@ -1096,7 +1096,11 @@ def kind_of_header(rows: Sequence[SheetRow]) -> ListKind | None:
 
 
 ProgressCallback = Callable[[int], None]
+RowsCallback = Callable[[list[SheetRow]], None]
 PROGRESS_EVERY = 10_000
+# A worker thread checking rows keeps winning the interpreter back; a pause this often
+# lets a window on the main thread run its callbacks (see imports.pacing).
+PAUSE_EVERY = 500
 
 
 def check_rows(
@@ -1107,6 +1111,8 @@ def check_rows(
     header_row: int | None = None,
     decimal_styles: Mapping[str, DecimalStyle] | None = None,
     progress: ProgressCallback | None = None,
+    on_rows: RowsCallback | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> CheckResult:
     """Find the header in ``rows``, check everything below it and return the result.
 
@@ -1115,18 +1121,23 @@ def check_rows(
     (``1,234``) in the named fields as the person chose. ``progress`` is called with
     the number of data rows checked so far, every ``PROGRESS_EVERY`` rows and once at
     the end; an exception raised from it (e.g. on cancel) stops the check and
-    propagates. Raises
+    propagates. ``on_rows`` is handed each batch of data rows as it is checked (the
+    wizard shows them), and ``pause`` is called every ``PAUSE_EVERY`` rows. Raises
     ``EmptyFile`` or ``HeaderOnly`` when there is nothing to check.
     """
     schema = schema_for(kind)
-    iterator = iter(rows)
+    iterator = iter(rows) if pause is None else _pausing(rows, pause)
     header, buffered, skipped = find_header(iterator, schema, mapping, header_row=header_row)
     checker = RowChecker(kind, header, mapping=mapping, decimal_styles=decimal_styles)
+    if buffered and on_rows is not None:
+        on_rows(buffered)
     checker.check(buffered)
     while True:
         batch = list(islice(iterator, PROGRESS_EVERY))
         if not batch:
             break
+        if on_rows is not None:
+            on_rows(batch)
         checker.check(batch)
         if progress is not None:
             progress(checker.rows_checked)
@@ -1144,6 +1155,13 @@ def check_rows(
     return result
 
 
+def _pausing(rows: Iterable[SheetRow], pause: Callable[[], None]) -> Iterator[SheetRow]:
+    for count, row in enumerate(rows, 1):
+        yield row
+        if count % PAUSE_EVERY == 0:
+            pause()
+
+
 def check_spreadsheet(
     sheet: Spreadsheet,
     kind: ListKind,
@@ -1152,6 +1170,8 @@ def check_spreadsheet(
     header_row: int | None = None,
     decimal_styles: Mapping[str, DecimalStyle] | None = None,
     progress: ProgressCallback | None = None,
+    on_rows: RowsCallback | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> CheckResult:
     """``check_rows`` over an opened sheet, with the file and sheet named in the result."""
     try:
@@ -1162,6 +1182,8 @@ def check_spreadsheet(
             header_row=header_row,
             decimal_styles=decimal_styles,
             progress=progress,
+            on_rows=on_rows,
+            pause=pause,
         )
     except EmptyFile as error:
         raise EmptyFile(

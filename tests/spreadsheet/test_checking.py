@@ -450,3 +450,19 @@ def test_a_chosen_decimal_convention_settles_ambiguous_values() -> None:
 def test_the_kind_a_header_fits(rows: list[list[object]], kind: ListKind | None) -> None:
     sheet_rows = [SheetRow(number, row) for number, row in enumerate(rows, 1)]  # type: ignore[arg-type]
     assert kind_of_header(sheet_rows) is kind
+
+
+def test_the_rows_tap_sees_every_data_row_once_in_order_and_pauses_are_taken() -> None:
+    header = SheetRow(1, ["sku", "price"])
+    rows = [SheetRow(n, [f"S{n}", "1.50"]) for n in range(2, 1203)]
+    seen: list[int] = []
+    pauses: list[None] = []
+    result = check_rows(
+        [header, *rows],
+        ListKind.PRICE,
+        on_rows=lambda batch: seen.extend(row.number for row in batch),
+        pause=lambda: pauses.append(None),
+    )
+    assert seen == [row.number for row in rows]
+    assert result.valid_rows == len(rows)
+    assert len(pauses) == (len(rows) + 1) // 500  # every 500 rows read, the header counted
