@@ -27,7 +27,7 @@ from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.imports import Journal
 from omnidesk.resources import resource_path
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
-from omnidesk.settings.paths import config_dir, data_dir
+from omnidesk.settings.paths import data_dir, journal_file, preferences_file, profiles_file
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
@@ -53,8 +53,8 @@ class Application:
         self.options = options
         self.tasks = BackgroundTasks()
         self.tokens = TokenStore()
-        self.profiles = ProfileStore(config_dir() / "profiles.json")
-        self.journal = Journal(data_dir() / "journal.sqlite3")
+        self.profiles = ProfileStore(profiles_file())
+        self.journal = Journal(journal_file())
         self.client: OmnitronClient | None = None
         self.demo: DemoServer | None = None
         self.window: MainWindow | None = None
@@ -157,7 +157,7 @@ class Application:
             self.tasks,
             self.connect,
             self.journal,
-            preferences=PreferencesStore(config_dir() / "preferences.json"),
+            preferences=PreferencesStore(preferences_file()),
             notices=notices,
         )
         self.window = window

@@ -20,7 +20,7 @@ import httpx
 from omnidesk import kinds
 from omnidesk.kinds import ListKind
 
-from . import contract
+from . import contract, polling
 from .contract import API_PREFIX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .errors import NotFound, SignInNotFound, UnexpectedResponse
 from .models import (
@@ -197,24 +197,21 @@ class ListResource(Generic[L]):
         )
         return ImportStatus.from_json(body)
 
-    async def follow_import(
+    def follow_import(
         self,
         pk: int,
         cache_key: str,
         *,
-        first_interval: float = 0.25,
-        max_interval: float = 3.0,
-        growth: float = 1.5,
+        first_interval: float = polling.FIRST_INTERVAL,
+        max_interval: float = polling.LONGEST_INTERVAL,
     ) -> AsyncIterator[ImportStatus]:
-        """Each status of the job until it finishes: polled often at first, then less."""
-        interval = first_interval
-        while True:
-            status = await self.import_status(pk, cache_key)
-            yield status
-            if status.finished:
-                return
-            await self._client.sleep(interval)
-            interval = min(max_interval, interval * growth)
+        """Each status of the job until it finishes (see ``polling.poll_import``)."""
+        return polling.poll_import(
+            lambda: self.import_status(pk, cache_key),
+            sleep=self._client.sleep,
+            first_interval=first_interval,
+            max_interval=max_interval,
+        )
 
 
 # Named for readers and for type hints: the lists of each kind the client serves.

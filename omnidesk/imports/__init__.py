@@ -1,12 +1,14 @@
 """The import workflow as plain async code, shared by the wizard and `omnidesk import`.
 
-result = check_spreadsheet(...)                        # omnidesk.spreadsheet
-current = await fetch_current(client, kind, pk)
-diff = compare(kind, result.good_rows(), current, list_currency=...)
-plan = prepare_upload(result, folder, skip_rows)
-run = ImportRun(session, journal, target)
-record_id, key = await run.upload(plan, source=path, sha256=...)
-outcome = await run.follow(record_id, key, on_update)
+draft = ImportDraft(path, kind)        # preparation: the steps in their order, once
+await draft.open(); await draft.check()
+draft.target = ImportTarget.of(a_list)
+await draft.compare(session)
+sending = await draft.send(session, journal, await draft.plan(folder, skip_unchanged=True))
+outcome = await draft.follow(sending)
+
+Underneath: diff (the comparison), guardrails (what needs a second look),
+workflow (upload and follow, with the journal), journal, targets, pacing.
 """
 
 from .diff import (
@@ -20,41 +22,48 @@ from .diff import (
 )
 from .guardrails import GUARDRAILS, GuardrailSettings
 from .journal import ImportRecord, Journal, JournalState, file_sha256
+from .preparation import Blocker, CompareStage, ImportDraft, Opened, Sending, header_for
+from .targets import ImportTarget, ListNotFound, find_list
 from .workflow import (
     EtaEstimator,
     FollowUpdate,
     ImportOutcome,
     ImportRun,
-    ImportTarget,
     RowProblem,
     UploadPlan,
     outcome_of,
     prepare_upload,
-    with_server_problems,
 )
 
 __all__ = [
     "GUARDRAILS",
+    "Blocker",
     "Change",
     "ChangeKind",
+    "CompareStage",
     "EtaEstimator",
     "FollowUpdate",
     "Guardrail",
     "GuardrailSettings",
     "ImportDiff",
+    "ImportDraft",
     "ImportOutcome",
     "ImportRecord",
     "ImportRun",
     "ImportTarget",
     "Journal",
     "JournalState",
+    "ListNotFound",
+    "Opened",
     "RowProblem",
+    "Sending",
     "UploadPlan",
     "compare",
     "fetch_current",
     "file_sha256",
+    "find_list",
+    "header_for",
     "mark_unknown_products",
     "outcome_of",
     "prepare_upload",
-    "with_server_problems",
 ]

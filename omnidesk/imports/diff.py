@@ -87,7 +87,7 @@ class ImportDiff:
         return ", ".join(parts)
 
 
-# -- what is there now ---------------------------------------------------------------------
+# -- what is there now ---------------------------------------------------------------------------
 
 
 async def fetch_current(
@@ -112,7 +112,7 @@ async def fetch_current(
     return current
 
 
-# -- comparing (plain CPU work: runs in a worker thread) ------------------------------------
+# -- comparing (plain CPU work: runs in a worker thread) -----------------------------------------
 
 
 def _same(field_name: str, old: Any, new: Any) -> bool:
@@ -180,7 +180,7 @@ def compare(
     return ImportDiff(kind, changes, frozenset(unchanged), counts, guardrails, new_at=new_at)
 
 
-# -- products the catalogue does not have ------------------------------------------------------
+# -- products the catalogue does not have --------------------------------------------------------
 
 
 async def mark_unknown_products(

@@ -8,48 +8,29 @@ import cut short anywhere can be found and followed again.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from omnidesk import kinds
 from omnidesk.api import (
-    AnyList,
     ImportState,
     ImportStatus,
-    ListKind,
     NotFound,
     OmnitronError,
-    ServerError,
     ServerUnreachable,
 )
+from omnidesk.api.polling import FIRST_INTERVAL, LONGEST_INTERVAL, poll_import
 from omnidesk.api.session import Session
-from omnidesk.spreadsheet import CheckResult, Finding, Severity, write_clean_upload
+from omnidesk.spreadsheet import CheckResult, write_clean_upload
 
 from .journal import Journal, JournalState
+from .targets import ImportTarget
 
 Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ImportTarget:
-    kind: ListKind
-    pk: int
-    name: str
-    currency: str | None = None  # lists of a kind with a currency only
-
-    @classmethod
-    def of(cls, row: AnyList) -> ImportTarget:
-        return cls(row.kind, row.pk, row.name, row.currency)
-
-    @property
-    def noun(self) -> str:
-        return kinds.info(self.kind).noun
 
 
 @dataclass(frozen=True)
@@ -72,20 +53,6 @@ def prepare_upload(
     written: list[int] = []
     count = write_clean_upload(result, path, skip_rows=skip_rows, written_rows=written, pause=pause)
     return UploadPlan(path, count, written)
-
-
-def let_others_run(seconds: float = 0.001) -> None:
-    """Give up the interpreter for a moment. A worker thread crunching rows otherwise
-    keeps winning the GIL back, and a Qt window waiting to run its callbacks stalls."""
-    time.sleep(seconds)
-
-
-def politely(rows: Iterable[T], every: int = 500) -> Iterator[T]:
-    """The same rows, with ``let_others_run`` between every ``every`` of them."""
-    for count, row in enumerate(rows, 1):
-        yield row
-        if count % every == 0:
-            let_others_run()
 
 
 @dataclass(frozen=True)
@@ -133,31 +100,6 @@ def outcome_of(status: ImportStatus, row_map: list[int]) -> ImportOutcome:
     )
 
 
-def with_server_problems(result: CheckResult, outcome: ImportOutcome) -> CheckResult:
-    """The check's findings plus the server's row errors, for the annotated workbook."""
-    extra = []
-    for problem in outcome.problems:
-        if problem.row is None:
-            continue
-        column_index = result.mapping.column_of(problem.column) if problem.column else None
-        header = result.mapping.headers[column_index] if column_index is not None else None
-        extra.append(
-            Finding(
-                problem.row,
-                header,
-                Severity.ERROR,
-                f"The server refused this row: {problem.message}",
-                field=problem.column,
-                column_index=column_index,
-            )
-        )
-    findings = sorted(
-        [*result.findings, *extra],
-        key=lambda f: (f.row, -1 if f.column_index is None else f.column_index),
-    )
-    return dataclasses.replace(result, findings=findings)
-
-
 class EtaEstimator:
     """Time left from the rows processed so far: a rate over the recent past."""
 
@@ -197,8 +139,8 @@ class ImportRun:
         journal: Journal,
         target: ImportTarget,
         *,
-        first_interval: float = 0.25,
-        max_interval: float = 3.0,
+        first_interval: float = FIRST_INTERVAL,
+        max_interval: float = LONGEST_INTERVAL,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.session = session
@@ -256,34 +198,37 @@ class ImportRun:
         the watching, never the server's job (the journal keeps it for later)."""
         row_map = await asyncio.to_thread(self.journal.row_map, record_id)
         eta = EtaEstimator()
-        interval = self.first_interval
-        while True:
-            try:
-                status: ImportStatus = await self.session.run(
-                    lambda c: c.lists(self.target.kind).import_status(self.target.pk, cache_key)
-                )
-            except NotFound:
-                reason = "The server no longer knows this import; it may have been cleaned up."
-                self.journal.update(record_id, state=JournalState.FAILURE, message=reason)
-                return ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0)
-            except (ServerUnreachable, ServerError) as trouble:
-                if on_update is not None:
-                    on_update(FollowUpdate(None, f"{trouble} Still trying…"))
-                await self.sleep(self.max_interval)
-                continue
+        kind, pk = self.target.kind, self.target.pk
+
+        def trouble(problem: OmnitronError) -> None:
             if on_update is not None:
-                left = eta.seconds_left(status.processed, status.total)
-                on_update(FollowUpdate(status, None, left))
-            if status.finished:
-                outcome = outcome_of(status, row_map)
-                self.journal.update(
-                    record_id,
-                    state=JournalState.SUCCESS if outcome.succeeded else JournalState.FAILURE,
-                    created=outcome.created,
-                    updated=outcome.updated,
-                    failed=outcome.failed_rows,
-                    message=outcome.reason,
-                )
-                return outcome
-            await self.sleep(interval)
-            interval = min(self.max_interval, interval * 1.5)
+                on_update(FollowUpdate(None, f"{problem} Still trying…"))
+
+        statuses = poll_import(
+            lambda: self.session.run(lambda c: c.lists(kind).import_status(pk, cache_key)),
+            sleep=self.sleep,
+            first_interval=self.first_interval,
+            max_interval=self.max_interval,
+            on_trouble=trouble,
+        )
+        status: ImportStatus | None = None
+        try:
+            async for status in statuses:
+                if on_update is not None:
+                    left = eta.seconds_left(status.processed, status.total)
+                    on_update(FollowUpdate(status, None, left))
+        except NotFound:
+            reason = "The server no longer knows this import; it may have been cleaned up."
+            self.journal.update(record_id, state=JournalState.FAILURE, message=reason)
+            return ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0)
+        assert status is not None  # the loop ends only on a finished job
+        outcome = outcome_of(status, row_map)
+        self.journal.update(
+            record_id,
+            state=JournalState.SUCCESS if outcome.succeeded else JournalState.FAILURE,
+            created=outcome.created,
+            updated=outcome.updated,
+            failed=outcome.failed_rows,
+            message=outcome.reason,
+        )
+        return outcome

@@ -46,7 +46,7 @@ def bad_filter(name: str, message: str) -> ApiError:
     return ApiError(400, {name: [message]})
 
 
-# -- request helpers -------------------------------------------------------------------
+# -- request helpers -----------------------------------------------------------------------------
 
 
 def store_of(request: Request) -> Store:
@@ -103,7 +103,7 @@ def method_not_allowed(request: Request, allowed: tuple[str, ...]) -> ApiError:
     )
 
 
-# -- pagination (DRF PageNumberPagination with page_size_query_param="limit") --------------
+# -- pagination (DRF PageNumberPagination with page_size_query_param="limit") --------------------
 
 
 def page_size(request: Request) -> int:
@@ -169,7 +169,7 @@ def paginated(
     )
 
 
-# -- price lists and stock lists --------------------------------------------------------
+# -- price lists and stock lists -----------------------------------------------------------------
 
 
 def serialize_list(row: dict[str, Any]) -> dict[str, Any]:
@@ -300,7 +300,7 @@ def list_endpoints(kind: str) -> tuple[Any, Any]:
     return collection, detail
 
 
-# -- spreadsheet import ----------------------------------------------------------------------
+# -- spreadsheet import --------------------------------------------------------------------------
 
 
 def import_status_body(job: dict[str, Any]) -> dict[str, Any]:
@@ -373,7 +373,7 @@ def import_endpoint(kind: str) -> Any:
     return excel_import
 
 
-# -- product prices, product stocks, products (read-only) ---------------------------------------
+# -- product prices, product stocks, products (read-only) ----------------------------------------
 
 
 def int_filter(request: Request, name: str) -> int | None:
@@ -477,7 +477,7 @@ def read_only_endpoints(
     return collection, detail
 
 
-# -- sign in -------------------------------------------------------------------------------
+# -- sign in -------------------------------------------------------------------------------------
 
 
 async def login(request: Request) -> Response:
@@ -505,7 +505,7 @@ async def login(request: Request) -> Response:
     return JSONResponse({"key": store.issue_token(body["username"])})
 
 
-# -- the application -------------------------------------------------------------------------
+# -- the application -----------------------------------------------------------------------------
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 

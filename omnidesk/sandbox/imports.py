@@ -67,7 +67,7 @@ class SheetRows:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
-# -- reading -----------------------------------------------------------------------------
+# -- reading -------------------------------------------------------------------------------------
 
 
 def cell_text(value: Any) -> str:
@@ -186,7 +186,7 @@ def check_columns(kind: str, header: list[str]) -> None:
         )
 
 
-# -- checking one row ----------------------------------------------------------------
+# -- checking one row ----------------------------------------------------------------------------
 
 
 def _decimal(text: str, *, maximum: Decimal | None = None) -> Decimal | str:
@@ -282,7 +282,7 @@ def check_stock_row(row: dict[str, str]) -> RowCheck:
     return check
 
 
-# -- applying -----------------------------------------------------------------------------
+# -- applying ------------------------------------------------------------------------------------
 
 
 def _apply_price(

@@ -171,7 +171,7 @@ class Store:
         with self._lock:
             self._conn.close()
 
-    # -- plumbing ---------------------------------------------------------------
+    # -- plumbing ---------------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -215,7 +215,7 @@ class Store:
     def is_empty(self) -> bool:
         return self.query_one("SELECT 1 FROM products LIMIT 1") is None
 
-    # -- users and tokens -----------------------------------------------------------
+    # -- users and tokens -------------------------------------------------------------------------
 
     def set_user(self, username: str, password: str) -> None:
         salt = secrets.token_hex(8)
@@ -249,7 +249,7 @@ class Store:
         token = self.query_one("SELECT issued_at FROM tokens WHERE key = ?", (key,))
         return None if token is None else time.time() - token["issued_at"]
 
-    # -- price lists and stock lists -----------------------------------------------
+    # -- price lists and stock lists --------------------------------------------------------------
 
     def get_list(self, kind: str, pk: int) -> dict[str, Any] | None:
         return self.query_one(f"SELECT * FROM {LIST_TABLES[kind]} WHERE pk = ?", (pk,))
@@ -284,7 +284,7 @@ class Store:
         assert updated is not None
         return updated
 
-    # -- products ---------------------------------------------------------------
+    # -- products ---------------------------------------------------------------------------------
 
     def product_pks_by_sku(self, skus: Iterable[str]) -> dict[str, int]:
         wanted = list(set(skus))
@@ -300,7 +300,7 @@ class Store:
                     found[row["sku"]] = row["pk"]
         return found
 
-    # -- import jobs ------------------------------------------------------------------
+    # -- import jobs ------------------------------------------------------------------------------
 
     def create_import_job(self, kind: str, list_pk: int, file_name: str) -> str:
         cache_key = str(uuid.uuid4())

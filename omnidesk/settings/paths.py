@@ -15,3 +15,16 @@ def config_dir() -> Path:
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+# The files in those folders, named here once: the window and the command line share them.
+def profiles_file() -> Path:
+    return config_dir() / "profiles.json"
+
+
+def preferences_file() -> Path:
+    return config_dir() / "preferences.json"
+
+
+def journal_file() -> Path:
+    return data_dir() / "journal.sqlite3"

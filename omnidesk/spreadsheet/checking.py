@@ -189,7 +189,7 @@ class _Column:
             self.cache[cell] = outcome
         return outcome
 
-    # -- codes --------------------------------------------------------------------------------
+    # -- codes ------------------------------------------------------------------------------------
     def _code(self, cell: CellValue) -> Outcome:
         if type(cell) is str:
             text = cell.strip()
@@ -238,7 +238,7 @@ class _Column:
             return _EMPTY
         return (_OK, cell_text(cell).strip() or None)
 
-    # -- numbers ------------------------------------------------------------------------------
+    # -- numbers ----------------------------------------------------------------------------------
     def _number(self, cell: CellValue) -> Outcome:
         cell_type = type(cell)
         if isinstance(cell, PercentCell):
@@ -366,7 +366,7 @@ class _Column:
             return (_BAD, f"{label} {_quoted(shown)} has more than 2 decimal places.{hint}")
         return (_OK, value)
 
-    # -- choices and informational text -------------------------------------------------------
+    # -- choices and informational text -----------------------------------------------------------
     def _choice(self, cell: CellValue) -> Outcome:
         if cell is None:
             return _EMPTY

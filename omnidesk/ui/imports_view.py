@@ -13,7 +13,7 @@ from omnidesk.api.session import Session
 from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
 
 from .formatting import local_datetime, local_integer
-from .import_models import ERROR_BRUSH, RIGHT, WARNING_BRUSH, FixedColumnsModel
+from .table_models import ERROR_BRUSH, RIGHT, WARNING_BRUSH, FixedColumnsModel
 from .tasks import BackgroundTasks
 from .widgets import DataTable
 

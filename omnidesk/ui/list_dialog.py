@@ -206,7 +206,7 @@ class ListDialog(QDialog):
                 index = self.currency.count() - 1
             self.currency.setCurrentIndex(index)
 
-    # -- what the person typed ------------------------------------------------------------
+    # -- what the person typed --------------------------------------------------------------------
 
     def _chosen_currency(self) -> str | None:
         if not self.words.has_currency:
@@ -252,7 +252,7 @@ class ListDialog(QDialog):
         self.save_button.setEnabled(valid and not self.saving)
         return valid
 
-    # -- is the name or code taken? ---------------------------------------------------------
+    # -- is the name or code taken? ---------------------------------------------------------------
 
     def _start_uniqueness_check(self) -> None:
         if self._uniqueness is not None:
@@ -295,7 +295,7 @@ class ListDialog(QDialog):
     def _lists(self, client: OmnitronClient) -> ListResource[AnyList]:
         return client.lists(self.kind)
 
-    # -- saving ---------------------------------------------------------------------------------
+    # -- saving -----------------------------------------------------------------------------------
 
     @asyncSlot()
     async def save(self) -> None:

@@ -35,7 +35,7 @@ from omnidesk.settings import Environment, Profile
 from omnidesk.settings.preferences import PreferencesStore
 
 from .drop_zone import dropped_spreadsheet
-from .import_wizard import CHANGES, CHECK, ImportWizard
+from .import_wizard import ImportWizard
 from .imports_view import ImportsPane
 from .list_pane import ListPane
 from .paged_model import LoadState
@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
             first.start()
         self._offer_to_follow_unfinished()
 
-    # -- imports ---------------------------------------------------------------------------------
+    # -- imports ----------------------------------------------------------------------------------
 
     def open_import(
         self,
@@ -379,9 +379,7 @@ class MainWindow(QMainWindow):
         lost = [
             f"throws away the import of {wizard.path.name} you are preparing"
             for wizard in self.wizards
-            if wizard.isVisible()
-            and wizard.path is not None
-            and wizard.pages.currentIndex() in (CHECK, CHANGES)
+            if wizard.isVisible() and wizard.has_unsent_work and wizard.path is not None
         ]
         lost += [
             f"may cut off sending {wizard.path.name} (the Imports page will say what arrived)"

@@ -82,7 +82,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self._loading: asyncio.Task[None] | None = None
         self._generation = 0  # answers for an older query are dropped
 
-    # -- what to show ------------------------------------------------------------------
+    # -- what to show -----------------------------------------------------------------------------
 
     def set_query(self, fetch: FetchPage[R] | None) -> None:
         """Show the rows `fetch` pages through (None: show nothing); loads the first page."""
@@ -162,7 +162,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self.stateChanged.emit()
         return 0, True
 
-    # -- loading ------------------------------------------------------------------------
+    # -- loading ----------------------------------------------------------------------------------
 
     def _start_loading(self) -> None:
         # One page at a time: views (and Qt's model tester) call fetchMore from inside
@@ -209,7 +209,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             else:
                 self._start_loading()
 
-    # -- Qt's model interface -------------------------------------------------------------
+    # -- Qt's model interface ---------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -45,30 +43,3 @@ def settle(future: asyncio.Future[T], value: T) -> None:
     """Give a future its result unless it has one (a dialog can finish only once)."""
     if not future.done():
         future.set_result(value)
-
-
-_quiet_lock = threading.Lock()
-_quiet_workers = 0
-
-
-def without_gc_pauses(work: Callable[[], T]) -> T:
-    """Run CPU-heavy work (in a worker thread) with Python's cyclic GC paused.
-
-    A check of 100,000 rows allocates millions of objects; the collector then runs
-    full passes over all of them, each holding the interpreter for 100–300 ms,
-    and the window freezes while it does (measured: tests/benchmarks). Afterwards
-    the surviving objects, the large and long-lived results, are frozen so that
-    later passes skip them; they are still freed normally when let go.
-    """
-    global _quiet_workers
-    with _quiet_lock:
-        _quiet_workers += 1
-        gc.disable()
-    try:
-        return work()
-    finally:
-        with _quiet_lock:
-            _quiet_workers -= 1
-            if _quiet_workers == 0:
-                gc.freeze()
-                gc.enable()

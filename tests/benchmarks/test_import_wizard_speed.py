@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from omnidesk.api import OmnitronClient, RetryPolicy
 from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget, Journal
-from omnidesk.ui.import_wizard import RESULT, ImportWizard
+from omnidesk.ui.import_wizard import ImportWizard, Step
 from omnidesk.ui.tasks import BackgroundTasks
 from tests.ui.conftest import Runner
 
@@ -62,7 +62,7 @@ def test_wizard_on_a_100k_row_workbook(
     wizard = ImportWizard(session, tasks, Journal(tmp_path / "j.sqlite3"), target=target)
     qtbot.addWidget(wizard)
     wizard.show()
-    qtbot.waitUntil(lambda: wizard.list_choice.count() > 1)
+    qtbot.waitUntil(lambda: wizard.chooser.list_choice.count() > 1)
     meter = StallMeter()
     idle = meter.measure(qtbot, lambda: None, lambda: meter.clock.elapsed() > 2000)
     figures: dict[str, int] = {}
@@ -74,7 +74,7 @@ def test_wizard_on_a_100k_row_workbook(
         wizard.open_file(workbook)
 
     def first_rows_or_done() -> bool:
-        if not first_rows and wizard.preview.rowCount() > 0:
+        if not first_rows and wizard.check_page.preview.rowCount() > 0:
             first_rows.append(time.perf_counter() - dropped)
         return wizard.checked is not None
 
@@ -83,10 +83,10 @@ def test_wizard_on_a_100k_row_workbook(
     assert wizard.checked is not None
     assert wizard.checked.rows == ROWS
     figures["compare"] = meter.measure(qtbot, wizard.next.click, lambda: wizard.diff is not None)
-    for box in wizard.guardrail_checks:
+    for box in wizard.changes_page.guardrail_checks:
         box.setChecked(True)
     figures["upload and follow"] = meter.measure(
-        qtbot, wizard.next.click, lambda: wizard.pages.currentIndex() == RESULT
+        qtbot, wizard.next.click, lambda: wizard.pages.currentIndex() == Step.RESULT
     )
     assert wizard.outcome is not None
     wizard.close()

@@ -25,8 +25,8 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from omnidesk.cli import main
+from omnidesk.cli.printer import Printer
 from omnidesk.imports import Journal, JournalState
-from omnidesk.imports.headless import Printer
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
 from omnidesk.settings.paths import config_dir, data_dir

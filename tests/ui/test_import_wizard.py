@@ -21,14 +21,7 @@ from omnidesk.imports import ImportTarget, Journal, JournalState
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.preferences import PreferencesStore
-from omnidesk.ui.import_wizard import (
-    CHANGES,
-    CHECK,
-    CHOOSE,
-    RESULT,
-    UPLOAD,
-    ImportWizard,
-)
+from omnidesk.ui.import_wizard import ImportWizard, Step
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
@@ -92,7 +85,7 @@ def checked(qtbot: QtBot, wizard: ImportWizard) -> None:
 
 
 def wait_for_result(qtbot: QtBot, wizard: ImportWizard, timeout: int = 20_000) -> None:
-    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == RESULT, timeout=timeout)
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == Step.RESULT, timeout=timeout)
 
 
 def to_changes(qtbot: QtBot, wizard: ImportWizard) -> None:
@@ -124,23 +117,23 @@ def test_a_dropped_file_is_previewed_and_checked_offline(
     faults.fail_rate = 1.0  # the server is down: checking must not need it
     wizard = window.open_import()
     qtbot.addWidget(wizard)
-    watch_model(wizard.preview)
-    assert wizard.pages.currentIndex() == CHOOSE
-    drop(wizard.drop_zone, path)
-    assert wizard.pages.currentIndex() == CHECK
+    watch_model(wizard.check_page.preview)
+    assert wizard.pages.currentIndex() == Step.CHOOSE
+    drop(wizard.choose_page.drop_zone, path)
+    assert wizard.pages.currentIndex() == Step.CHECK
     checked(qtbot, wizard)
-    assert wizard.preview.rowCount() == 3
-    assert [wizard.preview.index(r, 0).data() for r in range(3)] == ["3", "4", "5"]
-    price_cell = wizard.preview.index(1, 2)
+    assert wizard.check_page.preview.rowCount() == 3
+    assert [wizard.check_page.preview.index(r, 0).data() for r in range(3)] == ["3", "4", "5"]
+    price_cell = wizard.check_page.preview.index(1, 2)
     assert price_cell.data() == "abc"
     assert price_cell.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "number" in price_cell.data(Qt.ItemDataRole.ToolTipRole)
-    assert wizard.check_summary.text().startswith("3 rows: 1 good, 2 with errors.")
-    wizard.only_problems.setChecked(True)
-    watch_model(wizard.preview_table.model())
-    assert wizard.preview_table.model().rowCount() == 2
-    wizard.only_problems.setChecked(False)
-    assert wizard.preview_table.model().rowCount() == 3
+    assert wizard.check_page.check_summary.text().startswith("3 rows: 1 good, 2 with errors.")
+    wizard.check_page.only_problems.setChecked(True)
+    watch_model(wizard.check_page.preview_table.model())
+    assert wizard.check_page.preview_table.model().rowCount() == 2
+    wizard.check_page.only_problems.setChecked(False)
+    assert wizard.check_page.preview_table.model().rowCount() == 3
 
 
 def test_a_missing_column_marks_every_row_and_the_problem_filter_shows_them(
@@ -152,9 +145,9 @@ def test_a_missing_column_marks_every_row_and_the_problem_filter_shows_them(
     wizard = window.open_import(path)
     qtbot.addWidget(wizard)
     checked(qtbot, wizard)
-    assert wizard.check_summary.text().startswith("2 rows: 0 good, 2 with errors.")
-    wizard.only_problems.setChecked(True)
-    shown = wizard.preview_table.model()
+    assert wizard.check_page.check_summary.text().startswith("2 rows: 0 good, 2 with errors.")
+    wizard.check_page.only_problems.setChecked(True)
+    shown = wizard.check_page.preview_table.model()
     assert shown.rowCount() == 2  # as many as the summary counts
     assert "No column for" in shown.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
 
@@ -212,7 +205,7 @@ def test_a_stock_file_dropped_on_the_price_lists_page_is_taken_as_stock(
     wizard = window.open_import(path)  # as a drop on the window does
     checked(qtbot, wizard)
     assert wizard.kind is ListKind.STOCK
-    assert wizard.check_summary.text().startswith("2 rows: 2 good")
+    assert wizard.check_page.check_summary.text().startswith("2 rows: 2 good")
 
 
 def test_dropping_on_a_list_row_makes_it_the_target(
@@ -230,7 +223,7 @@ def test_dropping_on_a_list_row_makes_it_the_target(
     qtbot.addWidget(wizard)
     assert wizard.target is not None
     assert wizard.target.name == target_name
-    qtbot.waitUntil(lambda: wizard.list_choice.currentText().startswith(target_name))
+    qtbot.waitUntil(lambda: wizard.chooser.list_choice.currentText().startswith(target_name))
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused_while_dragging(
@@ -247,9 +240,11 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_while_dragging(
         QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
-    QApplication.sendEvent(wizard.drop_zone, enter)
-    assert "notes.pdf: .pdf files are not spreadsheets" in wizard.drop_zone.message.text()
-    assert wizard.pages.currentIndex() == CHOOSE
+    QApplication.sendEvent(wizard.choose_page.drop_zone, enter)
+    assert (
+        "notes.pdf: .pdf files are not spreadsheets" in wizard.choose_page.drop_zone.message.text()
+    )
+    assert wizard.pages.currentIndex() == Step.CHOOSE
 
 
 def test_a_column_matched_by_hand_and_a_decimal_convention_chosen(
@@ -265,13 +260,17 @@ def test_a_column_matched_by_hand_and_a_decimal_convention_chosen(
     first = wizard.checked
     assert first is not None
     assert first.mapping.missing  # "Tutar" means nothing to the server
-    price_choice = wizard.mapping_form.itemAt(1, wizard.mapping_form.ItemRole.FieldRole).widget()
+    price_choice = wizard.check_page.mapping_form.itemAt(
+        1, wizard.check_page.mapping_form.ItemRole.FieldRole
+    ).widget()
     price_choice.setCurrentIndex(price_choice.findData("price"))
     qtbot.waitUntil(lambda: wizard.checked is not None and wizard.checked is not first)
     by_hand = wizard.checked
     assert by_hand is not None
     assert by_hand.error_rows == 2  # 1,250 is 1250 or 1.25: OmniDesk asks instead of guessing
-    style = wizard.styles_form.itemAt(0, wizard.styles_form.ItemRole.FieldRole).widget()
+    style = wizard.check_page.styles_form.itemAt(
+        0, wizard.check_page.styles_form.ItemRole.FieldRole
+    ).widget()
     style.setCurrentIndex(style.findData("comma"))
     qtbot.waitUntil(lambda: wizard.checked is not None and wizard.checked.valid_rows == 2)
     prices = [row.values["price"] for row in wizard.checked.good_rows()]
@@ -300,28 +299,35 @@ def test_guardrails_need_confirmation_then_upload_and_follow_to_success(
     path = write_prices(tmp_path / "cut.csv", ["product__sku", "price"], rows)
     wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(wizard)
-    watch_model(wizard.preview, wizard.changes, wizard.problems)
+    watch_model(wizard.check_page.preview, wizard.changes_page.changes, wizard.result_page.problems)
     to_changes(qtbot, wizard)
-    assert wizard.pages.currentIndex() == CHANGES
+    assert wizard.pages.currentIndex() == Step.CHANGES
     assert [g.key for g in wizard.diff.guardrails] == ["price_drop"]
     assert not wizard.next.isEnabled()  # a 60 % cut needs a second look
-    assert wizard.skip_unchanged.isChecked()
+    assert wizard.changes_page.skip_unchanged.isChecked()
     assert wizard.next.text() == f"Upload {len(rows) - 1} rows"  # b is unchanged
-    wizard.change_filter.setCurrentIndex(wizard.change_filter.findData("changed"))
-    only_changed = wizard.changes_table.model()
+    wizard.changes_page.change_filter.setCurrentIndex(
+        wizard.changes_page.change_filter.findData("changed")
+    )
+    only_changed = wizard.changes_page.changes_table.model()
     watch_model(only_changed)
     assert [only_changed.index(r, 1).data() for r in range(only_changed.rowCount())] == [a]
-    wizard.change_filter.setCurrentIndex(0)
-    assert wizard.changes_table.model().rowCount() == wizard.changes.rowCount()
-    wizard.guardrail_checks[0].setChecked(True)
+    wizard.changes_page.change_filter.setCurrentIndex(0)
+    assert (
+        wizard.changes_page.changes_table.model().rowCount()
+        == wizard.changes_page.changes.rowCount()
+    )
+    wizard.changes_page.guardrail_checks[0].setChecked(True)
     assert wizard.next.isEnabled()
     wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == UPLOAD)
-    qtbot.waitUntil(lambda: 0 < wizard.server_progress.value() < len(rows) - 1, timeout=10_000)
-    assert wizard.bytes_progress.value() == wizard.bytes_progress.maximum()
-    assert "of 82 rows" in wizard.server_label.text()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == Step.UPLOAD)
+    qtbot.waitUntil(
+        lambda: 0 < wizard.upload_page.server_progress.value() < len(rows) - 1, timeout=10_000
+    )
+    assert wizard.upload_page.bytes_progress.value() == wizard.upload_page.bytes_progress.maximum()
+    assert "of 82 rows" in wizard.upload_page.server_label.text()
     wait_for_result(qtbot, wizard)
-    assert wizard.result_headline.text() == "Import finished"
+    assert wizard.result_page.result_headline.text() == "Import finished"
     assert wizard.outcome is not None
     assert (wizard.outcome.created, wizard.outcome.updated) == (81, 1)
     stored = run(client.product_prices.list(target.pk, product_sku=a)).results[0]
@@ -345,23 +351,26 @@ def test_row_errors_are_shown_against_the_original_rows_and_saved_in_the_workboo
     )
     wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(wizard)
-    watch_model(wizard.preview, wizard.changes, wizard.problems)
+    watch_model(wizard.check_page.preview, wizard.changes_page.changes, wizard.result_page.problems)
     checked(qtbot, wizard)
-    wizard.good_rows_only.setChecked(True)
+    wizard.check_page.good_rows_only.setChecked(True)
     wizard.next.click()
     qtbot.waitUntil(lambda: wizard.diff is not None)
     wizard.next.click()
     wait_for_result(qtbot, wizard)
     shown = [
-        (wizard.problems.index(r, 0).data(), wizard.problems.index(r, 1).data())
-        for r in range(wizard.problems.rowCount())
+        (
+            wizard.result_page.problems.index(r, 0).data(),
+            wizard.result_page.problems.index(r, 1).data(),
+        )
+        for r in range(wizard.result_page.problems.rowCount())
     ]
     # Sheet rows: title 1, header 2, data 3..6. The server refused row 4; the check kept 5 back.
     assert shown == [("4", "Stok Kodu"), ("5", "Fiyat")]
-    assert "NO-SUCH-SKU" in wizard.problems.index(0, 2).data()
-    assert wizard.problems.index(1, 2).data().startswith("Not sent:")
+    assert "NO-SUCH-SKU" in wizard.result_page.problems.index(0, 2).data()
+    assert wizard.result_page.problems.index(1, 2).data().startswith("Not sent:")
     out = tmp_path / "annotated.xlsx"
-    task = asyncio.ensure_future(wizard.save_annotated_copy(out, True))
+    task = asyncio.ensure_future(wizard.check_page.save_annotated_copy(out, True))
     qtbot.waitUntil(task.done)
     assert task.result()
     book = openpyxl.load_workbook(out)
@@ -390,7 +399,7 @@ def test_the_same_file_again_asks_first(
         wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
         qtbot.addWidget(wizard)
         to_changes(qtbot, wizard)
-        wizard.skip_unchanged.setChecked(False)
+        wizard.changes_page.skip_unchanged.setChecked(False)
         wizard.next.click()
         if attempt == 1:
             wait_for_result(qtbot, wizard)
@@ -400,7 +409,7 @@ def test_the_same_file_again_asks_first(
         assert wizard.question is not None
         assert "This very file was imported into" in wizard.question.text()
         wizard.question.button(QMessageBox.StandardButton.No).click()
-        assert wizard.pages.currentIndex() == CHANGES  # nothing sent
+        assert wizard.pages.currentIndex() == Step.CHANGES  # nothing sent
         assert len(window.journal.history()) == 1
 
 
@@ -419,7 +428,7 @@ def test_an_expired_token_while_following_signs_in_and_the_watch_goes_on(
     wizard = window.open_import(path, ListKind.PRICE, ImportTarget.of(target))
     qtbot.addWidget(wizard)
     upload(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: wizard.upload_page.server_progress.value() > 0, timeout=10_000)
     faults.token_ttl = 0.0
     qtbot.waitUntil(lambda: window.sign_in_dialog is not None and window.sign_in_dialog.isVisible())
     dialog = window.sign_in_dialog
@@ -462,7 +471,7 @@ def test_closed_mid_import_and_reopened_the_journal_offers_to_follow(
     first = open_window()
     wizard = first.open_import(path, ListKind.PRICE, ImportTarget.of(target))
     upload(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: wizard.upload_page.server_progress.value() > 0, timeout=10_000)
     first.close()  # the app is closed mid-import
     wizard.reject()
     assert [r.state for r in journal.unfinished()] == [JournalState.WAITING]
@@ -496,7 +505,7 @@ def sending_slowly(
     to_changes(qtbot, wizard)
     faults.latency_ms = 1500
     wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.bytes_label.text().startswith("Sending 40 rows"))
+    qtbot.waitUntil(lambda: wizard.upload_page.bytes_label.text().startswith("Sending 40 rows"))
     return wizard
 
 
@@ -566,9 +575,11 @@ def test_a_server_restart_mid_import_ends_in_a_failure_in_words(
     wizard.show()
     wizard.open_file(path)
     upload(qtbot, wizard)
-    qtbot.waitUntil(lambda: wizard.server_progress.value() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: wizard.upload_page.server_progress.value() > 0, timeout=10_000)
     server.stop()
-    qtbot.waitUntil(lambda: "Still trying" in wizard.follow_trouble.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: "Still trying" in wizard.upload_page.follow_trouble.text(), timeout=10_000
+    )
     again = SandboxServer(database, seed=False, port=port)
     again.start()
     try:
@@ -576,8 +587,8 @@ def test_a_server_restart_mid_import_ends_in_a_failure_in_words(
     finally:
         again.stop()
         run(client.aclose())
-    assert wizard.result_headline.text() == "The import failed"
-    assert "stopped before this import finished" in wizard.result_reason.text()
+    assert wizard.result_page.result_headline.text() == "The import failed"
+    assert "stopped before this import finished" in wizard.result_page.result_reason.text()
 
 
 def test_guardrail_thresholds_come_from_the_preferences(
@@ -648,14 +659,17 @@ def test_a_file_opened_without_a_kind_is_imported_as_the_kind_its_header_fits(
     wizard.open_file(path)
     checked(qtbot, wizard)
     assert wizard.kind is expected
-    assert wizard.kind_choice.currentData() == expected.value
+    assert wizard.chooser.kind_choice.currentData() == expected.value
     assert wizard.checked is not None
     assert wizard.checked.kind is expected
     if len(header) == 2 and expected is not preset:
         assert not wizard.checked.mapping.missing  # no "a column is missing"
         # The target lists offered are of the kind the file was taken for.
-        qtbot.waitUntil(lambda: wizard.list_choice.itemText(0) == "Choose a list…")
-        offered = [wizard.list_choice.itemData(i) for i in range(1, wizard.list_choice.count())]
+        qtbot.waitUntil(lambda: wizard.chooser.list_choice.itemText(0) == "Choose a list…")
+        offered = [
+            wizard.chooser.list_choice.itemData(i)
+            for i in range(1, wizard.chooser.list_choice.count())
+        ]
         assert offered
         assert all(t.kind is expected for t in offered)
     journal.close()
@@ -680,9 +694,9 @@ def test_a_kind_chosen_by_the_person_or_the_target_is_kept_for_any_file(
 
     chosen = ImportWizard(session, tasks, journal, kind=ListKind.STOCK, guess_kind=True)
     qtbot.addWidget(chosen)
-    chosen.kind_choice.setCurrentIndex(0)  # the person picks "Price list"
+    chosen.chooser.kind_choice.setCurrentIndex(0)  # the person picks "Price list"
     chosen.open_file(stock_file)
     checked(qtbot, chosen)
     assert chosen.kind is ListKind.PRICE
-    assert chosen.kind_choice.currentData() == ListKind.PRICE.value
+    assert chosen.chooser.kind_choice.currentData() == ListKind.PRICE.value
     journal.close()

@@ -1,30 +1,13 @@
-"""The ``omnidesk`` command: the window, or subcommands for work without it.
-
-``omnidesk`` opens the window, ``omnidesk --demo`` opens it on a local demo
-server, ``omnidesk FILE…`` opens it and the import wizard on each file (how the
-desktop's "Open with" starts it); ``omnidesk validate|template|import …`` work
-headless and never import Qt.
-"""
+"""The command line's words: every command, its options and its help."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from omnidesk import __version__, kinds
 
-if TYPE_CHECKING:
-    from omnidesk.spreadsheet import CheckResult
-
-# Exit codes of ``omnidesk validate``; scripts depend on them.
-EXIT_OK = 0
-EXIT_ROW_ERRORS = 1
-EXIT_UNREADABLE = 2
-EXIT_INTERRUPTED = 130
+from . import validate as validate_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT.xlsx",
         help="also save a copy of the file with problem cells highlighted and a Problems sheet",
     )
-    validate.set_defaults(handler=_validate)
+    validate.set_defaults(handler=validate_command.validate)
 
     template = commands.add_parser(
         "template",
@@ -90,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     template.add_argument("--kind", required=True, choices=kinds.WORDS)
     template.add_argument("out", type=Path, metavar="OUT.xlsx")
-    template.set_defaults(handler=_template)
+    template.set_defaults(handler=validate_command.template)
 
     importing = commands.add_parser(
         "import",
@@ -149,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _files_to_open(
+def files_to_open(
     parser: argparse.ArgumentParser, arguments: list[str]
 ) -> tuple[list[Path], list[str]]:
     """Split ``omnidesk [options] FILE…`` into the files and the rest.
@@ -177,125 +160,6 @@ def _looks_like_a_file(word: str) -> bool:
     return bool(path.suffix) or path.exists()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    files, arguments = _files_to_open(parser, list(sys.argv[1:] if argv is None else argv))
-    args = parser.parse_args(arguments)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        if args.demo_reset and not args.demo:
-            parser.error("--demo-reset goes with --demo")
-        try:
-            # Qt is imported only now: the subcommands run without it.
-            from omnidesk.app import Options, run_gui
-
-            return run_gui(
-                Options(
-                    demo=args.demo,
-                    demo_reset=args.demo_reset,
-                    open_files=tuple(path.resolve() for path in files),
-                    report_ready=args.report_ready,
-                    quit_when_ready=args.quit_when_ready,
-                )
-            )
-        except KeyboardInterrupt:  # Ctrl+C before the window's loop took over the signal
-            print("omnidesk: stopped.", file=sys.stderr)
-            return EXIT_INTERRUPTED
-    try:
-        return int(handler(args))
-    except BrokenPipeError:
-        # `omnidesk validate … | head` closes the pipe early; that is not a failure.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-
-
-def _fail(message: str) -> int:
-    print(f"omnidesk: {message}", file=sys.stderr)
-    return EXIT_UNREADABLE
-
-
-def _validate(args: argparse.Namespace) -> int:
-    from omnidesk.spreadsheet import (
-        SpreadsheetError,
-        check_output_path,
-        check_spreadsheet,
-        open_spreadsheet,
-    )
-
-    def fail(message: str) -> int:
-        if args.json:
-            # A script reading stdout learns why there is no result, not just that
-            # the output is empty.
-            _print_json({"file": str(args.file), "error": message})
-        return _fail(message)
-
-    try:
-        if args.annotate is not None:
-            # Before the check, which can take a while on a big file.
-            check_output_path(args.annotate, source=args.file)
-        with open_spreadsheet(args.file, sheet=args.sheet) as sheet:
-            others = [info.name for info in sheet.sheets if info.name != sheet.sheet_name]
-            result = check_spreadsheet(sheet, kinds.from_word(args.kind))
-    except SpreadsheetError as error:
-        return fail(error.message)
-    except MemoryError:
-        return fail(f"{args.file.name} is too large to check in the memory available.")
-    if args.annotate is not None:
-        from omnidesk.spreadsheet import write_annotated_copy
-
-        try:
-            write_annotated_copy(args.file, result, args.annotate, sheet=result.sheet)
-        except SpreadsheetError as error:
-            return fail(error.message)
-        except OSError as error:
-            return fail(f"cannot save {args.annotate}: {error.strerror}.")
-    if args.json:
-        _print_json(result.to_json())
-    else:
-        _print_summary(result, others)
-    return EXIT_OK if result.error_rows == 0 else EXIT_ROW_ERRORS
-
-
-def _print_json(data: dict[str, object]) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
-    out = sys.stdout
-    print(f"{result.file} — sheet “{result.sheet}”, {kinds.info(result.kind).noun}", file=out)
-    if other_sheets:
-        names = ", ".join(f"“{name}”" for name in other_sheets)
-        print(f"  other sheets (choose with --sheet): {names}", file=out)
-    for header, field in result.mapping.as_dict().items():
-        print(f"  column {header!r:30} → {field or '(ignored)'}", file=out)
-    for note in result.notes:
-        print(f"  note: {note}", file=out)
-    for finding in result.findings:
-        where = f"row {finding.row}" + (f", {finding.column}" if finding.column else "")
-        print(f"{where}: {finding.severity}: {finding.message}", file=out)
-    print(
-        f"{result.rows} rows: {result.valid_rows} usable ({result.warning_rows} with warnings), "
-        f"{result.error_rows} with errors.",
-        file=out,
-    )
-
-
-def _template(args: argparse.Namespace) -> int:
-    from omnidesk.spreadsheet import SpreadsheetError, write_template
-
-    try:
-        write_template(kinds.from_word(args.kind), args.out)
-    except SpreadsheetError as error:
-        return _fail(error.message)
-    except OSError as error:
-        return _fail(f"cannot save {args.out}: {error.strerror}.")
-    print(f"Saved the {args.kind} list template to {args.out}.")
-    return EXIT_OK
-
-
 def _seconds(text: str) -> float:
     try:
         seconds = float(text)
@@ -307,7 +171,7 @@ def _seconds(text: str) -> float:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from omnidesk.imports.headless import ImportOptions, run_import
+    from .import_command import ImportOptions, run_import
 
     return run_import(
         ImportOptions(

@@ -1,4 +1,4 @@
-"""Table models of the import wizard: the sheet itself, what would change, what went wrong.
+"""The wizard's table models: the sheet itself, what would change, what went wrong.
 
 All are virtual: a view asks only for the cells it shows, so a sheet of a
 hundred thousand rows costs no more to display than one of a hundred.
@@ -10,47 +10,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
 from omnidesk.imports import Change, ChangeKind, RowProblem
 from omnidesk.spreadsheet import Finding, Severity, SheetRow, cell_text
 
-from .formatting import local_decimal
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-ERROR_BRUSH = QBrush(QColor("#f8d7da"))
-WARNING_BRUSH = QBrush(QColor("#fff3cd"))
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-class FixedColumnsModel(QAbstractTableModel):
-    """A flat table with a fixed header: subclasses give COLUMNS and their rows' data."""
-
-    COLUMNS: tuple[str, ...] = ()
-
-    def _row_count(self) -> int:
-        raise NotImplementedError
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._row_count()
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
-        return None
+from ..formatting import local_decimal
+from ..table_models import ERROR_BRUSH, RIGHT, WARNING_BRUSH, AnyIndex, FixedColumnsModel
 
 
 class PreviewModel(QAbstractTableModel):
@@ -183,6 +149,7 @@ class ChangesModel(FixedColumnsModel):
     """What the import would do, row by row: new, changed (old → new, %), not in catalogue."""
 
     COLUMNS = ("Row", "SKU", "Change", "Now", "After import", "Price/stock change")
+    ROW, SKU, CHANGE, NOW, AFTER, PERCENT = range(len(COLUMNS))
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -204,15 +171,15 @@ class ChangesModel(FixedColumnsModel):
         change = self.changes[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
+            if column == self.ROW:
                 return str(change.row)
-            if column == 1:
+            if column == self.SKU:
                 return change.sku
-            if column == 2:
+            if column == self.CHANGE:
                 return change.kind.value
-            if column in (3, 4):
-                values = change.old if column == 3 else change.new
-                if column == 3 and not change.old:
+            if column in (self.NOW, self.AFTER):
+                values = change.old if column == self.NOW else change.new
+                if column == self.NOW and not change.old:
                     return ""
                 return " · ".join(
                     f"{FIELD_WORDS.get(name, name)} {_shown(values.get(name))}"
@@ -227,7 +194,12 @@ class ChangesModel(FixedColumnsModel):
                 return WARNING_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole and change.row in self.flagged:
             return self.flagged[change.row]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3, 4, 5):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            self.ROW,
+            self.NOW,
+            self.AFTER,
+            self.PERCENT,
+        ):
             return RIGHT
         return None
 

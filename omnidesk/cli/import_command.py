@@ -1,67 +1,64 @@
-"""`omnidesk import`: the import workflow headless, for scheduled jobs and terminals.
+"""`omnidesk import`: the import headless, for scheduled jobs and terminals.
 
-Check the file offline → compare with the list → stop on errors, guardrails or a
-file sent before (unless told to go on) → upload → follow → the result. The
-same steps as the wizard, told in lines of text. No Qt anywhere on this path.
+It drives the same ``ImportDraft`` as the wizard (omnidesk/imports/preparation.py)
+and tells each step in lines of text: check the file offline → compare with the
+list → stop on errors, guardrails or a file sent before (unless told to go on)
+→ upload → follow → the result. No Qt anywhere on this path.
 
-Exit codes (scripts depend on them): 0 every row imported, 1 row errors (found
-offline or by the server) or stopped before uploading, 2 failure (file
-unreadable, not signed in, server unreachable, list not found, import FAILURE),
-3 still running when --timeout passed, 130 interrupted.
+Exit codes: see exit_codes.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import tempfile
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from omnidesk import kinds
 from omnidesk.api import (
     AuthenticationRequired,
     ImportState,
     ListKind,
-    NotFound,
     OmnitronClient,
     OmnitronError,
-    PriceList,
-    StockList,
 )
 from omnidesk.api.session import Session
+from omnidesk.imports import (
+    Blocker,
+    ChangeKind,
+    FollowUpdate,
+    ImportDiff,
+    ImportDraft,
+    ImportOutcome,
+    ImportRecord,
+    ImportTarget,
+    Journal,
+    ListNotFound,
+    find_list,
+)
 from omnidesk.settings import Profile, ProfileStore, TokenStore
-from omnidesk.settings.paths import config_dir, data_dir
+from omnidesk.settings.paths import journal_file, preferences_file, profiles_file
 from omnidesk.settings.preferences import PreferencesStore
-from omnidesk.spreadsheet import CheckResult, SpreadsheetError, check_spreadsheet, open_spreadsheet
+from omnidesk.spreadsheet import SpreadsheetError
 
-from .diff import ChangeKind, ImportDiff, compare, fetch_current, mark_unknown_products
-from .journal import ImportRecord, Journal, file_sha256
-from .workflow import FollowUpdate, ImportOutcome, ImportRun, ImportTarget, prepare_upload
-
-EXIT_OK = 0
-EXIT_ROW_ERRORS = 1  # also: stopped before uploading (errors, guardrails, file sent before)
-EXIT_FAILURE = 2
-EXIT_STILL_RUNNING = 3  # --timeout passed; the server's job goes on
-EXIT_INTERRUPTED = 130
+from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_ROW_ERRORS, EXIT_STILL_RUNNING
+from .printer import Printer, check_summary, count, duration, finding_line, size
 
 MAX_FINDINGS_SHOWN = 20
 MAX_ROWS_NAMED = 10  # rows named per guardrail
-# Without a terminal (a log file, a scheduled job) progress is a plain line this often.
-PLAIN_PROGRESS_EVERY = 3.0
 BAR_WIDTH = 30
 
 
 @dataclass(frozen=True)
 class ImportOptions:
     file: Path
-    kind: str  # "price" or "stock"
-    list_ref: str  # pk:N, code:X, or bare digits / a code (see find_list)
+    kind: str  # the command line's word for the kind (kinds.WORDS)
+    list_ref: str  # pk:N, code:X, or bare digits / a code (see imports.targets.find_list)
     profile: str | None = None
     demo: bool = False
     sheet: str | None = None
@@ -101,57 +98,13 @@ class Progress:
     target: ImportTarget | None = None
 
 
-@dataclass
-class Printer:
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    err: TextIO = field(default_factory=lambda: sys.stderr)
-    clock: Callable[[], float] = time.monotonic
-    _drawn: int = 0  # length of the progress line on screen (terminal only)
-    _last_plain: float | None = None
-
-    @property
-    def tty(self) -> bool:
-        isatty = getattr(self.out, "isatty", None)
-        return bool(isatty and isatty())
-
-    def line(self, text: str = "") -> None:
-        self.finish_progress()
-        print(text, file=self.out, flush=True)
-
-    def problem(self, text: str) -> None:
-        self.finish_progress()
-        self.out.flush()
-        print(f"omnidesk: {text}", file=self.err, flush=True)
-
-    def progress(self, text: str, *, force: bool = False) -> None:
-        """Redrawn in place on a terminal; otherwise a plain line every few seconds."""
-        if self.tty:
-            padding = " " * max(0, self._drawn - len(text))
-            self.out.write(f"\r{text}{padding}")
-            self.out.flush()
-            self._drawn = len(text)
-            return
-        now = self.clock()
-        if force or self._last_plain is None or now - self._last_plain >= PLAIN_PROGRESS_EVERY:
-            self._last_plain = now
-            print(text, file=self.out, flush=True)
-
-    def finish_progress(self) -> None:
-        if self._drawn:
-            self.out.write("\n")
-            self.out.flush()
-            self._drawn = 0
-        self._last_plain = None
-
-
 def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
     """The whole command; returns its exit code. Never raises for a foreseen problem."""
     printer = printer or Printer()
     progress = Progress()
     try:
         connection = find_connection(options)
-        result = check_file(options, printer)
-        return asyncio.run(_online(options, connection, result, printer, progress))
+        return asyncio.run(_run(options, connection, printer, progress))
     except Failed as failed:
         printer.problem(failed.message)
         return failed.code
@@ -185,7 +138,7 @@ def _interrupted_message(progress: Progress, *, demo: bool = False) -> str:
     return "stopped. Nothing was sent."
 
 
-# -- where to (no network yet) ----------------------------------------------------------------
+# -- where to (no network yet) -------------------------------------------------------------------
 
 
 def find_connection(options: ImportOptions) -> Connection:
@@ -206,7 +159,7 @@ def find_connection(options: ImportOptions) -> Connection:
             raise Failed(DEMO_RUNNING)
         return Connection(None, None)
 
-    profiles = ProfileStore(config_dir() / "profiles.json").load()
+    profiles = ProfileStore(profiles_file()).load()
     if options.profile is not None:
         chosen = next((p for p in profiles if p.name == options.profile), None)
         if chosen is None:
@@ -237,48 +190,61 @@ def _quiet(logger_name: str) -> Iterator[None]:
         logger.removeHandler(handler)
 
 
-# -- the offline check -----------------------------------------------------------------------
+# -- the offline check ---------------------------------------------------------------------------
 
 
-def check_file(options: ImportOptions, printer: Printer) -> CheckResult:
+async def check_file(draft: ImportDraft, options: ImportOptions, printer: Printer) -> None:
     try:
-        with open_spreadsheet(options.file, sheet=options.sheet) as sheet:
-            result = check_spreadsheet(sheet, options.list_kind)
+        await draft.open()
+        result = await draft.check()
     except SpreadsheetError as error:
         raise Failed(error.message) from None
     except MemoryError:
         raise Failed(
             f"{options.file.name} is too large to check in the memory available."
         ) from None
+    assert result is not None  # nothing else runs a newer check here
     printer.line(
-        f"{options.file.name} — sheet “{result.sheet}”, {kinds.info(options.list_kind).noun} file"
+        f"{options.file.name} — sheet “{result.sheet}”, {kinds.info(draft.kind).noun} file"
     )
     for note in result.notes:
         printer.line(f"  note: {note}")
     for finding in result.findings[:MAX_FINDINGS_SHOWN]:
-        where = f"row {finding.row}" + (f", {finding.column}" if finding.column else "")
-        printer.line(f"  {where}: {finding.severity}: {finding.message}")
+        printer.line(f"  {finding_line(finding)}")
     hidden = len(result.findings) - MAX_FINDINGS_SHOWN
     if hidden > 0:
         printer.line(
             f"  … and {hidden:,} more (all of them: omnidesk validate FILE --kind {options.kind})"
         )
-    printer.line(
-        f"Checked {result.rows:,} rows: {result.valid_rows:,} usable "
-        f"({result.warning_rows:,} with warnings), {result.error_rows:,} with errors."
-    )
+    printer.line(f"Checked {check_summary(result)}")
     if result.valid_rows == 0:
         raise Failed("no row of the file can be imported; nothing was sent.", EXIT_ROW_ERRORS)
-    return result
 
 
-# -- with the server ---------------------------------------------------------------------------
+# -- with the server -----------------------------------------------------------------------------
+
+
+async def _run(
+    options: ImportOptions, connection: Connection, printer: Printer, progress: Progress
+) -> int:
+    draft = ImportDraft(
+        options.file,
+        options.list_kind,
+        sheet_name=options.sheet,
+        settings=PreferencesStore(preferences_file()).load(),
+        paced=False,  # no window to keep responsive
+    )
+    try:
+        await check_file(draft, options, printer)
+        return await _online(options, connection, draft, printer, progress)
+    finally:
+        draft.close()
 
 
 async def _online(
     options: ImportOptions,
     connection: Connection,
-    result: CheckResult,
+    draft: ImportDraft,
     printer: Printer,
     progress: Progress,
 ) -> int:
@@ -307,12 +273,14 @@ async def _online(
         try:
             if demo is not None:
                 await _demo_sign_in(client)()
-            return await _with_session(options, session, result, printer, progress)
+            return await _with_session(options, session, draft, printer, progress)
         except AuthenticationRequired:
             raise Failed(
                 f"the saved sign-in for {where} was refused (it may have expired). "
                 "Sign in again with the app (omnidesk), then run this again."
             ) from None
+        except ListNotFound as missing:
+            raise Failed(missing.message) from None
         except OmnitronError as problem:
             raise Failed(str(problem)) from None
         finally:
@@ -332,100 +300,32 @@ def _demo_sign_in(client: OmnitronClient) -> Callable[[], Awaitable[bool]]:
     return sign_in
 
 
-PK_PREFIX = "pk:"
-CODE_PREFIX = "code:"
-
-
-async def find_list(session: Session, kind: ListKind, ref: str) -> ImportTarget:
-    """The list named by ``--list``: ``pk:N``, ``code:X``, or bare digits or a code.
-
-    ERP codes are often digits ("2024", "1"), so bare digits are looked up both
-    as a pk and as an exact code. When they name two different lists the command
-    stops rather than guess: importing into the wrong list overwrites its prices.
-    """
-    noun = kinds.info(kind).noun
-    where = session.client.base_url
-
-    async def by_pk(pk: str) -> PriceList | StockList | None:
-        try:
-            found: PriceList | StockList = await session.run(lambda c: c.lists(kind).get(int(pk)))
-        except NotFound:
-            return None
-        return found
-
-    async def by_code(code: str) -> PriceList | StockList | None:
-        if not code.strip():
-            raise Failed("--list needs the list's number or code; it was empty.")
-        page = await session.run(lambda c: c.lists(kind).list(code_exact=code, limit=2))
-        # A server that ignores an unusable filter answers with every list: check the code.
-        matching = [row for row in page.results if row.code == code]
-        return matching[0] if matching else None
-
-    if ref.startswith(PK_PREFIX):
-        pk = ref.removeprefix(PK_PREFIX).strip()
-        if not (pk.isascii() and pk.isdigit()):
-            raise Failed(f"--list {ref}: after “pk:” write the list's number, e.g. pk:12.")
-        found = await by_pk(pk)
-        if found is None:
-            raise Failed(f"there is no {noun} with pk {pk} on {where}.")
-        return ImportTarget.of(found)
-    if ref.startswith(CODE_PREFIX):
-        code = ref.removeprefix(CODE_PREFIX)
-        found = await by_code(code)
-        if found is None:
-            raise Failed(f"there is no {noun} with the code “{code}” on {where}.")
-        return ImportTarget.of(found)
-    if not (ref.isascii() and ref.isdigit()):  # "²" and "١" are digits to str.isdigit
-        found = await by_code(ref)
-        if found is None:
-            raise Failed(f"there is no {noun} with the code “{ref}” on {where}.")
-        return ImportTarget.of(found)
-
-    with_pk, with_code = await by_pk(ref), await by_code(ref)
-    if with_pk is not None and with_code is not None and with_pk.pk != with_code.pk:
-        raise Failed(
-            f"--list {ref} could mean two {noun}s: “{with_pk.name}” (pk {with_pk.pk}) and "
-            f"“{with_code.name}” (code “{with_code.code}”, pk {with_code.pk}). "
-            f"Write --list pk:{ref} for the first or --list code:{ref} for the second."
-        )
-    found = with_pk or with_code
-    if found is None:
-        raise Failed(f"there is no {noun} with pk {ref} or the code “{ref}” on {where}.")
-    return ImportTarget.of(found)
-
-
 async def _with_session(
     options: ImportOptions,
     session: Session,
-    result: CheckResult,
+    draft: ImportDraft,
     printer: Printer,
     progress: Progress,
 ) -> int:
-    kind = options.list_kind
-    target = await find_list(session, kind, options.list_ref)
+    target = await find_list(session, draft.kind, options.list_ref)
+    draft.choose_target(target)
     progress.target = target
     printer.line(
         f"Target: {target.noun} “{target.name}” (pk {target.pk}) on {session.client.base_url}"
     )
-
-    current = await session.run(lambda c: fetch_current(c, kind, target.pk))
-    diff = compare(
-        kind,
-        result.good_rows(),
-        current,
-        list_currency=target.currency,
-        settings=PreferencesStore(config_dir() / "preferences.json").load(),
-    )
-    await mark_unknown_products(session.client, diff)
+    diff = await draft.compare(session)
+    assert diff is not None  # nothing changes the target or the file meanwhile here
     _print_diff(diff, printer)
+    result = draft.checked
+    assert result is not None
 
-    journal = Journal(data_dir() / "journal.sqlite3")
+    journal = Journal(journal_file())
     try:
-        sha256 = await asyncio.to_thread(file_sha256, options.file)
-        earlier = journal.last_import_of(sha256, kind.value, target.pk, session.client.base_url)
-        skip = frozenset() if options.all_rows else diff.unchanged_rows
-        to_send = result.valid_rows - len(skip)
-        stops = _reasons_to_stop(result, diff, earlier, target, printer)
+        await draft.fingerprint()
+        earlier = draft.earlier_import(journal, session.client.base_url)
+        skip_unchanged = not options.all_rows
+        to_send = draft.rows_to_send(skip_unchanged=skip_unchanged)
+        stops = _reasons_to_stop(draft.blockers(earlier), earlier, target, printer)
 
         if options.dry_run:
             printer.line(f"Dry run: {to_send:,} rows would be sent; nothing was sent.")
@@ -439,18 +339,20 @@ async def _with_session(
                 "stopped before uploading: " + " ".join(stops) + " Add --yes to go on.",
                 EXIT_ROW_ERRORS,
             )
-        if skip:
-            printer.line(f"Skipping {len(skip):,} unchanged rows (--all-rows sends them too).")
+        if skip_unchanged and diff.unchanged_rows:
+            printer.line(
+                f"Skipping {len(diff.unchanged_rows):,} unchanged rows (--all-rows sends them too)."
+            )
         if to_send <= 0:
             printer.line("Nothing to send: every row already matches the list.")
             return EXIT_ROW_ERRORS if result.error_rows else EXIT_OK
 
         outcome = await _upload_and_follow(
-            options, session, journal, target, result, skip, sha256, printer, progress
+            options, session, journal, draft, skip_unchanged, printer, progress
         )
     finally:
         journal.close()
-    return _report(outcome, result, printer)
+    return _report(outcome, draft, printer)
 
 
 def _print_diff(diff: ImportDiff, printer: Printer) -> None:
@@ -476,28 +378,27 @@ def _rows(rows: list[int]) -> str:
 
 
 def _reasons_to_stop(
-    result: CheckResult,
-    diff: ImportDiff,
+    blockers: list[Blocker],
     earlier: ImportRecord | None,
     target: ImportTarget,
     printer: Printer,
 ) -> list[str]:
+    """The draft's blockers, told in a line each (the guardrails in one)."""
     reasons = []
-    if earlier is not None:
-        when = earlier.started_at.strftime("%Y-%m-%d %H:%M UTC")
-        printer.problem(
-            f"this very file already went to {target.noun} “{target.name}” on {when} "
-            f"({earlier.state.value})."
-        )
-        reasons.append("The same file was imported to this list before.")
-    if result.error_rows:
+    guardrails = [b for b in blockers if b.key.startswith("guardrail:")]
+    for blocker in blockers:
+        if blocker.key == "sent_before" and earlier is not None:
+            when = earlier.started_at.strftime("%Y-%m-%d %H:%M UTC")
+            printer.problem(
+                f"this very file already went to {target.noun} “{target.name}” on {when} "
+                f"({earlier.state.value})."
+            )
+            reasons.append("The same file was imported to this list before.")
+        elif blocker.key == "row_errors":
+            reasons.append(blocker.message)
+    if guardrails:
         reasons.append(
-            f"{_count(result.error_rows, 'row has', 'rows have')} errors (above); only the "
-            f"{_count(result.valid_rows, 'good row', 'good rows')} would be sent."
-        )
-    if diff.guardrails:
-        reasons.append(
-            f"{_count(len(diff.guardrails), 'guardrail needs', 'guardrails need')} a look (above)."
+            f"{count(len(guardrails), 'guardrail needs', 'guardrails need')} a look (above)."
         )
     return reasons
 
@@ -506,31 +407,26 @@ async def _upload_and_follow(
     options: ImportOptions,
     session: Session,
     journal: Journal,
-    target: ImportTarget,
-    result: CheckResult,
-    skip: frozenset[int],
-    sha256: str,
+    draft: ImportDraft,
+    skip_unchanged: bool,
     printer: Printer,
     progress: Progress,
 ) -> ImportOutcome:
     with tempfile.TemporaryDirectory(prefix="omnidesk-import-") as folder:
-        plan = await asyncio.to_thread(prepare_upload, result, Path(folder), skip)
-        run = ImportRun(session, journal, target)
+        plan = await draft.plan(Path(folder), skip_unchanged=skip_unchanged)
 
         def on_bytes(sent: int, total: int) -> None:
             percent = sent * 100 // total if total else 100
             printer.progress(
-                f"Uploading {_count(plan.rows, 'row', 'rows')}: "
-                f"{_size(sent)} of {_size(total)} ({percent}%)"
+                f"Uploading {count(plan.rows, 'row', 'rows')}: "
+                f"{size(sent)} of {size(total)} ({percent}%)"
             )
 
         progress.upload_started = True
-        record_id, cache_key = await run.upload(
-            plan, source=options.file, sha256=sha256, on_bytes=on_bytes
-        )
-    progress.cache_key = cache_key
-    printer.line(f"Uploaded. The server's job: {cache_key}")
-    watching = run.follow(record_id, cache_key, lambda update: _show(update, printer))
+        sending = await draft.send(session, journal, plan, on_bytes=on_bytes)
+    progress.cache_key = sending.cache_key
+    printer.line(f"Uploaded. The server's job: {sending.cache_key}")
+    watching = draft.follow(sending, lambda update: _show(update, printer))
     try:
         # A scheduled job must end even if the server never does; its import stays
         # in the journal as unfinished, for the app to follow later.
@@ -558,19 +454,20 @@ def _show(update: FollowUpdate, printer: Printer) -> None:
     bar = "#" * filled + "-" * (BAR_WIDTH - filled)
     finished = status.finished
     known = update.seconds_left is not None and not finished
-    left = f", {_duration(update.seconds_left or 0)} left" if known else ""
+    left = f", {duration(update.seconds_left or 0)} left" if known else ""
     printer.progress(
         f"{status.state.value:8} [{bar}] {done:,}/{total:,} rows{left}", force=finished
     )
 
 
-def _report(outcome: ImportOutcome, result: CheckResult, printer: Printer) -> int:
+def _report(outcome: ImportOutcome, draft: ImportDraft, printer: Printer) -> int:
     if outcome.state is ImportState.FAILURE:
         raise Failed(f"the import failed: {outcome.reason or 'the server gave no reason.'}")
-    failed = outcome.failed_rows
+    result = draft.checked
+    assert result is not None
     printer.line(
         f"Done: {outcome.created:,} created, {outcome.updated:,} updated, "
-        f"{_count(failed, 'row', 'rows')} failed."
+        f"{count(outcome.failed_rows, 'row', 'rows')} failed."
     )
     for problem in outcome.problems:
         where = f"row {problem.row}" if problem.row is not None else "file"
@@ -583,30 +480,10 @@ def _report(outcome: ImportOutcome, result: CheckResult, printer: Printer) -> in
         )
     if result.error_rows:
         printer.line(
-            f"Not sent: {_count(result.error_rows, 'row', 'rows')} with errors in the file."
+            f"Not sent: {count(result.error_rows, 'row', 'rows')} with errors in the file."
         )
     return (
         EXIT_ROW_ERRORS
         if (outcome.problems or outcome.error_count or result.error_rows)
         else EXIT_OK
     )
-
-
-def _size(count: int) -> str:
-    if count < 1024:
-        return f"{count} B"
-    if count < 1024 * 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count / (1024 * 1024):.1f} MB"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"about {max(1, round(seconds))} s"
-    if seconds < 3600:
-        return f"about {round(seconds / 60)} min"
-    return f"about {seconds / 3600:.1f} h"
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"

@@ -1,0 +1,49 @@
+"""Following a server's import job: the one polling loop, used by the client and the workflow.
+
+Polled often at first (a small file is done in a second), then less, up to every
+few seconds. A caller that can wait out trouble (a dropped connection, a 503)
+says so with ``on_trouble``; the job runs on the server whatever happens here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from .errors import ServerError, ServerUnreachable
+from .models import ImportStatus
+
+Sleep = Callable[[float], Awaitable[None]]
+FIRST_INTERVAL = 0.25
+LONGEST_INTERVAL = 3.0
+GROWTH = 1.5
+
+
+async def poll_import(
+    get_status: Callable[[], Awaitable[ImportStatus]],
+    *,
+    sleep: Sleep,
+    first_interval: float = FIRST_INTERVAL,
+    max_interval: float = LONGEST_INTERVAL,
+    growth: float = GROWTH,
+    on_trouble: Callable[[ServerUnreachable | ServerError], None] | None = None,
+) -> AsyncIterator[ImportStatus]:
+    """Each status of the job until it finishes.
+
+    Without ``on_trouble`` a failed poll raises; with it, the trouble is reported
+    and polling goes on after the longest interval.
+    """
+    interval = first_interval
+    while True:
+        try:
+            status = await get_status()
+        except (ServerUnreachable, ServerError) as trouble:
+            if on_trouble is None:
+                raise
+            on_trouble(trouble)
+            await sleep(max_interval)
+            continue
+        yield status
+        if status.finished:
+            return
+        await sleep(interval)
+        interval = min(max_interval, interval * growth)

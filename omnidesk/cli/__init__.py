@@ -1,0 +1,57 @@
+"""The ``omnidesk`` command: the window, or subcommands for work without it.
+
+``omnidesk`` opens the window, ``omnidesk --demo`` opens it on a local demo
+server, ``omnidesk FILE…`` opens it and the import wizard on each file (how the
+desktop's "Open with" starts it); ``omnidesk validate|template|import …`` work
+headless and never import Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .exit_codes import EXIT_INTERRUPTED, EXIT_OK
+from .parser import build_parser, files_to_open
+
+__all__ = ["build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    files, arguments = files_to_open(parser, list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(arguments)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if args.demo_reset and not args.demo:
+            parser.error("--demo-reset goes with --demo")
+        return _open_window(args, files)
+    try:
+        return int(handler(args))
+    except BrokenPipeError:
+        # `omnidesk validate … | head` closes the pipe early; that is not a failure.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _open_window(args: argparse.Namespace, files: list[Path]) -> int:
+    try:
+        # Qt is imported only now: the subcommands run without it.
+        from omnidesk.app import Options, run_gui
+
+        return run_gui(
+            Options(
+                demo=args.demo,
+                demo_reset=args.demo_reset,
+                open_files=tuple(path.resolve() for path in files),
+                report_ready=args.report_ready,
+                quit_when_ready=args.quit_when_ready,
+            )
+        )
+    except KeyboardInterrupt:  # Ctrl+C before the window's loop took over the signal
+        print("omnidesk: stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED

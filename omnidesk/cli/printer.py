@@ -1,0 +1,92 @@
+"""Lines of text for a terminal or a log file: progress, findings, sizes and durations."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # the window starts through this package: nothing heavy until needed
+    from omnidesk.spreadsheet import CheckResult, Finding
+
+# Without a terminal (a log file, a scheduled job) progress is a plain line this often.
+PLAIN_PROGRESS_EVERY = 3.0
+
+
+@dataclass
+class Printer:
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    clock: Callable[[], float] = time.monotonic
+    _drawn: int = 0  # length of the progress line on screen (terminal only)
+    _last_plain: float | None = None
+
+    @property
+    def tty(self) -> bool:
+        isatty = getattr(self.out, "isatty", None)
+        return bool(isatty and isatty())
+
+    def line(self, text: str = "") -> None:
+        self.finish_progress()
+        print(text, file=self.out, flush=True)
+
+    def problem(self, text: str) -> None:
+        self.finish_progress()
+        self.out.flush()
+        print(f"omnidesk: {text}", file=self.err, flush=True)
+
+    def progress(self, text: str, *, force: bool = False) -> None:
+        """Redrawn in place on a terminal; otherwise a plain line every few seconds."""
+        if self.tty:
+            padding = " " * max(0, self._drawn - len(text))
+            self.out.write(f"\r{text}{padding}")
+            self.out.flush()
+            self._drawn = len(text)
+            return
+        now = self.clock()
+        if force or self._last_plain is None or now - self._last_plain >= PLAIN_PROGRESS_EVERY:
+            self._last_plain = now
+            print(text, file=self.out, flush=True)
+
+    def finish_progress(self) -> None:
+        if self._drawn:
+            self.out.write("\n")
+            self.out.flush()
+            self._drawn = 0
+        self._last_plain = None
+
+
+def finding_line(finding: Finding) -> str:
+    """``row 4, Fiyat: error: Price “abc” is not a number.``"""
+    where = f"row {finding.row}" + (f", {finding.column}" if finding.column else "")
+    return f"{where}: {finding.severity}: {finding.message}"
+
+
+def check_summary(result: CheckResult) -> str:
+    """``3 rows: 2 usable (1 with warnings), 1 with errors.``"""
+    return (
+        f"{result.rows:,} rows: {result.valid_rows:,} usable "
+        f"({result.warning_rows:,} with warnings), {result.error_rows:,} with errors."
+    )
+
+
+def count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
+def size(byte_count: int) -> str:
+    if byte_count < 1024:
+        return f"{byte_count} B"
+    if byte_count < 1024 * 1024:
+        return f"{byte_count / 1024:.0f} KB"
+    return f"{byte_count / (1024 * 1024):.1f} MB"
+
+
+def duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"about {max(1, round(seconds))} s"
+    if seconds < 3600:
+        return f"about {round(seconds / 60)} min"
+    return f"about {seconds / 3600:.1f} h"

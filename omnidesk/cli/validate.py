@@ -1,0 +1,96 @@
+"""``omnidesk validate`` and ``omnidesk template``: spreadsheets checked or made offline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from omnidesk import kinds
+
+from .exit_codes import EXIT_FAILURE, EXIT_OK, EXIT_ROW_ERRORS
+from .printer import check_summary, finding_line
+
+if TYPE_CHECKING:
+    from omnidesk.spreadsheet import CheckResult
+
+
+def fail(message: str) -> int:
+    print(f"omnidesk: {message}", file=sys.stderr)
+    return EXIT_FAILURE
+
+
+def validate(args: argparse.Namespace) -> int:
+    from omnidesk.spreadsheet import (
+        SpreadsheetError,
+        check_output_path,
+        check_spreadsheet,
+        open_spreadsheet,
+    )
+
+    def refuse(message: str) -> int:
+        if args.json:
+            # A script reading stdout learns why there is no result, not just that
+            # the output is empty.
+            print_json({"file": str(args.file), "error": message})
+        return fail(message)
+
+    try:
+        if args.annotate is not None:
+            # Before the check, which can take a while on a big file.
+            check_output_path(args.annotate, source=args.file)
+        with open_spreadsheet(args.file, sheet=args.sheet) as sheet:
+            others = [info.name for info in sheet.sheets if info.name != sheet.sheet_name]
+            result = check_spreadsheet(sheet, kinds.from_word(args.kind))
+    except SpreadsheetError as error:
+        return refuse(error.message)
+    except MemoryError:
+        return refuse(f"{args.file.name} is too large to check in the memory available.")
+    if args.annotate is not None:
+        from omnidesk.spreadsheet import write_annotated_copy
+
+        try:
+            write_annotated_copy(args.file, result, args.annotate, sheet=result.sheet)
+        except SpreadsheetError as error:
+            return refuse(error.message)
+        except OSError as error:
+            return refuse(f"cannot save {args.annotate}: {error.strerror}.")
+    if args.json:
+        print_json(result.to_json())
+    else:
+        _print_summary(result, others)
+    return EXIT_OK if result.error_rows == 0 else EXIT_ROW_ERRORS
+
+
+def print_json(data: dict[str, object]) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
+    out = sys.stdout
+    print(f"{result.file} — sheet “{result.sheet}”, {kinds.info(result.kind).noun}", file=out)
+    if other_sheets:
+        names = ", ".join(f"“{name}”" for name in other_sheets)
+        print(f"  other sheets (choose with --sheet): {names}", file=out)
+    for header, field in result.mapping.as_dict().items():
+        print(f"  column {header!r:30} → {field or '(ignored)'}", file=out)
+    for note in result.notes:
+        print(f"  note: {note}", file=out)
+    for finding in result.findings:
+        print(finding_line(finding), file=out)
+    print(check_summary(result), file=out)
+
+
+def template(args: argparse.Namespace) -> int:
+    from omnidesk.spreadsheet import SpreadsheetError, write_template
+
+    try:
+        write_template(kinds.from_word(args.kind), args.out)
+    except SpreadsheetError as error:
+        return fail(error.message)
+    except OSError as error:
+        return fail(f"cannot save {args.out}: {error.strerror}.")
+    print(f"Saved the {args.kind} list template to {args.out}.")
+    return EXIT_OK

@@ -1,0 +1,56 @@
+"""Keeping a window responsive while a worker thread crunches rows.
+
+Python runs one thread at a time. A worker checking, comparing or writing a
+hundred thousand rows keeps winning the interpreter back, and allocates millions
+of objects that the cyclic garbage collector then walks in passes of 100–300 ms;
+a Qt window waiting on the main thread stalls meanwhile. These helpers let it
+breathe (measured in tests/benchmarks). They are plain Python: the command line
+uses them too, where they cost nothing noticeable.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def let_others_run(seconds: float = 0.001) -> None:
+    """Give up the interpreter for a moment, so the main thread can run its callbacks."""
+    time.sleep(seconds)
+
+
+def politely(rows: Iterable[T], every: int = 500) -> Iterator[T]:
+    """The same rows, with ``let_others_run`` between every ``every`` of them."""
+    for count, row in enumerate(rows, 1):
+        yield row
+        if count % every == 0:
+            let_others_run()
+
+
+_quiet_lock = threading.Lock()
+_quiet_workers = 0
+
+
+def without_gc_pauses(work: Callable[[], T]) -> T:
+    """Run CPU-heavy work (in a worker thread) with Python's cyclic GC paused.
+
+    Afterwards the surviving objects, the large and long-lived results, are frozen
+    so that later passes skip them; they are still freed normally when let go.
+    """
+    global _quiet_workers
+    with _quiet_lock:
+        _quiet_workers += 1
+        gc.disable()
+    try:
+        return work()
+    finally:
+        with _quiet_lock:
+            _quiet_workers -= 1
+            if _quiet_workers == 0:
+                gc.freeze()
+                gc.enable()

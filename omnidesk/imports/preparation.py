@@ -1,0 +1,461 @@
+"""One file on its way to one list: the import's steps, in their order, once.
+
+    draft = ImportDraft(path, kind)
+    opened = await draft.open()               # the file, its first rows, maybe its kind
+    result = await draft.check()              # every row, offline
+    draft.target = target
+    diff = await draft.compare(session)       # against the list's current values
+    blockers = draft.blockers(earlier)        # what needs the person's yes
+    sending = await draft.upload(session, journal, folder, on_bytes=…)
+    outcome = await draft.follow(sending, on_update=…)
+
+The wizard's pages show a draft's state and pass the person's choices in; the
+command line (``omnidesk import``) drives the very same draft. Neither orders
+the steps itself. No Qt here: heavy steps run in a worker thread, paced so that
+a window on the main thread stays responsive (``pacing``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from omnidesk.api.session import Session
+from omnidesk.kinds import ListKind
+from omnidesk.spreadsheet import (
+    CheckResult,
+    ColumnMapping,
+    DecimalStyle,
+    Finding,
+    Severity,
+    SheetRow,
+    Spreadsheet,
+    cell_text,
+    check_spreadsheet,
+    find_header,
+    kind_of_header,
+    match_columns,
+    open_spreadsheet,
+    schema_for,
+)
+
+from .diff import ImportDiff, compare, fetch_current, mark_unknown_products
+from .guardrails import GuardrailSettings
+from .journal import ImportRecord, Journal, file_sha256
+from .pacing import let_others_run, politely, without_gc_pauses
+from .targets import ImportTarget
+from .workflow import (
+    ImportOutcome,
+    ImportRun,
+    OnUpdate,
+    RowProblem,
+    UploadPlan,
+    prepare_upload,
+)
+
+Mapping = dict[int | str, str | None]
+
+
+class Superseded(Exception):
+    """Raised in the worker when a newer check replaces this one (or the draft closes)."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The file as first read: enough to show it while every row is checked."""
+
+    header: SheetRow | None  # None: no row with data at all
+    rows: list[SheetRow]  # the preview's rows below the header
+    guessed_kind: ListKind | None  # set when the header fitted another kind than asked
+
+
+class CompareStage(StrEnum):
+    READING_LIST = "reading the list"
+    LOOKING_UP = "looking up new SKUs"
+
+
+CompareProgress = Callable[[CompareStage, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Something the person must say yes to before the file goes.
+
+    ``key`` is ``row_errors`` (only the good rows would be sent), ``guardrail:<key>``
+    (imports/guardrails.py) or ``sent_before`` (this very file went to this list).
+    """
+
+    key: str
+    message: str
+    rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sending:
+    """A file the server has taken: what following it needs."""
+
+    run: ImportRun
+    record_id: int
+    cache_key: str
+    plan: UploadPlan
+
+
+class ImportDraft:
+    """The file, the list, and the person's choices so far; each step's result once done."""
+
+    def __init__(
+        self,
+        path: Path,
+        kind: ListKind,
+        *,
+        target: ImportTarget | None = None,
+        guess_kind: bool = False,
+        sheet_name: str | None = None,
+        settings: GuardrailSettings | None = None,
+        paced: bool = True,
+    ) -> None:
+        """``guess_kind``: nobody chose ``kind`` (a file given on the command line, say),
+        so a file whose header fits only the other kind switches to it. ``paced``: the
+        heavy steps pause now and then for a window's sake (pacing.py); the command
+        line, with no window, does not."""
+        self.path = path
+        self.kind = target.kind if target is not None else kind
+        self.target = target
+        self.guess_kind = guess_kind and target is None
+        self.sheet_name = sheet_name
+        self.settings = settings or GuardrailSettings()
+        self._pause = let_others_run if paced else None
+        self.sheet: Spreadsheet | None = None
+        self.preview: list[SheetRow] = []
+        self.mapping_choice: Mapping = {}
+        self.style_choice: dict[str, DecimalStyle] = {}
+        self.checked: CheckResult | None = None
+        self.diff: ImportDiff | None = None
+        self.sha256: str | None = None
+        self.outcome: ImportOutcome | None = None
+        self._cancel = threading.Event()
+
+    # -- the person's choices ---------------------------------------------------------------------
+
+    def choose_kind(self, kind: ListKind) -> None:
+        """Another kind of list: the columns mean other things, so earlier choices go."""
+        self.guess_kind = False
+        self.kind = kind
+        self.target = None
+        self.mapping_choice = {}
+        self.style_choice = {}
+        self._forget_check()
+
+    def choose_target(self, target: ImportTarget | None) -> None:
+        self.target = target
+        self.diff = None
+
+    def map_column(self, index: int, field: str | None) -> None:
+        self.mapping_choice[index] = field
+        self._forget_check()
+
+    def choose_style(self, field: str, style: DecimalStyle | None) -> None:
+        if style is None:
+            self.style_choice.pop(field, None)
+        else:
+            self.style_choice[field] = style
+        self._forget_check()
+
+    def _forget_check(self) -> None:
+        self.stop_check()
+        self.checked = None
+        self.diff = None
+
+    # -- reading and checking the file ------------------------------------------------------------
+
+    async def open(self) -> Opened:
+        """Open the file and read its first rows (raises SpreadsheetError)."""
+        if self.sheet is None:
+            self.sheet, self.preview = await asyncio.get_running_loop().run_in_executor(
+                None, _open_with_preview, self.path, self.sheet_name
+            )
+            guessed = self._take_kind_of_header()
+        else:
+            self.preview = await asyncio.get_running_loop().run_in_executor(
+                None, self.sheet.preview
+            )
+            guessed = None
+        header, rows = self.header_and_rows()
+        return Opened(header, rows, guessed)
+
+    def _take_kind_of_header(self) -> ListKind | None:
+        if not self.guess_kind:
+            return None
+        fitting = kind_of_header(self.preview)
+        if fitting is None or fitting is self.kind:
+            return None
+        self.kind = fitting
+        self.target = None
+        return fitting
+
+    def header_and_rows(self) -> tuple[SheetRow | None, list[SheetRow]]:
+        """The header among the first rows (by the person's mapping), and the rows below it."""
+        if not self.preview:
+            return None, []
+        header, _, _ = find_header(iter(self.preview), schema_for(self.kind), self.mapping_choice)
+        return header, [row for row in self.preview if row.number > header.number]
+
+    def proposed_mapping(self, header: SheetRow) -> ColumnMapping:
+        """The columns as they would be read now, before (or without) a full check."""
+        if self.checked is not None:
+            return self.checked.mapping
+        return match_columns(headers_of(header), schema_for(self.kind), self.mapping_choice)
+
+    async def check(
+        self,
+        *,
+        progress: Callable[[int], None] | None = None,
+        on_rows: Callable[[list[SheetRow]], None] | None = None,
+    ) -> CheckResult | None:
+        """Check every row in a worker; None when a newer check (or a close) replaced it.
+
+        ``progress`` (rows so far) and ``on_rows`` (each batch read) are called from the
+        worker thread.
+        """
+        assert self.sheet is not None, "open() first"
+        self.stop_check()
+        cancelled = self._cancel = threading.Event()
+        sheet, kind = self.sheet, self.kind
+        mapping, styles = dict(self.mapping_choice), dict(self.style_choice)
+
+        def report(done: int) -> None:
+            if cancelled.is_set():
+                raise Superseded
+            if progress is not None:
+                progress(done)
+
+        def work() -> CheckResult:
+            return check_spreadsheet(
+                sheet,
+                kind,
+                mapping=mapping,
+                decimal_styles=styles,
+                progress=report,
+                on_rows=on_rows,
+                pause=self._pause,
+            )
+
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(None, without_gc_pauses, work)
+        except Superseded:
+            return None
+        if cancelled.is_set():
+            return None
+        self.checked, self.diff = result, None
+        return result
+
+    def stop_check(self) -> None:
+        self._cancel.set()
+
+    # -- comparing with the list ------------------------------------------------------------------
+
+    async def compare(
+        self, session: Session, progress: CompareProgress | None = None
+    ) -> ImportDiff | None:
+        """What the file would change in the target list; None when the list or the file
+        changed meanwhile (a newer comparison then runs). Raises OmnitronError."""
+        assert self.target is not None, "choose the target first"
+        assert self.checked is not None, "check() first"
+        target, result = self.target, self.checked
+
+        def still_wanted() -> bool:
+            return self.target == target and self.checked is result
+
+        def reading(done: int, total: int) -> None:
+            if progress is not None and still_wanted():
+                progress(CompareStage.READING_LIST, done, total)
+
+        def looking_up(done: int, total: int) -> None:
+            if progress is not None and still_wanted():
+                progress(CompareStage.LOOKING_UP, done, total)
+
+        current = await session.run(lambda c: fetch_current(c, target.kind, target.pk, reading))
+        diff = await asyncio.get_running_loop().run_in_executor(
+            None,
+            without_gc_pauses,
+            lambda: compare(
+                target.kind,
+                politely(result.good_rows()) if self._pause else result.good_rows(),
+                current,
+                list_currency=target.currency,
+                settings=self.settings,
+            ),
+        )
+        if progress is not None and still_wanted():
+            progress(CompareStage.LOOKING_UP, 0, len(diff.new_at))
+        await session.run(lambda c: mark_unknown_products(c, diff, looking_up))
+        if not still_wanted():
+            return None
+        self.diff = diff
+        return diff
+
+    def rows_to_send(self, *, skip_unchanged: bool) -> int:
+        if self.diff is None:
+            return 0
+        # Of rows sharing a SKU only the last is sent; the comparison saw exactly those.
+        candidates = sum(self.diff.counts.values())
+        return candidates - (len(self.diff.unchanged_rows) if skip_unchanged else 0)
+
+    # -- what needs a yes -------------------------------------------------------------------------
+
+    async def fingerprint(self) -> str:
+        """The file's SHA-256 (read in a worker: a big file takes a moment)."""
+        if self.sha256 is None:
+            self.sha256 = await asyncio.get_running_loop().run_in_executor(
+                None, file_sha256, self.path
+            )
+        return self.sha256
+
+    def earlier_import(self, journal: Journal, server: str) -> ImportRecord | None:
+        """The last time this very file went to the target list (after ``fingerprint``)."""
+        assert self.sha256 is not None, "fingerprint() first"
+        assert self.target is not None
+        return journal.last_import_of(self.sha256, self.target.kind.value, self.target.pk, server)
+
+    def blockers(self, earlier: ImportRecord | None = None) -> list[Blocker]:
+        """Everything the person must confirm, in the order they meet it."""
+        found: list[Blocker] = []
+        result = self.checked
+        if result is not None and result.error_rows:
+            rows = tuple(sorted({f.row for f in result.findings if f.severity is Severity.ERROR}))
+            found.append(
+                Blocker(
+                    "row_errors",
+                    f"{_count(result.error_rows, 'row has', 'rows have')} errors; only the "
+                    f"{_count(result.valid_rows, 'good row', 'good rows')} would be sent.",
+                    rows,
+                )
+            )
+        if self.diff is not None:
+            found += [
+                Blocker(f"guardrail:{guardrail.key}", guardrail.message, guardrail.rows)
+                for guardrail in self.diff.guardrails
+            ]
+        if earlier is not None and self.target is not None:
+            found.append(
+                Blocker(
+                    "sent_before",
+                    f"This very file went to {self.target.noun} “{self.target.name}” on "
+                    f"{earlier.started_at:%Y-%m-%d %H:%M} UTC ({earlier.state.value}).",
+                )
+            )
+        return found
+
+    # -- sending and following --------------------------------------------------------------------
+
+    async def plan(self, folder: Path, *, skip_unchanged: bool) -> UploadPlan:
+        """Write the clean upload file (in a worker): what is sent, never the person's file."""
+        assert self.checked is not None
+        result = self.checked
+        skip = self.diff.unchanged_rows if (skip_unchanged and self.diff) else frozenset()
+        return await asyncio.get_running_loop().run_in_executor(
+            None,
+            without_gc_pauses,
+            lambda: prepare_upload(result, folder, skip, pause=self._pause),
+        )
+
+    async def send(
+        self,
+        session: Session,
+        journal: Journal,
+        plan: UploadPlan,
+        *,
+        on_bytes: Callable[[int, int], None] | None = None,
+    ) -> Sending:
+        """Journal it, then send it (raises OmnitronError)."""
+        assert self.target is not None
+        run = ImportRun(session, journal, self.target)
+        record_id, cache_key = await run.upload(
+            plan, source=self.path, sha256=await self.fingerprint(), on_bytes=on_bytes
+        )
+        return Sending(run, record_id, cache_key, plan)
+
+    async def follow(self, sending: Sending, on_update: OnUpdate | None = None) -> ImportOutcome:
+        outcome = await sending.run.follow(sending.record_id, sending.cache_key, on_update)
+        self.outcome = outcome
+        return outcome
+
+    # -- what happened, by the person's own rows and columns --------------------------------------
+
+    def refused_rows(self, outcome: ImportOutcome) -> list[RowProblem]:
+        """The server's refusals and the rows the check kept back, in sheet order, each
+        under the column name the person's own file uses."""
+        result = self.checked
+        problems = [
+            RowProblem(p.row, header_for(result, p.column), p.message)
+            for p in outcome.problems
+            if p.row is not None
+        ]
+        if result is not None:
+            problems += [
+                RowProblem(f.row, f.column, f"Not sent: {f.message}")
+                for f in result.findings
+                if f.severity is Severity.ERROR
+            ]
+        return sorted(problems, key=lambda p: p.row or 0)
+
+    def annotated(self, *, with_outcome: bool) -> CheckResult:
+        """The check's findings, plus the server's refusals when asked: for the workbook."""
+        assert self.checked is not None
+        result = self.checked
+        if not with_outcome or self.outcome is None:
+            return result
+        extra = [
+            Finding(
+                problem.row,
+                header_for(result, problem.column),
+                Severity.ERROR,
+                f"The server refused this row: {problem.message}",
+                field=problem.column,
+                column_index=result.mapping.column_of(problem.column) if problem.column else None,
+            )
+            for problem in self.outcome.problems
+            if problem.row is not None
+        ]
+        findings = sorted(
+            [*result.findings, *extra],
+            key=lambda f: (f.row, -1 if f.column_index is None else f.column_index),
+        )
+        return dataclasses.replace(result, findings=findings)
+
+    def close(self) -> None:
+        self.stop_check()
+        if self.sheet is not None:
+            self.sheet.close()
+            self.sheet = None
+
+
+def headers_of(header: SheetRow) -> list[str]:
+    return [cell_text(cell).strip() for cell in header.cells]
+
+
+def header_for(result: CheckResult | None, field: str | None) -> str | None:
+    """The person's own header for a server column, or the column's name if there is none."""
+    if result is None or field is None:
+        return field
+    index = result.mapping.column_of(field)
+    headers = result.mapping.headers
+    return headers[index] if index is not None and index < len(headers) else field
+
+
+def _open_with_preview(path: Path, sheet_name: str | None) -> tuple[Spreadsheet, list[SheetRow]]:
+    sheet = open_spreadsheet(path, sheet=sheet_name)
+    try:
+        return sheet, sheet.preview()
+    except BaseException:
+        sheet.close()
+        raise
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"

@@ -1,0 +1,174 @@
+"""Step 3: what the file would change in the list, and the guardrails to confirm."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from omnidesk.api import OmnitronError
+from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
+
+from ..widgets import DataTable
+from .models import ChangeKindFilter, ChangesModel
+from .pages import Step, WizardPage
+
+if TYPE_CHECKING:
+    from .wizard import ImportWizard
+
+
+class ChangesPage(WizardPage):
+    step = Step.CHANGES
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.changes_summary = QLabel()
+        self.changes_summary.setObjectName("changesSummary")
+        self.changes_summary.setWordWrap(True)
+        self.changes_progress = QProgressBar()
+        self.changes_progress.setMaximumHeight(8)
+        self.changes_progress.setTextVisible(False)
+        self.changes_problem = QLabel()
+        self.changes_problem.setWordWrap(True)
+        self.changes_problem.setStyleSheet("color: #b00020;")
+        self.retry_changes = QPushButton("Retry")
+        self.retry_changes.clicked.connect(wizard.start_compare)
+        self.guardrail_box = QGroupBox("Please look at these before uploading")
+        self.guardrail_box.setStyleSheet("QGroupBox { color: #8a5300; font-weight: bold; }")
+        self.guardrail_layout = QVBoxLayout(self.guardrail_box)
+        self.guardrail_checks: list[QCheckBox] = []
+        self.skip_unchanged = QCheckBox("Skip unchanged rows (the server does less work)")
+        self.skip_unchanged.setChecked(True)
+        self.skip_unchanged.toggled.connect(self.changed)
+        self.change_filter = QComboBox()
+        self.change_filter.addItem("All changes", None)
+        for kind in (ChangeKind.NEW, ChangeKind.CHANGED, ChangeKind.NOT_IN_CATALOGUE):
+            self.change_filter.addItem(kind.value.capitalize(), kind.value)
+        self.changes = ChangesModel(self)
+        self.changes_view: ChangeKindFilter | None = None
+        self.change_filter.currentIndexChanged.connect(self._filter_changes)
+        self.changes_table = DataTable()
+        self.changes_table.setSortingEnabled(False)
+        self.changes_table.setModel(self.changes)
+        for column, width in enumerate((60, 150, 110, 260, 260)):
+            self.changes_table.setColumnWidth(column, width)
+        top = QHBoxLayout()
+        top.addWidget(self.changes_summary, 1)
+        top.addWidget(self.change_filter)
+        problem_row = QHBoxLayout()
+        problem_row.addWidget(self.changes_problem, 1)
+        problem_row.addWidget(self.retry_changes)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.changes_progress)
+        layout.addLayout(problem_row)
+        layout.addWidget(self.guardrail_box)
+        layout.addWidget(self.changes_table, 1)
+        layout.addWidget(self.skip_unchanged)
+
+    # -- what the shell asks ----------------------------------------------------------------------
+
+    def rows_to_upload(self) -> int:
+        draft = self.wizard.draft
+        if draft is None:
+            return 0
+        return draft.rows_to_send(skip_unchanged=self.skip_unchanged.isChecked())
+
+    def can_go_on(self) -> bool:
+        draft = self.wizard.draft
+        confirmed = all(box.isChecked() for box in self.guardrail_checks)
+        return (
+            draft is not None and draft.diff is not None and confirmed and self.rows_to_upload() > 0
+        )
+
+    def next_text(self) -> str:
+        draft = self.wizard.draft
+        if draft is None or draft.diff is None:
+            return "Upload"
+        return f"Upload {self.rows_to_upload():,} rows"
+
+    # -- comparing --------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.changes.show_changes([], {})
+        self.changed.emit()
+
+    async def compare(self) -> None:
+        draft = self.wizard.draft
+        assert draft is not None
+        if draft.target is None or draft.checked is None:
+            self.changes_summary.setText("Choose the list to import into, at the top.")
+            return
+        target = draft.target
+        self.changes_problem.setText("")
+        self.retry_changes.hide()
+        self.changes_progress.show()
+        self.changes_progress.setRange(0, 0)
+        self.changes_summary.setText(f"Reading the current {target.noun} “{target.name}”…")
+
+        def progress(stage: CompareStage, done: int, total: int) -> None:
+            if stage is CompareStage.LOOKING_UP and done == 0:
+                self.changes_summary.setText("Looking up new SKUs in the catalogue…")
+            self.changes_progress.setRange(0, max(total, 1))
+            self.changes_progress.setValue(done)
+
+        try:
+            diff = await draft.compare(self.wizard.session, progress)
+        except OmnitronError as problem:
+            if draft.target != target:
+                return  # another list was chosen meanwhile: its comparison tells
+            self.changes_progress.hide()
+            self.changes_summary.setText("")
+            self.changes_problem.setText(
+                f"What would change cannot be shown without the server: {problem}"
+            )
+            self.retry_changes.show()
+            return
+        if diff is None:
+            return  # the list or the file changed meanwhile; a newer comparison runs
+        self.changes_progress.hide()
+        self._show(diff)
+
+    def _show(self, diff: ImportDiff) -> None:
+        for box in self.guardrail_checks:
+            box.deleteLater()
+        self.guardrail_checks = []
+        flagged: dict[int, str] = {}
+        for guardrail in diff.guardrails:
+            box = QCheckBox(f"I have checked: {guardrail.message}")
+            box.setObjectName(f"guardrail_{guardrail.key}")
+            box.toggled.connect(self.changed)
+            self.guardrail_layout.addWidget(box)
+            self.guardrail_checks.append(box)
+            for row in guardrail.rows:
+                flagged.setdefault(row, guardrail.message)
+        self.guardrail_box.setVisible(bool(diff.guardrails))
+        self.changes.show_changes(diff.changes, flagged)
+        text = diff.summary().capitalize() + "."
+        if diff.notes:
+            text += " " + " ".join(diff.notes)
+        self.changes_summary.setText(text)
+        self.skip_unchanged.setText(
+            f"Skip the {len(diff.unchanged_rows):,} unchanged rows (the server does less work)"
+        )
+        self.changed.emit()
+
+    def _filter_changes(self) -> None:
+        chosen = self.change_filter.currentData()
+        if self.changes_view is not None:
+            self.changes_table.setModel(self.changes)
+            self.changes_view.deleteLater()
+            self.changes_view = None
+        if chosen:
+            self.changes_view = ChangeKindFilter(self.changes)
+            self.changes_view.set_kind(ChangeKind(chosen))
+            self.changes_table.setModel(self.changes_view)

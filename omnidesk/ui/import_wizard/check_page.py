@@ -1,0 +1,305 @@
+"""Step 2: the sheet as read, its problems coloured, and the columns and separators to correct.
+
+The draft checks every row in a worker; the first rows show at once and the
+rest stream in as they are read, so a million-row file is looked at while it
+is still being checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omnidesk.imports.preparation import headers_of
+from omnidesk.spreadsheet import (
+    CheckResult,
+    DecimalStyle,
+    SheetRow,
+    SpreadsheetError,
+    schema_for,
+    write_annotated_copy,
+)
+
+from ..widgets import DataTable
+from .models import PreviewModel, ProblemRowsOnly
+from .pages import Step, WizardPage
+
+if TYPE_CHECKING:
+    from .wizard import ImportWizard
+
+# Rows kept for display; every row is checked, the preview shows this many at most.
+SHOWN_ROWS_LIMIT = 100_000
+
+
+class CheckPage(WizardPage):
+    step = Step.CHECK
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.check_summary = QLabel()
+        self.check_summary.setObjectName("checkSummary")
+        self.check_summary.setWordWrap(True)
+        self.check_progress = QProgressBar()
+        self.check_progress.setRange(0, 0)
+        self.check_progress.setMaximumHeight(8)
+        self.check_progress.setTextVisible(False)
+        self.only_problems = QCheckBox("Only rows with problems")
+        self.preview = PreviewModel(self)
+        self.preview_filter: ProblemRowsOnly | None = None
+        self.preview_table = DataTable()
+        self.preview_table.setSortingEnabled(False)
+        # The filtering proxy asks Python about every row; it is put between the
+        # view and a hundred thousand rows only while "only problems" is on.
+        self.preview_table.setModel(self.preview)
+        self.only_problems.toggled.connect(self._filter_problem_rows)
+        self.save_annotated = QPushButton("Save annotated workbook…")
+        self.save_annotated.setToolTip("A copy of your file with the problem cells marked")
+        self.save_annotated.clicked.connect(lambda: self.ask_annotated_path(False))
+        self.good_rows_only = QCheckBox()
+        self.good_rows_only.toggled.connect(self.changed)
+        self.file_dialog: QFileDialog | None = None
+
+        self.mapping_box = QGroupBox("Columns")
+        self.mapping_form = QFormLayout(self.mapping_box)
+        self.styles_box = QGroupBox("Decimal separator")
+        self.styles_form = QFormLayout(self.styles_box)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.mapping_box)
+        side_layout.addWidget(self.styles_box)
+        side_layout.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(360)
+
+        top = QHBoxLayout()
+        top.addWidget(self.check_summary, 1)
+        top.addWidget(self.only_problems)
+        top.addWidget(self.save_annotated)
+        split = QSplitter()
+        split.addWidget(self.preview_table)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.check_progress)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.good_rows_only)
+
+    # -- what the shell asks ----------------------------------------------------------------------
+
+    def can_go_on(self) -> bool:
+        draft = self.wizard.draft
+        result = draft.checked if draft is not None else None
+        if result is None or result.valid_rows == 0 or self.wizard.target is None:
+            return False
+        return not result.error_rows or self.good_rows_only.isChecked()
+
+    def next_text(self) -> str:
+        return "See what changes"
+
+    def update_good_rows_only(self) -> None:
+        draft = self.wizard.draft
+        result = draft.checked if draft is not None else None
+        if result is not None and result.error_rows:
+            self.good_rows_only.setText(
+                f"Continue with only the {result.valid_rows:,} good rows "
+                f"({result.error_rows:,} rows with errors are left out)"
+            )
+            self.good_rows_only.setVisible(result.valid_rows > 0)
+        else:
+            self.good_rows_only.setVisible(False)
+
+    # -- checking ---------------------------------------------------------------------------------
+
+    async def check(self) -> None:
+        draft = self.wizard.draft
+        assert draft is not None
+        loop = asyncio.get_running_loop()
+        self.check_progress.show()
+        self.check_summary.setText(f"Reading {draft.path.name}…")
+        first_time = draft.sheet is None
+        try:
+            opened = await draft.open()
+        except SpreadsheetError as problem:
+            self.wizard.file_refused(problem.message)
+            return
+        if opened.guessed_kind is not None:
+            self.wizard.chooser.show_kind(opened.guessed_kind)
+        header, rows = opened.header, opened.rows
+        if header is None:
+            self.wizard.file_refused(f"{draft.path.name} has no rows with data.")
+            return
+        if first_time or self.preview.rowCount() == 0:
+            self.preview.show_rows(headers_of(header), rows)
+        self.show_mapping(header)
+        self.check_summary.setText(f"Checking {draft.path.name}… (the first rows are below)")
+
+        shown_up_to = rows[-1].number if rows else header.number
+        kept = 0
+
+        def add_rows(batch: list[SheetRow]) -> None:  # in the worker thread
+            nonlocal kept
+            more = [row for row in batch if row.number > shown_up_to][: SHOWN_ROWS_LIMIT - kept]
+            if more:
+                kept += len(more)
+                loop.call_soon_threadsafe(self.preview.add_rows, more)
+
+        def report(done: int) -> None:  # in the worker thread
+            loop.call_soon_threadsafe(self.check_summary.setText, f"Checking… {done:,} rows so far")
+
+        keep_rows = first_time or self.preview.rowCount() <= len(rows)
+        try:
+            result = await draft.check(progress=report, on_rows=add_rows if keep_rows else None)
+        except SpreadsheetError as problem:
+            self.wizard.file_refused(problem.message)
+            return
+        if result is None:
+            return  # a newer check replaced this one
+        self.check_progress.hide()
+        # A missing column is the first finding, and it holds every row back.
+        missing_column = result.findings[0].message if result.mapping.missing else None
+        self.preview.show_findings(result.findings, missing_column)
+        self.show_mapping(header)
+        self._show_styles(result)
+        self._summarise(result)
+        self.update_good_rows_only()
+        self.changed.emit()
+
+    def _summarise(self, result: CheckResult) -> None:
+        parts = [f"{result.rows:,} rows: {result.valid_rows:,} good"]
+        if result.error_rows:
+            parts.append(f"{result.error_rows:,} with errors")
+        if result.warning_rows:
+            parts.append(f"{result.warning_rows:,} with warnings")
+        text = ", ".join(parts) + "."
+        if result.rows > self.preview.rowCount():
+            text += f" Showing the first {self.preview.rowCount():,} rows; all were checked."
+        if result.notes:
+            text += "\n" + " ".join(result.notes)
+        if result.mapping.missing:
+            text += "\nChoose the missing column on the right."
+        self.check_summary.setText(text)
+
+    def stop(self) -> None:
+        self.check_progress.hide()
+
+    # -- the person's corrections -----------------------------------------------------------------
+
+    def show_mapping(self, header: SheetRow) -> None:
+        draft = self.wizard.draft
+        assert draft is not None
+        schema = schema_for(draft.kind)
+        mapping = draft.proposed_mapping(header)
+        while self.mapping_form.rowCount():
+            self.mapping_form.removeRow(0)
+        for index, title in enumerate(headers_of(header)):
+            choice = QComboBox()
+            choice.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            choice.setMinimumContentsLength(16)
+            choice.addItem("(not imported)", None)
+            for spec in schema.fields:
+                choice.addItem(f"{spec.label} ({spec.name})", spec.name)
+            current = mapping.field_of.get(index)
+            choice.setCurrentIndex(max(0, choice.findData(current)) if current else 0)
+            choice.currentIndexChanged.connect(
+                lambda _=0, i=index, box=choice: self._mapping_changed(i, box.currentData())
+            )
+            self.mapping_form.addRow(title or f"Column {index + 1}", choice)
+
+    def _mapping_changed(self, index: int, field: str | None) -> None:
+        assert self.wizard.draft is not None
+        self.wizard.draft.map_column(index, field)
+        self.wizard.start_check()
+
+    def _show_styles(self, result: CheckResult) -> None:
+        draft = self.wizard.draft
+        assert draft is not None
+        while self.styles_form.rowCount():
+            self.styles_form.removeRow(0)
+        for field, detected in result.decimal_styles.items():
+            choice = QComboBox()
+            # None: the cells are plain numbers (nothing to decide) or they disagree.
+            found = f"as found: {detected.example}" if detected else "as found"
+            choice.addItem(found, None)
+            for style in DecimalStyle:
+                choice.addItem(f"{style.example} ({style.value})", style.value)
+            chosen = draft.style_choice.get(field)
+            choice.setCurrentIndex(choice.findData(chosen.value) if chosen else 0)
+            choice.currentIndexChanged.connect(
+                lambda _=0, f=field, box=choice: self._style_changed(f, box.currentData())
+            )
+            self.styles_form.addRow(field, choice)
+        self.styles_box.setVisible(bool(result.decimal_styles))
+
+    def _style_changed(self, field: str, value: str | None) -> None:
+        assert self.wizard.draft is not None
+        self.wizard.draft.choose_style(field, DecimalStyle(value) if value else None)
+        self.wizard.start_check()
+
+    def _filter_problem_rows(self, only: bool) -> None:
+        # A proxy listens to its source even when no view shows it: it exists only
+        # while it filters, so inserting a hundred thousand rows never wakes it.
+        if only:
+            self.preview_filter = ProblemRowsOnly(self.preview)
+            self.preview_filter.set_only_problems(True)
+            self.preview_table.setModel(self.preview_filter)
+        else:
+            self.preview_table.setModel(self.preview)
+            if self.preview_filter is not None:
+                self.preview_filter.deleteLater()
+                self.preview_filter = None
+
+    # -- the annotated workbook (also offered on the result page) ---------------------------------
+
+    def ask_annotated_path(self, with_server_problems_too: bool) -> None:
+        draft = self.wizard.draft
+        if draft is None or draft.checked is None:
+            return
+        suggested = draft.path.with_name(f"{draft.path.stem} (checked).xlsx")
+        dialog = QFileDialog(self, "Save annotated workbook", str(suggested))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(["Excel workbook (*.xlsx)"])
+        dialog.setDefaultSuffix("xlsx")
+        dialog.fileSelected.connect(
+            lambda out: self.wizard.tasks.start(
+                self.save_annotated_copy(Path(out), with_server_problems_too)
+            )
+        )
+        self.file_dialog = dialog
+        dialog.open()
+
+    async def save_annotated_copy(self, out: Path, with_server_problems_too: bool) -> bool:
+        draft = self.wizard.draft
+        assert draft is not None
+        result = draft.annotated(with_outcome=with_server_problems_too)
+        try:
+            await asyncio.get_running_loop().run_in_executor(
+                None, write_annotated_copy, draft.path, result, out
+            )
+        except (OSError, SpreadsheetError) as problem:
+            self.wizard.status.setText(f"The annotated workbook could not be saved: {problem}")
+            return False
+        self.wizard.status.setText(f"Saved {out.name}.")
+        return True

@@ -1,0 +1,40 @@
+"""Step 1: the drop zone, and why the last file was refused."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+from ..drop_zone import DropZone
+from .pages import Step, WizardPage
+
+if TYPE_CHECKING:
+    from .wizard import ImportWizard
+
+
+class ChoosePage(WizardPage):
+    step = Step.CHOOSE
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.drop_zone = DropZone()
+        self.drop_zone.fileChosen.connect(wizard.open_file)
+        self.file_problem = QLabel()
+        self.file_problem.setObjectName("fileProblem")
+        self.file_problem.setWordWrap(True)
+        self.file_problem.setStyleSheet("color: #b00020;")
+        hint = QLabel(
+            "The file is checked on this computer first: nothing is sent until you have "
+            "seen what would change and pressed Upload."
+        )
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.drop_zone, 1)
+        layout.addWidget(self.file_problem)
+
+    def refuse(self, message: str) -> None:
+        self.file_problem.setText(
+            f"{message}\nChoose another file, or fix this one and drop it again."
+        )

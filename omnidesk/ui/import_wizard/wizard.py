@@ -1,0 +1,404 @@
+"""The import wizard's shell: the target at the top, one page per step, Back / Next / Cancel.
+
+Choose a file → check it offline → see what changes → upload and follow → result.
+The steps themselves are the draft's (omnidesk/imports/preparation.py); each page
+shows the draft and passes the person's choices in; this shell moves between the
+pages and owns the jobs, which end with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+from shiboken6 import isValid
+
+from omnidesk import kinds
+from omnidesk.api import ImportState, ListKind, OmnitronError
+from omnidesk.api.session import Session
+from omnidesk.imports import (
+    GuardrailSettings,
+    ImportDiff,
+    ImportDraft,
+    ImportOutcome,
+    ImportTarget,
+    Journal,
+    Sending,
+)
+from omnidesk.spreadsheet import CheckResult
+
+from ..formatting import local_datetime
+from ..tasks import BackgroundTasks, settle
+from ..widgets import ask
+from .changes_page import ChangesPage
+from .check_page import CheckPage
+from .choose_page import ChoosePage
+from .pages import Step, WizardPage
+from .result_page import ResultPage
+from .target_chooser import TargetChooser
+from .upload_page import UploadPage
+
+CANCEL_WORDS = {Step.UPLOAD: "Stop watching", Step.RESULT: "Close"}
+
+
+class ImportWizard(QDialog):
+    imported = Signal()  # an import reached its end (or the person stopped watching)
+    upload_settled = Signal()  # a file sent on after "Stop watching" has arrived (or not)
+
+    def __init__(
+        self,
+        session: Session,
+        tasks: BackgroundTasks,
+        journal: Journal,
+        *,
+        kind: ListKind | None = None,
+        target: ImportTarget | None = None,
+        guardrails: GuardrailSettings | None = None,
+        guess_kind: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        """`guess_kind`: nobody chose `kind` (a file given on the command line, say), so a
+        file whose header fits only the other kind switches to it. A target, or the
+        person choosing in the wizard, is a choice and is never overridden.
+        """
+        super().__init__(parent)
+        self.setWindowTitle("Import a spreadsheet")
+        self.resize(1100, 700)
+        self.session = session
+        self.tasks = tasks
+        self.journal = journal
+        self.guardrail_settings = guardrails or GuardrailSettings()
+        self.guess_kind = guess_kind and target is None
+        self.draft: ImportDraft | None = None
+        self._checking: asyncio.Task[None] | None = None
+        self._following: asyncio.Task[None] | None = None
+        # What the wizard runs for itself (lists, check, compare, follow) ends with it.
+        self._jobs: set[asyncio.Task[None]] = set()
+        # True while a file is being sent: closing the wizard then lets it arrive.
+        self.uploading = False
+        self._closed = False
+        self._work = Path(tempfile.mkdtemp(prefix="omnidesk-import-"))
+        self.question: QMessageBox | None = None
+
+        self.step = QLabel()
+        self.step.setStyleSheet("font-size: 15px; font-weight: bold;")
+        first_kind = target.kind if target else kind or next(iter(kinds.KINDS))
+        self.chooser = TargetChooser(session, self._start, first_kind, target)
+        top = QHBoxLayout()
+        top.addWidget(self.step)
+        top.addStretch()
+        top.addWidget(self.chooser)
+
+        self.choose_page = ChoosePage(self)
+        self.check_page = CheckPage(self)
+        self.changes_page = ChangesPage(self)
+        self.upload_page = UploadPage(self)
+        self.result_page = ResultPage(self)
+        self.pages = QStackedWidget()
+        for page in self._all_pages():
+            self.pages.addWidget(page)
+            page.changed.connect(self._update_buttons)
+
+        self.back = QPushButton("Back")
+        self.next = QPushButton("Next")
+        self.next.setDefault(True)
+        self.cancel = QPushButton("Cancel")
+        self.back.clicked.connect(self._go_back)
+        self.next.clicked.connect(self._go_on)
+        self.cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.back)
+        buttons.addWidget(self.next)
+        buttons.addWidget(self.cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+
+        self.chooser.kindChosen.connect(self._kind_chosen)
+        self.chooser.targetChanged.connect(self._target_changed)
+        self._show_page(Step.CHOOSE)
+
+    def _all_pages(self) -> tuple[WizardPage, ...]:
+        return (
+            self.choose_page,
+            self.check_page,
+            self.changes_page,
+            self.upload_page,
+            self.result_page,
+        )
+
+    # -- what the draft holds, for the pages and for whoever looks at the wizard ------------------
+
+    @property
+    def kind(self) -> ListKind:
+        return self.chooser.kind
+
+    @property
+    def target(self) -> ImportTarget | None:
+        return self.chooser.target
+
+    @property
+    def path(self) -> Path | None:
+        return self.draft.path if self.draft is not None else None
+
+    @property
+    def checked(self) -> CheckResult | None:
+        return self.draft.checked if self.draft is not None else None
+
+    @property
+    def diff(self) -> ImportDiff | None:
+        return self.draft.diff if self.draft is not None else None
+
+    @property
+    def outcome(self) -> ImportOutcome | None:
+        return self.draft.outcome if self.draft is not None else None
+
+    @property
+    def current_step(self) -> Step:
+        return Step(self.pages.currentIndex())
+
+    @property
+    def has_unsent_work(self) -> bool:
+        """A file chosen and looked at, not yet sent: closing would throw that away."""
+        return self.draft is not None and self.current_step in (Step.CHECK, Step.CHANGES)
+
+    # -- moving between pages ---------------------------------------------------------------------
+
+    def _show_page(self, step: Step) -> None:
+        self.pages.setCurrentIndex(step)
+        self.step.setText(step.title)
+        self.chooser.set_enabled(step in (Step.CHOOSE, Step.CHECK, Step.CHANGES))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        step = self.current_step
+        page = self._all_pages()[step]
+        self.back.setVisible(step in (Step.CHECK, Step.CHANGES))
+        self.next.setVisible(step in (Step.CHECK, Step.CHANGES))
+        self.cancel.setText(CANCEL_WORDS.get(step, "Cancel"))
+        if step is Step.CHECK:
+            self.check_page.update_good_rows_only()
+        self.next.setText(page.next_text())
+        self.next.setEnabled(page.can_go_on())
+
+    def _go_back(self) -> None:
+        step = self.current_step
+        if step is Step.CHECK:
+            self._stop_check()
+            self._show_page(Step.CHOOSE)
+        elif step is Step.CHANGES:
+            self._show_page(Step.CHECK)
+
+    @asyncSlot()
+    async def _go_on(self) -> None:
+        step = self.current_step
+        if step is Step.CHECK:
+            self._show_page(Step.CHANGES)
+            self.start_compare()
+        elif step is Step.CHANGES and self.next.isEnabled():
+            self.next.setEnabled(False)
+            if await self._confirm_not_a_repeat():
+                if self._closed:
+                    return  # closed while the file was being recognised: nothing is sent
+                await self._upload_and_follow()
+            else:
+                self._update_buttons()
+
+    # -- the target list --------------------------------------------------------------------------
+
+    def _kind_chosen(self) -> None:
+        self.guess_kind = False  # the person chose
+        if self.draft is not None:
+            self.draft.choose_kind(self.chooser.kind)
+            self._show_page(Step.CHECK)
+            self.start_check()
+
+    def _target_changed(self) -> None:
+        if self.draft is not None:
+            self.draft.choose_target(self.chooser.target)
+        if self.current_step is Step.CHANGES:
+            self.start_compare()
+        self._update_buttons()
+
+    # -- choosing and checking the file -----------------------------------------------------------
+
+    def open_file(self, path: Path) -> None:
+        self._close_draft()
+        self.draft = ImportDraft(
+            path,
+            self.chooser.kind,
+            target=self.chooser.target,
+            guess_kind=self.guess_kind,
+            settings=self.guardrail_settings,
+        )
+        self.choose_page.file_problem.setText("")
+        self.setWindowTitle(f"Import {path.name}")
+        self._show_page(Step.CHECK)
+        self.start_check()
+
+    def start_check(self) -> None:
+        self._stop_check()
+        self._checking = self._start(self.check_page.check())
+        self._update_buttons()
+
+    def _stop_check(self) -> None:
+        if self.draft is not None:
+            self.draft.stop_check()
+        if self._checking is not None:
+            self._checking.cancel()
+            self._checking = None
+
+    def file_refused(self, message: str) -> None:
+        self.check_page.stop()
+        self._close_draft()
+        self.choose_page.refuse(message)
+        self._show_page(Step.CHOOSE)
+
+    def _close_draft(self) -> None:
+        self._stop_check()
+        if self.draft is not None:
+            self.draft.close()
+            self.draft = None
+
+    # -- comparing with the list ------------------------------------------------------------------
+
+    def start_compare(self) -> None:
+        if self.draft is not None:
+            self.draft.choose_target(self.chooser.target)
+        self.changes_page.clear()
+        self._start(self.changes_page.compare())
+
+    # -- uploading and following ------------------------------------------------------------------
+
+    async def _confirm_not_a_repeat(self) -> bool:
+        draft = self.draft
+        assert draft is not None
+        await draft.fingerprint()
+        earlier = draft.earlier_import(self.journal, self.session.client.base_url)
+        if earlier is None:
+            return True
+        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.question = ask(
+            self,
+            "Import the same file again?",
+            f"This very file was imported into “{earlier.list_name}” on "
+            f"{local_datetime(earlier.started_at)} ({earlier.state.value}). Import it again?",
+            go=(QMessageBox.StandardButton.Yes, "Import again"),
+            stay=(QMessageBox.StandardButton.No, None),
+            answered=lambda again: settle(answered, again),
+        )
+        return await answered
+
+    async def _upload_and_follow(self) -> None:
+        # "Stop watching" while the file is being prepared or sent lets it arrive: cut
+        # off, the server might or might not have it. The journal then has its cache
+        # key, and the Imports page can follow it. The window waits (`uploading`).
+        self.uploading = True
+        try:
+            sending = await self._upload()
+        finally:
+            self.uploading = False
+            # Closed with the main window, the wizard may be gone by now: nobody to tell.
+            if self._closed and isValid(self):
+                self.imported.emit()
+                self.upload_settled.emit()
+        if sending is not None and not self._closed:
+            self._following = self._start(self._follow(sending))
+
+    async def _upload(self) -> Sending | None:
+        """Prepares and sends the file; what following it needs, or None."""
+        draft = self.draft
+        assert draft is not None
+        assert draft.target is not None
+        name = draft.target.name
+        self._show_page(Step.UPLOAD)
+        self.upload_page.preparing()
+        plan = await draft.plan(
+            self._work, skip_unchanged=self.changes_page.skip_unchanged.isChecked()
+        )
+        if self._closed:
+            return None  # closed before anything was sent: nothing is sent
+        self.upload_page.sending(plan, name)
+
+        def sent(done: int, total: int) -> None:
+            if not self._closed:
+                self.upload_page.sent_bytes(done, total)
+
+        try:
+            sending = await draft.send(self.session, self.journal, plan, on_bytes=sent)
+        except OmnitronError as problem:
+            if not self._closed:
+                self._show_result_failure(f"The file could not be sent: {problem}")
+            return None
+        if self._closed:
+            return None
+        self.upload_page.sent(plan, name)
+        return sending
+
+    async def _follow(self, sending: Sending) -> None:
+        assert self.draft is not None
+        outcome = await self.draft.follow(sending, self.upload_page.show_update)
+        self.show_outcome(outcome)
+
+    def show_outcome(self, outcome: ImportOutcome) -> None:
+        draft = self.draft
+        assert draft is not None
+        draft.outcome = outcome
+        self._show_page(Step.RESULT)
+        left_out = draft.checked.error_rows if draft.checked else 0
+        self.result_page.show_outcome(
+            outcome, draft.refused_rows(outcome), left_out, draft.checked is not None
+        )
+        self.imported.emit()
+
+    def _show_result_failure(self, reason: str) -> None:
+        self.show_outcome(ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0))
+
+    # -- leaving ----------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        self._closed = True
+        if (
+            self.current_step is Step.UPLOAD
+            and self._following is not None
+            and not self._following.done()
+        ):
+            # Stop watching only: the server's job goes on, the journal remembers it.
+            self.imported.emit()
+        for job in list(self._jobs):
+            job.cancel()  # they would touch widgets that are about to go
+        self._stop_check()
+        if self.draft is not None:
+            self.draft.close()  # the file; what the draft found stays for whoever asks
+        super().reject()
+
+    def _start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = self.tasks.start(job)
+        self._jobs.add(task)
+        task.add_done_callback(self._jobs.discard)
+        return task
+
+    def dispose(self) -> None:
+        """Once closed: remove the upload file's folder (a million rows make 70 MB)."""
+        shutil.rmtree(self._work, ignore_errors=True)
