@@ -1,4 +1,4 @@
-"""Suite-wide settings and the shared sandbox.
+"""Suite-wide settings, a private home for every test, and the shared sandbox.
 
 Qt renders offscreen, so tests run without a display. One seeded sandbox serves
 the whole run: tests that create lists give them unique names, so they do not
@@ -8,10 +8,13 @@ the `faults` fixture.
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
+import keyring
 import pytest
 
 from omnidesk.sandbox import Faults, SandboxServer
+from tests.accounts import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -32,3 +35,27 @@ def faults(sandbox: SandboxServer) -> Iterator[Faults]:
     sandbox.faults.fail_rate = 0.0
     sandbox.faults.token_ttl = None
     sandbox.faults.import_rows_per_second = None
+
+
+XDG_FOLDERS = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the real config, data, cache or log folders (as napari's
+    _fresh_settings). Each folder is tmp_path / the variable's name in lower case."""
+    for variable in XDG_FOLDERS:
+        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
+    return tmp_path
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Tokens in memory for the test, as a desktop keyring would keep them."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)

@@ -13,10 +13,8 @@ from omnidesk.demo import DEMO_RUNNING, DemoAlreadyRunning, DemoServer, demo_dat
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
-    return tmp_path
+def home(private_home: Path) -> Path:
+    return private_home  # the config, data and cache folders (tests/conftest.py)
 
 
 def test_a_second_demo_is_refused_while_one_runs_and_leaves_its_data_alone(home: Path) -> None:

@@ -40,6 +40,7 @@ from omnidesk.imports import (
     Journal,
     ListNotFound,
     find_list,
+    header_for,
 )
 from omnidesk.settings import Profile, ProfileStore, TokenStore
 from omnidesk.settings.paths import journal_file, preferences_file, profiles_file
@@ -472,7 +473,7 @@ def _report(outcome: ImportOutcome, draft: ImportDraft, printer: Printer) -> int
     for problem in outcome.problems:
         where = f"row {problem.row}" if problem.row is not None else "file"
         if problem.column:
-            where += f", {problem.column}"
+            where += f", {header_for(result, problem.column)}"  # as the file names it
         printer.line(f"  {where}: {problem.message}")
     if outcome.error_count > len(outcome.problems):
         printer.line(

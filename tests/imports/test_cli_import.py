@@ -20,16 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from omnidesk.cli import main
 from omnidesk.cli.printer import Printer
 from omnidesk.imports import Journal, JournalState
 from omnidesk.sandbox import Faults, SandboxServer
-from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
+from omnidesk.settings import Profile, ProfileStore, TokenStore
 from omnidesk.settings.paths import config_dir, data_dir
+from tests.accounts import MemoryKeyring, sign_in_profile
 from tests.names import unique
 
 from .conftest import write_csv
@@ -37,45 +36,10 @@ from .conftest import write_csv
 REPO = Path(__file__).resolve().parents[2]
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
-
-
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Config and data folders in tmp_path; tokens in memory."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    try:
-        yield tmp_path
-    finally:
-        keyring.set_keyring(previous)
-
-
-def sign_in_profile(url: str, name: str = "Sandbox") -> Profile:
-    """What the app leaves behind after signing in once: a profile and its token."""
-    profile = Profile(name, url, "demo", Environment.TEST)
-    token = httpx.post(
-        f"{url}/api/v1/auth/login/", json={"username": "demo", "password": "demo"}
-    ).json()["key"]
-    TokenStore().set(profile.name, profile.username, token)
-    ProfileStore(config_dir() / "profiles.json").remember(profile)
-    return profile
+def home(private_home: Path, memory_keyring: MemoryKeyring) -> Path:
+    """Config and data folders in tmp_path (see tests/conftest.py); tokens in memory."""
+    return private_home
 
 
 class Api:
@@ -502,8 +466,8 @@ def test_a_sandbox_restarted_mid_import_is_a_failure_in_words(
 def subprocess_env(home: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "xdg_config_home"),
+        "XDG_DATA_HOME": str(home / "xdg_data_home"),
         "PYTHONPATH": str(REPO),
         # No keyring in a scheduled job: the real lookup fails and the command says so.
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
@@ -568,8 +532,8 @@ def test_a_job_without_a_keyring_exits_2_without_a_traceback(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
     env = subprocess_env(tmp_path)
-    (tmp_path / "config" / "omnidesk").mkdir(parents=True)
-    ProfileStore(tmp_path / "config" / "omnidesk" / "profiles.json").remember(
+    (tmp_path / "xdg_config_home" / "omnidesk").mkdir(parents=True)
+    ProfileStore(tmp_path / "xdg_config_home" / "omnidesk" / "profiles.json").remember(
         Profile("Shop", sandbox.url, "demo")
     )
     source = write_csv(tmp_path / "x.csv", ["product__sku,price", "2015227,1.00"])

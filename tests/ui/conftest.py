@@ -12,6 +12,7 @@ import gc
 import threading
 import time
 from collections.abc import Coroutine, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -23,7 +24,10 @@ from pytestqt.qtbot import QtBot
 
 from omnidesk.api import OmnitronClient, RetryPolicy
 from omnidesk.api.session import Session
+from omnidesk.imports import Journal
 from omnidesk.sandbox import SandboxServer
+from omnidesk.settings import Environment, Profile
+from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.tasks import BackgroundTasks
 
 T = TypeVar("T")
@@ -116,6 +120,29 @@ class SignInAnswers:
 @pytest.fixture
 def session(client: OmnitronClient) -> Session:
     return Session(client, SignInAnswers(client))
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    client: OmnitronClient,
+    tasks: BackgroundTasks,
+    tmp_path: Path,
+) -> MainWindow:
+    profile = Profile("Sandbox", sandbox.url, "demo", Environment.TEST)
+
+    async def reconnect(chosen: Profile, password: str) -> None:
+        await client.login(chosen.username, password)
+
+    session = Session(client, lambda: main.ask_to_sign_in())
+    main = MainWindow(profile, session, tasks, reconnect, Journal(tmp_path / "journal.sqlite3"))
+    qtbot.addWidget(main)
+    # The list models are watched in test_paged_model: a tester fetches every page.
+    watch_model(main.imports.model)
+    main.show()
+    main.start()
+    return main
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,6 @@ from omnidesk.ui.tasks import BackgroundTasks
 from tests.names import unique
 
 from .conftest import Runner, watch_model
-from .test_main_window import window  # noqa: F401 - the signed-in main window fixture
 
 
 def write_prices(
@@ -104,7 +103,7 @@ def upload(qtbot: QtBot, wizard: ImportWizard) -> None:
 
 def test_a_dropped_file_is_previewed_and_checked_offline(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     tmp_path: Path,
     faults: Faults,
 ) -> None:
@@ -138,7 +137,7 @@ def test_a_dropped_file_is_previewed_and_checked_offline(
 
 def test_a_missing_column_marks_every_row_and_the_problem_filter_shows_them(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     tmp_path: Path,
 ) -> None:
     path = write_prices(tmp_path / "tutar.csv", ["SKU", "Tutar"], [["A-1", "5"], ["A-2", "6"]])
@@ -154,7 +153,7 @@ def test_a_missing_column_marks_every_row_and_the_problem_filter_shows_them(
 
 def test_closing_the_window_with_an_import_being_prepared_asks_first(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     tmp_path: Path,
 ) -> None:
     path = write_prices(tmp_path / "hazir.csv", ["product__sku", "price"], [["A-1", "5"]])
@@ -181,7 +180,7 @@ def test_closing_the_window_with_an_import_being_prepared_asks_first(
 
 def test_several_files_open_wizards_that_do_not_hide_each_other(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     tmp_path: Path,
 ) -> None:
     paths = [
@@ -197,7 +196,7 @@ def test_several_files_open_wizards_that_do_not_hide_each_other(
 
 def test_a_stock_file_dropped_on_the_price_lists_page_is_taken_as_stock(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     tmp_path: Path,
 ) -> None:
     path = write_prices(tmp_path / "stok.csv", ["SKU", "Stok"], [["A-1", "5"], ["A-2", "0"]])
@@ -210,7 +209,7 @@ def test_a_stock_file_dropped_on_the_price_lists_page_is_taken_as_stock(
 
 def test_dropping_on_a_list_row_makes_it_the_target(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     tmp_path: Path,
 ) -> None:
     pane = window.panes[ListKind.PRICE]
@@ -279,7 +278,7 @@ def test_a_column_matched_by_hand_and_a_decimal_convention_chosen(
 
 def test_guardrails_need_confirmation_then_upload_and_follow_to_success(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     client: OmnitronClient,
     run: Runner,
     tmp_path: Path,
@@ -336,7 +335,7 @@ def test_guardrails_need_confirmation_then_upload_and_follow_to_success(
 
 def test_row_errors_are_shown_against_the_original_rows_and_saved_in_the_workbook(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     client: OmnitronClient,
     run: Runner,
     tmp_path: Path,
@@ -387,7 +386,7 @@ def test_row_errors_are_shown_against_the_original_rows_and_saved_in_the_workboo
 
 def test_the_same_file_again_asks_first(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     client: OmnitronClient,
     run: Runner,
     tmp_path: Path,
@@ -415,7 +414,7 @@ def test_the_same_file_again_asks_first(
 
 def test_an_expired_token_while_following_signs_in_and_the_watch_goes_on(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     client: OmnitronClient,
     run: Runner,
     tmp_path: Path,
@@ -490,7 +489,7 @@ def test_closed_mid_import_and_reopened_the_journal_offers_to_follow(
 
 def sending_slowly(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     client: OmnitronClient,
     run: Runner,
     path: Path,
@@ -511,7 +510,7 @@ def sending_slowly(
 
 def test_stop_watching_while_the_file_is_sent_lets_it_arrive_for_the_imports_page(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     client: OmnitronClient,
     run: Runner,
     tmp_path: Path,
@@ -534,7 +533,7 @@ def test_stop_watching_while_the_file_is_sent_lets_it_arrive_for_the_imports_pag
 
 def test_closing_the_window_while_a_file_is_sent_asks_and_then_breaks_nothing(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     client: OmnitronClient,
     run: Runner,
     tmp_path: Path,

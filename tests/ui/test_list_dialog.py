@@ -17,7 +17,6 @@ from omnidesk.ui.tasks import BackgroundTasks
 from tests.names import unique
 
 from .conftest import Runner
-from .test_main_window import window  # noqa: F401 - the signed-in main window fixture
 
 
 @pytest.fixture
@@ -299,7 +298,7 @@ def test_escape_without_changes_just_closes(qtbot: QtBot, new_price_list: ListDi
 
 def test_new_list_from_the_window_appears_selected_without_a_reload(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
 ) -> None:
     pane = window.panes[ListKind.PRICE]
     qtbot.waitUntil(lambda: pane.model.state is LoadState.LOADED and pane.model.rowCount() > 0)
@@ -322,7 +321,7 @@ def test_new_list_from_the_window_appears_selected_without_a_reload(
 
 def test_an_expired_token_mid_save_signs_in_then_saves_exactly_once(
     qtbot: QtBot,
-    window: MainWindow,  # noqa: F811
+    window: MainWindow,
     faults: Faults,
     client: OmnitronClient,
     run: Runner,

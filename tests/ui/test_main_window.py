@@ -13,40 +13,13 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from omnidesk.api import OmnitronClient
-from omnidesk.api.session import Session
-from omnidesk.imports import Journal
 from omnidesk.kinds import ListKind
-from omnidesk.sandbox import Faults, SandboxServer
-from omnidesk.settings import Environment, Profile
+from omnidesk.sandbox import Faults
 from omnidesk.ui.list_pane import ListPane
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
-from omnidesk.ui.tasks import BackgroundTasks
 
-from .conftest import Runner, watch_model
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot,
-    sandbox: SandboxServer,
-    client: OmnitronClient,
-    tasks: BackgroundTasks,
-    tmp_path: Path,
-) -> MainWindow:
-    profile = Profile("Sandbox", sandbox.url, "demo", Environment.TEST)
-
-    async def reconnect(chosen: Profile, password: str) -> None:
-        await client.login(chosen.username, password)
-
-    session = Session(client, lambda: main.ask_to_sign_in())
-    main = MainWindow(profile, session, tasks, reconnect, Journal(tmp_path / "journal.sqlite3"))
-    qtbot.addWidget(main)
-    # The list models are watched in test_paged_model: a tester fetches every page.
-    watch_model(main.imports.model)
-    main.show()
-    main.start()
-    return main
+from .conftest import Runner
 
 
 def settled(pane: ListPane) -> bool:

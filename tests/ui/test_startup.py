@@ -27,14 +27,6 @@ from omnidesk.ui.sign_in import SignInDialog
 from .conftest import Runner
 
 
-@pytest.fixture
-def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Settings and data under tmp_path, never in the real home folder."""
-    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
-    return tmp_path
-
-
 def test_demo_starts_populated_and_quits_cleanly(private_home: Path) -> None:
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
