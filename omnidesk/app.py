@@ -29,6 +29,7 @@ from omnidesk.resources import resource_path
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
 from omnidesk.settings.paths import data_dir, journal_file, preferences_file, profiles_file
 from omnidesk.settings.preferences import PreferencesStore
+from omnidesk.ui import style
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.sign_in import SignInDialog
@@ -212,6 +213,7 @@ def run_gui(options: Options) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     name_application(app)
+    style.install(app)
     # The loop ends when Application.run() returns, after its clean-up (closing the
     # client, stopping the demo server); Qt quitting on its own would cut that short.
     app.setQuitOnLastWindowClosed(False)

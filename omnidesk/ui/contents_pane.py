@@ -29,6 +29,7 @@ from .filter_bar import TYPING_PAUSE_MS
 from .formatting import local_integer
 from .kinds import KIND_VIEWS
 from .paged_model import LoadState, PagedTableModel, ServerSortProxy
+from .style import Tone, mark
 from .tasks import BackgroundTasks
 from .widgets import DataTable, TableWithStates
 
@@ -99,7 +100,7 @@ class ContentsPane(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("contentsTitle")
-        self.title.setStyleSheet("font-weight: bold;")
+        mark(self.title, Tone.STRONG)
         self.sku = QLineEdit()
         self.sku.setPlaceholderText("SKU (exact)…")
         self.sku.setClearButtonEnabled(True)

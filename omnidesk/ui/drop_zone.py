@@ -35,10 +35,6 @@ class DropZone(QWidget):
 
     fileChosen = Signal(Path)
 
-    IDLE_STYLE = "QWidget#dropZone { border: 2px dashed #9e9e9e; border-radius: 8px; }"
-    GOOD_STYLE = "QWidget#dropZone { border: 2px dashed #2e7d32; background: #e8f5e9; }"
-    BAD_STYLE = "QWidget#dropZone { border: 2px dashed #b00020; background: #fdecea; }"
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dropZone")
@@ -55,7 +51,6 @@ class DropZone(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(browse, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch()
-        self.setStyleSheet(self.IDLE_STYLE)
         self._resting_text = self.message.text()
         self.dialog: QFileDialog | None = None
         self._refusing = False
@@ -70,14 +65,14 @@ class DropZone(QWidget):
         path, reason = dropped_spreadsheet(event.mimeData())
         if path is None:
             self.message.setText(reason)
-            self.setStyleSheet(self.BAD_STYLE)
+            self._show_drop("bad")
             # Accepted for now so that leaving resets the zone; moves and the drop refuse it.
             self._refusing = True
             event.accept()
             return
         self._refusing = False
         self.message.setText(f"Drop to check {path.name}")
-        self.setStyleSheet(self.GOOD_STYLE)
+        self._show_drop("good")
         event.acceptProposedAction()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
@@ -98,4 +93,10 @@ class DropZone(QWidget):
 
     def _rest(self) -> None:
         self.message.setText(self._resting_text)
-        self.setStyleSheet(self.IDLE_STYLE)
+        self._show_drop("")
+
+    def _show_drop(self, verdict: str) -> None:
+        """The app's style sheet (style.py) draws the zone by this property."""
+        self.setProperty("drop", verdict)
+        self.style().unpolish(self)
+        self.style().polish(self)

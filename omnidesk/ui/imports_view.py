@@ -13,7 +13,8 @@ from omnidesk.api.session import Session
 from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
 
 from .formatting import local_datetime, local_integer
-from .table_models import ERROR_BRUSH, RIGHT, WARNING_BRUSH, FixedColumnsModel
+from .style import Tone, mark
+from .table_models import RIGHT, FixedColumnsModel, problem_colour
 from .tasks import BackgroundTasks
 from .widgets import DataTable
 
@@ -64,11 +65,11 @@ class JournalModel(FixedColumnsModel):
             return values[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{record.file_path}\n{record.message or ''}".strip()
-        if role == Qt.ItemDataRole.BackgroundRole and column == 4:
+        if column == 4:
             if record.state in (JournalState.FAILURE, JournalState.UPLOAD_FAILED):
-                return ERROR_BRUSH
+                return problem_colour(Tone.ERROR, role)
             if not record.state.finished:
-                return WARNING_BRUSH
+                return problem_colour(Tone.WARNING, role)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 5, 6, 7):
             return RIGHT
         return None
@@ -86,7 +87,7 @@ class ImportsPane(QWidget):
         self.tasks = tasks
         self.watching: dict[int, asyncio.Task[None]] = {}
         heading = QLabel("Imports")
-        heading.setStyleSheet("font-size: 16px; font-weight: bold;")
+        mark(heading, Tone.HEADING)
         self.notice = QLabel()
         self.notice.setObjectName("importsNotice")
         self.notice.setWordWrap(True)

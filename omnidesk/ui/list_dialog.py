@@ -49,11 +49,11 @@ from omnidesk.api.rules import ListFields, changed_fields, check_list_fields
 from omnidesk.api.session import Session
 
 from .formatting import local_datetime
+from .style import Tone, mark
 from .tasks import BackgroundTasks
 from .widgets import ask
 
 UNIQUENESS_PAUSE_MS = 400
-ERROR_STYLE = "color: #b00020;"
 
 
 def fields_of(row: PriceList | StockList) -> ListFields:
@@ -100,9 +100,6 @@ class ListDialog(QDialog):
         self.banner = QLabel()
         self.banner.setObjectName("dialogBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "QLabel#dialogBanner { background: #fdecea; color: #b00020; padding: 6px; }"
-        )
         self.banner.hide()
 
         self.name = QLineEdit()
@@ -180,7 +177,7 @@ class ListDialog(QDialog):
         label = QLabel(self)
         label.setWordWrap(True)
         label.setMinimumWidth(380)
-        label.setStyleSheet(ERROR_STYLE)
+        mark(label, Tone.ERROR)
         label.hide()
         return label
 

@@ -20,6 +20,7 @@ from .formatting import local_integer
 from .kinds import KIND_VIEWS
 from .list_dialog import ListDialog
 from .paged_model import LoadState, PagedTableModel, ServerSortProxy
+from .style import Tone, mark
 from .tasks import BackgroundTasks
 from .widgets import DataTable, TableWithStates
 
@@ -59,7 +60,7 @@ class ListPane(QWidget):
         self.dialog: ListDialog | None = None
 
         self.heading = QLabel(self.words.title)
-        self.heading.setStyleSheet("font-size: 16px; font-weight: bold;")
+        mark(self.heading, Tone.HEADING)
         self.count = QLabel()
         self.count.setObjectName("listCount")
         export = QPushButton("Export…")

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 from omnidesk.imports.guardrails import THRESHOLDS, GuardrailSettings, always_asked
 from omnidesk.settings.preferences import PreferencesStore
 
+from .style import Tone, mark
+
 
 class PreferencesDialog(QDialog):
     def __init__(self, store: PreferencesStore, parent: QWidget | None = None) -> None:
@@ -44,7 +46,7 @@ class PreferencesDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("preferencesError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        mark(self.error, Tone.ERROR)
         self.error.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -25,6 +25,8 @@ from omnidesk.api import OmnitronError
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.profiles import check_base_url, clean_base_url
 
+from .style import Tone, mark
+
 Connect = Callable[[Profile, str], Awaitable[None]]  # (profile with username, password)
 
 NEW_SERVER = "New server…"
@@ -65,11 +67,11 @@ class SignInDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.warning = QLabel()
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #8a5300;")
+        mark(self.warning, Tone.WARNING)
         self.error = QLabel()
         self.error.setObjectName("signInError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        mark(self.error, Tone.ERROR)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.form = QFormLayout()

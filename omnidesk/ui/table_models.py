@@ -1,16 +1,15 @@
-"""What the flat tables of the window share: a fixed-header model, and problem colours."""
+"""What the flat tables of the window share: a fixed-header model, and problem cells."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+
+from .style import Tone, brush, fill_text_brush
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-ERROR_BRUSH = QBrush(QColor("#f8d7da"))
-WARNING_BRUSH = QBrush(QColor("#fff3cd"))
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -34,3 +33,18 @@ class FixedColumnsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
         return None
+
+
+def problem_colour(tone: Tone | None, role: int) -> object:
+    """A cell's fill and text for its tone (None: a plain cell), or None for other roles.
+
+    Both or neither: a fill chosen for one scheme under the view's own text colour is
+    unreadable in the other.
+    """
+    if tone is None:
+        return None
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return brush(tone)
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return fill_text_brush()
+    return None

@@ -35,6 +35,7 @@ from omnidesk.settings import Environment
 
 from .drop_zone import dropped_spreadsheet
 from .paged_model import LoadState, PagedTableModel
+from .style import BANNER_COLOURS
 
 
 class DataTable(QTableView):
@@ -202,9 +203,6 @@ class TableWithStates(QStackedWidget):
         self.more_retry.clicked.connect(model.retry)
         self.more_bar = QFrame()
         self.more_bar.setObjectName("moreBar")
-        self.more_bar.setStyleSheet(
-            "QFrame#moreBar { background: #fdecea; } QLabel#moreFailed { color: #b00020; }"
-        )
         bar = QHBoxLayout(self.more_bar)
         bar.setContentsMargins(6, 2, 6, 2)
         bar.addWidget(self.more_failed, 1)
@@ -269,22 +267,18 @@ class DateBoundEdit(QDateEdit):
         self.setDate(self.UNSET)
 
 
-BANNER_STYLES = {
-    Environment.PRODUCTION: ("#b00020", "white", "PRODUCTION — changes go to the live store"),
-    Environment.STAGING: ("#e65100", "white", "STAGING"),
-    Environment.TEST: ("#1565c0", "white", "TEST"),
-    Environment.DEMO: (
-        "#fdd835",
-        "black",
-        "DEMO — sample data on this computer; nothing here is real",
-    ),
+BANNER_WORDS = {
+    Environment.PRODUCTION: "PRODUCTION — changes go to the live store",
+    Environment.STAGING: "STAGING",
+    Environment.TEST: "TEST",
+    Environment.DEMO: "DEMO — sample data on this computer; nothing here is real",
 }
 
 
 class EnvironmentBanner(QLabel):
     def __init__(self, environment: Environment, where: str) -> None:
-        background, foreground, text = BANNER_STYLES[environment]
-        super().__init__(f"{text}   ·   {where}")
+        background, foreground = BANNER_COLOURS[environment]
+        super().__init__(f"{BANNER_WORDS[environment]}   ·   {where}")
         self.setObjectName("environmentBanner")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setStyleSheet(

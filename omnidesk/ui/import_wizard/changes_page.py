@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from omnidesk.api import OmnitronError
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 
+from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ChangeKindFilter, ChangesModel
 from .pages import Step, WizardPage
@@ -39,11 +40,11 @@ class ChangesPage(WizardPage):
         self.changes_progress.setTextVisible(False)
         self.changes_problem = QLabel()
         self.changes_problem.setWordWrap(True)
-        self.changes_problem.setStyleSheet("color: #b00020;")
+        mark(self.changes_problem, Tone.ERROR)
         self.retry_changes = QPushButton("Retry")
         self.retry_changes.clicked.connect(wizard.start_compare)
         self.guardrail_box = QGroupBox("Please look at these before uploading")
-        self.guardrail_box.setStyleSheet("QGroupBox { color: #8a5300; font-weight: bold; }")
+        mark(self.guardrail_box, Tone.WARNING)
         self.guardrail_layout = QVBoxLayout(self.guardrail_box)
         self.guardrail_checks: list[QCheckBox] = []
         self.skip_unchanged = QCheckBox("Skip unchanged rows (the server does less work)")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from ..drop_zone import DropZone
+from ..style import Tone, mark
 from .pages import Step, WizardPage
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ class ChoosePage(WizardPage):
         self.file_problem = QLabel()
         self.file_problem.setObjectName("fileProblem")
         self.file_problem.setWordWrap(True)
-        self.file_problem.setStyleSheet("color: #b00020;")
+        mark(self.file_problem, Tone.ERROR)
         hint = QLabel(
             "The file is checked on this computer first: nothing is sent until you have "
             "seen what would change and pressed Upload."

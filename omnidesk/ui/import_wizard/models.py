@@ -16,7 +16,10 @@ from omnidesk.imports import Change, ChangeKind, RowProblem
 from omnidesk.spreadsheet import Finding, Severity, SheetRow, cell_text
 
 from ..formatting import local_decimal
-from ..table_models import ERROR_BRUSH, RIGHT, WARNING_BRUSH, AnyIndex, FixedColumnsModel
+from ..style import Tone
+from ..table_models import RIGHT, AnyIndex, FixedColumnsModel, problem_colour
+
+_COLOUR_ROLES = (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
 
 
 class PreviewModel(QAbstractTableModel):
@@ -80,17 +83,17 @@ class PreviewModel(QAbstractTableModel):
         findings = self.problems.get(row.number, {})
         here = findings.get(column, []) if column >= 0 else findings.get(None, [])
         if column < 0 and self.whole_file_problem is not None:
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return ERROR_BRUSH
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.whole_file_problem
+            if (colour := problem_colour(Tone.ERROR, role)) is not None:
+                return colour
         if role == Qt.ItemDataRole.DisplayRole:
             if column < 0:
                 return str(row.number)
             return cell_text(row.cells[column]) if column < len(row.cells) else ""
-        if role == Qt.ItemDataRole.BackgroundRole and here:
+        if here and role in _COLOUR_ROLES:
             errors = any(f.severity is Severity.ERROR for f in here)
-            return ERROR_BRUSH if errors else WARNING_BRUSH
+            return problem_colour(Tone.ERROR if errors else Tone.WARNING, role)
         if role == Qt.ItemDataRole.ToolTipRole and here:
             return "\n".join(f.message for f in here)
         if role == Qt.ItemDataRole.TextAlignmentRole and column < 0:
@@ -187,11 +190,11 @@ class ChangesModel(FixedColumnsModel):
                 )
             percent = change.percent
             return "" if percent is None else f"{percent:+.1f} %"
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role in _COLOUR_ROLES:
             if change.kind is ChangeKind.NOT_IN_CATALOGUE:
-                return ERROR_BRUSH
+                return problem_colour(Tone.ERROR, role)
             if change.row in self.flagged:
-                return WARNING_BRUSH
+                return problem_colour(Tone.WARNING, role)
         if role == Qt.ItemDataRole.ToolTipRole and change.row in self.flagged:
             return self.flagged[change.row]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
 from omnidesk.imports import ImportOutcome, RowProblem
 
+from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ProblemsModel
 from .pages import Step, WizardPage
@@ -24,11 +25,11 @@ class ResultPage(WizardPage):
         super().__init__(wizard)
         self.result_headline = QLabel()
         self.result_headline.setObjectName("resultHeadline")
-        self.result_headline.setStyleSheet("font-size: 15px; font-weight: bold;")
+        mark(self.result_headline, Tone.TITLE)
         self.result_counts = QLabel()
         self.result_reason = QLabel()
         self.result_reason.setWordWrap(True)
-        self.result_reason.setStyleSheet("color: #b00020;")
+        mark(self.result_reason, Tone.ERROR)
         self.problems = ProblemsModel(self)
         self.problems_table = DataTable()
         self.problems_table.setSortingEnabled(False)

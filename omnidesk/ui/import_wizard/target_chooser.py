@@ -15,6 +15,8 @@ from omnidesk.api import AnyList, ListKind, OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget
 
+from ..style import Tone, mark
+
 Start = Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]]
 
 
@@ -40,7 +42,7 @@ class TargetChooser(QWidget):
         self.list_choice.setEditable(True)
         self.list_choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.list_problem = QLabel()
-        self.list_problem.setStyleSheet("color: #b00020;")
+        mark(self.list_problem, Tone.ERROR)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Import into"))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout
 from omnidesk.api import ImportState
 from omnidesk.imports import FollowUpdate, UploadPlan
 
+from ..style import Tone, mark
 from .pages import Step, WizardPage
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class UploadPage(WizardPage):
         self.server_progress = QProgressBar()
         self.follow_trouble = QLabel()
         self.follow_trouble.setWordWrap(True)
-        self.follow_trouble.setStyleSheet("color: #8a5300;")
+        mark(self.follow_trouble, Tone.WARNING)
         note = QLabel(
             "You may stop watching at any time: the server carries on with the import, "
             "and OmniDesk shows how it ended under Imports."

@@ -44,6 +44,7 @@ from omnidesk.imports import (
 from omnidesk.spreadsheet import CheckResult
 
 from ..formatting import local_datetime
+from ..style import Tone, mark
 from ..tasks import BackgroundTasks, settle
 from ..widgets import ask
 from .changes_page import ChangesPage
@@ -97,7 +98,7 @@ class ImportWizard(QDialog):
         self.question: QMessageBox | None = None
 
         self.step = QLabel()
-        self.step.setStyleSheet("font-size: 15px; font-weight: bold;")
+        mark(self.step, Tone.TITLE)
         first_kind = target.kind if target else kind or next(iter(kinds.KINDS))
         self.chooser = TargetChooser(session, self._start, first_kind, target)
         top = QHBoxLayout()

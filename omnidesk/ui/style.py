@@ -1,0 +1,144 @@
+"""Every colour the window uses, one pair per colour scheme, and how widgets ask for them.
+
+Widgets never name a colour: they say what a text or a fill means (``Tone``) and
+this module gives it the colour of the scheme in use. Pairs are chosen so that
+text reaches WCAG AA contrast (4.5:1) on what it is drawn on, in the light and
+in the dark scheme alike. The app installs one style sheet built from the
+current scheme and builds it again when the system switches between light and
+dark; table models ask ``brush()`` at paint time, so they follow at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from omnidesk.settings import Environment
+
+
+class Tone(StrEnum):
+    """What a text or a fill says; the property ``tone`` a style sheet rule picks up."""
+
+    ERROR = "error"  # something is wrong and stops the work
+    WARNING = "warning"  # something deserves a look
+    HEADING = "heading"  # a page's title
+    TITLE = "title"  # a step's or a result's title
+    STRONG = "strong"  # a line that names what is shown below it
+
+
+@dataclass(frozen=True)
+class Colours:
+    error_text: str
+    warning_text: str
+    error_fill: str  # behind a problem cell or an error banner
+    warning_fill: str
+    fill_text: str  # text drawn on either fill
+    good_border: str
+    good_fill: str
+    quiet_border: str
+
+
+LIGHT = Colours(
+    error_text="#b00020",
+    warning_text="#8a5300",
+    error_fill="#f8d7da",
+    warning_fill="#fff3cd",
+    fill_text="#1b1b1b",
+    good_border="#2e7d32",
+    good_fill="#e8f5e9",
+    quiet_border="#9e9e9e",
+)
+DARK = Colours(
+    error_text="#ff8a80",
+    warning_text="#ffcc80",
+    error_fill="#5c1d24",
+    warning_fill="#4a3a10",
+    fill_text="#f2f2f2",
+    good_border="#81c784",
+    good_fill="#1e3a22",
+    quiet_border="#8a8a8a",
+)
+
+
+# The environment banner sets its text and its background alike: one pair for both
+# schemes, each well past 4.5:1, so production looks the same red everywhere.
+BANNER_COLOURS = {
+    Environment.PRODUCTION: ("#b00020", "#ffffff"),
+    Environment.STAGING: ("#b23c00", "#ffffff"),
+    Environment.TEST: ("#1565c0", "#ffffff"),
+    Environment.DEMO: ("#fdd835", "#000000"),
+}
+
+
+def dark_scheme() -> bool:
+    """Whether the window is drawn dark: the system's scheme, else the palette's lightness."""
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
+    if scheme is Qt.ColorScheme.Dark:
+        return True
+    if scheme is Qt.ColorScheme.Light:
+        return False
+    window = QGuiApplication.palette().window().color()
+    return window.lightness() < 128
+
+
+def colours() -> Colours:
+    return DARK if dark_scheme() else LIGHT
+
+
+def brush(tone: Tone) -> QBrush:
+    """The fill behind a cell of that tone (ERROR or WARNING), in the scheme in use."""
+    now = colours()
+    return QBrush(QColor(now.error_fill if tone is Tone.ERROR else now.warning_fill))
+
+
+def fill_text_brush() -> QBrush:
+    """Text on a problem fill: the view's own text colour would vanish on it in one scheme."""
+    return QBrush(QColor(colours().fill_text))
+
+
+def mark(widget: QWidget, tone: Tone) -> None:
+    """Give a widget a tone; the app's style sheet colours it."""
+    widget.setProperty("tone", tone.value)
+    # A property set after the widget was polished takes effect only once it is polished again.
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def style_sheet(now: Colours) -> str:
+    return f"""
+    *[tone="error"] {{ color: {now.error_text}; }}
+    *[tone="warning"] {{ color: {now.warning_text}; }}
+    QGroupBox[tone="warning"] {{ color: {now.warning_text}; font-weight: bold; }}
+    *[tone="heading"] {{ font-size: 16px; font-weight: bold; }}
+    *[tone="title"] {{ font-size: 15px; font-weight: bold; }}
+    *[tone="strong"] {{ font-weight: bold; }}
+    QLabel#dialogBanner {{
+        background: {now.error_fill}; color: {now.fill_text}; padding: 6px;
+    }}
+    QFrame#moreBar {{ background: {now.error_fill}; }}
+    QFrame#moreBar QLabel {{ color: {now.fill_text}; }}
+    QWidget#dropZone {{ border: 2px dashed {now.quiet_border}; border-radius: 8px; }}
+    QWidget#dropZone[drop="good"] {{
+        border: 2px dashed {now.good_border}; background: {now.good_fill};
+    }}
+    QWidget#dropZone[drop="bad"] {{
+        border: 2px dashed {now.error_text}; background: {now.error_fill};
+    }}
+    QWidget#dropZone[drop="good"] QLabel, QWidget#dropZone[drop="bad"] QLabel {{
+        color: {now.fill_text};
+    }}
+    """
+
+
+def install(app: QApplication) -> None:
+    """The app's style sheet for the scheme in use, built again when the system switches."""
+    app.setStyleSheet(style_sheet(colours()))
+    hints = app.styleHints()
+    if hints is not None:
+        hints.colorSchemeChanged.connect(lambda _scheme: app.setStyleSheet(style_sheet(colours())))
