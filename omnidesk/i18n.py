@@ -1,0 +1,83 @@
+"""Every sentence a person sees goes through here, in the language they read.
+
+gettext, because most sentences are born where Qt may not be imported (the
+checker's findings, the client's errors, the command line). English is the
+source; the catalogues are ``resources/locale/<lang>/LC_MESSAGES/omnidesk.po``,
+compiled to ``.mo`` by the build (hatch_build.py). The window adds Qt's own
+catalogue for its standard buttons and dialogs (ui/translations.py).
+
+    from omnidesk.i18n import _, n_, N_
+    _("The server is busy.")                       # a sentence, translated now
+    n_("{count} row", "{count} rows", count)       # with the plural the language needs
+    WORDS = N_("price list")                       # marked for the catalogue; _() it when shown
+
+``_`` looks the sentence up when it is called, so a module may import it before
+the language is chosen. The command line follows ``LANGUAGE``/``LC_ALL``/
+``LC_MESSAGES``/``LANG``; the window, the language setting of its Preferences.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+
+from omnidesk.resources import resource_path
+
+DOMAIN = "omnidesk"
+SOURCE_LANGUAGE = "en"
+# The languages OmniDesk speaks, each with its name as its speakers write it.
+LANGUAGES = {"en": "English", "tr": "Türkçe"}
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = SOURCE_LANGUAGE
+
+
+def system_language() -> str:
+    """The first of the environment's languages that OmniDesk speaks, else English."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        for entry in value.split(":"):
+            code = entry.split(".")[0].split("@")[0].split("_")[0].lower()
+            if code in LANGUAGES:
+                return code
+            if code and code not in ("c", "posix"):
+                break  # the person chose a language we do not speak: English, not the next
+        if value:
+            break
+    return SOURCE_LANGUAGE
+
+
+def set_language(language: str | None = None) -> str:
+    """Speak ``language`` (a code of LANGUAGES), or the system's when None; returns the code."""
+    global _translation, _language
+    code = language if language in LANGUAGES else system_language()
+    if code == SOURCE_LANGUAGE:
+        _translation = gettext.NullTranslations()
+    else:
+        _translation = gettext.translation(
+            DOMAIN, str(resource_path("locale")), languages=[code], fallback=True
+        )
+    _language = code
+    return code
+
+
+def language() -> str:
+    """The code of the language spoken now ("en", "tr")."""
+    return _language
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def n_(singular: str, plural: str, count: int) -> str:
+    """The form for ``count`` (format it in afterwards: ``.format(count=…)``)."""
+    return _translation.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks a sentence for the catalogue without translating it yet (module constants)."""
+    return message
+
+
+set_language()
