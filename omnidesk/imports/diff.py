@@ -44,20 +44,29 @@ class Change:
     old: dict[str, Any]  # the compared fields as they are now (empty for new rows)
     new: dict[str, Any]  # as the file would make them
     main_field: str = "price"  # the field whose change is told in percent (kinds.KindInfo)
+    # The row puts the product's price in another currency than it had: two amounts
+    # in two currencies have no percentage between them.
+    currency_changes: bool = False
 
     @property
     def differing(self) -> list[str]:
-        """The fields this row changes (all given fields for a new row)."""
+        """The fields this row changes (all given fields for a new row), the main one first."""
         if not self.old:
-            return list(self.new)
-        return [
-            name for name, value in self.new.items() if not _same(name, self.old.get(name), value)
-        ]
+            names = list(self.new)
+        else:
+            names = [
+                name
+                for name, value in self.new.items()
+                if not _same(name, self.old.get(name), value)
+            ]
+        return sorted(names, key=lambda name: name != self.main_field)
 
     @property
     def percent(self) -> Decimal | None:
         """The change of the price (or stock) in percent; None when there is no old value."""
         before, after = self.old.get(self.main_field), self.new.get(self.main_field)
+        if self.currency_changes:
+            return None
         if before is None or after is None or Decimal(before) == 0 or before == after:
             return None
         return (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
@@ -85,6 +94,33 @@ class ImportDiff:
     def summary(self) -> str:
         parts = [f"{self.counts[kind]:,} {kind.value}" for kind in ChangeKind]
         return ", ".join(parts)
+
+    def movement(self) -> Movement:
+        """Which way the main values move, and the largest moves (a pass over the changes)."""
+        up = down = 0
+        largest_rise: Change | None = None
+        largest_cut: Change | None = None
+        for change in self.changes:
+            percent = change.percent
+            if percent is None:
+                continue
+            if percent > 0:
+                up += 1
+                if largest_rise is None or percent > (largest_rise.percent or 0):
+                    largest_rise = change
+            elif percent < 0:
+                down += 1
+                if largest_cut is None or percent < (largest_cut.percent or 0):
+                    largest_cut = change
+        return Movement(up, down, largest_rise, largest_cut)
+
+
+@dataclass(frozen=True)
+class Movement:
+    up: int  # rows whose price (stock) goes up
+    down: int
+    largest_rise: Change | None
+    largest_cut: Change | None
 
 
 # -- what is there now ---------------------------------------------------------------------------
@@ -147,6 +183,7 @@ def compare(
         # An empty optional cell leaves the server's value as it is: compare what is given.
         new = {k: v for k, v in values.items() if k != SKU_FIELD and v is not None}
         old = current.get(sku)
+        currency = str(new.get("currency_type") or clean.currency_sign or "")
         if old is None:
             change = Change(clean.row, sku, ChangeKind.NEW, {}, new, main_field)
         elif all(_same(name, old.get(name), value) for name, value in new.items()):
@@ -155,7 +192,12 @@ def compare(
             continue
         else:
             compared = {name: old.get(name) for name in new}
-            change = Change(clean.row, sku, ChangeKind.CHANGED, compared, new, main_field)
+            was = old.get("currency_type")
+            moves = bool(currency and was) and same_currency(currency) != same_currency(was)
+            if moves and "currency_type" not in compared:
+                # A sign on the amount moved it: show the currency it leaves, too.
+                compared["currency_type"], new = was, {**new, "currency_type": currency}
+            change = Change(clean.row, sku, ChangeKind.CHANGED, compared, new, main_field, moves)
         counts[change.kind] += 1
         if change.kind is ChangeKind.NEW:
             new_at.setdefault(sku, []).append(len(changes))
@@ -164,8 +206,9 @@ def compare(
             new=new,
             old=old,
             percent=change.percent,
-            currency=str(new.get("currency_type") or clean.currency_sign or ""),
+            currency=currency,
             list_currency=list_currency or "",
+            currency_changes=change.currency_changes,
         )
         for rule in rules:
             if rule.flags(facts, settings):

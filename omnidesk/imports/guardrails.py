@@ -35,6 +35,8 @@ class GuardrailSettings:
     # "Many" products going out of stock: at least this many, and this share of the rows.
     stock_to_zero_count: int = 20
     stock_to_zero_percent: Decimal = Decimal(5)
+    # Prices rise fast where inflation is high; ten times the price is a typo's sign.
+    max_price_rise_percent: Decimal = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Threshold:
 
 THRESHOLDS: tuple[Threshold, ...] = (
     Threshold("max_price_drop_percent", "cut a price by more than", 1, 100),
+    Threshold("max_price_rise_percent", "raise a price by more than", 1, 10_000),
     Threshold(
         "stock_to_zero_count",
         "take at least this many products out of stock",
@@ -74,9 +77,11 @@ class RowFacts:
 
     new: dict[str, Any]  # the values the file gives (empty cells left out)
     old: dict[str, Any] | None  # the list's values now; None for a product new to the list
-    percent: Decimal | None  # the change of the kind's main value, when it has one
+    # The change of the kind's main value, when it has one (never across two currencies).
+    percent: Decimal | None
     currency: str  # the row's currency (its column, else the sign on its amount), or ""
     list_currency: str  # the list's currency, or "" for a kind without one
+    currency_changes: bool = False  # the product's price was in another currency until now
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,20 @@ def _price_drop(facts: RowFacts, settings: GuardrailSettings) -> bool:
     return facts.percent is not None and -facts.percent > settings.max_price_drop_percent
 
 
+def _price_rise(facts: RowFacts, settings: GuardrailSettings) -> bool:
+    return facts.percent is not None and facts.percent > settings.max_price_rise_percent
+
+
+def _currency_change(facts: RowFacts, settings: GuardrailSettings) -> bool:
+    # Into a currency other than the list's is asked by currency_mismatch: one question a row.
+    return facts.currency_changes and not _other_currency(facts, settings)
+
+
+def _unit_change(facts: RowFacts, settings: GuardrailSettings) -> bool:
+    old, new = (facts.old or {}).get("unit_type"), facts.new.get("unit_type")
+    return old is not None and new is not None and str(old).lower() != str(new).lower()
+
+
 def _other_currency(facts: RowFacts, settings: GuardrailSettings) -> bool:
     return bool(facts.list_currency and facts.currency) and (
         same_currency(facts.currency) != same_currency(facts.list_currency)
@@ -150,6 +169,16 @@ GUARDRAILS: tuple[GuardrailRule, ...] = (
             f"{context.settings.max_price_drop_percent}% at once."
         ),
         thresholds=("max_price_drop_percent",),
+    ),
+    GuardrailRule(
+        "price_rise",
+        PRICE_LISTS,
+        _price_rise,
+        lambda count, context: (
+            f"{count:,} prices rise by more than "
+            f"{context.settings.max_price_rise_percent}% at once."
+        ),
+        thresholds=("max_price_rise_percent",),
     ),
     GuardrailRule(
         "zero_price",
@@ -183,6 +212,26 @@ GUARDRAILS: tuple[GuardrailRule, ...] = (
             and _share(count, context) >= context.settings.stock_to_zero_percent
         ),
         thresholds=("stock_to_zero_count", "stock_to_zero_percent"),
+    ),
+    GuardrailRule(
+        "unit_change",
+        STOCK_LISTS,
+        _unit_change,
+        lambda count, context: (
+            f"{count:,} products change their unit (pieces ↔ kg): their stock would be "
+            "counted in the other unit from now on."
+        ),
+        always="a change of unit",
+    ),
+    GuardrailRule(
+        "currency_change",
+        PRICE_LISTS,
+        _currency_change,
+        lambda count, context: (
+            f"{count:,} prices change currency: the amounts cannot be compared, "
+            "check them one by one."
+        ),
+        always="a change of currency",
     ),
     GuardrailRule(
         "currency_mismatch",

@@ -149,3 +149,54 @@ async def test_against_the_sandbox_current_prices_and_unknown_skus(
     assert kinds[outside] is ChangeKind.NEW
     assert diff.counts[ChangeKind.NEW] == 1
     assert diff.counts[ChangeKind.NOT_IN_CATALOGUE] == 1
+
+
+def test_a_big_price_rise_needs_a_look_with_its_own_threshold() -> None:
+    rows = [price(2, "B", "500.00"), price(3, "C", "12.00")]  # ×10 (a typo's zero), +20 %
+    diff = compare(ListKind.PRICE, rows, CURRENT, list_currency="try")
+    (rise,) = diff.guardrails
+    assert (rise.key, rise.rows) == ("price_rise", (2,))
+    assert "100%" in rise.message
+    stricter = compare(
+        ListKind.PRICE,
+        rows,
+        CURRENT,
+        list_currency="try",
+        settings=GuardrailSettings(max_price_rise_percent=D(10)),
+    )
+    assert [g.rows for g in stricter.guardrails] == [(2, 3)]
+
+
+def test_a_price_changing_currency_shows_no_percentage_and_asks() -> None:
+    current = {**CURRENT, "E": {**CURRENT["A"], "currency_type": "eur"}}
+    # 100 TRY → 3 EUR is not a 97 % cut: the two amounts are in two currencies.
+    diff = compare(ListKind.PRICE, [price(2, "E", "3.00", currency_type="try")], current,
+                   list_currency="try")  # fmt: skip
+    (change,) = diff.changes
+    assert change.currency_changes
+    assert change.percent is None
+    assert change.old == {"price": D("100.00"), "currency_type": "eur"}
+    assert [g.key for g in diff.guardrails] == ["currency_change"]  # not price_drop
+    # The same currency spelled the other way is no change at all.
+    same = compare(ListKind.PRICE, [price(2, "C", "5.00", currency_type="try")], CURRENT)
+    assert not same.changes[0].currency_changes
+    assert same.changes[0].percent == D(-50)
+
+
+def test_a_change_of_unit_needs_a_look() -> None:
+    current = {"S": {"stock": 5, "unit_type": "qty", "sold_quantity_unreported": 0}}
+    rows = [CleanRow(2, {"product__sku": "S", "stock": 5, "unit_type": "kg"})]
+    (guardrail,) = compare(ListKind.STOCK, rows, current).guardrails
+    assert (guardrail.key, guardrail.rows) == ("unit_change", (2,))
+    kept = [CleanRow(2, {"product__sku": "S", "stock": 7, "unit_type": "qty"})]
+    assert compare(ListKind.STOCK, kept, current).guardrails == []
+
+
+def test_the_movement_counts_rises_and_cuts_and_names_the_largest() -> None:
+    rows = [price(2, "A", "150.00"), price(3, "B", "45.00"), price(4, "C", "2.00")]
+    movement = compare(ListKind.PRICE, rows, CURRENT, list_currency="try").movement()
+    assert (movement.up, movement.down) == (1, 2)
+    assert movement.largest_rise is not None
+    assert movement.largest_rise.sku == "A"
+    assert movement.largest_cut is not None
+    assert movement.largest_cut.sku == "C"

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import logging
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from omnidesk.api import ListKind, OmnitronClient, PriceList
+from omnidesk.api import ListKind, OmnitronClient
 from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget, Journal, JournalState
 from omnidesk.sandbox import Faults, SandboxServer
@@ -25,80 +24,18 @@ from omnidesk.ui.import_wizard import ImportWizard, Step
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
-from tests.names import unique
 
 from .conftest import Runner, watch_model
-
-
-def write_prices(
-    path: Path, header: list[str], rows: list[list[object]], title: bool = False
-) -> Path:
-    if path.suffix == ".xlsx":
-        book = openpyxl.Workbook()
-        sheet = book.active
-        assert sheet is not None
-        if title:
-            sheet.append(["Kasım fiyatları"])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        book.save(path)
-        return path
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        if title:
-            writer.writerow(["Kasım fiyatları"])
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def drop(widget: object, path: Path) -> None:
-    """A real drag-and-drop of a file URL: enter, then drop, as Qt delivers them."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    position = QPointF(20, 20)
-    enter = QDragEnterEvent(
-        QPoint(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
-    QApplication.sendEvent(widget, enter)  # type: ignore[arg-type]
-    assert enter.isAccepted()
-    dropped = QDropEvent(
-        position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )  # fmt: skip
-    QApplication.sendEvent(widget, dropped)  # type: ignore[arg-type]
-
-
-async def new_list(client: OmnitronClient) -> PriceList:
-    return await client.price_lists.create(name=unique("Wizard"))
-
-
-def skus(run: Runner, client: OmnitronClient, count: int, page: int = 7) -> list[str]:
-    return [p.sku for p in run(client.products.list(page=page, limit=count)).results]
-
-
-def checked(qtbot: QtBot, wizard: ImportWizard) -> None:
-    qtbot.waitUntil(lambda: wizard.checked is not None, timeout=10_000)
-
-
-def wait_for_result(qtbot: QtBot, wizard: ImportWizard, timeout: int = 20_000) -> None:
-    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == Step.RESULT, timeout=timeout)
-
-
-def to_changes(qtbot: QtBot, wizard: ImportWizard) -> None:
-    """Past the check to "what will change", the comparison done."""
-    checked(qtbot, wizard)
-    qtbot.waitUntil(wizard.next.isEnabled)
-    wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.diff is not None)
-
-
-def upload(qtbot: QtBot, wizard: ImportWizard) -> None:
-    """From the check to the upload: the person presses Next twice."""
-    to_changes(qtbot, wizard)
-    wizard.next.click()
+from .wizard_steps import (
+    checked,
+    drop,
+    new_list,
+    skus,
+    to_changes,
+    upload,
+    wait_for_result,
+    write_prices,
+)
 
 
 def test_a_dropped_file_is_previewed_and_checked_offline(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,7 +21,7 @@ from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 
 from ..style import Tone, mark
 from ..widgets import DataTable
-from .models import ChangeKindFilter, ChangesModel
+from .models import ChangesModel, ChangesShown
 from .pages import Step, WizardPage
 
 if TYPE_CHECKING:
@@ -54,13 +55,18 @@ class ChangesPage(WizardPage):
         self.change_filter.addItem("All changes", None)
         for kind in (ChangeKind.NEW, ChangeKind.CHANGED, ChangeKind.NOT_IN_CATALOGUE):
             self.change_filter.addItem(kind.value.capitalize(), kind.value)
+        self.change_filter.addItem("Behind a guardrail", ChangesShown.BEHIND_A_GUARDRAIL)
         self.changes = ChangesModel(self)
-        self.changes_view: ChangeKindFilter | None = None
+        self.changes_view: ChangesShown | None = None
         self.change_filter.currentIndexChanged.connect(self._filter_changes)
+        self.movement = QLabel()
+        self.movement.setObjectName("changesMovement")
+        self.movement.setWordWrap(True)
         self.changes_table = DataTable()
-        self.changes_table.setSortingEnabled(False)
         self.changes_table.setModel(self.changes)
-        for column, width in enumerate((60, 150, 110, 260, 260)):
+        self.changes_table.setSortingEnabled(True)  # by any column: the model sorts itself
+        self.changes_table.sortByColumn(ChangesModel.ROW, Qt.SortOrder.AscendingOrder)
+        for column, width in enumerate((60, 150, 110, 300, 300)):
             self.changes_table.setColumnWidth(column, width)
         top = QHBoxLayout()
         top.addWidget(self.changes_summary, 1)
@@ -73,6 +79,7 @@ class ChangesPage(WizardPage):
         layout.addWidget(self.changes_progress)
         layout.addLayout(problem_row)
         layout.addWidget(self.guardrail_box)
+        layout.addWidget(self.movement)
         layout.addWidget(self.changes_table, 1)
         layout.addWidget(self.skip_unchanged)
 
@@ -154,6 +161,9 @@ class ChangesPage(WizardPage):
                 flagged.setdefault(row, guardrail.message)
         self.guardrail_box.setVisible(bool(diff.guardrails))
         self.changes.show_changes(diff.changes, flagged)
+        header = self.changes_table.horizontalHeader()
+        self.changes.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.movement.setText(self._movement_text(diff))
         text = diff.summary().capitalize() + "."
         if diff.notes:
             text += " " + " ".join(diff.notes)
@@ -163,13 +173,30 @@ class ChangesPage(WizardPage):
         )
         self.changed.emit()
 
+    def _movement_text(self, diff: ImportDiff) -> str:
+        """'12 up, 30 down. Largest rise: +40.0 % (A-1). Largest cut: −75.0 % (B-2).'"""
+        movement = diff.movement()
+        if not (movement.up or movement.down):
+            return ""
+        parts = [f"{movement.up:,} up, {movement.down:,} down."]
+        for words, change in (
+            ("Largest rise", movement.largest_rise),
+            ("Largest cut", movement.largest_cut),
+        ):
+            if change is not None and change.percent is not None:
+                parts.append(f"{words}: {change.percent:+.1f} % ({change.sku}).")
+        return " ".join(parts)
+
     def _filter_changes(self) -> None:
         chosen = self.change_filter.currentData()
         if self.changes_view is not None:
             self.changes_table.setModel(self.changes)
             self.changes_view.deleteLater()
             self.changes_view = None
+        # A proxy exists only while it filters: a hundred thousand rows shown in full
+        # never go through it.
         if chosen:
-            self.changes_view = ChangeKindFilter(self.changes)
-            self.changes_view.set_kind(ChangeKind(chosen))
+            self.changes_view = ChangesShown(self.changes)
+            behind = chosen == ChangesShown.BEHIND_A_GUARDRAIL
+            self.changes_view.show_only(chosen if behind else ChangeKind(chosen))
             self.changes_table.setModel(self.changes_view)

@@ -6,7 +6,7 @@ hundred thousand rows costs no more to display than one of a hundred.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -129,9 +129,12 @@ class ProblemRowsOnly(QSortFilterProxyModel):
         return not self.only_problems or self.source.row_has_problem(source_row)
 
 
+EMPTY = "—"  # an empty value, told from a value that is blank
+
+
 def _shown(value: Any) -> str:
     if value is None:
-        return ""
+        return EMPTY
     if isinstance(value, Decimal):
         return local_decimal(value)
     return str(value)
@@ -149,7 +152,11 @@ FIELD_WORDS = {
 
 
 class ChangesModel(FixedColumnsModel):
-    """What the import would do, row by row: new, changed (old → new, %), not in catalogue."""
+    """What the import would do, row by row: new, changed (old → new, %), not in catalogue.
+
+    It sorts itself (``sort``): a Python sort by key takes milliseconds where a proxy
+    comparing a hundred thousand rows pairwise through ``data()`` takes seconds.
+    """
 
     COLUMNS = ("Row", "SKU", "Change", "Now", "After import", "Price/stock change")
     ROW, SKU, CHANGE, NOW, AFTER, PERCENT = range(len(COLUMNS))
@@ -168,35 +175,32 @@ class ChangesModel(FixedColumnsModel):
     def _row_count(self) -> int:
         return len(self.changes)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = _CHANGE_SORT_KEYS.get(column)
+        if key is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.changes.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.changes):
             return None
         change = self.changes[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.ROW:
-                return str(change.row)
-            if column == self.SKU:
-                return change.sku
-            if column == self.CHANGE:
-                return change.kind.value
-            if column in (self.NOW, self.AFTER):
-                values = change.old if column == self.NOW else change.new
-                if column == self.NOW and not change.old:
-                    return ""
-                return " · ".join(
-                    f"{FIELD_WORDS.get(name, name)} {_shown(values.get(name))}"
-                    for name in change.differing
-                )
-            percent = change.percent
-            return "" if percent is None else f"{percent:+.1f} %"
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._text(change, column)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return text
+            # The guardrail's words, or the whole text where a narrow column cuts it off.
+            return self.flagged.get(change.row) or (
+                text if column in (self.NOW, self.AFTER) else None
+            )
         if role in _COLOUR_ROLES:
             if change.kind is ChangeKind.NOT_IN_CATALOGUE:
                 return problem_colour(Tone.ERROR, role)
             if change.row in self.flagged:
                 return problem_colour(Tone.WARNING, role)
-        if role == Qt.ItemDataRole.ToolTipRole and change.row in self.flagged:
-            return self.flagged[change.row]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             self.ROW,
             self.NOW,
@@ -206,21 +210,73 @@ class ChangesModel(FixedColumnsModel):
             return RIGHT
         return None
 
+    def _text(self, change: Change, column: int) -> str:
+        if column == self.ROW:
+            return str(change.row)
+        if column == self.SKU:
+            return change.sku
+        if column == self.CHANGE:
+            return change.kind.value
+        if column in (self.NOW, self.AFTER):
+            if column == self.NOW and not change.old:
+                return EMPTY
+            values = change.old if column == self.NOW else change.new
+            return " · ".join(
+                f"{FIELD_WORDS.get(name, name)} {_shown(values.get(name))}"
+                for name in change.differing
+            )
+        if change.currency_changes:
+            return "currency changes"
+        percent = change.percent
+        return EMPTY if percent is None else f"{percent:+.1f} %"
 
-class ChangeKindFilter(QSortFilterProxyModel):
+
+# None sorts after every number, whichever way: a change with no percentage is no extreme.
+_NO_PERCENT = Decimal("Infinity")
+_CHANGE_SORT_KEYS: dict[int, Callable[[Change], Any]] = {
+    ChangesModel.ROW: lambda change: change.row,
+    ChangesModel.SKU: lambda change: change.sku.casefold(),
+    ChangesModel.CHANGE: lambda change: change.kind.value,
+    ChangesModel.NOW: lambda change: _main_value(change.old, change),
+    ChangesModel.AFTER: lambda change: _main_value(change.new, change),
+    ChangesModel.PERCENT: lambda change: (
+        change.percent if change.percent is not None else _NO_PERCENT
+    ),
+}
+
+
+def _main_value(values: dict[str, Any], change: Change) -> Decimal:
+    value = values.get(change.main_field)
+    return Decimal(value) if isinstance(value, int | float | Decimal) else _NO_PERCENT
+
+
+class ChangesShown(QSortFilterProxyModel):
+    """The changes of one kind, or those behind a guardrail; sorting is the model's own."""
+
+    BEHIND_A_GUARDRAIL = "guardrail"
+
     def __init__(self, source: ChangesModel) -> None:
         super().__init__()
         self.setSourceModel(source)
         self.source = source
-        self.kind: ChangeKind | None = None
+        self.shown: ChangeKind | str | None = None
+        self.setDynamicSortFilter(False)
 
-    def set_kind(self, kind: ChangeKind | None) -> None:
+    def show_only(self, shown: ChangeKind | str | None) -> None:
         self.beginFilterChange()
-        self.kind = kind
+        self.shown = shown
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source.sort(column, order)
+
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        return self.kind is None or self.source.changes[source_row].kind is self.kind
+        change = self.source.changes[source_row]
+        if self.shown is None:
+            return True
+        if self.shown == self.BEHIND_A_GUARDRAIL:
+            return change.row in self.source.flagged
+        return change.kind is self.shown
 
 
 class ProblemsModel(FixedColumnsModel):

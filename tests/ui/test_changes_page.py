@@ -1,0 +1,85 @@
+"""The wizard's "what will change" page: sortable, filterable, with its figures and no guesses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from pytestqt.qtbot import QtBot
+
+from omnidesk.api import OmnitronClient
+from omnidesk.imports import ImportTarget
+from omnidesk.kinds import ListKind
+from omnidesk.ui.import_wizard.models import ChangesModel
+from omnidesk.ui.main_window import MainWindow
+
+from .conftest import Runner, watch_model
+from .wizard_steps import new_list, skus, to_changes, upload, wait_for_result, write_prices
+
+
+def column(model: QAbstractItemModel, number: int) -> list[str]:
+    return [model.index(row, number).data() for row in range(model.rowCount())]
+
+
+def test_the_changes_sort_filter_and_say_which_way_prices_move(
+    qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner, tmp_path: Path
+) -> None:
+    target = ImportTarget.of(run(new_list(client)))
+    a, b, c, d = skus(run, client, 4, page=9)
+    seed = write_prices(
+        tmp_path / "seed.csv",
+        ["product__sku", "price", "currency_type"],
+        [[a, "100", "try"], [b, "100", "try"], [c, "100", "eur"]],
+    )
+    first = window.open_import(seed, ListKind.PRICE, target)
+    qtbot.addWidget(first)
+    upload(qtbot, first, confirming=True)  # the euro price in a lira list asks
+    wait_for_result(qtbot, first)
+    first.close()
+
+    path = write_prices(
+        tmp_path / "next.csv",
+        ["product__sku", "price", "currency_type"],
+        [[a, "150", "try"], [b, "20", "try"], [c, "4", "try"], [d, "9", "try"]],
+    )
+    wizard = window.open_import(path, ListKind.PRICE, target)
+    qtbot.addWidget(wizard)
+    page = wizard.changes_page
+    watch_model(page.changes)
+    to_changes(qtbot, wizard)
+
+    # Figures: one up, one down (the euro price changes currency: no percentage for it).
+    assert page.movement.text() == (
+        f"1 up, 1 down. Largest rise: +50.0 % ({a}). Largest cut: -80.0 % ({b})."
+    )
+    percent = ChangesModel.PERCENT
+    shown = dict(
+        zip(column(page.changes, ChangesModel.SKU), column(page.changes, percent), strict=True)
+    )
+    assert shown[c] == "currency changes"
+    assert shown[d] == "—"  # a new product has no old price: a dash, not a blank
+    now = dict(
+        zip(
+            column(page.changes, ChangesModel.SKU),
+            column(page.changes, ChangesModel.NOW),
+            strict=True,
+        )
+    )
+    assert now[c] == "price 100.00 · currency eur"
+    assert now[d] == "—"
+
+    # Sorted by the change, largest cut first; the rows without a percentage last.
+    page.changes_table.sortByColumn(percent, Qt.SortOrder.AscendingOrder)
+    assert column(page.changes, ChangesModel.SKU) == [b, a, c, d]
+    page.changes_table.sortByColumn(ChangesModel.ROW, Qt.SortOrder.AscendingOrder)
+    assert column(page.changes, ChangesModel.SKU) == [a, b, c, d]
+
+    # Only the rows behind a guardrail: the 80 % cut, and the change of currency.
+    assert {g.key for g in wizard.diff.guardrails} == {"price_drop", "currency_change"}  # type: ignore[union-attr]
+    page.change_filter.setCurrentIndex(page.change_filter.findData("guardrail"))
+    behind = page.changes_table.model()
+    watch_model(behind)
+    assert sorted(column(behind, ChangesModel.SKU)) == sorted([b, c])
+    page.changes_table.sortByColumn(ChangesModel.SKU, Qt.SortOrder.DescendingOrder)
+    assert column(behind, ChangesModel.SKU) == sorted([b, c], key=str.casefold, reverse=True)
+    wizard.close()
