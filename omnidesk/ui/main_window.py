@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
             target=target,
             guardrails=guardrails,
             guess_kind=guess_kind,
+            profile=self.profile,
             parent=self,
         )
         wizard.imported.connect(self._imports_changed)
@@ -408,7 +409,7 @@ class MainWindow(QMainWindow):
             self._ask_before_closing(lost)
             return
         for wizard in list(self.wizards):
-            wizard.reject()  # its jobs end now, before the window takes it along
+            wizard.discard()  # asked above; its jobs end now, before the window takes it along
         if self._switching:
             self.switch_server_requested.emit()
         self.closing.emit()

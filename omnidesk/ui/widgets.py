@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk.settings import Environment
+from omnidesk.settings import Environment, Profile
 
 from .drop_zone import dropped_spreadsheet
 from .paged_model import LoadState, PagedTableModel
@@ -273,6 +273,13 @@ BANNER_WORDS = {
     Environment.TEST: "TEST",
     Environment.DEMO: "DEMO — sample data on this computer; nothing here is real",
 }
+
+
+def environment_words(profile: Profile) -> str:
+    """'PRODUCTION — Acme': where a change goes, for titles and buttons."""
+    if profile.is_production:
+        return f"PRODUCTION — {profile.name}"
+    return f"{profile.environment.label} — {profile.name}"
 
 
 class EnvironmentBanner(QLabel):

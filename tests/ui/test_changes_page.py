@@ -82,4 +82,4 @@ def test_the_changes_sort_filter_and_say_which_way_prices_move(
     assert sorted(column(behind, ChangesModel.SKU)) == sorted([b, c])
     page.changes_table.sortByColumn(ChangesModel.SKU, Qt.SortOrder.DescendingOrder)
     assert column(behind, ChangesModel.SKU) == sorted([b, c], key=str.casefold, reverse=True)
-    wizard.close()
+    wizard.discard()

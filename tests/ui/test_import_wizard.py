@@ -636,3 +636,31 @@ def test_a_kind_chosen_by_the_person_or_the_target_is_kept_for_any_file(
     assert chosen.kind is ListKind.PRICE
     assert chosen.chooser.kind_choice.currentData() == ListKind.PRICE.value
     journal.close()
+
+
+def test_cancel_or_esc_after_the_first_page_asks_before_throwing_the_choices_away(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = write_prices(tmp_path / "half.csv", ["SKU", "Fiyat"], [["A-1", "10"]])
+    wizard = window.open_import(path)
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: wizard.question is not None and wizard.question.isVisible())
+    assert wizard.question is not None
+    assert "half.csv" in wizard.question.text()
+    wizard.question.button(QMessageBox.StandardButton.Cancel).click()  # "Keep working"
+    assert wizard.isVisible()
+    assert wizard.current_step is Step.CHECK
+    assert wizard.checked is not None  # nothing was thrown away
+
+    wizard.cancel.click()
+    qtbot.waitUntil(lambda: wizard.question is not None and wizard.question.isVisible())
+    assert wizard.question is not None
+    wizard.question.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+
+    empty = window.open_import()  # nothing chosen yet: nothing to lose, nothing asked
+    qtbot.addWidget(empty)
+    empty.cancel.click()
+    assert not empty.isVisible()

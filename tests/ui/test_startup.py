@@ -321,7 +321,7 @@ def test_a_file_given_at_start_opens_in_the_import_wizard(
     assert wizard.path == prices
     qtbot.waitUntil(lambda: wizard.checked is not None)
     assert wizard.checked.rows == 1
-    wizard.close()
+    wizard.discard()
     window.close()
     qtbot.waitUntil(shown.done)
     run(application.tasks.cancel_all())

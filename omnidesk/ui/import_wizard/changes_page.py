@@ -100,9 +100,11 @@ class ChangesPage(WizardPage):
 
     def next_text(self) -> str:
         draft = self.wizard.draft
+        profile = self.wizard.profile
+        where = f" to PRODUCTION — {profile.name}" if profile and profile.is_production else ""
         if draft is None or draft.diff is None:
-            return "Upload"
-        return f"Upload {self.rows_to_upload():,} rows"
+            return f"Upload{where}"
+        return f"Upload {self.rows_to_upload():,} rows{where}"
 
     # -- comparing --------------------------------------------------------------------------------
 

@@ -41,12 +41,13 @@ from omnidesk.imports import (
     Journal,
     Sending,
 )
+from omnidesk.settings import Profile
 from omnidesk.spreadsheet import CheckResult
 
 from ..formatting import local_datetime
 from ..style import Tone, mark
 from ..tasks import BackgroundTasks, settle
-from ..widgets import ask
+from ..widgets import EnvironmentBanner, ask, environment_words
 from .changes_page import ChangesPage
 from .check_page import CheckPage
 from .choose_page import ChoosePage
@@ -72,14 +73,17 @@ class ImportWizard(QDialog):
         target: ImportTarget | None = None,
         guardrails: GuardrailSettings | None = None,
         guess_kind: bool = False,
+        profile: Profile | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`guess_kind`: nobody chose `kind` (a file given on the command line, say), so a
         file whose header fits only the other kind switches to it. A target, or the
-        person choosing in the wizard, is a choice and is never overridden.
+        person choosing in the wizard, is a choice and is never overridden. `profile`:
+        the server the rows go to, shown on the wizard as the main window shows it.
         """
         super().__init__(parent)
-        self.setWindowTitle("Import a spreadsheet")
+        self.profile = profile
+        self._set_title(None)
         self.resize(1100, 700)
         self.session = session
         self.tasks = tasks
@@ -94,6 +98,7 @@ class ImportWizard(QDialog):
         # True while a file is being sent: closing the wizard then lets it arrive.
         self.uploading = False
         self._closed = False
+        self._discarding = False
         self._work = Path(tempfile.mkdtemp(prefix="omnidesk-import-"))
         self.question: QMessageBox | None = None
 
@@ -132,6 +137,16 @@ class ImportWizard(QDialog):
         buttons.addWidget(self.cancel)
 
         layout = QVBoxLayout(self)
+        if profile is not None:
+            # A window of its own covers the main window's banner: it carries its own.
+            where = f"{profile.username} @ {profile.base_url}"
+            layout.addWidget(EnvironmentBanner(profile.environment, where))
+            if profile.insecure_warning:  # in the clear: says so wherever a change is made
+                self.insecure = QLabel(profile.insecure_warning)
+                self.insecure.setObjectName("insecureWarning")
+                self.insecure.setWordWrap(True)
+                mark(self.insecure, Tone.WARNING)
+                layout.addWidget(self.insecure)
         layout.addLayout(top)
         layout.addWidget(self.pages, 1)
         layout.addLayout(buttons)
@@ -139,6 +154,16 @@ class ImportWizard(QDialog):
         self.chooser.kindChosen.connect(self._kind_chosen)
         self.chooser.targetChanged.connect(self._target_changed)
         self._show_page(Step.CHOOSE)
+
+    def _set_title(self, path: Path | None) -> None:
+        title = f"Import {path.name}" if path is not None else "Import a spreadsheet"
+        if self.profile is not None:
+            title += f" — {environment_words(self.profile)}"
+        self.setWindowTitle(title)
+
+    @property
+    def goes_to_production(self) -> bool:
+        return self.profile is not None and self.profile.is_production
 
     def _all_pages(self) -> tuple[WizardPage, ...]:
         return (
@@ -219,7 +244,7 @@ class ImportWizard(QDialog):
             self.start_compare()
         elif step is Step.CHANGES and self.next.isEnabled():
             self.next.setEnabled(False)
-            if await self._confirm_not_a_repeat():
+            if await self._confirm_not_a_repeat() and await self._confirm_production():
                 if self._closed:
                     return  # closed while the file was being recognised: nothing is sent
                 await self._upload_and_follow()
@@ -254,7 +279,7 @@ class ImportWizard(QDialog):
             settings=self.guardrail_settings,
         )
         self.choose_page.file_problem.setText("")
-        self.setWindowTitle(f"Import {path.name}")
+        self._set_title(path)
         self._show_page(Step.CHECK)
         self.start_check()
 
@@ -308,6 +333,25 @@ class ImportWizard(QDialog):
             go=(QMessageBox.StandardButton.Yes, "Import again"),
             stay=(QMessageBox.StandardButton.No, None),
             answered=lambda again: settle(answered, again),
+        )
+        return await answered
+
+    async def _confirm_production(self) -> bool:
+        """On the live store, once more: the Upload button said where; this asks."""
+        if not self.goes_to_production or self.profile is None:
+            return True
+        count = self.changes_page.rows_to_upload()
+        target = self.target
+        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.question = ask(
+            self,
+            "Upload to production?",
+            f"{count:,} rows go to “{target.name if target else ''}” on {self.profile.name}, "
+            "the live store: shoppers see the new values as soon as the server has "
+            "processed them. Upload now?",
+            go=(QMessageBox.StandardButton.Yes, f"Upload to {self.profile.name}"),
+            stay=(QMessageBox.StandardButton.No, "Not yet"),
+            answered=lambda go: settle(answered, go),
         )
         return await answered
 
@@ -379,6 +423,10 @@ class ImportWizard(QDialog):
     # -- leaving ----------------------------------------------------------------------------------
 
     def reject(self) -> None:
+        """Cancel, Esc, the close button: after the first page the person is asked first."""
+        if self.has_unsent_work and not self._discarding:
+            self._ask_before_discarding()
+            return
         self._closed = True
         if (
             self.current_step is Step.UPLOAD
@@ -393,6 +441,25 @@ class ImportWizard(QDialog):
         if self.draft is not None:
             self.draft.close()  # the file; what the draft found stays for whoever asks
         super().reject()
+
+    def discard(self) -> None:
+        """Close without asking (the person said so, or was asked by the main window)."""
+        self._discarding = True
+        self.reject()
+
+    def _ask_before_discarding(self) -> None:
+        if self.question is not None and self.question.isVisible():
+            return  # asked already: one question at a time
+        name = self.path.name if self.path is not None else "this file"
+        self.question = ask(
+            self,
+            "Discard this import?",
+            f"The import of {name} is not sent yet; closing throws away the columns and "
+            "answers you chose. Discard it?",
+            go=(QMessageBox.StandardButton.Discard, None),
+            stay=(QMessageBox.StandardButton.Cancel, "Keep working"),
+            answered=lambda discard: self.discard() if discard else None,
+        )
 
     def _start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = self.tasks.start(job)
