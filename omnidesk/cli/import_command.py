@@ -218,6 +218,14 @@ async def check_file(draft: ImportDraft, options: ImportOptions, printer: Printe
             f"  … and {hidden:,} more (all of them: omnidesk validate FILE --kind {options.kind})"
         )
     printer.line(f"Checked {check_summary(result)}")
+    fits = draft.fits_other_kind()
+    if fits is not None:
+        theirs = kinds.info(fits)
+        raise Failed(
+            f"{options.file.name} looks like a {theirs.noun} file: it has every column a "
+            f"{theirs.noun} needs. Run it again with --kind {theirs.word}; nothing was sent.",
+            EXIT_ROW_ERRORS,
+        )
     if result.valid_rows == 0:
         raise Failed("no row of the file can be imported; nothing was sent.", EXIT_ROW_ERRORS)
 

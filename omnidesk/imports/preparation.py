@@ -205,6 +205,18 @@ class ImportDraft:
         header, _, _ = find_header(iter(self.preview), schema_for(self.kind), self.mapping_choice)
         return header, [row for row in self.preview if row.number > header.number]
 
+    def fits_other_kind(self) -> ListKind | None:
+        """The kind of list the file is really for, when its columns are another kind's.
+
+        A price file dropped on a stock list lacks the stock column but has every
+        price column: that is named, instead of asking for a column it cannot have.
+        """
+        result = self.checked
+        if result is None or not result.mapping.missing:
+            return None
+        fitting = kind_of_header(self.preview)
+        return fitting if fitting is not None and fitting is not self.kind else None
+
     def proposed_mapping(self, header: SheetRow) -> ColumnMapping:
         """The columns as they would be read now, before (or without) a full check."""
         if self.checked is not None:

@@ -548,3 +548,14 @@ def test_a_job_without_a_keyring_exits_2_without_a_traceback(
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("omnidesk: not signed in to “Shop”")
+
+
+def test_a_file_of_the_other_kind_is_named_with_the_kind_to_use(
+    signed_in: Profile, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = api.new_price_list()
+    source = write_csv(tmp_path / "depo.csv", ["SKU,Stok", "A-1,5"])
+    assert run(source, "--kind", "price", "--list", target["code"]) == 1
+    err = capsys.readouterr().err
+    assert "depo.csv looks like a stock list file" in err
+    assert "--kind stock" in err

@@ -664,3 +664,28 @@ def test_cancel_or_esc_after_the_first_page_asks_before_throwing_the_choices_awa
     qtbot.addWidget(empty)
     empty.cancel.click()
     assert not empty.isVisible()
+
+
+def test_a_file_of_the_other_kind_is_named_and_switched_to_in_one_click(
+    qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner, tmp_path: Path
+) -> None:
+    stock_file = write_prices(tmp_path / "depo.csv", ["SKU", "Stok"], [["A-1", 5], ["A-2", 7]])
+    target = ImportTarget.of(run(new_list(client)))  # a price list: the file is not for it
+    wizard = window.open_import(stock_file, ListKind.PRICE, target)
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    page = wizard.check_page
+    assert page.other_kind_row.isVisible()
+    assert "looks like a stock list file" in page.other_kind.text()
+    assert "Choose the missing column" not in page.check_summary.text()
+    assert page.switch_kind.text() == "Import into a stock list instead"
+
+    page.switch_kind.click()
+    assert wizard.kind is ListKind.STOCK
+    assert wizard.target is None  # a price list was chosen: the person picks a stock list
+    checked(qtbot, wizard)
+    assert wizard.checked is not None
+    assert wizard.checked.kind is ListKind.STOCK
+    assert wizard.checked.valid_rows == 2
+    assert not page.other_kind_row.isVisible()
+    wizard.discard()

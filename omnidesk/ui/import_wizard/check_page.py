@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omnidesk import kinds
 from omnidesk.imports.preparation import headers_of
+from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
     CheckResult,
     DecimalStyle,
@@ -37,6 +39,7 @@ from omnidesk.spreadsheet import (
     write_annotated_copy,
 )
 
+from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import PreviewModel, ProblemRowsOnly
 from .pages import Step, WizardPage
@@ -74,7 +77,21 @@ class CheckPage(WizardPage):
         self.save_annotated.clicked.connect(lambda: self.ask_annotated_path(False))
         self.good_rows_only = QCheckBox()
         self.good_rows_only.toggled.connect(self.changed)
+        # Shown when the file's columns are another kind's: names it, and switches in one click.
+        self.other_kind = QLabel()
+        self.other_kind.setObjectName("otherKind")
+        self.other_kind.setWordWrap(True)
+        mark(self.other_kind, Tone.WARNING)
+        self.switch_kind = QPushButton()
+        self.switch_kind.clicked.connect(self._switch_to_the_files_kind)
+        self.other_kind_row = QWidget()
+        other_kind_layout = QHBoxLayout(self.other_kind_row)
+        other_kind_layout.setContentsMargins(0, 0, 0, 0)
+        other_kind_layout.addWidget(self.other_kind, 1)
+        other_kind_layout.addWidget(self.switch_kind)
+        self.other_kind_row.hide()
         self.file_dialog: QFileDialog | None = None
+        self._fitting_kind: ListKind | None = None
 
         self.mapping_box = QGroupBox("Columns")
         self.mapping_form = QFormLayout(self.mapping_box)
@@ -101,6 +118,7 @@ class CheckPage(WizardPage):
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.other_kind_row)
         layout.addWidget(self.check_progress)
         layout.addWidget(split, 1)
         layout.addWidget(self.good_rows_only)
@@ -196,9 +214,29 @@ class CheckPage(WizardPage):
             text += f" Showing the first {self.preview.rowCount():,} rows; all were checked."
         if result.notes:
             text += "\n" + " ".join(result.notes)
-        if result.mapping.missing:
+        fits = self.wizard.draft.fits_other_kind() if self.wizard.draft else None
+        if fits is not None:
+            self._offer_kind(fits)
+        elif result.mapping.missing:
             text += "\nChoose the missing column on the right."
+        self.other_kind_row.setVisible(fits is not None)
         self.check_summary.setText(text)
+
+    def _offer_kind(self, fits: ListKind) -> None:
+        draft = self.wizard.draft
+        assert draft is not None
+        theirs, ours = kinds.info(fits), kinds.info(draft.kind)
+        self.other_kind.setText(
+            f"This looks like a {theirs.noun} file: it has every column a {theirs.noun} "
+            f"needs, but not those of a {ours.noun}."
+        )
+        self.switch_kind.setText(f"Import into a {theirs.noun} instead")
+        self._fitting_kind = fits
+
+    def _switch_to_the_files_kind(self) -> None:
+        self.other_kind_row.hide()
+        if self._fitting_kind is not None:
+            self.wizard.chooser.choose_kind(self._fitting_kind)
 
     def stop(self) -> None:
         self.check_progress.hide()

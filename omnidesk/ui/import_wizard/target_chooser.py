@@ -72,6 +72,10 @@ class TargetChooser(QWidget):
         self.kind_choice.blockSignals(False)
         self.start(self.load_lists())
 
+    def choose_kind(self, kind: ListKind) -> None:
+        """As if the person had chosen it in the box (the check page's one-click switch)."""
+        self.kind_choice.setCurrentIndex(self.kind_choice.findData(kind.value))
+
     def _kind_changed(self) -> None:
         self.kind = ListKind(self.kind_choice.currentData())
         self.target = None
