@@ -41,9 +41,11 @@ from omnidesk.imports import (
     ListNotFound,
     find_list,
     header_for,
+    remembered_words,
 )
 from omnidesk.settings import Profile, ProfileStore, TokenStore
-from omnidesk.settings.paths import journal_file, preferences_file, profiles_file
+from omnidesk.settings.mappings import MappingStore
+from omnidesk.settings.paths import journal_file, mappings_file, preferences_file, profiles_file
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.spreadsheet import SpreadsheetError
 
@@ -208,6 +210,8 @@ async def check_file(draft: ImportDraft, options: ImportOptions, printer: Printe
     printer.line(
         f"{options.file.name} — sheet “{result.sheet}”, {kinds.info(draft.kind).noun} file"
     )
+    if draft.remembered:
+        printer.line(f"  note: {remembered_words(draft.remembered)}")
     for note in result.notes:
         printer.line(f"  note: {note}")
     for finding in result.findings[:MAX_FINDINGS_SHOWN]:
@@ -242,6 +246,7 @@ async def _run(
         sheet_name=options.sheet,
         settings=PreferencesStore(preferences_file()).load(),
         paced=False,  # no window to keep responsive
+        mappings=MappingStore(mappings_file()),  # as the person mapped this header in the window
     )
     try:
         await check_file(draft, options, printer)

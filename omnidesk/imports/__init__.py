@@ -22,7 +22,16 @@ from .diff import (
 )
 from .guardrails import GUARDRAILS, GuardrailSettings
 from .journal import ImportRecord, Journal, JournalState, file_sha256
-from .preparation import Blocker, CompareStage, ImportDraft, Opened, Sending, header_for
+from .preparation import (
+    Blocker,
+    CompareStage,
+    ImportDraft,
+    MappingMemory,
+    Opened,
+    Sending,
+    header_for,
+    remembered_words,
+)
 from .targets import ImportTarget, ListNotFound, find_list
 from .workflow import (
     EtaEstimator,
@@ -54,6 +63,7 @@ __all__ = [
     "Journal",
     "JournalState",
     "ListNotFound",
+    "MappingMemory",
     "Opened",
     "RowProblem",
     "Sending",
@@ -66,4 +76,5 @@ __all__ = [
     "mark_unknown_products",
     "outcome_of",
     "prepare_upload",
+    "remembered_words",
 ]

@@ -20,10 +20,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 from omnidesk.api.session import Session
 from omnidesk.kinds import ListKind
@@ -59,6 +60,16 @@ from .workflow import (
 )
 
 Mapping = dict[int | str, str | None]
+
+
+class MappingMemory(Protocol):
+    """Where a person's column choices are kept between files (settings/mappings.py)."""
+
+    def get(self, kind: str, headers: Sequence[str]) -> dict[str, str | None] | None: ...
+    def remember(
+        self, kind: str, headers: Sequence[str], chosen: dict[str, str | None]
+    ) -> None: ...
+    def forget(self, kind: str, headers: Sequence[str]) -> None: ...
 
 
 class Superseded(Exception):
@@ -118,6 +129,7 @@ class ImportDraft:
         sheet_name: str | None = None,
         settings: GuardrailSettings | None = None,
         paced: bool = True,
+        mappings: MappingMemory | None = None,
     ) -> None:
         """``guess_kind``: nobody chose ``kind`` (a file given on the command line, say),
         so a file whose header fits only the other kind switches to it. ``paced``: the
@@ -130,6 +142,9 @@ class ImportDraft:
         self.sheet_name = sheet_name
         self.settings = settings or GuardrailSettings()
         self._pause = let_others_run if paced else None
+        self.mappings = mappings
+        # The columns as the person mapped them for a file with this header before.
+        self.remembered: dict[str, str | None] | None = None
         self.sheet: Spreadsheet | None = None
         self.preview: list[SheetRow] = []
         self.mapping_choice: Mapping = {}
@@ -148,6 +163,7 @@ class ImportDraft:
         self.kind = kind
         self.target = None
         self.mapping_choice = {}
+        self.remembered = None
         self.style_choice = {}
         self._forget_check()
 
@@ -158,6 +174,36 @@ class ImportDraft:
     def map_column(self, index: int, field: str | None) -> None:
         self.mapping_choice[index] = field
         self._forget_check()
+        header, _ = self.header_and_rows()
+        if self.mappings is not None and header is not None:
+            headers = headers_of(header)
+            chosen = {headers[i]: f for i, f in self.mapping_choice.items() if isinstance(i, int)}
+            self.mappings.remember(self.kind.value, headers, chosen)
+
+    def forget_mapping(self) -> None:
+        """Back to the columns as they read by themselves, and not offered again."""
+        header, _ = self.header_and_rows()
+        if self.mappings is not None and header is not None:
+            self.mappings.forget(self.kind.value, headers_of(header))
+        self.remembered = None
+        self.mapping_choice = {}
+        self._forget_check()
+
+    def _recall_mapping(self, header: SheetRow) -> None:
+        """A file whose header the person mapped before is mapped that way again."""
+        if self.mappings is None or self.mapping_choice:
+            return
+        headers = headers_of(header)
+        remembered = self.mappings.get(self.kind.value, headers)
+        if not remembered:
+            return
+        valid = {f.name for f in schema_for(self.kind).fields}
+        self.mapping_choice = {
+            index: remembered[text]
+            for index, text in enumerate(headers)
+            if text in remembered and (remembered[text] is None or remembered[text] in valid)
+        }
+        self.remembered = remembered
 
     def choose_style(self, field: str, style: DecimalStyle | None) -> None:
         if style is None:
@@ -186,6 +232,9 @@ class ImportDraft:
             )
             guessed = None
         header, rows = self.header_and_rows()
+        if header is not None:
+            self._recall_mapping(header)
+            header, rows = self.header_and_rows()  # the header row may be a mapped one now
         return Opened(header, rows, guessed)
 
     def _take_kind_of_header(self) -> ListKind | None:
@@ -445,6 +494,14 @@ class ImportDraft:
         if self.sheet is not None:
             self.sheet.close()
             self.sheet = None
+
+
+def remembered_words(remembered: dict[str, str | None]) -> str:
+    """'Columns mapped as you mapped this header before: İndirimli Fiyat → price.'"""
+    pairs = ", ".join(
+        f"{header} → {field or 'not imported'}" for header, field in remembered.items()
+    )
+    return f"Columns mapped as you mapped this header before: {pairs}."
 
 
 def headers_of(header: SheetRow) -> list[str]:

@@ -28,3 +28,7 @@ def preferences_file() -> Path:
 
 def journal_file() -> Path:
     return data_dir() / "journal.sqlite3"
+
+
+def mappings_file() -> Path:
+    return config_dir() / "column-mappings.json"

@@ -32,6 +32,8 @@ from omnidesk.api import ListKind
 from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget, Journal
 from omnidesk.settings import Environment, Profile
+from omnidesk.settings.mappings import MappingStore
+from omnidesk.settings.paths import mappings_file
 from omnidesk.settings.preferences import PreferencesStore
 
 from .drop_zone import dropped_spreadsheet
@@ -274,6 +276,7 @@ class MainWindow(QMainWindow):
             guardrails=guardrails,
             guess_kind=guess_kind,
             profile=self.profile,
+            mappings=MappingStore(mappings_file()),
             parent=self,
         )
         wizard.imported.connect(self._imports_changed)

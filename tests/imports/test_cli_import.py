@@ -27,7 +27,8 @@ from omnidesk.cli.printer import Printer
 from omnidesk.imports import Journal, JournalState
 from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Profile, ProfileStore, TokenStore
-from omnidesk.settings.paths import config_dir, data_dir
+from omnidesk.settings.mappings import MappingStore
+from omnidesk.settings.paths import config_dir, data_dir, mappings_file
 from tests.accounts import MemoryKeyring, sign_in_profile
 from tests.names import unique
 
@@ -559,3 +560,19 @@ def test_a_file_of_the_other_kind_is_named_with_the_kind_to_use(
     err = capsys.readouterr().err
     assert "depo.csv looks like a stock list file" in err
     assert "--kind stock" in err
+
+
+def test_a_header_mapped_in_the_window_is_read_the_same_way_here(
+    signed_in: Profile, api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = api.new_price_list()
+    (a,) = api.skus(1, page=6)
+    header = ["Barkod", "Satış Tutarı"]
+    MappingStore(mappings_file()).remember(
+        "price_list", header, {"Barkod": "product__sku", "Satış Tutarı": "price"}
+    )
+    source = write_csv(tmp_path / "kasım.csv", [",".join(header), f"{a},12.00"])
+    assert run(source, "--kind", "price", "--list", target["code"]) == 0
+    out = capsys.readouterr().out
+    assert "note: Columns mapped as you mapped this header before: Barkod → product__sku" in out
+    assert api.prices(target["pk"]) == {a: "12.00"}

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from omnidesk.api import ListKind, OmnitronClient
@@ -689,3 +689,50 @@ def test_a_file_of_the_other_kind_is_named_and_switched_to_in_one_click(
     assert wizard.checked.valid_rows == 2
     assert not page.other_kind_row.isVisible()
     wizard.discard()
+
+
+def test_a_mapping_chosen_for_a_header_is_offered_for_the_next_file_and_can_be_forgotten(
+    qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner, tmp_path: Path
+) -> None:
+    target = ImportTarget.of(run(new_list(client)))
+    header = ["Barkod", "Satış Tutarı"]  # neither is a name OmniDesk knows
+    first = write_prices(tmp_path / "ekim.csv", header, [["A-1", "10"]])
+    wizard = window.open_import(first, ListKind.PRICE, target)
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    assert wizard.checked is not None
+    assert wizard.checked.mapping.missing  # the person has to say which column is which
+    form = wizard.check_page.mapping_form
+
+    def choose(row: int, field: str) -> None:
+        box = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+        assert isinstance(box, QComboBox)
+        box.setCurrentIndex(box.findData(field))
+
+    choose(0, "product__sku")
+    choose(1, "price")
+    checked(qtbot, wizard)
+    assert not wizard.checked.mapping.missing
+    wizard.discard()
+
+    second = write_prices(tmp_path / "kasım.csv", header, [["A-2", "12"]])
+    again = window.open_import(second, ListKind.PRICE, target)
+    qtbot.addWidget(again)
+    checked(qtbot, again)
+    assert again.checked is not None
+    assert again.checked.mapping.field_of == {0: "product__sku", 1: "price"}
+    assert again.check_page.remembered_row.isVisible()
+    assert "Satış Tutarı → price" in again.check_page.remembered.text()
+    again.check_page.forget_mapping.click()
+    checked(qtbot, again)
+    assert again.checked is not None
+    assert again.checked.mapping.missing
+    assert not again.check_page.remembered_row.isVisible()
+    again.discard()
+
+    third = window.open_import(second, ListKind.PRICE, target)
+    qtbot.addWidget(third)
+    checked(qtbot, third)
+    assert third.checked is not None
+    assert third.checked.mapping.missing  # forgotten for good
+    third.discard()

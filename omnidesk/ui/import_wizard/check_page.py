@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk import kinds
-from omnidesk.imports.preparation import headers_of
+from omnidesk.imports.preparation import headers_of, remembered_words
 from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
     CheckResult,
@@ -90,6 +90,18 @@ class CheckPage(WizardPage):
         other_kind_layout.addWidget(self.other_kind, 1)
         other_kind_layout.addWidget(self.switch_kind)
         self.other_kind_row.hide()
+        # Said when the columns are mapped as the person mapped this header before.
+        self.remembered = QLabel()
+        self.remembered.setObjectName("rememberedMapping")
+        self.remembered.setWordWrap(True)
+        self.forget_mapping = QPushButton("Forget this mapping")
+        self.forget_mapping.clicked.connect(self._forget_mapping)
+        self.remembered_row = QWidget()
+        remembered_layout = QHBoxLayout(self.remembered_row)
+        remembered_layout.setContentsMargins(0, 0, 0, 0)
+        remembered_layout.addWidget(self.remembered, 1)
+        remembered_layout.addWidget(self.forget_mapping)
+        self.remembered_row.hide()
         self.file_dialog: QFileDialog | None = None
         self._fitting_kind: ListKind | None = None
 
@@ -119,6 +131,7 @@ class CheckPage(WizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.other_kind_row)
+        layout.addWidget(self.remembered_row)
         layout.addWidget(self.check_progress)
         layout.addWidget(split, 1)
         layout.addWidget(self.good_rows_only)
@@ -170,6 +183,8 @@ class CheckPage(WizardPage):
         if first_time or self.preview.rowCount() == 0:
             self.preview.show_rows(headers_of(header), rows)
         self.show_mapping(header)
+        self.remembered.setText(remembered_words(draft.remembered) if draft.remembered else "")
+        self.remembered_row.setVisible(bool(draft.remembered))
         self.check_summary.setText(f"Checking {draft.path.name}… (the first rows are below)")
 
         shown_up_to = rows[-1].number if rows else header.number
@@ -265,6 +280,11 @@ class CheckPage(WizardPage):
                 lambda _=0, i=index, box=choice: self._mapping_changed(i, box.currentData())
             )
             self.mapping_form.addRow(title or f"Column {index + 1}", choice)
+
+    def _forget_mapping(self) -> None:
+        assert self.wizard.draft is not None
+        self.wizard.draft.forget_mapping()
+        self.wizard.start_check()
 
     def _mapping_changed(self, index: int, field: str | None) -> None:
         assert self.wizard.draft is not None

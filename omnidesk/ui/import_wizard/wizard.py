@@ -39,6 +39,7 @@ from omnidesk.imports import (
     ImportOutcome,
     ImportTarget,
     Journal,
+    MappingMemory,
     Sending,
 )
 from omnidesk.settings import Profile
@@ -74,6 +75,7 @@ class ImportWizard(QDialog):
         guardrails: GuardrailSettings | None = None,
         guess_kind: bool = False,
         profile: Profile | None = None,
+        mappings: MappingMemory | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`guess_kind`: nobody chose `kind` (a file given on the command line, say), so a
@@ -83,6 +85,7 @@ class ImportWizard(QDialog):
         """
         super().__init__(parent)
         self.profile = profile
+        self.mappings = mappings
         self._set_title(None)
         self.resize(1100, 700)
         self.session = session
@@ -277,6 +280,7 @@ class ImportWizard(QDialog):
             target=self.chooser.target,
             guess_kind=self.guess_kind,
             settings=self.guardrail_settings,
+            mappings=self.mappings,
         )
         self.choose_page.file_problem.setText("")
         self._set_title(path)
