@@ -46,10 +46,15 @@ def prepare_upload(
     skip_rows: frozenset[int],
     *,
     pause: Callable[[], None] | None = None,
+    named_after: Path | None = None,
 ) -> UploadPlan:
-    """Write the clean upload file (CSV: quick to write and small); plain CPU and disk work."""
+    """Write the clean upload file (CSV: quick to write and small); plain CPU and disk work.
+
+    It is ``named_after`` the person's own file, as a .csv: the server keeps the name
+    it was sent under, and that is what anyone looking at Omnitron's imports sees.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "upload.csv"
+    path = folder / (f"{named_after.stem}.csv" if named_after is not None else "upload.csv")
     written: list[int] = []
     count = write_clean_upload(result, path, skip_rows=skip_rows, written_rows=written, pause=pause)
     return UploadPlan(path, count, written)

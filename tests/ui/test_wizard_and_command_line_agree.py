@@ -20,6 +20,7 @@ from omnidesk.api import OmnitronClient, PriceList
 from omnidesk.cli import main
 from omnidesk.imports import ChangeKind, ImportTarget, Journal
 from omnidesk.kinds import ListKind
+from omnidesk.sandbox import SandboxServer
 from omnidesk.settings.paths import journal_file
 from omnidesk.ui.import_wizard import ImportWizard, Step
 from omnidesk.ui.main_window import MainWindow
@@ -74,6 +75,7 @@ def test_one_file_through_the_wizard_and_the_command_line_gives_the_same_import(
     client: OmnitronClient,
     run: Runner,
     memory_keyring: MemoryKeyring,
+    sandbox: SandboxServer,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -149,6 +151,14 @@ def test_one_file_through_the_wizard_and_the_command_line_gives_the_same_import(
     assert "  row 7, SKU: " in out
     refused = wizard.result_page.problems.problems
     assert [(p.row, p.column) for p in refused if "GHOST" in p.message] == [(7, "SKU")]
+    # The server knows each upload by the person's own file name, not a name of ours.
+    assert sandbox.store is not None
+    for target in (in_window, on_command_line):
+        sent = sandbox.store.query(
+            "SELECT file_name FROM import_jobs WHERE list_pk = ? ORDER BY started_at DESC",
+            (target.pk,),
+        )
+        assert sent[0]["file_name"] == "kasım.csv"
     # The same prices on the server afterwards.
     assert run(prices_of(client, in_window.pk)) == run(prices_of(client, on_command_line.pk))
     wizard.close()
