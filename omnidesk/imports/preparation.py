@@ -422,9 +422,7 @@ class ImportDraft:
         return await asyncio.get_running_loop().run_in_executor(
             None,
             without_gc_pauses,
-            lambda: prepare_upload(
-                result, folder, skip, pause=self._pause, named_after=self.path
-            ),
+            lambda: prepare_upload(result, folder, skip, pause=self._pause, named_after=self.path),
         )
 
     async def send(
