@@ -99,6 +99,7 @@ class Progress:
     upload_started: bool = False
     cache_key: str | None = None
     target: ImportTarget | None = None
+    username: str = ""  # who the import is sent as, for its report in the journal
 
 
 def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
@@ -272,6 +273,7 @@ async def _online(
                 return False  # nobody to type a password: say so and stop
 
             session = Session(client, no_terminal)
+            progress.username = connection.profile.username
         else:
             from omnidesk.demo import DemoServer
 
@@ -283,6 +285,7 @@ async def _online(
             printer.line(f"Demo server at {profile.base_url}, signed in as {profile.username}.")
             client = OmnitronClient(profile.base_url)
             where = "the demo"
+            progress.username = profile.username
             session = Session(client, _demo_sign_in(client))
         try:
             if demo is not None:
@@ -437,7 +440,9 @@ async def _upload_and_follow(
             )
 
         progress.upload_started = True
-        sending = await draft.send(session, journal, plan, on_bytes=on_bytes)
+        sending = await draft.send(
+            session, journal, plan, username=progress.username, on_bytes=on_bytes
+        )
     progress.cache_key = sending.cache_key
     printer.line(f"Uploaded. The server's job: {sending.cache_key}")
     watching = draft.follow(sending, lambda update: _show(update, printer))

@@ -21,7 +21,15 @@ from .diff import (
     mark_unknown_products,
 )
 from .guardrails import GUARDRAILS, GuardrailSettings
-from .journal import ImportRecord, Journal, JournalState, file_sha256
+from .journal import (
+    ChangeRecord,
+    ImportRecord,
+    ImportReport,
+    Journal,
+    JournalState,
+    ReportRow,
+    file_sha256,
+)
 from .preparation import (
     Blocker,
     CompareStage,
@@ -49,6 +57,7 @@ __all__ = [
     "Blocker",
     "Change",
     "ChangeKind",
+    "ChangeRecord",
     "CompareStage",
     "EtaEstimator",
     "FollowUpdate",
@@ -58,6 +67,7 @@ __all__ = [
     "ImportDraft",
     "ImportOutcome",
     "ImportRecord",
+    "ImportReport",
     "ImportRun",
     "ImportTarget",
     "Journal",
@@ -65,6 +75,7 @@ __all__ = [
     "ListNotFound",
     "MappingMemory",
     "Opened",
+    "ReportRow",
     "RowProblem",
     "Sending",
     "UploadPlan",

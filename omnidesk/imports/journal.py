@@ -7,12 +7,13 @@ is all it takes to ask the server how the job ended.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sqlite3
 import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -37,10 +38,13 @@ CREATE TABLE IF NOT EXISTS imports (
     updated INTEGER,
     failed INTEGER,
     message TEXT,
-    row_map BLOB
+    row_map BLOB,
+    report BLOB
 );
 CREATE INDEX IF NOT EXISTS imports_file ON imports(sha256, kind, list_pk);
 """
+# Columns added since the first journals were written: added to an older file on open.
+LATER_COLUMNS = {"report": "BLOB"}
 
 
 class JournalState(StrEnum):
@@ -53,6 +57,79 @@ class JournalState(StrEnum):
     @property
     def finished(self) -> bool:
         return self in (JournalState.SUCCESS, JournalState.FAILURE, JournalState.UPLOAD_FAILED)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One row of the person's file and what became of it: held back, or refused."""
+
+    row: int | None  # the person's sheet row; None for the file as a whole
+    column: str | None  # the server's column name; the report knows the file's header for it
+    message: str
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """A row the import sent, with the list's values before it (empty: the row was new)."""
+
+    row: int
+    sku: str
+    before: dict[str, str]  # field → value as text (Decimal text, never a float's)
+    after: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import was asked to do and what came of it: its page under Imports.
+
+    Written with the record before the file is sent (who, what was confirmed, what
+    the check held back, the values before), completed when the server's job ends.
+    """
+
+    username: str = ""
+    confirmed: tuple[tuple[str, str, tuple[int, ...]], ...] = ()  # guardrail key, words, rows
+    held_back: tuple[ReportRow, ...] = ()
+    refused: tuple[ReportRow, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)  # server column → the file's header
+    changes: tuple[ChangeRecord, ...] = ()
+
+    def header(self, column: str | None) -> str | None:
+        return self.headers.get(column, column) if column is not None else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "confirmed": [[key, words, list(rows)] for key, words, rows in self.confirmed],
+            "held_back": [dataclasses.astuple(row) for row in self.held_back],
+            "refused": [dataclasses.astuple(row) for row in self.refused],
+            "headers": self.headers,
+            "changes": [[c.row, c.sku, c.before, c.after] for c in self.changes],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        return cls(
+            username=str(data.get("username", "")),
+            confirmed=tuple(
+                (str(key), str(words), tuple(rows))
+                for key, words, rows in data.get("confirmed", [])
+            ),
+            held_back=tuple(ReportRow(*row) for row in data.get("held_back", [])),
+            refused=tuple(ReportRow(*row) for row in data.get("refused", [])),
+            headers=dict(data.get("headers", {})),
+            changes=tuple(
+                ChangeRecord(row, sku, dict(before), dict(after))
+                for row, sku, before, after in data.get("changes", [])
+            ),
+        )
+
+
+def _pack(value: Any) -> bytes:
+    return zlib.compress(json.dumps(value, ensure_ascii=False).encode())
+
+
+def _unpack(blob: bytes | None) -> Any:
+    return json.loads(zlib.decompress(blob)) if blob is not None else None
 
 
 @dataclass(frozen=True)
@@ -108,6 +185,10 @@ class Journal:
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.executescript(SCHEMA)
+            present = {row["name"] for row in self._conn.execute("PRAGMA table_info(imports)")}
+            for name, declared in LATER_COLUMNS.items():
+                if name not in present:
+                    self._conn.execute(f"ALTER TABLE imports ADD COLUMN {name} {declared}")
 
     def close(self) -> None:
         with self._lock:
@@ -124,14 +205,15 @@ class Journal:
         server: str,
         rows: int,
         row_map: list[int],
+        report: ImportReport | None = None,
     ) -> int:
         """Record an import about to be uploaded; returns its id."""
         stamp = _now()
-        packed = zlib.compress(json.dumps(row_map).encode())
         with self._lock:
             cursor = self._conn.execute(
                 "INSERT INTO imports (file_path, sha256, kind, list_pk, list_name, server, rows, "
-                "state, started_at, updated_at, row_map) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "state, started_at, updated_at, row_map, report) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     str(file_path),
                     sha256,
@@ -143,10 +225,28 @@ class Journal:
                     JournalState.UPLOADING.value,
                     stamp,
                     stamp,
-                    packed,
+                    _pack(row_map),
+                    _pack((report or ImportReport()).to_json()),
                 ),
             )
         return int(cursor.lastrowid or 0)
+
+    def report(self, record_id: int) -> ImportReport:
+        """The import's report (empty for an import journaled before reports were kept)."""
+        with self._lock:
+            found = self._conn.execute(
+                "SELECT report FROM imports WHERE id = ?", (record_id,)
+            ).fetchone()
+        data = _unpack(found["report"]) if found is not None else None
+        return ImportReport.from_json(data) if data else ImportReport()
+
+    def record_refused(self, record_id: int, refused: list[ReportRow]) -> None:
+        """The rows the server refused, once its job has ended."""
+        report = dataclasses.replace(self.report(record_id), refused=tuple(refused))
+        with self._lock:
+            self._conn.execute(
+                "UPDATE imports SET report = ? WHERE id = ?", (_pack(report.to_json()), record_id)
+            )
 
     def update(self, record_id: int, **fields: Any) -> None:
         if "state" in fields:
@@ -173,7 +273,7 @@ class Journal:
             ).fetchone()
         if found is None or found["row_map"] is None:
             return []
-        mapping: list[int] = json.loads(zlib.decompress(found["row_map"]))
+        mapping: list[int] = _unpack(found["row_map"])
         return mapping
 
     def unfinished(self) -> list[ImportRecord]:

@@ -47,7 +47,7 @@ from omnidesk.spreadsheet import (
 
 from .diff import ImportDiff, compare, fetch_current, mark_unknown_products
 from .guardrails import GuardrailSettings
-from .journal import ImportRecord, Journal, file_sha256
+from .journal import ChangeRecord, ImportRecord, ImportReport, Journal, ReportRow, file_sha256
 from .pacing import let_others_run, politely, without_gc_pauses
 from .targets import ImportTarget
 from .workflow import (
@@ -431,15 +431,54 @@ class ImportDraft:
         journal: Journal,
         plan: UploadPlan,
         *,
+        username: str = "",
         on_bytes: Callable[[int, int], None] | None = None,
     ) -> Sending:
-        """Journal it, then send it (raises OmnitronError)."""
+        """Journal it with its report, then send it (raises OmnitronError)."""
         assert self.target is not None
         run = ImportRun(session, journal, self.target)
+        report = await asyncio.get_running_loop().run_in_executor(None, self.report, username, plan)
         record_id, cache_key = await run.upload(
-            plan, source=self.path, sha256=await self.fingerprint(), on_bytes=on_bytes
+            plan,
+            source=self.path,
+            sha256=await self.fingerprint(),
+            on_bytes=on_bytes,
+            report=report,
         )
         return Sending(run, record_id, cache_key, plan)
+
+    def report(self, username: str, plan: UploadPlan) -> ImportReport:
+        """What the journal keeps of this import before it goes: who sent it, what they
+        confirmed, what the check held back, and each sent row's values before and after."""
+        result, diff = self.checked, self.diff
+        assert result is not None
+        mapping = result.mapping
+        headers = {
+            field: mapping.headers[index]
+            for index, field in mapping.field_of.items()
+            if index < len(mapping.headers)
+        }
+        sent = set(plan.row_map)
+        return ImportReport(
+            username=username,
+            confirmed=tuple((g.key, g.message, g.rows) for g in diff.guardrails) if diff else (),
+            held_back=tuple(
+                ReportRow(f.row, f.field, f.message)
+                for f in result.findings
+                if f.severity is Severity.ERROR
+            ),
+            headers=headers,
+            changes=tuple(
+                ChangeRecord(
+                    change.row,
+                    change.sku,
+                    {k: _text(v) for k, v in change.old.items() if v is not None},
+                    {k: _text(v) for k, v in change.new.items() if v is not None},
+                )
+                for change in (diff.changes if diff else ())
+                if change.row in sent
+            ),
+        )
 
     async def follow(self, sending: Sending, on_update: OnUpdate | None = None) -> ImportOutcome:
         outcome = await sending.run.follow(sending.record_id, sending.cache_key, on_update)
@@ -524,6 +563,11 @@ def _open_with_preview(path: Path, sheet_name: str | None) -> tuple[Spreadsheet,
     except BaseException:
         sheet.close()
         raise
+
+
+def _text(value: object) -> str:
+    # Decimal's own text keeps every digit; a float would have been written as a Decimal.
+    return str(value)
 
 
 def _count(number: int, one: str, many: str) -> str:

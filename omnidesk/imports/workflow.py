@@ -26,7 +26,7 @@ from omnidesk.api.polling import FIRST_INTERVAL, LONGEST_INTERVAL, poll_import
 from omnidesk.api.session import Session
 from omnidesk.spreadsheet import CheckResult, write_clean_upload
 
-from .journal import Journal, JournalState
+from .journal import ImportReport, Journal, JournalState, ReportRow
 from .targets import ImportTarget
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -162,6 +162,7 @@ class ImportRun:
         source: Path,
         sha256: str,
         on_bytes: Callable[[int, int], None] | None = None,
+        report: ImportReport | None = None,
     ) -> tuple[int, str]:
         """Journal first, then send; returns (journal id, cache key)."""
         # The row map of a large file takes a moment to pack: not on the caller's thread.
@@ -176,6 +177,7 @@ class ImportRun:
                 server=self.session.client.base_url,
                 rows=plan.rows,
                 row_map=plan.row_map,
+                report=report,
             )
         )
         try:
@@ -228,6 +230,8 @@ class ImportRun:
             return ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0)
         assert status is not None  # the loop ends only on a finished job
         outcome = outcome_of(status, row_map)
+        refused = [ReportRow(p.row, p.column, p.message) for p in outcome.problems]
+        await asyncio.to_thread(self.journal.record_refused, record_id, refused)
         self.journal.update(
             record_id,
             state=JournalState.SUCCESS if outcome.succeeded else JournalState.FAILURE,

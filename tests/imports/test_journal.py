@@ -3,7 +3,14 @@
 import hashlib
 from pathlib import Path
 
-from omnidesk.imports import Journal, JournalState, file_sha256
+from omnidesk.imports import (
+    ChangeRecord,
+    ImportReport,
+    Journal,
+    JournalState,
+    ReportRow,
+    file_sha256,
+)
 
 
 def start(journal: Journal, **overrides: object) -> int:
@@ -71,3 +78,50 @@ def test_file_hash_reads_large_files_in_pieces(tmp_path: Path) -> None:
     content = b"product__sku,price\n" + b"0001,2.50\n" * 300_000  # over the 1 MiB read size
     file.write_bytes(content)
     assert file_sha256(file) == hashlib.sha256(content).hexdigest()
+
+
+def test_a_journal_written_before_reports_were_kept_opens_and_reads_empty_reports(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    old = sqlite3.connect(tmp_path / "old.sqlite3")
+    old.executescript(
+        "CREATE TABLE imports (id INTEGER PRIMARY KEY, file_path TEXT NOT NULL, sha256 TEXT "
+        "NOT NULL, kind TEXT NOT NULL, list_pk INTEGER NOT NULL, list_name TEXT NOT NULL, "
+        "server TEXT NOT NULL, rows INTEGER NOT NULL, cache_key TEXT, state TEXT NOT NULL, "
+        "started_at TEXT NOT NULL, updated_at TEXT NOT NULL, finished_at TEXT, created "
+        "INTEGER, updated INTEGER, failed INTEGER, message TEXT, row_map BLOB);"
+        "INSERT INTO imports (file_path, sha256, kind, list_pk, list_name, server, rows, "
+        "state, started_at, updated_at) VALUES ('/a.csv', 'x', 'price_list', 1, 'L', 's', 1, "
+        "'success', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00');"
+    )
+    old.commit()
+    old.close()
+    journal = Journal(tmp_path / "old.sqlite3")
+    (record,) = journal.history()
+    assert journal.report(record.id).refused == ()
+    journal.record_refused(record.id, [ReportRow(2, "price", "no")])
+    assert journal.report(record.id).refused == (ReportRow(2, "price", "no"),)
+    journal.close()
+
+
+def test_the_report_keeps_who_what_was_confirmed_held_back_and_the_values_before(
+    journal: Journal,
+) -> None:
+    report = ImportReport(
+        username="ayse",
+        confirmed=(("price_drop", "1 price drops by more than 30% at once.", (3,)),),
+        held_back=(ReportRow(5, "price", "Price “abc” is not a number."),),
+        headers={"price": "Fiyat", "product__sku": "SKU"},
+        changes=(ChangeRecord(3, "A-1", {"price": "100.00"}, {"price": "40.00"}),),
+    )
+    record_id = start(journal, report=report)
+    journal.record_refused(record_id, [ReportRow(7, "product__sku", "unknown SKU")])
+    kept = journal.report(record_id)
+    assert kept.username == "ayse"
+    assert kept.confirmed == report.confirmed
+    assert kept.held_back == report.held_back
+    assert kept.refused == (ReportRow(7, "product__sku", "unknown SKU"),)
+    assert kept.header("price") == "Fiyat"
+    assert kept.changes[0].before == {"price": "100.00"}

@@ -145,6 +145,15 @@ def test_one_file_through_the_wizard_and_the_command_line_gives_the_same_import(
             sent_by_cli.updated,
             sent_by_cli.failed,
         )
+        # And the same report kept of each: who, what was confirmed, held back, refused.
+        by_window = window_journal.report(sent_by_window.id)
+        by_cli = cli_journal.report(sent_by_cli.id)
+        assert by_window == by_cli
+        assert by_window.username == "demo"
+        assert {key for key, _, _ in by_window.confirmed} == {"price_drop", "zero_price"}
+        assert [(r.row, by_window.header(r.column)) for r in by_window.refused] == [(7, "SKU")]
+        assert [r.row for r in by_window.held_back] == [5]
+        assert {c.sku: c.before for c in by_window.changes}[a] == {"price": "100.00"}
     finally:
         cli_journal.close()
     # The server's refusal, on the file's own row and under the file's own header.

@@ -395,7 +395,10 @@ class ImportWizard(QDialog):
                 self.upload_page.sent_bytes(done, total)
 
         try:
-            sending = await draft.send(self.session, self.journal, plan, on_bytes=sent)
+            username = self.profile.username if self.profile is not None else ""
+            sending = await draft.send(
+                self.session, self.journal, plan, username=username, on_bytes=sent
+            )
         except OmnitronError as problem:
             if not self._closed:
                 self._show_result_failure(f"The file could not be sent: {problem}")
