@@ -92,6 +92,8 @@ class ImportReport:
     refused: tuple[ReportRow, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)  # server column → the file's header
     changes: tuple[ChangeRecord, ...] = ()
+    header_row: int = 0  # the sheet row of the file's header
+    sheet: str | None = None  # the sheet of a workbook the rows came from
 
     def header(self, column: str | None) -> str | None:
         return self.headers.get(column, column) if column is not None else None
@@ -104,6 +106,8 @@ class ImportReport:
             "refused": [dataclasses.astuple(row) for row in self.refused],
             "headers": self.headers,
             "changes": [[c.row, c.sku, c.before, c.after] for c in self.changes],
+            "header_row": self.header_row,
+            "sheet": self.sheet,
         }
 
     @classmethod
@@ -121,7 +125,14 @@ class ImportReport:
                 ChangeRecord(row, sku, dict(before), dict(after))
                 for row, sku, before, after in data.get("changes", [])
             ),
+            header_row=int(data.get("header_row", 0)),
+            sheet=data.get("sheet"),
         )
+
+    @property
+    def failed_rows(self) -> frozenset[int]:
+        """The rows of the file that did not make it: refused, or held back by the check."""
+        return frozenset(r.row for r in (*self.refused, *self.held_back) if r.row is not None)
 
 
 def _pack(value: Any) -> bytes:

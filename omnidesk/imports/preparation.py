@@ -20,12 +20,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from omnidesk.api import ImportState
 from omnidesk.api.session import Session
 from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
@@ -70,6 +71,14 @@ class MappingMemory(Protocol):
         self, kind: str, headers: Sequence[str], chosen: dict[str, str | None]
     ) -> None: ...
     def forget(self, kind: str, headers: Sequence[str]) -> None: ...
+
+
+class FileChanged(Exception):
+    """A journaled import's file is gone or is no longer the file that was sent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class Superseded(Exception):
@@ -130,11 +139,13 @@ class ImportDraft:
         settings: GuardrailSettings | None = None,
         paced: bool = True,
         mappings: MappingMemory | None = None,
+        only_rows: OnlyRows | None = None,
     ) -> None:
         """``guess_kind``: nobody chose ``kind`` (a file given on the command line, say),
         so a file whose header fits only the other kind switches to it. ``paced``: the
         heavy steps pause now and then for a window's sake (pacing.py); the command
-        line, with no window, does not."""
+        line, with no window, does not. ``only_rows``: the rows of an earlier import
+        that did not make it, to be sent again; the rest of the file is passed over."""
         self.path = path
         self.kind = target.kind if target is not None else kind
         self.target = target
@@ -143,6 +154,7 @@ class ImportDraft:
         self.settings = settings or GuardrailSettings()
         self._pause = let_others_run if paced else None
         self.mappings = mappings
+        self.only_rows = only_rows
         # The columns as the person mapped them for a file with this header before.
         self.remembered: dict[str, str | None] | None = None
         self.sheet: Spreadsheet | None = None
@@ -154,6 +166,54 @@ class ImportDraft:
         self.sha256: str | None = None
         self.outcome: ImportOutcome | None = None
         self._cancel = threading.Event()
+
+    @classmethod
+    async def again(
+        cls,
+        record: ImportRecord,
+        report: ImportReport,
+        *,
+        only_failed: bool = False,
+        settings: GuardrailSettings | None = None,
+        paced: bool = True,
+    ) -> ImportDraft:
+        """A journaled import's file as it was read then: the same sheet and columns, and
+        with ``only_failed`` only the rows that did not make it. Raises FileChanged."""
+        path = Path(record.file_path)
+        try:
+            sha256 = await asyncio.to_thread(file_sha256, path)  # a big file takes a moment
+        except OSError:
+            raise FileChanged(
+                f"{path.name} is no longer at {path.parent}: put it back, or drop the "
+                "file again to import it."
+            ) from None
+        if sha256 != record.sha256:
+            raise FileChanged(
+                f"{path.name} has changed since it was imported, so its rows are no longer "
+                "the rows of this import. Drop it again to import it as it is now."
+            )
+        draft = cls(
+            path,
+            ListKind(record.kind),
+            target=ImportTarget(ListKind(record.kind), record.list_pk, record.list_name),
+            sheet_name=report.sheet,
+            settings=settings,
+            paced=paced,
+            only_rows=OnlyRows(report.header_row, report.failed_rows) if only_failed else None,
+        )
+        draft.sha256 = sha256
+        # The columns as they were read, named by the file's own headers.
+        draft.mapping_choice = {header: field for field, header in report.headers.items()}
+        if report.refused:
+            draft.outcome = ImportOutcome(
+                ImportState.SUCCESS,
+                record.created or 0,
+                record.updated or 0,
+                tuple(RowProblem(r.row, r.column, r.message) for r in report.refused),
+                None,
+                len(report.refused),
+            )
+        return draft
 
     # -- the person's choices ---------------------------------------------------------------------
 
@@ -223,7 +283,7 @@ class ImportDraft:
         """Open the file and read its first rows (raises SpreadsheetError)."""
         if self.sheet is None:
             self.sheet, self.preview = await asyncio.get_running_loop().run_in_executor(
-                None, _open_with_preview, self.path, self.sheet_name
+                None, _open_with_preview, self.path, self.sheet_name, self.only_rows
             )
             guessed = self._take_kind_of_header()
         else:
@@ -468,6 +528,8 @@ class ImportDraft:
                 if f.severity is Severity.ERROR
             ),
             headers=headers,
+            header_row=result.header_row,
+            sheet=result.sheet,
             changes=tuple(
                 ChangeRecord(
                     change.row,
@@ -556,8 +618,37 @@ def header_for(result: CheckResult | None, field: str | None) -> str | None:
     return headers[index] if index is not None and index < len(headers) else field
 
 
-def _open_with_preview(path: Path, sheet_name: str | None) -> tuple[Spreadsheet, list[SheetRow]]:
-    sheet = open_spreadsheet(path, sheet=sheet_name)
+@dataclass(frozen=True)
+class OnlyRows:
+    """Some rows of a file: those numbered in ``rows``, below the header at ``header_row``."""
+
+    header_row: int
+    rows: frozenset[int]
+
+
+class _RowsOnly(Spreadsheet):
+    """A sheet that gives its header (and the title rows above it) and the chosen rows."""
+
+    def __init__(self, sheet: Spreadsheet, only: OnlyRows) -> None:
+        self.inner, self.only = sheet, only
+        self.path, self.file_type = sheet.path, sheet.file_type
+        self.sheets, self.sheet_name = sheet.sheets, sheet.sheet_name
+        self.text_format = sheet.text_format
+
+    def rows(self) -> Iterator[SheetRow]:
+        header, keep = self.only.header_row, self.only.rows
+        return (row for row in self.inner.rows() if row.number <= header or row.number in keep)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _open_with_preview(
+    path: Path, sheet_name: str | None, only_rows: OnlyRows | None
+) -> tuple[Spreadsheet, list[SheetRow]]:
+    sheet: Spreadsheet = open_spreadsheet(path, sheet=sheet_name)
+    if only_rows is not None:
+        sheet = _RowsOnly(sheet, only_rows)
     try:
         return sheet, sheet.preview()
     except BaseException:

@@ -138,6 +138,10 @@ OnUpdate = Callable[[FollowUpdate], None]
 class ImportRun:
     """Uploads one checked file to one list and follows the server's job to its end."""
 
+    # Journal records whose file this process is sending right now: such a record has
+    # no cache key yet, and must not be taken for one whose answer was lost.
+    sending_now: set[int] = set()  # noqa: RUF012 - one process, one set, on purpose
+
     def __init__(
         self,
         session: Session,
@@ -180,6 +184,7 @@ class ImportRun:
                 report=report,
             )
         )
+        ImportRun.sending_now.add(record_id)
         try:
             cache_key: str = await self.session.run(
                 lambda c: c.lists(self.target.kind).upload(
@@ -195,6 +200,8 @@ class ImportRun:
         except OmnitronError as problem:
             self.journal.update(record_id, state=JournalState.UPLOAD_FAILED, message=str(problem))
             raise
+        finally:
+            ImportRun.sending_now.discard(record_id)
         self.journal.update(record_id, state=JournalState.WAITING, cache_key=cache_key)
         return record_id, cache_key
 

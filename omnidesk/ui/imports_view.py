@@ -1,12 +1,16 @@
-"""The Imports page: the journal of every import, and following the unfinished ones again."""
+"""The Imports page: the journal of every import, its report, and following unfinished ones.
+
+Filtered to the server signed in to by default: another server's imports can be
+seen, but only their own server can say how they ended.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
@@ -14,14 +18,12 @@ from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, Jou
 
 from .formatting import local_datetime, local_integer
 from .style import Tone, mark
-from .table_models import RIGHT, FixedColumnsModel, problem_colour
+from .table_models import RIGHT, AnyIndex, FixedColumnsModel, problem_colour
 from .tasks import BackgroundTasks
 from .widgets import DataTable
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-
 CUT_OFF_WHILE_SENDING = (
-    "OmniDesk was closed while sending this file, so whether the server got it is "
+    "The answer to this upload never came, so whether the server has the file is "
     "unknown. Look at the list's prices or stock before importing it again."
 )
 
@@ -30,16 +32,46 @@ def _count(number: int | None) -> str:
     return "" if number is None else local_integer(number)
 
 
+def state_words(record: ImportRecord, *, followed: bool = False) -> str:
+    """How an import stands, as a person says it: "done, 2 refused", never just "success"."""
+    state = record.state
+    if state is JournalState.SUCCESS:
+        refused = record.failed or 0
+        return f"done, {refused:,} refused" if refused else "done"
+    if state is JournalState.FAILURE:
+        return "failed"
+    if state is JournalState.UPLOAD_FAILED:
+        return "not sent"
+    if state is JournalState.WAITING:
+        return "on the server, following…" if followed else "on the server"
+    return "sending…" if followed else "sent, answer lost"
+
+
 class JournalModel(FixedColumnsModel):
-    COLUMNS = ("Started", "File", "List", "Rows", "State", "Created", "Updated", "Failed", "Note")
+    COLUMNS = (
+        "Started",
+        "File",
+        "List",
+        "Server",
+        "Rows",
+        "State",
+        "Created",
+        "Updated",
+        "Refused",
+        "Note",
+    )
+    STARTED, FILE, LIST, SERVER, ROWS, STATE, CREATED, UPDATED, REFUSED, NOTE = range(len(COLUMNS))
+    NUMBERS = (ROWS, CREATED, UPDATED, REFUSED)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.records: list[ImportRecord] = []
+        self.followed: set[int] = set()  # record ids being followed in the background now
 
-    def show_records(self, records: list[ImportRecord]) -> None:
+    def show_records(self, records: list[ImportRecord], followed: set[int]) -> None:
         self.beginResetModel()
         self.records = records
+        self.followed = set(followed)
         self.endResetModel()
 
     def _row_count(self) -> int:
@@ -55,8 +87,9 @@ class JournalModel(FixedColumnsModel):
                 local_datetime(record.started_at),
                 record.file_name,
                 record.list_name,
+                record.server,
                 _count(record.rows),
-                record.state.value,
+                state_words(record, followed=record.id in self.followed),
                 _count(record.created),
                 _count(record.updated),
                 _count(record.failed),
@@ -65,12 +98,12 @@ class JournalModel(FixedColumnsModel):
             return values[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{record.file_path}\n{record.message or ''}".strip()
-        if column == 4:
+        if column == self.STATE:
             if record.state in (JournalState.FAILURE, JournalState.UPLOAD_FAILED):
                 return problem_colour(Tone.ERROR, role)
-            if not record.state.finished:
+            if not record.state.finished or record.failed:
                 return problem_colour(Tone.WARNING, role)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 5, 6, 7):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMBERS:
             return RIGHT
         return None
 
@@ -79,6 +112,9 @@ class ImportsPane(QWidget):
     """Every import this computer made, newest first; unfinished ones can be followed again."""
 
     changed = Signal()
+    # (record, how it ended in words) once an import followed in the background ends
+    followed_to_the_end = Signal(object, str)
+    reportRequested = Signal(object)  # an ImportRecord whose report the person opens
 
     def __init__(self, journal: Journal, session: Session, tasks: BackgroundTasks) -> None:
         super().__init__()
@@ -91,20 +127,28 @@ class ImportsPane(QWidget):
         self.notice = QLabel()
         self.notice.setObjectName("importsNotice")
         self.notice.setWordWrap(True)
+        self.this_server_only = QCheckBox("Only this server")
+        self.this_server_only.setChecked(True)
+        self.this_server_only.toggled.connect(self.refresh)
         self.follow_button = QPushButton("Follow unfinished imports")
         self.follow_button.clicked.connect(self.follow_unfinished)
+        self.open_button = QPushButton("Open report")
+        self.open_button.clicked.connect(self.open_current)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
         self.model = JournalModel(self)
         self.table = DataTable()
         self.table.setSortingEnabled(False)
         self.table.setModel(self.model)
-        for column, width in enumerate((140, 200, 200, 70, 110, 70, 70, 70)):
+        self.table.openRequested.connect(self._open_index)
+        for column, width in enumerate((140, 200, 180, 180, 60, 140, 70, 70, 70)):
             self.table.setColumnWidth(column, width)
         header = QHBoxLayout()
         header.addWidget(heading)
         header.addStretch()
+        header.addWidget(self.this_server_only)
         header.addWidget(self.follow_button)
+        header.addWidget(self.open_button)
         header.addWidget(refresh)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -112,13 +156,19 @@ class ImportsPane(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh()
 
+    @property
+    def server(self) -> str:
+        return self.session.client.base_url
+
     def unfinished_here(self) -> list[ImportRecord]:
         # Only this server can say how its imports ended; others wait for their profile.
-        server = self.session.client.base_url
-        return [r for r in self.journal.unfinished() if r.server == server]
+        return [r for r in self.journal.unfinished() if r.server == self.server]
 
     def refresh(self) -> None:
-        self.model.show_records(self.journal.history())
+        records = self.journal.history()
+        if self.this_server_only.isChecked():
+            records = [r for r in records if r.server == self.server]
+        self.model.show_records(records, set(self.watching))
         unfinished = [r for r in self.unfinished_here() if r.id not in self.watching]
         following = len(self.watching)
         if following:
@@ -134,22 +184,45 @@ class ImportsPane(QWidget):
 
     def follow_unfinished(self) -> None:
         for record in self.unfinished_here():
-            if record.id in self.watching:
-                continue
-            if record.cache_key is None:
-                self.journal.update(
-                    record.id, state=JournalState.FAILURE, message=CUT_OFF_WHILE_SENDING
-                )
-                continue
-            task = self.tasks.start(self._follow(record, record.cache_key))
-            self.watching[record.id] = task
+            self.follow(record)
+        self.refresh()
+
+    def follow(self, record: ImportRecord) -> None:
+        """Follow one import to its end in the background (the wizard stopped watching it)."""
+        if record.id in self.watching or record.state.finished:
+            return
+        if record.id in ImportRun.sending_now:
+            return  # a wizard is sending it right now: it will have its key in a moment
+        if record.cache_key is None:
+            self.journal.update(
+                record.id, state=JournalState.FAILURE, message=CUT_OFF_WHILE_SENDING
+            )
+            return
+        self.watching[record.id] = self.tasks.start(self._follow(record, record.cache_key))
         self.refresh()
 
     async def _follow(self, record: ImportRecord, cache_key: str) -> None:
         target = ImportTarget(ListKind(record.kind), record.list_pk, record.list_name)
         try:
             await ImportRun(self.session, self.journal, target).follow(record.id, cache_key)
-        finally:
+        except asyncio.CancelledError:
             self.watching.pop(record.id, None)
-            self.refresh()
-            self.changed.emit()
+            raise  # the window closed: no widget to tell any more
+        self.watching.pop(record.id, None)
+        self.refresh()
+        self.changed.emit()
+        ended = self.journal.get(record.id)
+        if ended is not None:
+            self.followed_to_the_end.emit(ended, state_words(ended))
+
+    def stop_following(self) -> None:
+        """The window closes: the server's jobs go on, the journal keeps them unfinished."""
+        for task in list(self.watching.values()):
+            task.cancel()
+
+    def open_current(self) -> None:
+        self._open_index(self.table.currentIndex())
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.reportRequested.emit(self.model.records[index.row()])

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
 from omnidesk import __version__, kinds
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
-from omnidesk.imports import ImportTarget, Journal
+from omnidesk.imports import ImportDraft, ImportRecord, ImportTarget, Journal
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.mappings import MappingStore
 from omnidesk.settings.paths import mappings_file
 from omnidesk.settings.preferences import PreferencesStore
 
 from .drop_zone import dropped_spreadsheet
+from .import_report import ImportReportDialog
 from .import_wizard import ImportWizard
 from .imports_view import ImportsPane
 from .list_pane import ListPane
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.preferences_dialog: PreferencesDialog | None = None
         self.closing_question: QMessageBox | None = None
         self._close_confirmed = False
+        self._closing = False
         self._switching = False
         self.question: QMessageBox | None = None
         self.profile = profile
@@ -91,6 +93,9 @@ class MainWindow(QMainWindow):
         self.panes = {kind: ListPane(kind, session, tasks) for kind in kinds.KINDS}
         self.imports = ImportsPane(journal, session, tasks)
         self.imports.changed.connect(self._imports_changed)
+        self.imports.reportRequested.connect(self.open_report)
+        self.imports.followed_to_the_end.connect(self._followed_to_the_end)
+        self.report_dialog: ImportReportDialog | None = None
         self.pages = QStackedWidget()
         for pane in self.panes.values():
             self.pages.addWidget(pane)
@@ -280,6 +285,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         wizard.imported.connect(self._imports_changed)
+        wizard.stoppedWatching.connect(self._follow_in_the_background)
         wizard.finished.connect(lambda: self._forget_wizard(wizard))
         others = [w for w in self.wizards if w.isVisible()]
         self.wizards.append(wizard)
@@ -308,6 +314,34 @@ class MainWindow(QMainWindow):
             self.wizards.remove(wizard)
         wizard.dispose()
         wizard.deleteLater()
+
+    def _follow_in_the_background(self, record_id: int) -> None:
+        if self._closing:
+            return
+        record = self.journal.get(record_id)
+        if record is not None:
+            self.imports.follow(record)
+            self.statusBar().showMessage(
+                f"{record.file_name} goes on on the server; the Imports page follows it.", 8000
+            )
+
+    def _followed_to_the_end(self, record: ImportRecord, words: str) -> None:
+        self.statusBar().showMessage(f"{record.file_name} → {record.list_name}: {words}.", 15000)
+
+    def open_report(self, record: ImportRecord) -> ImportReportDialog:
+        if self.report_dialog is not None:
+            self.report_dialog.deleteLater()  # one report at a time
+        dialog = ImportReportDialog(record, self.journal.report(record.id), self.tasks, self)
+        dialog.againRequested.connect(self.import_again)
+        self.report_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def import_again(self, draft: ImportDraft) -> ImportWizard:
+        """An earlier import's failed rows, checked afresh in a wizard of their own."""
+        wizard = self.open_import(None, draft.kind, draft.target)
+        wizard.open_draft(draft)
+        return wizard
 
     def _imports_changed(self) -> None:
         self.imports.refresh()
@@ -411,8 +445,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._ask_before_closing(lost)
             return
+        self._closing = True  # a wizard let go now is not followed by this window any more
         for wizard in list(self.wizards):
             wizard.discard()  # asked above; its jobs end now, before the window takes it along
+        self.imports.stop_following()  # the journal keeps them; the next start offers them
         if self._switching:
             self.switch_server_requested.emit()
         self.closing.emit()

@@ -462,9 +462,11 @@ def test_stop_watching_while_the_file_is_sent_lets_it_arrive_for_the_imports_pag
     faults.latency_ms = 0
     (record,) = window.journal.history()
     assert record.cache_key  # the server has it, and the journal knows its job
-    assert record.state is JournalState.WAITING
-    window.navigation.setCurrentRow(2)  # the Imports page lists it, to follow
+    # The Imports page follows it in the background, says so, and says how it ended.
     assert [r.file_name for r in window.imports.model.records] == ["on-its-way.csv"]
+    qtbot.waitUntil(lambda: window.journal.history()[0].state is JournalState.SUCCESS)
+    qtbot.waitUntil(lambda: "on-its-way.csv → " in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage().endswith(": done.")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

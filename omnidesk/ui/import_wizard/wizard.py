@@ -63,6 +63,9 @@ CANCEL_WORDS = {Step.UPLOAD: "Stop watching", Step.RESULT: "Close"}
 class ImportWizard(QDialog):
     imported = Signal()  # an import reached its end (or the person stopped watching)
     upload_settled = Signal()  # a file sent on after "Stop watching" has arrived (or not)
+    # The journal id of an import the person stopped watching: the job goes on, and the
+    # Imports page follows it in the background from here.
+    stoppedWatching = Signal(int)
 
     def __init__(
         self,
@@ -100,6 +103,7 @@ class ImportWizard(QDialog):
         self._jobs: set[asyncio.Task[None]] = set()
         # True while a file is being sent: closing the wizard then lets it arrive.
         self.uploading = False
+        self.record_id: int | None = None  # the journal's record of the file sent
         self._closed = False
         self._discarding = False
         self._work = Path(tempfile.mkdtemp(prefix="omnidesk-import-"))
@@ -273,17 +277,24 @@ class ImportWizard(QDialog):
     # -- choosing and checking the file -----------------------------------------------------------
 
     def open_file(self, path: Path) -> None:
-        self._close_draft()
-        self.draft = ImportDraft(
-            path,
-            self.chooser.kind,
-            target=self.chooser.target,
-            guess_kind=self.guess_kind,
-            settings=self.guardrail_settings,
-            mappings=self.mappings,
+        self.open_draft(
+            ImportDraft(
+                path,
+                self.chooser.kind,
+                target=self.chooser.target,
+                guess_kind=self.guess_kind,
+                settings=self.guardrail_settings,
+                mappings=self.mappings,
+            )
         )
+
+    def open_draft(self, draft: ImportDraft) -> None:
+        """Check a draft made elsewhere (an earlier import's failed rows, say)."""
+        self._close_draft()
+        draft.settings = self.guardrail_settings  # the thresholds of today, not of then
+        self.draft = draft
         self.choose_page.file_problem.setText("")
-        self._set_title(path)
+        self._set_title(draft.path)
         self._show_page(Step.CHECK)
         self.start_check()
 
@@ -370,6 +381,8 @@ class ImportWizard(QDialog):
             self.uploading = False
             # Closed with the main window, the wizard may be gone by now: nobody to tell.
             if self._closed and isValid(self):
+                if self.record_id is not None:
+                    self.stoppedWatching.emit(self.record_id)
                 self.imported.emit()
                 self.upload_settled.emit()
         if sending is not None and not self._closed:
@@ -403,6 +416,7 @@ class ImportWizard(QDialog):
             if not self._closed:
                 self._show_result_failure(f"The file could not be sent: {problem}")
             return None
+        self.record_id = sending.record_id
         if self._closed:
             return None
         self.upload_page.sent(plan, name)
@@ -441,6 +455,8 @@ class ImportWizard(QDialog):
             and not self._following.done()
         ):
             # Stop watching only: the server's job goes on, the journal remembers it.
+            if self.record_id is not None:
+                self.stoppedWatching.emit(self.record_id)
             self.imported.emit()
         for job in list(self._jobs):
             job.cancel()  # they would touch widgets that are about to go

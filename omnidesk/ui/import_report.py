@@ -1,0 +1,197 @@
+"""An import's report, opened from the Imports page: what was sent, confirmed, refused.
+
+Every row that did not make it is listed by the row number and the header of the
+person's own file, whether the check held it back or the server refused it; the
+annotated workbook and a second try at those rows are a click away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from omnidesk.imports import FileChanged, ImportDraft, ImportRecord, ImportReport, ReportRow
+from omnidesk.spreadsheet import SpreadsheetError, write_annotated_copy
+
+from .formatting import local_datetime
+from .imports_view import state_words
+from .style import Tone, mark
+from .table_models import RIGHT, AnyIndex, FixedColumnsModel
+from .tasks import BackgroundTasks
+from .widgets import DataTable
+
+
+class ReportRowsModel(FixedColumnsModel):
+    COLUMNS = ("Row", "Column", "What happened")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[int | None, str | None, str]] = []
+
+    def show_rows(self, report: ImportReport) -> None:
+        def told(rows: Sequence[ReportRow], why: str) -> list[tuple[int | None, str | None, str]]:
+            return [(r.row, report.header(r.column), f"{why}: {r.message}") for r in rows]
+
+        self.beginResetModel()
+        self.rows = sorted(
+            told(report.refused, "Refused by the server")
+            + told(report.held_back, "Not sent (the check held it back)"),
+            key=lambda entry: entry[0] or 0,
+        )
+        self.endResetModel()
+
+    def _row_count(self) -> int:
+        return len(self.rows)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row, column, message = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("" if row is None else str(row), column or "", message)[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return RIGHT
+        return None
+
+
+class ImportReportDialog(QDialog):
+    # (draft of the failed rows, ready to be checked) for the main window's wizard
+    againRequested = Signal(object)
+
+    def __init__(
+        self,
+        record: ImportRecord,
+        report: ImportReport,
+        tasks: BackgroundTasks,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.record, self.report, self.tasks = record, report, tasks
+        self.setWindowTitle(f"Import of {record.file_name}")
+        self.resize(900, 560)
+        self.file_dialog: QFileDialog | None = None
+
+        headline = QLabel(f"{record.file_name} → {record.list_name}: {state_words(record)}")
+        headline.setObjectName("reportHeadline")
+        mark(headline, Tone.TITLE)
+        who = f" by {report.username}" if report.username else ""
+        finished = f", finished {local_datetime(record.finished_at)}" if record.finished_at else ""
+        facts = QLabel(
+            f"Sent{who} to {record.server} on {local_datetime(record.started_at)}{finished}. "
+            f"{record.rows:,} rows sent: {record.created or 0:,} created, "
+            f"{record.updated or 0:,} updated, {record.failed or 0:,} refused."
+        )
+        facts.setWordWrap(True)
+        facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(headline)
+        layout.addWidget(facts)
+        if record.message:
+            note = QLabel(record.message)
+            note.setWordWrap(True)
+            mark(note, Tone.WARNING if record.state.finished else Tone.ERROR)
+            layout.addWidget(note)
+        if report.confirmed:
+            confirmed_by = f" by {report.username}" if report.username else ""
+            layout.addWidget(QLabel(f"Confirmed before the upload{confirmed_by}:"))
+            for _key, words, _rows in report.confirmed:
+                line = QLabel(f"✓ {words}")
+                line.setObjectName("confirmedGuardrail")
+                line.setWordWrap(True)
+                layout.addWidget(line)
+
+        self.rows = ReportRowsModel(self)
+        self.rows.show_rows(report)
+        table = DataTable()
+        table.setSortingEnabled(False)
+        table.setModel(self.rows)
+        table.setColumnWidth(0, 60)
+        table.setColumnWidth(1, 160)
+        self.rows_table = table
+        layout.addWidget(table, 1)
+        self.problem = QLabel()
+        self.problem.setObjectName("reportProblem")
+        self.problem.setWordWrap(True)
+        mark(self.problem, Tone.ERROR)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.annotate_button = QPushButton("Save into the annotated workbook…")
+        self.annotate_button.clicked.connect(self._ask_annotated_path)
+        self.again_button = QPushButton("Import the failed rows again…")
+        self.again_button.clicked.connect(lambda: self.tasks.start(self.import_again()))
+        failed = bool(report.failed_rows)
+        for button in (self.annotate_button, self.again_button):
+            button.setVisible(failed)
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        layout.addWidget(buttons)
+
+    def _say(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
+
+    def _ask_annotated_path(self) -> None:
+        source = Path(self.record.file_path)
+        suggested = source.with_name(f"{source.stem} (checked).xlsx")
+        dialog = QFileDialog(self, "Save annotated workbook", str(suggested))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(["Excel workbook (*.xlsx)"])
+        dialog.setDefaultSuffix("xlsx")
+        dialog.fileSelected.connect(lambda out: self.tasks.start(self.save_annotated(Path(out))))
+        self.file_dialog = dialog
+        dialog.open()
+
+    async def _draft(self, *, only_failed: bool) -> ImportDraft | None:
+        try:
+            draft = await ImportDraft.again(self.record, self.report, only_failed=only_failed)
+            await draft.open()
+            await draft.check()
+        except FileChanged as changed:
+            self._say(changed.message)
+            return None
+        except SpreadsheetError as problem:
+            self._say(problem.message)
+            return None
+        return draft
+
+    async def save_annotated(self, out: Path) -> bool:
+        """The file as it was checked, its refused rows marked too."""
+        draft = await self._draft(only_failed=False)
+        if draft is None:
+            return False
+        try:
+            await asyncio.get_running_loop().run_in_executor(
+                None, write_annotated_copy, draft.path, draft.annotated(with_outcome=True), out
+            )
+        except (OSError, SpreadsheetError) as problem:
+            self._say(f"The annotated workbook could not be saved: {problem}")
+            return False
+        finally:
+            draft.close()
+        self.problem.hide()
+        return True
+
+    async def import_again(self) -> None:
+        """The rows that did not make it, in a wizard of their own, checked afresh."""
+        try:
+            draft = await ImportDraft.again(self.record, self.report, only_failed=True)
+        except FileChanged as changed:
+            self._say(changed.message)
+            return
+        self.againRequested.emit(draft)
+        self.accept()
