@@ -42,13 +42,7 @@ from .errors import (
 )
 from .limits import DEFAULT_LIMITS, ReadLimits
 from .numbers import DecimalStyle, NumberReading, parse_number, read_number
-from .reading import (
-    PREVIEW_ROWS,
-    SUPPORTED_SUFFIXES,
-    SheetInfo,
-    Spreadsheet,
-    open_spreadsheet,
-)
+from .reading import SUPPORTED_SUFFIXES, open_spreadsheet
 from .schema import (
     PRICE_LIST_SCHEMA,
     SCHEMAS,
@@ -62,6 +56,7 @@ from .schema import (
     normalise_header,
     schema_for,
 )
+from .sheet import PREVIEW_ROWS, SheetInfo, Spreadsheet
 from .writing import check_output_path, write_annotated_copy, write_clean_upload, write_template
 
 __all__ = [

@@ -23,7 +23,6 @@ from omnidesk.kinds import ListKind, info
 from .cells import CellValue, PaddedNumberCell, PercentCell, SheetRow, cell_text, float_text
 from .errors import EmptyFile, HeaderOnly
 from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
-from .reading import Spreadsheet
 from .schema import (
     CHOICE_ALIASES,
     SCHEMAS,
@@ -35,6 +34,7 @@ from .schema import (
     match_columns,
     schema_for,
 )
+from .sheet import Spreadsheet
 
 CleanValue = str | int | Decimal | None
 """A checked value: ``str`` for codes and choices, ``Decimal`` for money and rates, ``int``."""
