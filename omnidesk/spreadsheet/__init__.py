@@ -25,8 +25,6 @@ from .checking import (
     Severity,
     check_rows,
     check_spreadsheet,
-    find_header,
-    kind_of_header,
     upload_text,
 )
 from .errors import (
@@ -40,6 +38,14 @@ from .errors import (
     UnsuitableOutput,
     UnsupportedFileType,
 )
+from .header import (
+    ColumnMapping,
+    find_header,
+    headers_of,
+    kind_of_header,
+    match_columns,
+    normalise_header,
+)
 from .limits import DEFAULT_LIMITS, ReadLimits
 from .numbers import DecimalStyle, NumberReading, parse_number, read_number
 from .reading import SUPPORTED_SUFFIXES, open_spreadsheet
@@ -48,12 +54,9 @@ from .schema import (
     SCHEMAS,
     SKU_FIELD,
     STOCK_LIST_SCHEMA,
-    ColumnMapping,
     Field,
     Schema,
     ValueKind,
-    match_columns,
-    normalise_header,
     schema_for,
 )
 from .sheet import PREVIEW_ROWS, SheetInfo, Spreadsheet
@@ -98,6 +101,7 @@ __all__ = [
     "check_rows",
     "check_spreadsheet",
     "find_header",
+    "headers_of",
     "kind_of_header",
     "match_columns",
     "normalise_header",

@@ -22,16 +22,14 @@ from omnidesk.kinds import ListKind, info
 
 from .cells import CellValue, PaddedNumberCell, PercentCell, SheetRow, cell_text, float_text
 from .errors import EmptyFile, HeaderOnly
+from .header import ColumnMapping, find_header, headers_of, match_columns
 from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
 from .schema import (
     CHOICE_ALIASES,
-    SCHEMAS,
     SKU_FIELD,
-    ColumnMapping,
     Field,
     Schema,
     ValueKind,
-    match_columns,
     schema_for,
 )
 from .sheet import Spreadsheet
@@ -561,7 +559,7 @@ class RowChecker:
         # A person's choice of convention per field (the wizard's override) beats the vote.
         self._chosen_styles = dict(decimal_styles or {})
         self.header_row = header.number
-        headers = [cell_text(c).strip() for c in header.cells]
+        headers = headers_of(header)
         self.mapping = match_columns(headers, self.schema, mapping)
         by_field = {name: index for index, name in self.mapping.field_of.items()}
         # Upload columns follow the schema's order, so every clean file looks the same.
@@ -1034,65 +1032,6 @@ def _ambiguity_message(column: _Column, reading: NumberReading, shown: CellValue
         advice += " or with 2 decimals"
     meanings = f"could mean {as_point} or {as_comma}"
     return f"{column.spec.label} {_quoted(shown)} {meanings}: {why}. {advice}."
-
-
-HEADER_SEARCH_ROWS = 10
-
-
-def find_header(
-    rows: Iterator[SheetRow],
-    schema: Schema,
-    mapping: Mapping[str | int, str | None] | None = None,
-    *,
-    header_row: int | None = None,
-) -> tuple[SheetRow, list[SheetRow], int]:
-    """The header row, the data rows read past it while looking, and how many rows it skipped.
-
-    The server takes the first row as the header, but exports often put a title
-    or a date above it; the first of the top rows that names a SKU column (by its
-    name, an alias, or ``mapping``) is the header, otherwise the first row is.
-    ``header_row`` skips the search when a person has chosen the row. Raises
-    ``EmptyFile`` when there are no rows (or the chosen row is empty).
-    """
-    if header_row is not None:
-        for skipped, row in enumerate(rows):
-            if row.number == header_row:
-                return row, [], skipped
-            if row.number > header_row:
-                raise EmptyFile(f"Row {header_row}, chosen as the header row, is empty.")
-        raise EmptyFile(f"The sheet has no row {header_row} to use as the header row.")
-    seen: list[SheetRow] = []
-    for row in rows:
-        seen.append(row)
-        headers = [cell_text(c).strip() for c in row.cells]
-        try:
-            found = match_columns(headers, schema, mapping).column_of(SKU_FIELD)
-        except ValueError:
-            found = None
-        if found is not None:
-            return row, [], len(seen) - 1
-        if len(seen) >= HEADER_SEARCH_ROWS:
-            break
-    if not seen:
-        raise EmptyFile("The sheet has no data.")
-    return seen[0], seen[1:], 0
-
-
-def kind_of_header(rows: Sequence[SheetRow]) -> ListKind | None:
-    """The kind of list whose required columns the file's header names, from its top rows.
-
-    None when the header fits neither (a column is missing either way) or both (a
-    file with price and stock columns): then only the person can say which it is.
-    """
-    fitting = []
-    for kind, schema in SCHEMAS.items():
-        try:
-            header, _, _ = find_header(iter(rows), schema)
-        except EmptyFile:
-            return None
-        if not match_columns([cell_text(c).strip() for c in header.cells], schema).missing:
-            fitting.append(kind)
-    return fitting[0] if len(fitting) == 1 else None
 
 
 ProgressCallback = Callable[[int], None]
