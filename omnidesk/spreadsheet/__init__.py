@@ -16,17 +16,8 @@ For finer control (a worker feeding batches), use ``find_header`` and
 """
 
 from .cells import CellValue, SheetRow, cell_text
-from .checking import (
-    CheckResult,
-    CleanRow,
-    CleanValue,
-    Finding,
-    RowChecker,
-    Severity,
-    check_rows,
-    check_spreadsheet,
-    upload_text,
-)
+from .check_result import CheckResult, CleanRow, CleanValue, upload_text
+from .checking import check_rows, check_spreadsheet
 from .errors import (
     EmptyFile,
     HeaderOnly,
@@ -38,6 +29,7 @@ from .errors import (
     UnsuitableOutput,
     UnsupportedFileType,
 )
+from .findings import Finding, Severity
 from .header import (
     ColumnMapping,
     find_header,
@@ -49,6 +41,7 @@ from .header import (
 from .limits import DEFAULT_LIMITS, ReadLimits
 from .numbers import DecimalStyle, NumberReading, parse_number, read_number
 from .reading import SUPPORTED_SUFFIXES, open_spreadsheet
+from .row_checker import RowChecker
 from .schema import (
     PRICE_LIST_SCHEMA,
     SCHEMAS,

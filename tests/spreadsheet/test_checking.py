@@ -307,9 +307,9 @@ def test_a_currency_sign_without_a_currency_column_goes_with_the_row() -> None:
 
 
 def test_findings_are_capped_but_counts_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    from omnidesk.spreadsheet import checking
+    from omnidesk.spreadsheet import findings
 
-    monkeypatch.setattr(checking, "MAX_FINDINGS", 3)
+    monkeypatch.setattr(findings, "MAX_FINDINGS", 3)
     result = check("stock", ["sku", "stock"], *[[f"S{i}", "many"] for i in range(10)])
     assert len(result.findings) == 3
     assert result.error_rows == 10
