@@ -42,6 +42,7 @@ from .limits import DEFAULT_LIMITS, ReadLimits
 from .numbers import DecimalStyle, NumberReading, parse_number, read_number
 from .reading import SUPPORTED_SUFFIXES, open_spreadsheet
 from .row_checker import RowChecker
+from .row_rules import ROW_RULES, RowRule
 from .schema import (
     PRICE_LIST_SCHEMA,
     SCHEMAS,
@@ -59,6 +60,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "PREVIEW_ROWS",
     "PRICE_LIST_SCHEMA",
+    "ROW_RULES",
     "SCHEMAS",
     "SKU_FIELD",
     "STOCK_LIST_SCHEMA",
@@ -77,6 +79,7 @@ __all__ = [
     "PasswordProtected",
     "ReadLimits",
     "RowChecker",
+    "RowRule",
     "Schema",
     "Severity",
     "SheetInfo",

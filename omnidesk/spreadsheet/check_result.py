@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import overload
 
 from omnidesk.kinds import ListKind, info
 
@@ -52,6 +53,10 @@ StoredValue = CleanValue | float
 """A value as a checked row stores it: a ``CleanValue``, or a float for an amount."""
 
 
+@overload
+def as_decimal(value: None) -> None: ...
+@overload
+def as_decimal(value: str | int | Decimal | float) -> Decimal: ...
 def as_decimal(value: StoredValue) -> Decimal | None:
     """A stored amount as ``Decimal``: checked rows keep floats and text to stay small."""
     if value is None or isinstance(value, Decimal):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -38,6 +39,13 @@ class Finding:
             "severity": str(self.severity),
             "message": self.message,
         }
+
+
+Warn = Callable[[int, int, str], None]
+"""How the checker's parts warn of a usable row: (sheet row, position of the value, message).
+
+The position is the value's place in the checked row; ``RowChecker`` knows the column.
+"""
 
 
 class FindingList:

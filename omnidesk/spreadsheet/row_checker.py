@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 from typing import Any
 
 from omnidesk.kinds import ListKind
@@ -28,16 +28,15 @@ from .cell_checks import (
     SIMPLE_AMOUNT,
     ColumnChecker,
     ambiguity_message,
-    quoted,
 )
 from .cells import CellValue, SheetRow
-from .check_result import CheckResult, GoodRows, StoredValue, as_decimal, upload_text
+from .check_result import CheckResult, GoodRows, StoredValue
+from .duplicates import replaced_rows
 from .findings import Finding, FindingList, Severity
 from .header import headers_of, match_columns
-from .numbers import DecimalStyle, NumberReading, read_number
+from .numbers import DecimalStyle, NumberReading
+from .row_rules import RuleContext, rules_for
 from .schema import SKU_FIELD, Schema, ValueKind, schema_for
-
-_SAME_CURRENCY = {"tr": "try", "eu": "eur"}  # the server's two spellings of each
 
 _SLOW = object()  # a cell the column-wise pass leaves to the row loop
 
@@ -55,6 +54,10 @@ def _slow_rows(columns: list[list[Any]], count: int) -> list[int]:
         if _SLOW in values:
             marked.update(i for i, value in enumerate(values) if value is _SLOW)
     return sorted(marked)
+
+
+# A row that cannot be uploaded: (sheet row, [(position in the row, message)]).
+_Rejection = tuple[int, list[tuple[int, str]]]
 
 
 @dataclass(slots=True)
@@ -114,11 +117,10 @@ class RowChecker:
         self._blocked = bool(self.mapping.missing)
         # Whether batches are first tried column by column (see ``_fast_columns``).
         self.columnar = True
-        price_at = self._position.get("price")
-        retail_at = self._position.get("retail_price")
-        # The price rules (zero, retail below price, a currency sign) are the schema's to ask for.
-        self._price_at = price_at if self.schema.price_rules else None
-        self._retail_at = retail_at if self.schema.price_rules else None
+        self._rules = rules_for(
+            self.schema.row_rules,
+            RuleContext(self._columns, self._position, self._warn, self._signs),
+        )
 
     def check(self, rows: Iterable[SheetRow]) -> None:
         """Check a batch of data rows (rows must come in sheet order)."""
@@ -126,25 +128,84 @@ class RowChecker:
             self.rows_checked += sum(1 for _ in rows)
             return
         batch = rows if isinstance(rows, list) else list(rows)
+        first, waited = len(self._good), len(self._waiting)
+        rejected: list[_Rejection] = []
         columns = self._fast_columns(batch) if self.columnar else None
+        parsed: Sequence[int] | None  # the rows read in full; None: all of them
         if columns is None:
-            self._check_each(batch)
+            self._check_each(batch, rejected)
+            parsed = None
+        else:
+            slow = _slow_rows(columns, len(batch))
+            if not slow:
+                self._accept_fast(batch, columns)
+                parsed = ()
+            else:
+                start = 0
+                for index in (*slow, len(batch)):
+                    if start < index:
+                        self._accept_fast(batch[start:index], [c[start:index] for c in columns])
+                    if index < len(batch):
+                        self._check_each(batch[index : index + 1], rejected)
+                    start = index + 1
+                parsed, columns = slow, None
+                # Files whose cells mostly need the full treatment (text numbers, SKUs typed
+                # as numbers) are checked row by row from here on, without a wasted first pass.
+                if len(slow) > len(batch) // 2:
+                    self.columnar = False
+        self._report(batch, first, waited, rejected, parsed, columns)
+
+    def _report(
+        self,
+        batch: list[SheetRow],
+        first: int,
+        waited: int,
+        rejected: list[_Rejection],
+        parsed: Sequence[int] | None,
+        columns: list[list[Any]] | None,
+    ) -> None:
+        """Report the batch's rejected rows and the row rules' warnings, in sheet order.
+
+        Findings past ``MAX_FINDINGS`` are only counted, so the order they come in
+        decides which are listed: it is the order of the rows, rejections and warnings
+        alike. ``first`` and ``waited`` are where the batch's usable and waiting rows
+        begin; ``columns``, if given, are its usable rows already.
+        """
+        if not self._rules:
+            for rejection in rejected:
+                self._reject(*rejection)
             return
-        slow = _slow_rows(columns, len(batch))
-        if not slow:
-            self._accept_fast(batch, columns)
-            return
-        start = 0
-        for index in (*slow, len(batch)):
-            if start < index:
-                self._accept_fast(batch[start:index], [c[start:index] for c in columns])
-            if index < len(batch):
-                self._check_each(batch[index : index + 1])
-            start = index + 1
-        # Files whose cells mostly need the full treatment (text numbers, SKUs typed as
-        # numbers) are checked row by row from here on, without a wasted first pass.
-        if len(slow) > len(batch) // 2:
-            self.columnar = False
+        dropped = {number for number, _ in rejected}
+        dropped.update(entry.number for entry in self._waiting[waited:])
+        kept = [row for row in batch if row.number not in dropped] if dropped else batch
+        flat, width = self._good.flat, self._good.width
+        start = first * width
+        if columns is None:
+            columns = [flat[start + p :: width] for p in range(width)]
+        if parsed is None:
+            parsed = range(len(kept))
+        elif parsed and dropped:
+            numbers = {batch[index].number for index in parsed}
+            parsed = [i for i, row in enumerate(kept) if row.number in numbers]
+        rules = self._rules
+        # (row, rule) as one number, row first: ints sort far faster than pairs.
+        count = len(rules)
+        flagged = sorted(
+            position * count + order
+            for order, rule in enumerate(rules)
+            for position in rule.suspects(columns, parsed)
+        )
+        told, untold = 0, len(rejected)
+        for key in flagged:
+            position, order = divmod(key, count)
+            row = kept[position]
+            while told < untold and rejected[told][0] < row.number:
+                self._reject(*rejected[told])
+                told += 1
+            at = start + position * width
+            rules[order].check(row.number, row.cells, flat[at : at + width])
+        for rejection in rejected[told:]:
+            self._reject(*rejection)
 
     def _fast_columns(self, batch: list[SheetRow]) -> list[list[Any]] | None:
         """The batch column by column, with the everyday cells already settled.
@@ -242,27 +303,15 @@ class RowChecker:
         self._good.numbers.extend(row.number for row in batch)
         self._good.flat.extend(chain.from_iterable(zip(*columns, strict=True)))
         self.rows_checked += len(batch)
-        price_at, retail_at = self._price_at, self._retail_at
-        if price_at is None:
-            return
-        prices = columns[price_at]
-        retails = columns[retail_at] if retail_at is not None else repeat(None)
-        for position, (price, retail) in enumerate(zip(prices, retails, strict=False)):
-            if price == 0.0 or (retail is not None and retail < price):
-                values = [column[position] for column in columns]
-                self._price_warnings(batch[position].number, values, price_at, retail_at)
 
-    def _check_each(self, rows: list[SheetRow]) -> None:
+    def _check_each(self, rows: list[SheetRow], rejected: list[_Rejection]) -> None:
         # The common cells (a text SKU, an Excel number within range) are settled inline;
         # everything else goes through the column's cache and converter.
         plan = [(c.index, c.fast, c.cache, c.convert, c.upper) for c in self._columns]
         required = self._required
         number_append = self._good.numbers.append
         values_extend = self._good.flat.extend
-        price_at, retail_at = self._price_at, self._retail_at
-        # Filled as signs turn up; empty dicts keep the check off the common path.
-        price_marks = self._columns[price_at].marks if price_at is not None else set()
-        retail_marks = self._columns[retail_at].marks if retail_at is not None else set()
+        rejected_append = rejected.append
         checked = 0
         for row in rows:
             checked += 1
@@ -319,23 +368,11 @@ class RowChecker:
                             (position, f"{self._columns[position].spec.label} is missing.")
                         )
             if problems is not None:
-                self._reject(row.number, problems)
+                rejected_append((row.number, problems))
             elif waiting is not None:
                 shown = {p: cells[self._columns[p].index] for p in waiting}
                 self._waiting.append(_Waiting(row.number, values, waiting, shown, cells))
             else:
-                if price_at is not None:
-                    price = values[price_at]
-                    retail = values[retail_at] if retail_at is not None else None
-                    # Two floats compare directly; anything else needs a closer look.
-                    if (
-                        type(price) is not float
-                        or price == 0.0
-                        or (retail is not None and (type(retail) is not float or retail < price))
-                    ):
-                        self._price_warnings(row.number, values, price_at, retail_at)
-                    if price_marks or retail_marks:
-                        self._currency_warnings(row.number, cells, values)
                 number_append(row.number)
                 values_extend(values)
         self.rows_checked += checked
@@ -355,53 +392,6 @@ class RowChecker:
             number, column.header, Severity.WARNING, message, column.spec.name, column.index
         )
 
-    def _currency_warnings(
-        self, number: int, cells: Sequence[CellValue], values: list[StoredValue]
-    ) -> None:
-        currency_at = self._position.get("currency_type")
-        stated = values[currency_at] if currency_at is not None else None
-        for position in (self._price_at, self._retail_at):
-            if position is None:
-                continue
-            column = self._columns[position]
-            raw = cells[column.index] if column.index < len(cells) else None
-            marked = read_number(raw).currency if isinstance(raw, str) and column.marks else None
-            if marked is None:
-                continue
-            shown = quoted(raw)
-            if stated is None:
-                # Whether that is the list's currency is for the comparison with the list.
-                self._signs.setdefault(number, marked)
-            elif _SAME_CURRENCY.get(str(stated), stated) != marked:
-                self._warn(
-                    number,
-                    position,
-                    f"{column.spec.label} {shown} is in {marked.upper()}, but the row's currency "
-                    f"is {stated}.",
-                )
-
-    def _price_warnings(
-        self, number: int, values: list[StoredValue], price_at: int, retail_at: int | None
-    ) -> None:
-        price = values[price_at]
-        retail = values[retail_at] if retail_at is not None else None
-        if retail is not None and price is not None:
-            if type(retail) is float and type(price) is float:
-                below = retail < price
-            else:
-                below = as_decimal(retail) < as_decimal(price)  # type: ignore[operator]
-            if below:
-                assert retail_at is not None
-                self._warn(
-                    number,
-                    retail_at,
-                    f"Retail price {upload_text(as_decimal(retail), ValueKind.MONEY)} is below the "
-                    f"price {upload_text(as_decimal(price), ValueKind.MONEY)}; shoppers would see "
-                    "a crossed-out price lower than the one they pay.",
-                )
-        if price is not None and (price == 0 if type(price) is float else as_decimal(price) == 0):
-            self._warn(number, price_at, "Price is 0: the product would be sold for free.")
-
     def finish(self) -> CheckResult:
         """Settle waiting values, find duplicate SKUs, and return the result."""
         styles = {
@@ -411,7 +401,8 @@ class RowChecker:
         }
         if self._waiting:
             self._settle_waiting()
-        replaced = self._find_duplicates()
+        at = self._position.get(SKU_FIELD)
+        replaced = set() if at is None else replaced_rows(self._good, at, self._warn)
         findings = sorted(
             self._findings.listed,
             key=lambda f: (f.row, -1 if f.column_index is None else f.column_index),
@@ -479,55 +470,9 @@ class RowChecker:
             if problems:
                 self._reject(entry.number, problems)
             else:
-                if self._price_at is not None:
-                    self._price_warnings(
-                        entry.number, entry.values, self._price_at, self._retail_at
-                    )
-                    self._currency_warnings(entry.number, entry.cells, entry.values)
+                for rule in self._rules:
+                    rule.check(entry.number, entry.cells, entry.values)
                 settled.append((entry.number, entry.values))
         self._waiting.clear()
         if settled:
             self._good.merge(settled)
-
-    def _find_duplicates(self) -> set[int]:
-        """Rows replaced by a later row with the same SKU, with a warning on both.
-
-        A set finds the repeated SKUs cheaply; only those are then traced to rows,
-        so a million distinct SKUs cost one pass and no per-row bookkeeping.
-        """
-        at = self._position.get(SKU_FIELD)
-        if at is None:
-            return set()
-        skus = self._good.column(at)
-        if len(set(skus)) == len(skus):
-            return set()
-        seen: set[StoredValue] = set()
-        repeated: set[StoredValue] = set()
-        for sku in skus:
-            if sku in seen:
-                repeated.add(sku)
-            else:
-                seen.add(sku)
-        del seen, skus
-        replaced: set[int] = set()
-        last_row: dict[str, int] = {}
-        for number, values in self._good:
-            sku = values[at]
-            if sku not in repeated:
-                continue
-            assert isinstance(sku, str)
-            earlier = last_row.get(sku)
-            if earlier is not None:
-                replaced.add(earlier)
-                self._warn(
-                    number,
-                    at,
-                    f"SKU “{sku}” is also on row {earlier}; only this later row is uploaded.",
-                )
-                self._warn(
-                    earlier,
-                    at,
-                    f"SKU “{sku}” appears again on row {number}, which replaces this row.",
-                )
-            last_row[sku] = number
-        return replaced

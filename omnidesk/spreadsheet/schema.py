@@ -74,8 +74,9 @@ SKU_FIELD = "product__sku"
 class Schema:
     kind: ListKind
     fields: tuple[Field, ...]
-    # Whether the checker warns of prices of zero, retail below price and currency signs.
-    price_rules: bool = False
+    # The warnings each usable row gets (``row_rules.ROW_RULES``), by key: the keys the
+    # guardrails name as their ``offline_rule``, so both speak of the same rule.
+    row_rules: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -203,7 +204,7 @@ PRICE_LIST_SCHEMA = Schema(
             help="Optional. A percentage from 0 to 100, e.g. 20 for 20%.",
         ),
     ),
-    price_rules=True,
+    row_rules=("zero_price", "retail_below_price", "currency_sign"),
 )
 
 STOCK_LIST_SCHEMA = Schema(
