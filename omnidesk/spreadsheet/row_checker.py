@@ -39,6 +39,9 @@ from .row_rules import RuleContext, rules_for
 from .schema import SKU_FIELD, Schema, ValueKind, schema_for
 
 _SLOW = object()  # a cell the column-wise pass leaves to the row loop
+# What a column of the column-wise pass holds: checked values, and ``_SLOW`` until the
+# rows with one are taken out. Any, because no annotation can follow that hand-over.
+_Settled = Any
 
 # _whole_cents: for 0 <= x <= 1e12, ``int(x * 100 + 0.5) / 100 == x`` holds exactly when
 # x is the float nearest to some amount with at most 2 decimal places: the rounding
@@ -47,7 +50,7 @@ _SLOW = object()  # a cell the column-wise pass leaves to the row loop
 # than round(x, 2) or repr(), which matters on a million prices.
 
 
-def _slow_rows(columns: list[list[Any]], count: int) -> list[int]:
+def _slow_rows(columns: list[list[_Settled]], count: int) -> list[int]:
     """Positions of rows with at least one cell the column-wise pass could not settle."""
     marked: set[int] = set()
     for values in columns:
@@ -162,7 +165,7 @@ class RowChecker:
         waited: int,
         rejected: list[_Rejection],
         parsed: Sequence[int] | None,
-        columns: list[list[Any]] | None,
+        columns: list[list[_Settled]] | None,
     ) -> None:
         """Report the batch's rejected rows and the row rules' warnings, in sheet order.
 
@@ -207,7 +210,7 @@ class RowChecker:
         for rejection in rejected[told:]:
             self._reject(*rejection)
 
-    def _fast_columns(self, batch: list[SheetRow]) -> list[list[Any]] | None:
+    def _fast_columns(self, batch: list[SheetRow]) -> list[list[_Settled]] | None:
         """The batch column by column, with the everyday cells already settled.
 
         List comprehensions settle a plain text SKU, an Excel number within range and
@@ -215,7 +218,7 @@ class RowChecker:
         settle becomes ``_SLOW`` and its row goes through ``_check_each``.
         """
         cells = [row.cells for row in batch]
-        columns: list[list[Any]] = []
+        columns: list[list[_Settled]] = []
         for column in self._columns:
             index, upper = column.index, column.upper
             try:
@@ -288,7 +291,9 @@ class RowChecker:
         return columns
 
     @staticmethod
-    def _vote_for_texts(column: ColumnChecker, raw: list[Any], values: list[Any]) -> None:
+    def _vote_for_texts(
+        column: ColumnChecker, raw: Sequence[CellValue], values: list[_Settled]
+    ) -> None:
         """What the row loop's ``_simple_text`` would vote for the texts settled here."""
         vote = column.vote
         if vote.point and vote.comma:
@@ -299,7 +304,7 @@ class RowChecker:
         if not vote.point and any("." in text for text in texts):
             vote.add(DecimalStyle.POINT)
 
-    def _accept_fast(self, batch: list[SheetRow], columns: list[list[Any]]) -> None:
+    def _accept_fast(self, batch: list[SheetRow], columns: list[list[_Settled]]) -> None:
         self._good.numbers.extend(row.number for row in batch)
         self._good.flat.extend(chain.from_iterable(zip(*columns, strict=True)))
         self.rows_checked += len(batch)
@@ -321,6 +326,8 @@ class RowChecker:
             problems: list[tuple[int, str]] | None = None
             waiting: dict[int, NumberReading] | None = None
             for index, fast, cache, convert, upper in plan:
+                # Any: ``type(cell) is …`` through a local narrows nothing for mypy, and
+                # this loop cannot afford isinstance.
                 cell: Any = cells[index] if index < width else None
                 cell_type = type(cell)
                 if cell_type is str:
