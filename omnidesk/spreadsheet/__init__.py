@@ -13,6 +13,14 @@ Typical use::
 
 For finer control (a worker feeding batches), use ``find_header`` and
 ``RowChecker`` directly; ``check_rows`` shows how they fit together.
+
+Where things live: ``reading`` opens a file and hands it to a reader
+(``workbook``, ``text_file``); ``schema`` declares the columns of each kind of
+list and ``header`` finds them in a file; ``cell_checks`` checks one cell,
+``row_checker`` whole rows, ``row_rules`` adds the warnings that read a row's
+values together and ``duplicates`` the repeated SKUs; ``findings`` and
+``check_result`` are what a check returns; ``writing`` writes the clean upload,
+the annotated copy and the templates.
 """
 
 from .cells import CellValue, SheetRow, cell_text
