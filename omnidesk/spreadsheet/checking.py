@@ -1,7 +1,6 @@
 """Checking a whole sheet: find its header, check every row below it, return the result.
 
-``check_rows`` and ``check_spreadsheet`` are the one way the wizard, the command
-line and the import workflow check a file; they put together ``find_header``
+``check_rows`` and ``check_spreadsheet`` put together ``find_header``
 (``header.py``) and ``RowChecker`` (``row_checker.py``), which a caller that
 needs finer control can also use directly.
 """
