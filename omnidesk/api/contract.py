@@ -10,49 +10,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from omnidesk.currencies import CURRENCIES, CURRENCY_NAMES, DEFAULT_CURRENCY
 from omnidesk.kinds import ListKind
+
+__all__ = ["CURRENCIES", "CURRENCY_NAMES", "DEFAULT_CURRENCY", "ListKind"]
 
 API_PREFIX: Final = "/api/v1"
 
-# The docs' enum is tr, eu, usd, …; every example uses try. We accept both, try first.
-CURRENCIES: Final = (
-    "try", "eur", "tr", "eu", "usd", "egp", "gbp", "mad", "pln", "sar", "ron", "uah",
-    "czk", "huf", "rub", "bgn", "iqd", "kwd", "bhd", "omr", "qar", "aed", "ngn", "inr",
-    "lei", "kzt", "jod", "rsd",
-)  # fmt: skip
-
-CURRENCY_NAMES: Final = {
-    "try": "Turkish lira",
-    "tr": "Turkish lira (tr)",
-    "eur": "Euro",
-    "eu": "Euro (eu)",
-    "usd": "US dollar",
-    "egp": "Egyptian pound",
-    "gbp": "Pound sterling",
-    "mad": "Moroccan dirham",
-    "pln": "Polish złoty",
-    "sar": "Saudi riyal",
-    "ron": "Romanian leu",
-    "uah": "Ukrainian hryvnia",
-    "czk": "Czech koruna",
-    "huf": "Hungarian forint",
-    "rub": "Russian rouble",
-    "bgn": "Bulgarian lev",
-    "iqd": "Iraqi dinar",
-    "kwd": "Kuwaiti dinar",
-    "bhd": "Bahraini dinar",
-    "omr": "Omani rial",
-    "qar": "Qatari riyal",
-    "aed": "UAE dirham",
-    "ngn": "Nigerian naira",
-    "inr": "Indian rupee",
-    "lei": "Romanian leu (lei)",
-    "kzt": "Kazakhstani tenge",
-    "jod": "Jordanian dinar",
-    "rsd": "Serbian dinar",
-}
-
-DEFAULT_CURRENCY: Final = "try"
 
 # Fields the server can order by ([ours]: the docs do not list any).
 ORDERING_FIELDS: Final = frozenset({"name", "code", "created_date", "modified_date", "pk"})

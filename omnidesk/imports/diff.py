@@ -17,10 +17,11 @@ from enum import StrEnum
 from typing import Any
 
 from omnidesk.api import ListContents, ListKind, OmnitronClient, OmnitronError, Page
+from omnidesk.currencies import same_currency
 from omnidesk.kinds import info
 from omnidesk.spreadsheet import SKU_FIELD, CleanRow, schema_for
 
-from .guardrails import Context, GuardrailSettings, RowFacts, rules_for, same_currency
+from .guardrails import Context, GuardrailSettings, RowFacts, rules_for
 
 # Looking SKUs up in the catalogue costs a request each; past this, they are not checked.
 MAX_CATALOGUE_LOOKUPS = 500

@@ -15,16 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from omnidesk.currencies import same_currency
 from omnidesk.kinds import ListKind
-
-# The server has two spellings of the lira and the euro; they mean the same currency.
-SAME_CURRENCY = {"tr": "try", "eu": "eur"}
-
-
-def same_currency(code: str | None) -> str:
-    """One spelling per currency, so that ``tr`` and ``try`` compare equal."""
-    text = (code or "").lower()
-    return SAME_CURRENCY.get(text, text)
 
 
 @dataclass(frozen=True)

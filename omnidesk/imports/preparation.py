@@ -37,9 +37,9 @@ from omnidesk.spreadsheet import (
     Severity,
     SheetRow,
     Spreadsheet,
-    cell_text,
     check_spreadsheet,
     find_header,
+    headers_of,
     kind_of_header,
     match_columns,
     open_spreadsheet,
@@ -603,10 +603,6 @@ def remembered_words(remembered: dict[str, str | None]) -> str:
         f"{header} → {field or 'not imported'}" for header, field in remembered.items()
     )
     return f"Columns mapped as you mapped this header before: {pairs}."
-
-
-def headers_of(header: SheetRow) -> list[str]:
-    return [cell_text(cell).strip() for cell in header.cells]
 
 
 def header_for(result: CheckResult | None, field: str | None) -> str | None:

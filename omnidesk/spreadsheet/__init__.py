@@ -13,22 +13,19 @@ Typical use::
 
 For finer control (a worker feeding batches), use ``find_header`` and
 ``RowChecker`` directly; ``check_rows`` shows how they fit together.
+
+Where things live: ``reading`` opens a file and hands it to a reader
+(``workbook``, ``text_file``); ``schema`` declares the columns of each kind of
+list and ``header`` finds them in a file; ``cell_checks`` checks one cell,
+``row_checker`` whole rows, ``row_rules`` adds the warnings that read a row's
+values together and ``duplicates`` the repeated SKUs; ``findings`` and
+``check_result`` are what a check returns; ``writing`` writes the clean upload,
+the annotated copy and the templates.
 """
 
 from .cells import CellValue, SheetRow, cell_text
-from .checking import (
-    CheckResult,
-    CleanRow,
-    CleanValue,
-    Finding,
-    RowChecker,
-    Severity,
-    check_rows,
-    check_spreadsheet,
-    find_header,
-    kind_of_header,
-    upload_text,
-)
+from .check_result import CheckResult, CleanRow, CleanValue, upload_text
+from .checking import check_rows, check_spreadsheet
 from .errors import (
     EmptyFile,
     HeaderOnly,
@@ -40,34 +37,38 @@ from .errors import (
     UnsuitableOutput,
     UnsupportedFileType,
 )
+from .findings import Finding, Severity
+from .header import (
+    ColumnMapping,
+    find_header,
+    headers_of,
+    kind_of_header,
+    match_columns,
+    normalise_header,
+)
 from .limits import DEFAULT_LIMITS, ReadLimits
 from .numbers import DecimalStyle, NumberReading, parse_number, read_number
-from .reading import (
-    PREVIEW_ROWS,
-    SUPPORTED_SUFFIXES,
-    SheetInfo,
-    Spreadsheet,
-    open_spreadsheet,
-)
+from .reading import SUPPORTED_SUFFIXES, open_spreadsheet
+from .row_checker import RowChecker
+from .row_rules import ROW_RULES, RowRule
 from .schema import (
     PRICE_LIST_SCHEMA,
     SCHEMAS,
     SKU_FIELD,
     STOCK_LIST_SCHEMA,
-    ColumnMapping,
     Field,
     Schema,
     ValueKind,
-    match_columns,
-    normalise_header,
     schema_for,
 )
+from .sheet import PREVIEW_ROWS, SheetInfo, Spreadsheet
 from .writing import check_output_path, write_annotated_copy, write_clean_upload, write_template
 
 __all__ = [
     "DEFAULT_LIMITS",
     "PREVIEW_ROWS",
     "PRICE_LIST_SCHEMA",
+    "ROW_RULES",
     "SCHEMAS",
     "SKU_FIELD",
     "STOCK_LIST_SCHEMA",
@@ -86,6 +87,7 @@ __all__ = [
     "PasswordProtected",
     "ReadLimits",
     "RowChecker",
+    "RowRule",
     "Schema",
     "Severity",
     "SheetInfo",
@@ -103,6 +105,7 @@ __all__ = [
     "check_rows",
     "check_spreadsheet",
     "find_header",
+    "headers_of",
     "kind_of_header",
     "match_columns",
     "normalise_header",

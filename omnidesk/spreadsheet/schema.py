@@ -1,19 +1,18 @@
-"""The columns Omnitron's spreadsheet import expects, and how a file's headers map onto them.
+"""The columns Omnitron's spreadsheet import expects, one schema per kind of list.
 
-The contract is in ``shared/omnitron-api.md`` ("Spreadsheet import"): the server
-reads the first row as headers, matches them exactly and ignores the rest. People
-write ``SKU``, ``Stok Kodu`` or ``Fiyat (TL)`` instead, so matching here is
-forgiving, and the clean upload file then carries the server's exact names.
+The contract is in ``shared/omnitron-api.md`` ("Spreadsheet import"). Each
+``Field`` names a server column, what a person calls it and the spellings they
+use for it; ``header.py`` matches a file's headers onto them.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from omnidesk.currencies import CURRENCIES
 from omnidesk.kinds import ListKind, info
 
 
@@ -28,11 +27,6 @@ class ValueKind(StrEnum):
 
 MAX_WHOLE = 2_147_483_647  # the server stores these in a 32-bit integer column
 
-CURRENCIES: tuple[str, ...] = (
-    "try", "eur", "tr", "eu", "usd", "egp", "gbp", "mad", "pln", "sar", "ron", "uah", "czk",
-    "huf", "rub", "bgn", "iqd", "kwd", "bhd", "omr", "qar", "aed", "ngn", "inr", "lei", "kzt",
-    "jod", "rsd",
-)  # fmt: skip
 UNIT_TYPES: tuple[str, ...] = ("qty", "kg")
 
 # Spellings people use for an allowed value; they are written out as the server's value.
@@ -76,8 +70,9 @@ SKU_FIELD = "product__sku"
 class Schema:
     kind: ListKind
     fields: tuple[Field, ...]
-    # Whether the checker warns of prices of zero, retail below price and currency signs.
-    price_rules: bool = False
+    # The warnings each usable row gets (``row_rules.ROW_RULES``), by key: the keys the
+    # guardrails name as their ``offline_rule``, so both speak of the same rule.
+    row_rules: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -205,7 +200,7 @@ PRICE_LIST_SCHEMA = Schema(
             help="Optional. A percentage from 0 to 100, e.g. 20 for 20%.",
         ),
     ),
-    price_rules=True,
+    row_rules=("zero_price", "retail_below_price", "currency_sign"),
 )
 
 STOCK_LIST_SCHEMA = Schema(
@@ -280,125 +275,3 @@ SCHEMAS: Mapping[ListKind, Schema] = MappingProxyType(
 def schema_for(kind: ListKind) -> Schema:
     """The import columns of that kind of list; KeyError for a kind without an import."""
     return SCHEMAS[kind]
-
-
-_TURKISH_FOLD = str.maketrans("İIıŞşĞğÜüÖöÇçÂâÎîÛû", "iiissgguuooccaaiiuu")
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def normalise_header(text: str) -> str:
-    """``"Stok Kodu"``, ``"STOK_KODU"`` and ``"stok-kodu "`` all become ``"stokkodu"``."""
-    return _NOT_ALNUM.sub("", text.translate(_TURKISH_FOLD).casefold())
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnMapping:
-    """Which column of the file feeds which server field.
-
-    ``headers`` are the header cells as written; ``field_of`` maps a column index
-    to a field name; columns not in it are ignored, as the server ignores them.
-    ``notes`` explain choices a person may want to revisit (a second price column
-    that was not used, a required field with no column).
-    """
-
-    headers: tuple[str, ...]
-    field_of: Mapping[int, str]
-    missing: tuple[Field, ...] = ()
-    notes: tuple[str, ...] = field(default=())
-
-    def column_of(self, field_name: str) -> int | None:
-        for index, name in self.field_of.items():
-            if name == field_name:
-                return index
-        return None
-
-    def as_dict(self) -> dict[str, str | None]:
-        """``{header: field or None}`` in column order, for JSON and the wizard."""
-        result: dict[str, str | None] = {}
-        for index, header in enumerate(self.headers):
-            key = header if header not in result else f"{header} ({column_letter(index)})"
-            result[key] = self.field_of.get(index)
-        return result
-
-
-def _alias_table(schema: Schema) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for f in schema.fields:
-        for spelling in (f.name, *f.aliases):
-            table.setdefault(normalise_header(spelling), f.name)
-    return table
-
-
-def match_columns(
-    headers: Sequence[str],
-    schema: Schema,
-    explicit: Mapping[str | int, str | None] | None = None,
-) -> ColumnMapping:
-    """Map ``headers`` onto ``schema``; ``explicit`` overrides by header text or column index.
-
-    An explicit ``None`` ignores that column. The first column that matches a field
-    wins; later ones are ignored with a note, because uploading two price columns
-    would leave it to chance which one counts.
-    """
-    aliases = _alias_table(schema)
-    valid = {f.name for f in schema.fields}
-    field_of: dict[int, str] = {}
-    notes: list[str] = []
-    explicit = dict(explicit or {})
-    for target in explicit.values():
-        if target is not None and target not in valid:
-            raise ValueError(
-                f"“{target}” is not a {schema.label} column; use one of: "
-                + ", ".join(sorted(valid))
-            )
-    taken: set[str] = set()
-    decided: dict[int, str | None] = {}
-    for index, header in enumerate(headers):
-        for key in (index, header):
-            if key in explicit:
-                decided[index] = explicit[key]
-                break
-    for index, target in decided.items():
-        if target is not None:
-            if target in taken:
-                notes.append(f"Column “{headers[index]}” is ignored: {target} is already mapped.")
-                continue
-            field_of[index] = target
-            taken.add(target)
-    for index, header in enumerate(headers):
-        if index in decided:
-            continue
-        target = aliases.get(normalise_header(header))
-        if target is None:
-            target = _loose_match(header, schema)
-        if target is None:
-            continue
-        if target in taken:
-            label = schema.field(target).label
-            notes.append(
-                f"Column “{header}” ({column_letter(index)}) is ignored: an earlier column "
-                f"is already used as {label}."
-            )
-            continue
-        field_of[index] = target
-        taken.add(target)
-    missing = tuple(f for f in schema.required if f.name not in taken)
-    return ColumnMapping(tuple(headers), dict(sorted(field_of.items())), missing, tuple(notes))
-
-
-def _loose_match(header: str, schema: Schema) -> str | None:
-    """Headers like ``Fiyat (TL)`` or ``KDV %``: strip a trailing unit and try again."""
-    trimmed = re.sub(r"\s*[\(\[].*?[\)\]]\s*$|\s*%$", "", header.strip())
-    if trimmed == header.strip() or not trimmed:
-        return None
-    return _alias_table(schema).get(normalise_header(trimmed))
-
-
-def column_letter(index: int) -> str:
-    """0 → ``A``, 26 → ``AA``: how the office suite names a column."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters

@@ -24,8 +24,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from omnidesk.kinds import ListKind, info
 
 from .cells import SheetRow
-from .checking import CheckResult, Finding, Severity
+from .check_result import CheckResult
 from .errors import UnreadableFile, UnsuitableOutput
+from .findings import Finding, Severity
 from .reading import open_spreadsheet
 from .schema import ValueKind, schema_for
 

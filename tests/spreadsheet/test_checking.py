@@ -7,66 +7,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omnidesk.kinds import ListKind, from_word
+from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
-    PRICE_LIST_SCHEMA,
-    STOCK_LIST_SCHEMA,
-    CheckResult,
     HeaderOnly,
     RowChecker,
-    Severity,
     SheetRow,
     check_rows,
     check_spreadsheet,
-    kind_of_header,
-    match_columns,
     open_spreadsheet,
 )
 
-
-def check(
-    kind: str, *rows: list[object], mapping: dict[str | int, str | None] | None = None
-) -> CheckResult:
-    sheet_rows = [SheetRow(number, row) for number, row in enumerate(rows, 1)]  # type: ignore[arg-type]
-    return check_rows(sheet_rows, from_word(kind), mapping=mapping)
-
-
-def messages(result: CheckResult) -> list[tuple[int, str | None, str, str]]:
-    return [(f.row, f.column, str(f.severity), f.message) for f in result.findings]
-
-
-@pytest.mark.parametrize(
-    ("header", "field"),
-    [
-        ("SKU", "product__sku"),
-        ("Stok Kodu", "product__sku"),
-        ("STOK_KODU", "product__sku"),
-        ("product__sku", "product__sku"),
-        ("Fiyat", "price"),
-        ("Fiyat (TL)", "price"),
-        ("KDV %", "tax_rate"),
-        ("KDV Oranı", "tax_rate"),
-        ("Para Birimi", "currency_type"),
-        ("Piyasa Fiyatı", "retail_price"),
-    ],
-)
-def test_price_headers_match_forgivingly(header: str, field: str) -> None:
-    assert match_columns(["x", header], PRICE_LIST_SCHEMA).field_of == {1: field}
-
-
-def test_stock_aliases_and_second_match_is_ignored_with_a_note() -> None:
-    mapping = match_columns(["Stok Kodu", "Stok", "Miktar", "Birim"], STOCK_LIST_SCHEMA)
-    assert mapping.field_of == {0: "product__sku", 1: "stock", 3: "unit_type"}
-    assert "Miktar" in mapping.notes[0]
-
-
-def test_explicit_mapping_wins_and_rejects_unknown_fields() -> None:
-    mapping = match_columns(
-        ["Code", "Tutar"], PRICE_LIST_SCHEMA, {"Tutar": "price", 0: "product__sku"}
-    )
-    assert mapping.field_of == {0: "product__sku", 1: "price"}
-    with pytest.raises(ValueError, match="not a price list column"):
-        match_columns(["a"], PRICE_LIST_SCHEMA, {"a": "stock"})
+from .checks import check, messages
 
 
 def test_price_rules_in_row_order_with_sheet_row_numbers() -> None:
@@ -178,12 +129,6 @@ def test_duplicate_skus_warn_and_the_later_row_wins() -> None:
     assert (result.valid_rows, result.warning_rows, result.error_rows) == (3, 2, 0)
 
 
-def test_retail_below_price_and_zero_price_warn_without_blocking() -> None:
-    result = check("price", ["sku", "price", "retail_price"], ["A", 10, 8], ["B", 0, ""])
-    assert [f.severity for f in result.findings] == [Severity.WARNING, Severity.WARNING]
-    assert result.all_rows_usable
-
-
 def test_dates_and_scientific_skus_are_explained() -> None:
     result = check(
         "price",
@@ -238,15 +183,6 @@ def test_missing_required_column_blocks_every_row() -> None:
     assert "Price (price)" in result.findings[0].message
 
 
-def test_header_below_a_title_row_is_found(make_csv: Callable[..., Path]) -> None:
-    path = make_csv("Kasım fiyatları\n\nsku,price\nA,1\n")
-    with open_spreadsheet(path) as sheet:
-        result = check_spreadsheet(sheet, ListKind.PRICE)
-    assert result.header_row == 3
-    assert "row 3 is the header" in result.notes[0]
-    assert [r.row for r in result.good_rows()] == [4]
-
-
 def test_header_only_is_an_error(make_csv: Callable[..., Path]) -> None:
     with open_spreadsheet(make_csv("sku,price\n")) as sheet, pytest.raises(HeaderOnly):
         check_spreadsheet(sheet, ListKind.PRICE)
@@ -278,60 +214,14 @@ def test_progress_is_reported(make_csv: Callable[..., Path]) -> None:
     assert len(seen) >= 3
 
 
-def test_currency_signs_that_contradict_the_row_warn() -> None:
-    result = check(
-        "price",
-        ["sku", "price", "currency_type"],
-        ["A", "$12", "try"],
-        ["B", "₺1.234,50", "try"],
-        ["C", "€5", "eu"],
-    )
-    assert messages(result) == [
-        (2, "price", "warning", "Price “$12” is in USD, but the row's currency is try.")
-    ]
-
-
-def test_a_currency_sign_without_a_currency_column_goes_with_the_row() -> None:
-    # Whether "$" is wrong depends on the list's currency: the comparison decides.
-    result = check(
-        "price",
-        ["sku", "price"],
-        ["A", "$12"],
-        ["B", "10 TL"],
-        ["C", "7.50"],
-        ["D", "$1,299"],  # ambiguous alone: settled by the column's convention
-    )
-    assert result.findings == []
-    signs = {row.values["product__sku"]: row.currency_sign for row in result.good_rows()}
-    assert signs == {"A": "usd", "B": "try", "C": None, "D": "usd"}
-
-
 def test_findings_are_capped_but_counts_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    from omnidesk.spreadsheet import checking
+    from omnidesk.spreadsheet import findings
 
-    monkeypatch.setattr(checking, "MAX_FINDINGS", 3)
+    monkeypatch.setattr(findings, "MAX_FINDINGS", 3)
     result = check("stock", ["sku", "stock"], *[[f"S{i}", "many"] for i in range(10)])
     assert len(result.findings) == 3
     assert result.error_rows == 10
     assert "7 more were found" in result.notes[-1]
-
-
-def test_a_person_can_choose_the_header_row_and_columns(make_csv: Callable[..., Path]) -> None:
-    path = make_csv("Kasım\nKod,Tutar\nA,10\n")
-    with open_spreadsheet(path) as sheet:
-        guessed = check_spreadsheet(sheet, ListKind.PRICE)
-        fixed = check_spreadsheet(
-            sheet, ListKind.PRICE, header_row=2, mapping={"Kod": "product__sku", "Tutar": "price"}
-        )
-    assert guessed.error_rows == guessed.rows  # no SKU or price column recognised
-    assert fixed.header_row == 2
-    assert [r.values for r in fixed.good_rows()] == [{"product__sku": "A", "price": Decimal("10")}]
-    # With the mapping alone, the header row is found by the mapped names.
-    with open_spreadsheet(path) as sheet:
-        mapped = check_spreadsheet(
-            sheet, ListKind.PRICE, mapping={"Kod": "product__sku", "Tutar": "price"}
-        )
-    assert mapped.header_row == 2
 
 
 def _decimal_places(value: float) -> int:
@@ -431,25 +321,6 @@ def test_a_chosen_decimal_convention_settles_ambiguous_values() -> None:
     assert as_comma.decimal_styles["price"] is DecimalStyle.COMMA
     as_point = check_rows(rows, ListKind.PRICE, decimal_styles={"price": DecimalStyle.POINT})
     assert [r.values["price"] for r in as_point.good_rows()] == [Decimal(1250), Decimal(2500)]
-
-
-@pytest.mark.parametrize(
-    ("rows", "kind"),
-    [
-        ([["product__sku", "stock"]], ListKind.STOCK),
-        ([["SKU", "Stok"], ["A", 1]], ListKind.STOCK),
-        ([["Kasım stokları"], ["Stok Kodu", "Stok Adedi"], ["A", 1]], ListKind.STOCK),
-        ([["product__sku", "price"], ["A", 1]], ListKind.PRICE),
-        ([["SKU", "Fiyat (TL)"]], ListKind.PRICE),
-        ([["SKU", "Fiyat", "Stok"]], None),  # fits both: only the person can say
-        ([["SKU", "Renk"]], None),  # fits neither
-        ([["Stok", "Fiyat"]], None),  # no SKU column
-        ([], None),
-    ],
-)
-def test_the_kind_a_header_fits(rows: list[list[object]], kind: ListKind | None) -> None:
-    sheet_rows = [SheetRow(number, row) for number, row in enumerate(rows, 1)]  # type: ignore[arg-type]
-    assert kind_of_header(sheet_rows) is kind
 
 
 def test_the_rows_tap_sees_every_data_row_once_in_order_and_pauses_are_taken() -> None:

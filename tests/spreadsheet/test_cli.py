@@ -62,7 +62,7 @@ def test_validate_json_says_when_findings_were_cut_off(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("omnidesk.spreadsheet.checking.MAX_FINDINGS", 2)
+    monkeypatch.setattr("omnidesk.spreadsheet.findings.MAX_FINDINGS", 2)
     path = make_csv("sku,price\nA,x\nB,x\nC,x\nD,x\n", name="bad.csv")
     assert main(["validate", str(path), "--kind", "price", "--json"]) == 1
     data = json.loads(capsys.readouterr().out)

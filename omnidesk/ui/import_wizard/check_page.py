@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk import kinds
-from omnidesk.imports.preparation import headers_of, remembered_words
+from omnidesk.imports.preparation import remembered_words
 from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
     CheckResult,
     DecimalStyle,
     SheetRow,
     SpreadsheetError,
+    headers_of,
     schema_for,
     write_annotated_copy,
 )

@@ -1,0 +1,52 @@
+"""SKUs on more than one row: only the later row is uploaded, and both are warned of.
+
+Two rows for one product would leave it to the order of the upload which value
+counts; the check settles it the way a person reading the sheet top to bottom
+would, and says so on both rows.
+"""
+
+from __future__ import annotations
+
+from .check_result import GoodRows, StoredValue
+from .findings import Warn
+
+
+def replaced_rows(good: GoodRows, at: int, warn: Warn) -> set[int]:
+    """Rows replaced by a later row with the same SKU (at position ``at``), warning on both.
+
+    A set finds the repeated SKUs cheaply; only those are then traced to rows,
+    so a million distinct SKUs cost one pass and no per-row bookkeeping.
+    """
+    skus = good.column(at)
+    if len(set(skus)) == len(skus):
+        return set()
+    seen: set[StoredValue] = set()
+    repeated: set[StoredValue] = set()
+    for sku in skus:
+        if sku in seen:
+            repeated.add(sku)
+        else:
+            seen.add(sku)
+    del seen, skus
+    replaced: set[int] = set()
+    last_row: dict[str, int] = {}
+    for number, values in good:
+        sku = values[at]
+        if sku not in repeated:
+            continue
+        assert isinstance(sku, str)
+        earlier = last_row.get(sku)
+        if earlier is not None:
+            replaced.add(earlier)
+            warn(
+                number,
+                at,
+                f"SKU “{sku}” is also on row {earlier}; only this later row is uploaded.",
+            )
+            warn(
+                earlier,
+                at,
+                f"SKU “{sku}” appears again on row {number}, which replaces this row.",
+            )
+        last_row[sku] = number
+    return replaced

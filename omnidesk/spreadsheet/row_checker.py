@@ -1,0 +1,485 @@
+"""Checking the data rows of one sheet against a schema, one batch at a time.
+
+``RowChecker`` takes rows as they stream in (a worker can feed it batches and
+report progress between them) and ``finish()`` returns a ``CheckResult``. Values
+whose decimal convention is unclear (``1,234``) wait until the whole column has
+been seen, because the column decides what they mean.
+
+The batch loops here (``_fast_columns``, ``_accept_fast``, ``_check_each``) are
+what a million-row check spends its time in, and are written for speed: see
+``tests/benchmarks/test_spreadsheet_speed.py`` before changing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+from omnidesk.kinds import ListKind
+
+from .cell_checks import (
+    BAD,
+    FAST_AMOUNT,
+    FAST_CODE,
+    FAST_WHOLE,
+    OK,
+    SIMPLE_AMOUNT,
+    ColumnChecker,
+    ambiguity_message,
+)
+from .cells import CellValue, SheetRow
+from .check_result import CheckResult, GoodRows, StoredValue
+from .duplicates import replaced_rows
+from .findings import Finding, FindingList, Severity
+from .header import headers_of, match_columns
+from .numbers import DecimalStyle, NumberReading
+from .row_rules import RuleContext, rules_for
+from .schema import SKU_FIELD, Schema, ValueKind, schema_for
+
+_SLOW = object()  # a cell the column-wise pass leaves to the row loop
+# What a column of the column-wise pass holds: checked values, and ``_SLOW`` until the
+# rows with one are taken out. Any, because no annotation can follow that hand-over.
+_Settled = Any
+
+# _whole_cents: for 0 <= x <= 1e12, ``int(x * 100 + 0.5) / 100 == x`` holds exactly when
+# x is the float nearest to some amount with at most 2 decimal places: the rounding
+# error of x * 100 stays far below 0.5 there, and dividing the whole number of cents
+# by 100 gives the nearest float to that amount. It is two to three times cheaper
+# than round(x, 2) or repr(), which matters on a million prices.
+
+
+def _slow_rows(columns: list[list[_Settled]], count: int) -> list[int]:
+    """Positions of rows with at least one cell the column-wise pass could not settle."""
+    marked: set[int] = set()
+    for values in columns:
+        if _SLOW in values:
+            marked.update(i for i, value in enumerate(values) if value is _SLOW)
+    return sorted(marked)
+
+
+# A row that cannot be uploaded: (sheet row, [(position in the row, message)]).
+_Rejection = tuple[int, list[tuple[int, str]]]
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A row whose number values wait for their columns' conventions."""
+
+    number: int
+    values: list[StoredValue]
+    readings: dict[int, NumberReading]  # position in ``values`` → reading
+    shown: dict[int, CellValue]
+    cells: Sequence[CellValue]
+
+
+class RowChecker:
+    """Checks data rows of one sheet against a schema, incrementally.
+
+    >>> checker = RowChecker(ListKind.PRICE, header)
+    >>> for batch in batches:
+    ...     checker.check(batch)  # report checker.rows_checked as progress
+    >>> result = checker.finish()
+
+    Only columns the server reads are kept for upload; informational columns
+    (product name, list name) are shown in the mapping but not uploaded.
+    """
+
+    def __init__(
+        self,
+        kind: ListKind,
+        header: SheetRow,
+        *,
+        mapping: Mapping[str | int, str | None] | None = None,
+        decimal_styles: Mapping[str, DecimalStyle] | None = None,
+    ) -> None:
+        self.schema: Schema = schema_for(kind)
+        # A person's choice of convention per field (the wizard's override) beats the vote.
+        self._chosen_styles = dict(decimal_styles or {})
+        self.header_row = header.number
+        headers = headers_of(header)
+        self.mapping = match_columns(headers, self.schema, mapping)
+        by_field = {name: index for index, name in self.mapping.field_of.items()}
+        # Upload columns follow the schema's order, so every clean file looks the same.
+        self._columns = [
+            ColumnChecker(f, by_field[f.name], headers[by_field[f.name]])
+            for f in self.schema.fields
+            if f.name in by_field and f.type is not ValueKind.INFO
+        ]
+        self.upload_fields = tuple(c.spec.name for c in self._columns)
+        self._required = [i for i, c in enumerate(self._columns) if c.spec.required]
+        self._position = {c.spec.name: i for i, c in enumerate(self._columns)}
+        self._good = GoodRows(len(self._columns))
+        self._waiting: list[_Waiting] = []
+        self._signs: dict[int, str] = {}
+        self._findings = FindingList()
+        self._error_rows: set[int] = set()
+        self._warned_rows: set[int] = set()
+        self.rows_checked = 0
+        self._blocked = bool(self.mapping.missing)
+        # Whether batches are first tried column by column (see ``_fast_columns``).
+        self.columnar = True
+        self._rules = rules_for(
+            self.schema.row_rules,
+            RuleContext(self._columns, self._position, self._warn, self._signs),
+        )
+
+    def check(self, rows: Iterable[SheetRow]) -> None:
+        """Check a batch of data rows (rows must come in sheet order)."""
+        if self._blocked:
+            self.rows_checked += sum(1 for _ in rows)
+            return
+        batch = rows if isinstance(rows, list) else list(rows)
+        first, waited = len(self._good), len(self._waiting)
+        rejected: list[_Rejection] = []
+        columns = self._fast_columns(batch) if self.columnar else None
+        parsed: Sequence[int] | None  # the rows read in full; None: all of them
+        if columns is None:
+            self._check_each(batch, rejected)
+            parsed = None
+        else:
+            slow = _slow_rows(columns, len(batch))
+            if not slow:
+                self._accept_fast(batch, columns)
+                parsed = ()
+            else:
+                start = 0
+                for index in (*slow, len(batch)):
+                    if start < index:
+                        self._accept_fast(batch[start:index], [c[start:index] for c in columns])
+                    if index < len(batch):
+                        self._check_each(batch[index : index + 1], rejected)
+                    start = index + 1
+                parsed, columns = slow, None
+                # Files whose cells mostly need the full treatment (text numbers, SKUs typed
+                # as numbers) are checked row by row from here on, without a wasted first pass.
+                if len(slow) > len(batch) // 2:
+                    self.columnar = False
+        self._report(batch, first, waited, rejected, parsed, columns)
+
+    def _report(
+        self,
+        batch: list[SheetRow],
+        first: int,
+        waited: int,
+        rejected: list[_Rejection],
+        parsed: Sequence[int] | None,
+        columns: list[list[_Settled]] | None,
+    ) -> None:
+        """Report the batch's rejected rows and the row rules' warnings, in sheet order.
+
+        Findings past ``MAX_FINDINGS`` are only counted, so the order they come in
+        decides which are listed: it is the order of the rows, rejections and warnings
+        alike. ``first`` and ``waited`` are where the batch's usable and waiting rows
+        begin; ``columns``, if given, are its usable rows already.
+        """
+        if not self._rules:
+            for rejection in rejected:
+                self._reject(*rejection)
+            return
+        dropped = {number for number, _ in rejected}
+        dropped.update(entry.number for entry in self._waiting[waited:])
+        kept = [row for row in batch if row.number not in dropped] if dropped else batch
+        flat, width = self._good.flat, self._good.width
+        start = first * width
+        if columns is None:
+            columns = [flat[start + p :: width] for p in range(width)]
+        if parsed is None:
+            parsed = range(len(kept))
+        elif parsed and dropped:
+            numbers = {batch[index].number for index in parsed}
+            parsed = [i for i, row in enumerate(kept) if row.number in numbers]
+        rules = self._rules
+        # (row, rule) as one number, row first: ints sort far faster than pairs.
+        count = len(rules)
+        flagged = sorted(
+            position * count + order
+            for order, rule in enumerate(rules)
+            for position in rule.suspects(columns, parsed)
+        )
+        told, untold = 0, len(rejected)
+        for key in flagged:
+            position, order = divmod(key, count)
+            row = kept[position]
+            while told < untold and rejected[told][0] < row.number:
+                self._reject(*rejected[told])
+                told += 1
+            at = start + position * width
+            rules[order].check(row.number, row.cells, flat[at : at + width])
+        for rejection in rejected[told:]:
+            self._reject(*rejection)
+
+    def _fast_columns(self, batch: list[SheetRow]) -> list[list[_Settled]] | None:
+        """The batch column by column, with the everyday cells already settled.
+
+        List comprehensions settle a plain text SKU, an Excel number within range and
+        a remembered choice several times faster than the row loop; a cell they cannot
+        settle becomes ``_SLOW`` and its row goes through ``_check_each``.
+        """
+        cells = [row.cells for row in batch]
+        columns: list[list[_Settled]] = []
+        for column in self._columns:
+            index, upper = column.index, column.upper
+            try:
+                raw = [row[index] for row in cells]
+            except IndexError:
+                return None  # short rows (text files); the row loop handles them
+            empty = _SLOW if column.spec.required else None
+            fast = column.fast
+            if fast is FAST_CODE:
+                values = [
+                    text
+                    if type(c) is str
+                    and (text := c.strip())
+                    and (not text[0].isdigit() or ("e" not in text and "E" not in text))
+                    and "\n" not in text
+                    else _SLOW
+                    for c in raw
+                ]
+            elif fast is FAST_AMOUNT:
+                simple = SIMPLE_AMOUNT.fullmatch
+                values = [
+                    c
+                    if type(c) is float and 0.0 <= c <= upper and int(c * 100.0 + 0.5) / 100.0 == c
+                    else (
+                        empty
+                        if c == "" or c is None
+                        else (
+                            number
+                            if type(c) is str
+                            and simple(c) is not None
+                            and (number := float(c.replace(",", "."))) <= upper
+                            else _SLOW
+                        )
+                    )
+                    for c in raw
+                ]
+                self._vote_for_texts(column, raw, values)
+            elif fast is FAST_WHOLE:
+                values = [
+                    int(c)
+                    if type(c) is float and 0.0 <= c <= upper and c.is_integer()
+                    else (
+                        empty
+                        if c == "" or c is None
+                        else (
+                            number
+                            if type(c) is str
+                            and c.isascii()
+                            and c.isdigit()
+                            and (number := int(c)) <= upper
+                            else _SLOW
+                        )
+                    )
+                    for c in raw
+                ]
+            else:
+                cache = column.cache
+                # Choices repeat: settling each distinct value once fills the cache,
+                # so the first batch does not fall back to the row loop wholesale.
+                for value in set(raw).difference(cache):
+                    column.convert(value)
+                get = cache.get
+                values = [
+                    known[1]
+                    if type(c) is not bool and (known := get(c)) is not None and known[0] == OK
+                    else (empty if c == "" or c is None else _SLOW)
+                    for c in raw
+                ]
+            columns.append(values)
+        return columns
+
+    @staticmethod
+    def _vote_for_texts(
+        column: ColumnChecker, raw: Sequence[CellValue], values: list[_Settled]
+    ) -> None:
+        """What the row loop's ``_simple_text`` would vote for the texts settled here."""
+        vote = column.vote
+        if vote.point and vote.comma:
+            return
+        texts = {c for c, v in zip(raw, values, strict=True) if type(c) is str and v is not _SLOW}
+        if not vote.comma and any("," in text for text in texts):
+            vote.add(DecimalStyle.COMMA)
+        if not vote.point and any("." in text for text in texts):
+            vote.add(DecimalStyle.POINT)
+
+    def _accept_fast(self, batch: list[SheetRow], columns: list[list[_Settled]]) -> None:
+        self._good.numbers.extend(row.number for row in batch)
+        self._good.flat.extend(chain.from_iterable(zip(*columns, strict=True)))
+        self.rows_checked += len(batch)
+
+    def _check_each(self, rows: list[SheetRow], rejected: list[_Rejection]) -> None:
+        # The common cells (a text SKU, an Excel number within range) are settled inline;
+        # everything else goes through the column's cache and converter.
+        plan = [(c.index, c.fast, c.cache, c.convert, c.upper) for c in self._columns]
+        required = self._required
+        number_append = self._good.numbers.append
+        values_extend = self._good.flat.extend
+        rejected_append = rejected.append
+        checked = 0
+        for row in rows:
+            checked += 1
+            cells = row.cells
+            width = len(cells)
+            values: list[StoredValue] = []
+            problems: list[tuple[int, str]] | None = None
+            waiting: dict[int, NumberReading] | None = None
+            for index, fast, cache, convert, upper in plan:
+                # Any: ``type(cell) is …`` through a local narrows nothing for mypy, and
+                # this loop cannot afford isinstance.
+                cell: Any = cells[index] if index < width else None
+                cell_type = type(cell)
+                if cell_type is str:
+                    if fast is FAST_CODE:
+                        text = cell.strip()
+                        # Only digits-then-E can be Excel's scientific notation; a line
+                        # break is a quote gone astray (see ColumnChecker._code).
+                        if (
+                            text
+                            and (not text[0].isdigit() or ("e" not in text and "E" not in text))
+                            and "\n" not in text
+                        ):
+                            values.append(text)
+                            continue
+                elif cell_type is float:
+                    if fast is FAST_AMOUNT:
+                        # See _whole_cents: true exactly when the number has at most 2 places.
+                        if 0.0 <= cell <= upper and int(cell * 100.0 + 0.5) / 100.0 == cell:
+                            values.append(cell)
+                            continue
+                    elif fast is FAST_WHOLE and 0.0 <= cell <= upper and cell.is_integer():
+                        values.append(int(cell))
+                        continue
+                # True == 1 == 1.0, so a boolean must not find a number's cached outcome.
+                known = None if cell_type is bool else cache.get(cell)
+                status, out = convert(cell) if known is None else known
+                if status == OK:
+                    values.append(out)
+                    continue
+                if status == BAD:
+                    if problems is None:
+                        problems = []
+                    problems.append((len(values), out))
+                else:
+                    if waiting is None:
+                        waiting = {}
+                    waiting[len(values)] = out
+                values.append(None)
+            for position in required:
+                if values[position] is None and (waiting is None or position not in waiting):
+                    if problems is None:
+                        problems = []
+                    if not any(p == position for p, _ in problems):
+                        problems.append(
+                            (position, f"{self._columns[position].spec.label} is missing.")
+                        )
+            if problems is not None:
+                rejected_append((row.number, problems))
+            elif waiting is not None:
+                shown = {p: cells[self._columns[p].index] for p in waiting}
+                self._waiting.append(_Waiting(row.number, values, waiting, shown, cells))
+            else:
+                number_append(row.number)
+                values_extend(values)
+        self.rows_checked += checked
+
+    def _reject(self, number: int, problems: list[tuple[int, str]]) -> None:
+        self._error_rows.add(number)
+        for position, message in sorted(problems):
+            column = self._columns[position]
+            self._findings.add(
+                number, column.header, Severity.ERROR, message, column.spec.name, column.index
+            )
+
+    def _warn(self, number: int, position: int, message: str) -> None:
+        column = self._columns[position]
+        self._warned_rows.add(number)
+        self._findings.add(
+            number, column.header, Severity.WARNING, message, column.spec.name, column.index
+        )
+
+    def finish(self) -> CheckResult:
+        """Settle waiting values, find duplicate SKUs, and return the result."""
+        styles = {
+            c.spec.name: self._style_of(c)
+            for c in self._columns
+            if c.spec.type in (ValueKind.MONEY, ValueKind.PERCENT, ValueKind.WHOLE)
+        }
+        if self._waiting:
+            self._settle_waiting()
+        at = self._position.get(SKU_FIELD)
+        replaced = set() if at is None else replaced_rows(self._good, at, self._warn)
+        findings = sorted(
+            self._findings.listed,
+            key=lambda f: (f.row, -1 if f.column_index is None else f.column_index),
+        )
+        notes = list(self.mapping.notes)
+        if self.mapping.missing:
+            missing = self.mapping.missing
+            names = ", ".join(f"{f.label} ({f.name})" for f in missing)
+            findings.insert(
+                0,
+                Finding(
+                    self.header_row,
+                    None,
+                    Severity.ERROR,
+                    f"No column for {names}. Name the column {missing[0].name} "
+                    f"(or e.g. “{missing[0].aliases[0]}”).",
+                ),
+            )
+            error_rows, valid_rows, warning_rows = self.rows_checked, 0, 0
+        else:
+            error_rows = len(self._error_rows)
+            valid_rows = self.rows_checked - error_rows
+            warning_rows = len(self._warned_rows - self._error_rows)
+        cut_off = self._findings.cut_off_note()
+        if cut_off is not None:
+            notes.append(cut_off)
+        return CheckResult(
+            kind=self.schema.kind,
+            mapping=self.mapping,
+            header_row=self.header_row,
+            rows=self.rows_checked,
+            valid_rows=valid_rows,
+            error_rows=error_rows,
+            warning_rows=warning_rows,
+            findings=findings,
+            notes=notes,
+            decimal_styles=styles,
+            upload_fields=self.upload_fields,
+            _good=self._good,
+            _replaced=replaced,
+            _signs=self._signs,
+        )
+
+    def _style_of(self, column: ColumnChecker) -> DecimalStyle | None:
+        return self._chosen_styles.get(column.spec.name) or column.vote.decided()
+
+    def _settle_waiting(self) -> None:
+        settled: list[tuple[int, list[StoredValue]]] = []
+        for entry in self._waiting:
+            problems: list[tuple[int, str]] = []
+            for position, reading in entry.readings.items():
+                column = self._columns[position]
+                style = self._style_of(column)
+                value = reading.resolve(style)
+                if value is None:
+                    problems.append(
+                        (position, ambiguity_message(column, reading, entry.shown[position]))
+                    )
+                    continue
+                status, out = column.validate(value, entry.shown[position])
+                if status == OK:
+                    entry.values[position] = out
+                else:
+                    problems.append((position, out))
+            if problems:
+                self._reject(entry.number, problems)
+            else:
+                for rule in self._rules:
+                    rule.check(entry.number, entry.cells, entry.values)
+                settled.append((entry.number, entry.values))
+        self._waiting.clear()
+        if settled:
+            self._good.merge(settled)

@@ -1,0 +1,86 @@
+"""Delimited text files (csv, tsv, txt, and the ``.xls`` that ERPs write as text)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .cells import SheetRow
+from .csv_text import TextFormat, detect_encoding, sniff_delimiter
+from .errors import EmptyFile, SheetNotFound, TooLarge, UnreadableFile
+from .limits import ReadLimits
+from .sheet import SheetInfo, Spreadsheet
+
+_SEP_DIRECTIVE = re.compile(r"\ufeff?sep=(.)\r?\n", re.IGNORECASE)
+
+
+class TextSheet(Spreadsheet):
+    """A delimited text file, decoded and split as it streams."""
+
+    file_type = "csv"
+
+    def __init__(self, path: Path, sheet: str | None, limits: ReadLimits) -> None:
+        self.path = path
+        self._limits = limits
+        encoding = detect_encoding(path)
+        with path.open(encoding=encoding, newline="", errors="replace") as handle:
+            sample = handle.read(64 * 1024)
+        if not sample.strip():
+            raise EmptyFile(f"{path.name} holds no data, only blank lines.")
+        preferred = "\t" if path.suffix.lower() == ".tsv" else ","
+        directive = _SEP_DIRECTIVE.match(sample)
+        # Excel writes “sep=;” as a first line for other locales, obeys it and hides it.
+        self._skip_first_line = directive is not None
+        delimiter = directive.group(1) if directive else sniff_delimiter(sample, preferred)
+        self.text_format: TextFormat | None = TextFormat(encoding, delimiter)
+        self.sheet_name = path.stem
+        self.sheets: tuple[SheetInfo, ...] = (SheetInfo(self.sheet_name, False),)
+        if sheet is not None and sheet.casefold() != self.sheet_name.casefold():
+            raise SheetNotFound(
+                f"{path.name} is a text file with a single sheet (“{self.sheet_name}”); "
+                f"it has no sheet named “{sheet}”."
+            )
+
+    def rows(self) -> Iterator[SheetRow]:
+        assert self.text_format is not None
+        limits = self._limits
+        number = 0
+        try:
+            with self.path.open(encoding=self.text_format.encoding, newline="") as handle:
+                if self._skip_first_line:
+                    handle.readline()
+                reader = csv.reader(handle, delimiter=self.text_format.delimiter)
+                for number, cells in enumerate(reader, 1):
+                    if not cells:
+                        continue
+                    if len(cells) > limits.max_columns:
+                        raise TooLarge(
+                            f"Row {number} of {self.path.name} has {len(cells):,} columns; "
+                            f"OmniDesk reads up to {limits.max_columns:,} columns.",
+                            limit_name="max_columns",
+                            limit=limits.max_columns,
+                        )
+                    if number > limits.max_rows:
+                        raise TooLarge(
+                            f"{self.path.name} has more than {limits.max_rows:,} rows, the most "
+                            "OmniDesk checks at a time. Split it into smaller files.",
+                            limit_name="max_rows",
+                            limit=limits.max_rows,
+                        )
+                    if cells.count("") != len(cells):
+                        yield SheetRow(number, cells)
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                f"{self.path.name} changes its text encoding after row {number}. Save it again "
+                "as “CSV UTF-8” and try again."
+            ) from None
+        except csv.Error as error:
+            raise UnreadableFile(
+                f"Row {number + 1} of {self.path.name} cannot be split into columns ({error}). "
+                "A quote mark may be missing its partner."
+            ) from None
+
+    def close(self) -> None:
+        """Nothing stays open between ``rows()`` calls."""

@@ -1,0 +1,274 @@
+"""Workbook sheets (xlsx, xlsm, xlsb, xls, ods), read by python-calamine.
+
+Also how whatever calamine raises on a broken file becomes an ``UnreadableFile``
+or ``PasswordProtected`` with a sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import zipfile
+from collections.abc import Generator, Iterator
+from itertools import islice
+from pathlib import Path
+
+import python_calamine
+
+from .cells import CellValue, SheetRow
+from .errors import (
+    EmptyFile,
+    PasswordProtected,
+    SheetNotFound,
+    SpreadsheetError,
+    TooLarge,
+    UnreadableFile,
+)
+from .limits import ReadLimits
+from .sheet import PREVIEW_ROWS, SheetInfo, Spreadsheet
+from .xlsx_stream import CellPositionsUnknown, XlsxStream
+
+
+def _calamine_failure(path: Path, error: BaseException) -> SpreadsheetError:
+    if isinstance(error, python_calamine.PasswordError):
+        return PasswordProtected(
+            f"{path.name} is protected with a password. Save it without a password and try again."
+        )
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return UnreadableFile(
+        f"{path.name} is damaged or not a real spreadsheet ({detail[:120]}). "
+        "Open it in your spreadsheet program and save it again."
+    )
+
+
+def _is_calamine_panic(error: BaseException) -> bool:
+    # pyo3 turns a Rust panic into PanicException, which derives from BaseException
+    # so that ``except Exception`` misses it; a corrupt file must not escape as one.
+    return type(error).__name__ == "PanicException"
+
+
+class WorkbookSheet(Spreadsheet):
+    """A sheet read by python-calamine (xlsx, xlsm, xlsb, xls, ods).
+
+    calamine parses a sheet whole before its first row is available, so for
+    .xlsx/.xlsm the sheet is chosen and previewed by streaming its XML
+    (``XlsxStream``) and only ``rows()`` pays for the full parse.
+    """
+
+    def __init__(self, path: Path, sheet: str | None, limits: ReadLimits, file_type: str) -> None:
+        self.path = path
+        self._limits = limits
+        self._loaded: python_calamine.CalamineSheet | None = None
+        self._stream: XlsxStream | None = None
+        self._archive: zipfile.ZipFile | None = None
+        self._workbook: python_calamine.CalamineWorkbook | None = None
+        self.file_type = file_type
+        try:
+            if self.file_type in ("xlsx", "xlsm"):
+                self._open_stream()
+            if self._stream is not None and self._stream.sheet_parts:
+                # Opening with calamine already reads every shared string (half a second
+                # per million); the stream knows the sheets without that.
+                self.sheets = tuple(
+                    SheetInfo(name, self._stream.hidden[name]) for name in self._stream.sheet_parts
+                )
+            else:
+                with _calamine_errors(path):
+                    self.sheets = tuple(
+                        SheetInfo(m.name, m.visible != python_calamine.SheetVisibleEnum.Visible)
+                        for m in self._calamine().sheets_metadata
+                        if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+                    )
+            if not self.sheets:
+                raise EmptyFile(f"{path.name} has no worksheets, only charts or macros.")
+            with _calamine_errors(path):
+                self.sheet_name = self._choose(sheet)
+        except BaseException:
+            self.close()
+            raise
+
+    def _calamine(self) -> python_calamine.CalamineWorkbook:
+        if self._workbook is None:
+            named = self.path.suffix.lower().lstrip(".")
+            if named == self.file_type or {named, self.file_type} <= {"xlsx", "xlsm"}:
+                self._workbook = python_calamine.CalamineWorkbook.from_path(self.path)
+            else:
+                # calamine picks its parser by the file name; a misnamed file is handed
+                # over as bytes so that it looks at the content instead.
+                with self.path.open("rb") as handle:
+                    self._workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        return self._workbook
+
+    def _open_stream(self) -> None:
+        try:
+            self._archive = zipfile.ZipFile(self.path)
+            self._stream = XlsxStream(self._archive)
+        except Exception:
+            # Odd but valid files still open through calamine, only without the fast preview.
+            if self._stream is not None:
+                self._stream.close()
+            self._stream = None
+            if self._archive is not None:
+                self._archive.close()
+                self._archive = None
+
+    def _drop_stream(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def _streamed_rows(self, name: str) -> Generator[SheetRow] | None:
+        if self._stream is None or name not in self._stream.sheet_parts:
+            return None
+        return self._stream.rows(name)
+
+    def _has_data(self, name: str) -> bool:
+        streamed = self._streamed_rows(name)
+        if streamed is not None:
+            try:
+                return next(streamed, None) is not None
+            except Exception:
+                self._drop_stream()
+            finally:
+                streamed.close()  # releases the zip member, and with it the file
+        sheet = self._calamine().get_sheet_by_name(name)
+        return sheet.height > 0 and _has_values(sheet)
+
+    def _choose(self, wanted: str | None) -> str:
+        names = [info.name for info in self.sheets]
+        if wanted is not None:
+            match = next((n for n in names if n == wanted), None) or next(
+                (n for n in names if n.casefold() == wanted.strip().casefold()), None
+            )
+            if match is None:
+                raise SheetNotFound(
+                    f"{self.path.name} has no sheet named “{wanted}”. Its sheets are: "
+                    + ", ".join(f"“{n}”" for n in names)
+                    + "."
+                )
+            if not self._has_data(match):
+                raise EmptyFile(f"Sheet “{match}” in {self.path.name} is empty.")
+            return match
+        # Hidden sheets usually hold lookup lists, so a visible sheet with data wins.
+        ordered = [i for i in self.sheets if not i.hidden] + [i for i in self.sheets if i.hidden]
+        for info in ordered:
+            if self._has_data(info.name):
+                return info.name
+        raise EmptyFile(f"{self.path.name} has no data in any of its sheets.")
+
+    def _sheet(self) -> python_calamine.CalamineSheet:
+        if self._loaded is not None:
+            return self._loaded
+        declared = self._declared_size()
+        if declared is not None:
+            self._check_size(*declared)
+        with _calamine_errors(self.path):
+            sheet = self._calamine().get_sheet_by_name(self.sheet_name)
+        self._check_size(sheet.height, sheet.width)
+        self._loaded = sheet
+        return sheet
+
+    def _declared_size(self) -> tuple[int, int] | None:
+        if self._stream is None or self.sheet_name not in self._stream.sheet_parts:
+            return None
+        try:
+            return self._stream.dimension(self.sheet_name)
+        except Exception:
+            return None
+
+    def _check_size(self, height: int, width: int) -> None:
+        limits = self._limits
+        if height > limits.max_rows:
+            raise TooLarge(
+                f"Sheet “{self.sheet_name}” has {height:,} rows; OmniDesk checks up "
+                f"to {limits.max_rows:,} rows at a time. Split it into smaller files.",
+                limit_name="max_rows",
+                limit=limits.max_rows,
+            )
+        if width > limits.max_columns:
+            raise TooLarge(
+                f"Sheet “{self.sheet_name}” has {width:,} columns; OmniDesk reads up "
+                f"to {limits.max_columns:,} columns. Delete the unused columns and try again.",
+                limit_name="max_columns",
+                limit=limits.max_columns,
+            )
+
+    def rows(self) -> Iterator[SheetRow]:
+        sheet = self._sheet()
+        start = sheet.start
+        # iter_rows begins at row 1 but at the first column holding data; padding
+        # restores the office suite's column positions (C stays the third column).
+        offset = start[1] if start else 0
+        pad: list[CellValue] = [""] * offset
+        formatted = self._formatted_cells()
+        try:
+            upcoming = next(formatted, None)
+        except CellPositionsUnknown:
+            # Calamine's values cannot be matched to their formats: parse it all instead,
+            # slower but the same rows the preview shows.
+            streamed = self._streamed_rows(self.sheet_name)
+            assert streamed is not None
+            with contextlib.closing(streamed):
+                yield from streamed
+            return
+        with _calamine_errors(self.path), contextlib.closing(formatted):
+            for number, cells in enumerate(sheet.iter_rows(), 1):
+                if (cells and cells[0] != "") or cells.count("") != len(cells):
+                    row = [*pad, *cells] if offset else cells
+                    while upcoming is not None and upcoming[0] < number:
+                        upcoming = next(formatted, None)
+                    if upcoming is not None and upcoming[0] == number:
+                        assert self._stream is not None
+                        row = list(row)
+                        while upcoming is not None and upcoming[0] == number:
+                            _, column, style = upcoming
+                            if column < len(row):
+                                row[column] = self._stream.shown_as(style, row[column])
+                            upcoming = next(formatted, None)
+                    yield SheetRow(number, row)
+
+    def _formatted_cells(self) -> Generator[tuple[int, int, int]]:
+        """Percent and zero-padded cells (.xlsx only): calamine reads values, not formats."""
+        if self._stream is not None and self.sheet_name in self._stream.sheet_parts:
+            yield from self._stream.formatted_cells(self.sheet_name)
+
+    def preview(self, count: int = PREVIEW_ROWS) -> list[SheetRow]:
+        streamed = self._streamed_rows(self.sheet_name)
+        if streamed is not None:
+            try:
+                return list(islice(streamed, count))
+            except Exception:
+                self._drop_stream()
+            finally:
+                streamed.close()
+        return super().preview(count)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        if self._archive is not None:
+            self._archive.close()
+        self._loaded = None
+        if self._workbook is not None:
+            with contextlib.suppress(python_calamine.WorkbookClosed):
+                self._workbook.close()
+
+
+@contextlib.contextmanager
+def _calamine_errors(path: Path) -> Iterator[None]:
+    """Turn whatever calamine raises on a broken file into an ``UnreadableFile``."""
+    try:
+        yield
+    except SpreadsheetError:
+        raise
+    except Exception as error:
+        raise _calamine_failure(path, error) from None
+    except BaseException as error:
+        if _is_calamine_panic(error):
+            raise _calamine_failure(path, error) from None
+        raise
+
+
+def _has_values(sheet: python_calamine.CalamineSheet) -> bool:
+    return any(cells.count("") != len(cells) for cells in islice(sheet.iter_rows(), 1000)) or (
+        sheet.height > 1000
+    )
