@@ -22,25 +22,19 @@ from typing import Any
 from omnidesk import kinds
 from omnidesk.api import (
     AuthenticationRequired,
-    ImportState,
     ListKind,
     OmnitronClient,
     OmnitronError,
 )
 from omnidesk.api.session import Session
 from omnidesk.imports import (
-    Blocker,
     ChangeKind,
-    FollowUpdate,
-    ImportDiff,
     ImportDraft,
     ImportOutcome,
-    ImportRecord,
     ImportTarget,
     Journal,
     ListNotFound,
     find_list,
-    header_for,
     remembered_words,
 )
 from omnidesk.settings import Profile, ProfileStore, TokenStore
@@ -50,11 +44,10 @@ from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.spreadsheet import SpreadsheetError
 
 from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_ROW_ERRORS, EXIT_STILL_RUNNING
-from .printer import Printer, check_summary, count, duration, finding_line, size
+from .import_output import ImportFailed, print_diff, reasons_to_stop, report, show_progress
+from .printer import Printer, check_summary, count, finding_line, size
 
 MAX_FINDINGS_SHOWN = 20
-MAX_ROWS_NAMED = 10  # rows named per guardrail
-BAR_WIDTH = 30
 
 
 @dataclass(frozen=True)
@@ -332,7 +325,7 @@ async def _with_session(
     )
     diff = await draft.compare(session)
     assert diff is not None  # nothing changes the target or the file meanwhile here
-    _print_diff(diff, printer)
+    print_diff(diff, printer)
     result = draft.checked
     assert result is not None
 
@@ -342,7 +335,7 @@ async def _with_session(
         earlier = draft.earlier_import(journal, session.client.base_url)
         skip_unchanged = not options.all_rows
         to_send = draft.rows_to_send(skip_unchanged=skip_unchanged)
-        stops = _reasons_to_stop(draft.blockers(earlier), earlier, target, printer)
+        stops = reasons_to_stop(draft.blockers(earlier), earlier, target, printer)
 
         if options.dry_run:
             printer.line(f"Dry run: {to_send:,} rows would be sent; nothing was sent.")
@@ -369,55 +362,10 @@ async def _with_session(
         )
     finally:
         journal.close()
-    return _report(outcome, draft, printer)
-
-
-def _print_diff(diff: ImportDiff, printer: Printer) -> None:
-    counts = diff.counts
-    printer.line(
-        f"Compared with the list: {counts[ChangeKind.NEW]:,} new, "
-        f"{counts[ChangeKind.CHANGED]:,} changed, {counts[ChangeKind.UNCHANGED]:,} unchanged, "
-        f"{counts[ChangeKind.NOT_IN_CATALOGUE]:,} not in the catalogue."
-    )
-    unknown = [c.row for c in diff.changes if c.kind is ChangeKind.NOT_IN_CATALOGUE]
-    if unknown:
-        printer.line(f"  not in the catalogue (the server will refuse them): {_rows(unknown)}")
-    for note in diff.notes:
-        printer.line(f"  note: {note}")
-    for guardrail in diff.guardrails:
-        printer.line(f"  ! {guardrail.message} {_rows(list(guardrail.rows))}")
-
-
-def _rows(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_NAMED])
-    more = f" and {len(rows) - MAX_ROWS_NAMED:,} more" if len(rows) > MAX_ROWS_NAMED else ""
-    return f"(row{'s' if len(rows) > 1 else ''} {shown}{more})"
-
-
-def _reasons_to_stop(
-    blockers: list[Blocker],
-    earlier: ImportRecord | None,
-    target: ImportTarget,
-    printer: Printer,
-) -> list[str]:
-    """The draft's blockers, told in a line each (the guardrails in one)."""
-    reasons = []
-    guardrails = [b for b in blockers if b.key.startswith("guardrail:")]
-    for blocker in blockers:
-        if blocker.key == "sent_before" and earlier is not None:
-            when = earlier.started_at.strftime("%Y-%m-%d %H:%M UTC")
-            printer.problem(
-                f"this very file already went to {target.noun} “{target.name}” on {when} "
-                f"({earlier.state.value})."
-            )
-            reasons.append("The same file was imported to this list before.")
-        elif blocker.key == "row_errors":
-            reasons.append(blocker.message)
-    if guardrails:
-        reasons.append(
-            f"{count(len(guardrails), 'guardrail needs', 'guardrails need')} a look (above)."
-        )
-    return reasons
+    try:
+        return report(outcome, draft, printer)
+    except ImportFailed as failed:
+        raise Failed(f"the import failed: {failed.reason}") from None
 
 
 async def _upload_and_follow(
@@ -445,7 +393,7 @@ async def _upload_and_follow(
         )
     progress.cache_key = sending.cache_key
     printer.line(f"Uploaded. The server's job: {sending.cache_key}")
-    watching = draft.follow(sending, lambda update: _show(update, printer))
+    watching = draft.follow(sending, lambda update: show_progress(update, printer))
     try:
         # A scheduled job must end even if the server never does; its import stays
         # in the journal as unfinished, for the app to follow later.
@@ -458,51 +406,3 @@ async def _upload_and_follow(
         ) from None
     printer.finish_progress()
     return outcome
-
-
-def _show(update: FollowUpdate, printer: Printer) -> None:
-    if update.trouble is not None:
-        printer.progress(update.trouble, force=True)
-        return
-    status = update.status
-    if status is None:
-        return
-    total = max(status.total, 0)
-    done = min(status.processed, total) if total else 0
-    filled = BAR_WIDTH * done // total if total else 0
-    bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-    finished = status.finished
-    known = update.seconds_left is not None and not finished
-    left = f", {duration(update.seconds_left or 0)} left" if known else ""
-    printer.progress(
-        f"{status.state.value:8} [{bar}] {done:,}/{total:,} rows{left}", force=finished
-    )
-
-
-def _report(outcome: ImportOutcome, draft: ImportDraft, printer: Printer) -> int:
-    if outcome.state is ImportState.FAILURE:
-        raise Failed(f"the import failed: {outcome.reason or 'the server gave no reason.'}")
-    result = draft.checked
-    assert result is not None
-    printer.line(
-        f"Done: {outcome.created:,} created, {outcome.updated:,} updated, "
-        f"{count(outcome.failed_rows, 'row', 'rows')} failed."
-    )
-    for problem in outcome.problems:
-        where = f"row {problem.row}" if problem.row is not None else "file"
-        if problem.column:
-            where += f", {header_for(result, problem.column)}"  # as the file names it
-        printer.line(f"  {where}: {problem.message}")
-    if outcome.error_count > len(outcome.problems):
-        printer.line(
-            f"  … and {outcome.error_count - len(outcome.problems):,} more the server did not list"
-        )
-    if result.error_rows:
-        printer.line(
-            f"Not sent: {count(result.error_rows, 'row', 'rows')} with errors in the file."
-        )
-    return (
-        EXIT_ROW_ERRORS
-        if (outcome.problems or outcome.error_count or result.error_rows)
-        else EXIT_OK
-    )

@@ -21,6 +21,7 @@ from .diff import (
     mark_unknown_products,
 )
 from .guardrails import GUARDRAILS, GuardrailSettings
+from .history import FileChanged, reopen
 from .journal import (
     ChangeRecord,
     ImportRecord,
@@ -30,18 +31,10 @@ from .journal import (
     ReportRow,
     file_sha256,
 )
-from .preparation import (
-    Blocker,
-    CompareStage,
-    FileChanged,
-    ImportDraft,
-    MappingMemory,
-    OnlyRows,
-    Opened,
-    Sending,
-    header_for,
-    remembered_words,
-)
+from .mappings import MappingMemory, remembered_words
+from .opening import OnlyRows
+from .preparation import Blocker, CompareStage, ImportDraft, Opened, Sending
+from .reporting import header_for
 from .targets import ImportTarget, ListNotFound, find_list
 from .workflow import (
     EtaEstimator,
@@ -92,4 +85,5 @@ __all__ = [
     "outcome_of",
     "prepare_upload",
     "remembered_words",
+    "reopen",
 ]

@@ -18,22 +18,18 @@ a window on the main thread stays responsive (``pacing``).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
 
-from omnidesk.api import ImportState
 from omnidesk.api.session import Session
 from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
     CheckResult,
     ColumnMapping,
     DecimalStyle,
-    Finding,
     Severity,
     SheetRow,
     Spreadsheet,
@@ -42,14 +38,16 @@ from omnidesk.spreadsheet import (
     headers_of,
     kind_of_header,
     match_columns,
-    open_spreadsheet,
     schema_for,
 )
 
 from .diff import ImportDiff, compare, fetch_current, mark_unknown_products
 from .guardrails import GuardrailSettings
-from .journal import ChangeRecord, ImportRecord, ImportReport, Journal, ReportRow, file_sha256
+from .journal import ImportRecord, ImportReport, Journal, file_sha256
+from .mappings import MappingMemory
+from .opening import OnlyRows, open_with_preview
 from .pacing import let_others_run, politely, without_gc_pauses
+from .reporting import annotated, refused_rows, report_of
 from .targets import ImportTarget
 from .workflow import (
     ImportOutcome,
@@ -61,24 +59,6 @@ from .workflow import (
 )
 
 Mapping = dict[int | str, str | None]
-
-
-class MappingMemory(Protocol):
-    """Where a person's column choices are kept between files (settings/mappings.py)."""
-
-    def get(self, kind: str, headers: Sequence[str]) -> dict[str, str | None] | None: ...
-    def remember(
-        self, kind: str, headers: Sequence[str], chosen: dict[str, str | None]
-    ) -> None: ...
-    def forget(self, kind: str, headers: Sequence[str]) -> None: ...
-
-
-class FileChanged(Exception):
-    """A journaled import's file is gone or is no longer the file that was sent."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class Superseded(Exception):
@@ -167,54 +147,6 @@ class ImportDraft:
         self.outcome: ImportOutcome | None = None
         self._cancel = threading.Event()
 
-    @classmethod
-    async def again(
-        cls,
-        record: ImportRecord,
-        report: ImportReport,
-        *,
-        only_failed: bool = False,
-        settings: GuardrailSettings | None = None,
-        paced: bool = True,
-    ) -> ImportDraft:
-        """A journaled import's file as it was read then: the same sheet and columns, and
-        with ``only_failed`` only the rows that did not make it. Raises FileChanged."""
-        path = Path(record.file_path)
-        try:
-            sha256 = await asyncio.to_thread(file_sha256, path)  # a big file takes a moment
-        except OSError:
-            raise FileChanged(
-                f"{path.name} is no longer at {path.parent}: put it back, or drop the "
-                "file again to import it."
-            ) from None
-        if sha256 != record.sha256:
-            raise FileChanged(
-                f"{path.name} has changed since it was imported, so its rows are no longer "
-                "the rows of this import. Drop it again to import it as it is now."
-            )
-        draft = cls(
-            path,
-            ListKind(record.kind),
-            target=ImportTarget(ListKind(record.kind), record.list_pk, record.list_name),
-            sheet_name=report.sheet,
-            settings=settings,
-            paced=paced,
-            only_rows=OnlyRows(report.header_row, report.failed_rows) if only_failed else None,
-        )
-        draft.sha256 = sha256
-        # The columns as they were read, named by the file's own headers.
-        draft.mapping_choice = {header: field for field, header in report.headers.items()}
-        if report.refused:
-            draft.outcome = ImportOutcome(
-                ImportState.SUCCESS,
-                record.created or 0,
-                record.updated or 0,
-                tuple(RowProblem(r.row, r.column, r.message) for r in report.refused),
-                None,
-                len(report.refused),
-            )
-        return draft
-
     # -- the person's choices ---------------------------------------------------------------------
 
     def choose_kind(self, kind: ListKind) -> None:
@@ -283,7 +215,7 @@ class ImportDraft:
         """Open the file and read its first rows (raises SpreadsheetError)."""
         if self.sheet is None:
             self.sheet, self.preview = await asyncio.get_running_loop().run_in_executor(
-                None, _open_with_preview, self.path, self.sheet_name, self.only_rows
+                None, open_with_preview, self.path, self.sheet_name, self.only_rows
             )
             guessed = self._take_kind_of_header()
         else:
@@ -508,39 +440,9 @@ class ImportDraft:
         return Sending(run, record_id, cache_key, plan)
 
     def report(self, username: str, plan: UploadPlan) -> ImportReport:
-        """What the journal keeps of this import before it goes: who sent it, what they
-        confirmed, what the check held back, and each sent row's values before and after."""
-        result, diff = self.checked, self.diff
-        assert result is not None
-        mapping = result.mapping
-        headers = {
-            field: mapping.headers[index]
-            for index, field in mapping.field_of.items()
-            if index < len(mapping.headers)
-        }
-        sent = set(plan.row_map)
-        return ImportReport(
-            username=username,
-            confirmed=tuple((g.key, g.message, g.rows) for g in diff.guardrails) if diff else (),
-            held_back=tuple(
-                ReportRow(f.row, f.field, f.message)
-                for f in result.findings
-                if f.severity is Severity.ERROR
-            ),
-            headers=headers,
-            header_row=result.header_row,
-            sheet=result.sheet,
-            changes=tuple(
-                ChangeRecord(
-                    change.row,
-                    change.sku,
-                    {k: _text(v) for k, v in change.old.items() if v is not None},
-                    {k: _text(v) for k, v in change.new.items() if v is not None},
-                )
-                for change in (diff.changes if diff else ())
-                if change.row in sent
-            ),
-        )
+        """What the journal keeps of this import before it goes (reporting.report_of)."""
+        assert self.checked is not None
+        return report_of(self.checked, self.diff, plan, username)
 
     async def follow(self, sending: Sending, on_update: OnUpdate | None = None) -> ImportOutcome:
         outcome = await sending.run.follow(sending.record_id, sending.cache_key, on_update)
@@ -550,111 +452,19 @@ class ImportDraft:
     # -- what happened, by the person's own rows and columns --------------------------------------
 
     def refused_rows(self, outcome: ImportOutcome) -> list[RowProblem]:
-        """The server's refusals and the rows the check kept back, in sheet order, each
-        under the column name the person's own file uses."""
-        result = self.checked
-        problems = [
-            RowProblem(p.row, header_for(result, p.column), p.message)
-            for p in outcome.problems
-            if p.row is not None
-        ]
-        if result is not None:
-            problems += [
-                RowProblem(f.row, f.column, f"Not sent: {f.message}")
-                for f in result.findings
-                if f.severity is Severity.ERROR
-            ]
-        return sorted(problems, key=lambda p: p.row or 0)
+        """Every row that did not make it, by the file's own rows and headers."""
+        return refused_rows(self.checked, outcome)
 
     def annotated(self, *, with_outcome: bool) -> CheckResult:
         """The check's findings, plus the server's refusals when asked: for the workbook."""
         assert self.checked is not None
-        result = self.checked
-        if not with_outcome or self.outcome is None:
-            return result
-        extra = [
-            Finding(
-                problem.row,
-                header_for(result, problem.column),
-                Severity.ERROR,
-                f"The server refused this row: {problem.message}",
-                field=problem.column,
-                column_index=result.mapping.column_of(problem.column) if problem.column else None,
-            )
-            for problem in self.outcome.problems
-            if problem.row is not None
-        ]
-        findings = sorted(
-            [*result.findings, *extra],
-            key=lambda f: (f.row, -1 if f.column_index is None else f.column_index),
-        )
-        return dataclasses.replace(result, findings=findings)
+        return annotated(self.checked, self.outcome if with_outcome else None)
 
     def close(self) -> None:
         self.stop_check()
         if self.sheet is not None:
             self.sheet.close()
             self.sheet = None
-
-
-def remembered_words(remembered: dict[str, str | None]) -> str:
-    """'Columns mapped as you mapped this header before: İndirimli Fiyat → price.'"""
-    pairs = ", ".join(
-        f"{header} → {field or 'not imported'}" for header, field in remembered.items()
-    )
-    return f"Columns mapped as you mapped this header before: {pairs}."
-
-
-def header_for(result: CheckResult | None, field: str | None) -> str | None:
-    """The person's own header for a server column, or the column's name if there is none."""
-    if result is None or field is None:
-        return field
-    index = result.mapping.column_of(field)
-    headers = result.mapping.headers
-    return headers[index] if index is not None and index < len(headers) else field
-
-
-@dataclass(frozen=True)
-class OnlyRows:
-    """Some rows of a file: those numbered in ``rows``, below the header at ``header_row``."""
-
-    header_row: int
-    rows: frozenset[int]
-
-
-class _RowsOnly(Spreadsheet):
-    """A sheet that gives its header (and the title rows above it) and the chosen rows."""
-
-    def __init__(self, sheet: Spreadsheet, only: OnlyRows) -> None:
-        self.inner, self.only = sheet, only
-        self.path, self.file_type = sheet.path, sheet.file_type
-        self.sheets, self.sheet_name = sheet.sheets, sheet.sheet_name
-        self.text_format = sheet.text_format
-
-    def rows(self) -> Iterator[SheetRow]:
-        header, keep = self.only.header_row, self.only.rows
-        return (row for row in self.inner.rows() if row.number <= header or row.number in keep)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def _open_with_preview(
-    path: Path, sheet_name: str | None, only_rows: OnlyRows | None
-) -> tuple[Spreadsheet, list[SheetRow]]:
-    sheet: Spreadsheet = open_spreadsheet(path, sheet=sheet_name)
-    if only_rows is not None:
-        sheet = _RowsOnly(sheet, only_rows)
-    try:
-        return sheet, sheet.preview()
-    except BaseException:
-        sheet.close()
-        raise
-
-
-def _text(value: object) -> str:
-    # Decimal's own text keeps every digit; a float would have been written as a Decimal.
-    return str(value)
 
 
 def _count(number: int, one: str, many: str) -> str:

@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk.imports import FileChanged, ImportDraft, ImportRecord, ImportReport, ReportRow
+from omnidesk.imports import (
+    FileChanged,
+    ImportDraft,
+    ImportRecord,
+    ImportReport,
+    ReportRow,
+    reopen,
+)
 from omnidesk.spreadsheet import SpreadsheetError, write_annotated_copy
 
 from .formatting import local_datetime
@@ -158,7 +165,7 @@ class ImportReportDialog(QDialog):
 
     async def _draft(self, *, only_failed: bool) -> ImportDraft | None:
         try:
-            draft = await ImportDraft.again(self.record, self.report, only_failed=only_failed)
+            draft = await reopen(self.record, self.report, only_failed=only_failed)
             await draft.open()
             await draft.check()
         except FileChanged as changed:
@@ -189,7 +196,7 @@ class ImportReportDialog(QDialog):
     async def import_again(self) -> None:
         """The rows that did not make it, in a wizard of their own, checked afresh."""
         try:
-            draft = await ImportDraft.again(self.record, self.report, only_failed=True)
+            draft = await reopen(self.record, self.report, only_failed=True)
         except FileChanged as changed:
             self._say(changed.message)
             return

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk import kinds
-from omnidesk.imports.preparation import remembered_words
+from omnidesk.imports import remembered_words
 from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
     CheckResult,
