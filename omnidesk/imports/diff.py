@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -167,9 +167,16 @@ def compare(
     *,
     list_currency: str | None = None,
     settings: GuardrailSettings | None = None,
+    list_name: str = "",
+    named_lists: Mapping[str, Sequence[int]] | None = None,
 ) -> ImportDiff:
+    """The file's rows against the list's values now, with every guardrail asked.
+
+    ``named_lists`` is what the file's own list-name column says, name → rows.
+    """
     settings = settings or GuardrailSettings()
     rules = rules_for(kind)
+    row_rules = [(rule.key, rule.flags) for rule in rules if rule.flags is not None]
     flagged: dict[str, list[int]] = {rule.key: [] for rule in rules}
     main_field = info(kind).main_field
     changes: list[Change] = []
@@ -211,11 +218,14 @@ def compare(
             list_currency=list_currency or "",
             currency_changes=change.currency_changes,
         )
-        for rule in rules:
-            if rule.flags(facts, settings):
-                flagged[rule.key].append(clean.row)
+        for key, flags in row_rules:
+            if flags(facts, settings):
+                flagged[key].append(clean.row)
 
-    context = Context(settings, total, list_currency or "")
+    context = Context(settings, total, list_currency or "", list_name, named_lists or {})
+    for rule in rules:
+        if rule.file_rows is not None:
+            flagged[rule.key] = list(rule.file_rows(context))
     guardrails = [
         Guardrail(rule.key, rule.message(len(flagged[rule.key]), context), tuple(flagged[rule.key]))
         for rule in rules

@@ -10,7 +10,7 @@ read this table: a new guardrail is one entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -83,13 +83,17 @@ class Context:
     settings: GuardrailSettings
     rows: int  # rows compared in all
     list_currency: str
+    list_name: str = ""  # the target list's name
+    # What the file's own list-name column says (price_list__name…): name → its rows.
+    named_lists: Mapping[str, Sequence[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class GuardrailRule:
     key: str
     kinds: frozenset[ListKind]
-    flags: Callable[[RowFacts, GuardrailSettings], bool]
+    # Asked of each row that would change something (None: a rule about the whole file)…
+    flags: Callable[[RowFacts, GuardrailSettings], bool] | None
     message: Callable[[int, Context], str]  # (rows flagged, context)
     # Asked only when the flagged rows are this many (default: any at all).
     enough: Callable[[int, Context], bool] = field(default=lambda count, context: count > 0)
@@ -97,6 +101,8 @@ class GuardrailRule:
     # For the Preferences' "… always ask": what a rule without a threshold watches.
     always: str = ""
     offline_rule: str | None = None
+    # …or, for a rule about the file as a whole, the rows it flags among all of them.
+    file_rows: Callable[[Context], Sequence[int]] | None = None
 
 
 def _amount(facts: RowFacts, name: str) -> Decimal | None:
@@ -144,6 +150,23 @@ def _stock_to_zero(facts: RowFacts, settings: GuardrailSettings) -> bool:
     return facts.new.get("stock") == 0 and ((facts.old or {}).get("stock") or 0) > 0
 
 
+def _fold(name: str) -> str:
+    # Names compared as people read them: "PERSONEL İNDİRİMİ" is "Personel İndirimi".
+    return " ".join(name.replace("İ", "i").replace("I", "ı").casefold().split())
+
+
+def _rows_naming_another_list(context: Context) -> list[int]:
+    target = _fold(context.list_name)
+    return sorted(
+        row for name, rows in context.named_lists.items() if _fold(name) != target for row in rows
+    )
+
+
+def _other_lists(context: Context) -> str:
+    target = _fold(context.list_name)
+    return ", ".join(f"“{name}”" for name in context.named_lists if _fold(name) != target)
+
+
 def _share(count: int, context: Context) -> Decimal:
     return Decimal(count) * 100 / context.rows if context.rows else Decimal(0)
 
@@ -152,6 +175,17 @@ PRICE_LISTS = frozenset({ListKind.PRICE})
 STOCK_LISTS = frozenset({ListKind.STOCK})
 
 GUARDRAILS: tuple[GuardrailRule, ...] = (
+    GuardrailRule(
+        "other_list",
+        frozenset(ListKind),
+        None,
+        lambda count, context: (
+            f"{count:,} rows name another list ({_other_lists(context)}) in the file's list "
+            f"column, but they go to “{context.list_name}”."
+        ),
+        always="a file naming another list",
+        file_rows=_rows_naming_another_list,
+    ),
     GuardrailRule(
         "price_drop",
         PRICE_LISTS,

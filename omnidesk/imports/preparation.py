@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from omnidesk.api.session import Session
-from omnidesk.kinds import ListKind
+from omnidesk.kinds import ListKind, info
 from omnidesk.spreadsheet import (
     CheckResult,
     ColumnMapping,
@@ -33,6 +34,7 @@ from omnidesk.spreadsheet import (
     Severity,
     SheetRow,
     Spreadsheet,
+    cell_text,
     check_spreadsheet,
     find_header,
     headers_of,
@@ -143,6 +145,7 @@ class ImportDraft:
         self.style_choice: dict[str, DecimalStyle] = {}
         self.checked: CheckResult | None = None
         self.diff: ImportDiff | None = None
+        self.named_lists: dict[str, array[int]] = {}  # what the list-name column says
         self.sha256: str | None = None
         self.outcome: ImportOutcome | None = None
         self._cancel = threading.Event()
@@ -280,6 +283,17 @@ class ImportDraft:
         cancelled = self._cancel = threading.Event()
         sheet, kind = self.sheet, self.kind
         mapping, styles = dict(self.mapping_choice), dict(self.style_choice)
+        # The file's list-name column is not sent, but it may say the file is for another list.
+        names: dict[str, array[int]] = {}
+        name_at = self._list_name_column()
+
+        def tap(batch: list[SheetRow]) -> None:
+            if name_at is not None:
+                for row in batch:
+                    if name_at < len(row.cells) and (text := cell_text(row.cells[name_at]).strip()):
+                        names.setdefault(text, array("I")).append(row.number)
+            if on_rows is not None:
+                on_rows(batch)
 
         def report(done: int) -> None:
             if cancelled.is_set():
@@ -294,7 +308,7 @@ class ImportDraft:
                 mapping=mapping,
                 decimal_styles=styles,
                 progress=report,
-                on_rows=on_rows,
+                on_rows=tap,
                 pause=self._pause,
             )
 
@@ -304,8 +318,15 @@ class ImportDraft:
             return None
         if cancelled.is_set():
             return None
-        self.checked, self.diff = result, None
+        self.checked, self.diff, self.named_lists = result, None, names
         return result
+
+    def _list_name_column(self) -> int | None:
+        header, _ = self.header_and_rows()
+        if header is None:
+            return None
+        mapping = match_columns(headers_of(header), schema_for(self.kind), self.mapping_choice)
+        return mapping.column_of(info(self.kind).list_name_field)
 
     def stop_check(self) -> None:
         self._cancel.set()
@@ -342,6 +363,8 @@ class ImportDraft:
                 current,
                 list_currency=target.currency,
                 settings=self.settings,
+                list_name=target.name,
+                named_lists=self.named_lists,
             ),
         )
         if progress is not None and still_wanted():

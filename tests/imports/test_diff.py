@@ -200,3 +200,17 @@ def test_the_movement_counts_rises_and_cuts_and_names_the_largest() -> None:
     assert movement.largest_rise.sku == "A"
     assert movement.largest_cut is not None
     assert movement.largest_cut.sku == "C"
+
+
+def test_a_file_naming_another_list_in_its_list_column_needs_a_look() -> None:
+    rows = [price(2, "A", "100.00"), price(3, "Z", "5.00")]  # one unchanged, one new
+    named = {"Türkiye Perakende": [2, 3]}
+    diff = compare(ListKind.PRICE, rows, CURRENT, list_name="Personel İndirimi", named_lists=named)
+    (other,) = diff.guardrails
+    assert (other.key, other.rows) == ("other_list", (2, 3))  # unchanged rows count too
+    assert "“Türkiye Perakende”" in other.message
+    assert "“Personel İndirimi”" in other.message
+    # The list's own name, however it is cased or spaced, is no reason to ask.
+    same = {"PERSONEL  İNDİRİMİ": [2, 3]}
+    assert compare(ListKind.PRICE, rows, CURRENT, list_name="Personel İndirimi",
+                   named_lists=same).guardrails == []  # fmt: skip

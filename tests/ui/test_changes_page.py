@@ -83,3 +83,27 @@ def test_the_changes_sort_filter_and_say_which_way_prices_move(
     page.changes_table.sortByColumn(ChangesModel.SKU, Qt.SortOrder.DescendingOrder)
     assert column(behind, ChangesModel.SKU) == sorted([b, c], key=str.casefold, reverse=True)
     wizard.discard()
+
+
+def test_a_file_that_names_another_list_asks_before_it_goes_to_this_one(
+    qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner, tmp_path: Path
+) -> None:
+    target = ImportTarget.of(run(new_list(client)))
+    a, b = skus(run, client, 2, page=16)
+    path = write_prices(
+        tmp_path / "perakende.csv",
+        ["product__sku", "price_list__name", "price"],
+        [[a, "Türkiye Perakende", "10"], [b, "Türkiye Perakende", "12"]],
+    )
+    wizard = window.open_import(path, ListKind.PRICE, target)
+    qtbot.addWidget(wizard)
+    to_changes(qtbot, wizard)
+    assert wizard.diff is not None
+    (guardrail,) = wizard.diff.guardrails
+    assert guardrail.key == "other_list"
+    assert guardrail.rows == (2, 3)
+    (box,) = wizard.changes_page.guardrail_checks
+    assert "“Türkiye Perakende”" in box.text()
+    assert f"“{target.name}”" in box.text()
+    assert not wizard.next.isEnabled()
+    wizard.discard()
