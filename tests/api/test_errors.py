@@ -188,11 +188,14 @@ async def test_a_wrong_shape_is_unexpected_not_a_crash() -> None:
             await client.price_lists.list()
 
 
-async def test_403_is_permission_denied() -> None:
+async def test_403_is_permission_denied_naming_what_was_refused() -> None:
     script = Script(json_response(403, {"detail": "You do not have permission."}))
     async with mocked(script) as client:
-        with pytest.raises(PermissionDenied, match="not allowed"):
+        with pytest.raises(PermissionDenied) as refused:
             await client.stock_lists.update(1, name="x")
+    assert str(refused.value) == (
+        "Your account may not change this stock list. Ask an Omnitron administrator for access."
+    )
 
 
 async def test_the_token_never_reaches_logs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
