@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
-from .auth import login
+from .auth import login, verify_totp
 from .contents import read_only_endpoints, serialize_price, serialize_product, serialize_stock
+from .dialect import Dialect
 from .errors import (
     ApiError,
     handle_api_error,
     handle_http_exception,
     handle_server_error,
     handle_validation_error,
+    not_found,
 )
 from .faults import FaultInjection, Faults
 from .import_api import import_endpoint
@@ -27,10 +31,25 @@ from .validation import ValidationError
 
 PREFIXES = ("/api/v1", "/api/i1")
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def i1_when_served(endpoint: Endpoint) -> Endpoint:
+    """An i1 endpoint that is not there while the dialect has no i1 (V3)."""
+
+    async def endpoint_or_404(request: Request) -> Response:
+        dialect: Dialect = request.app.state.dialect
+        if not dialect.i1:
+            raise not_found()
+        return await endpoint(request)
+
+    return endpoint_or_404
 
 
 def routes() -> list[Route]:
-    table: list[Route] = []
+    table: list[Route] = [
+        Route("/api/v1/auth/totp/verify/", verify_totp, methods=ALL_METHODS),
+    ]
     for prefix in PREFIXES:
         table.append(Route(f"{prefix}/auth/login/", login, methods=ALL_METHODS))
         for kind in LIST_KINDS:
@@ -54,11 +73,19 @@ def routes() -> list[Route]:
                 Route(f"{prefix}/{path}/", collection, methods=ALL_METHODS),
                 Route(f"{prefix}/{path}/{{pk:int}}/", detail, methods=ALL_METHODS),
             ]
-    return table
+    return [
+        Route(route.path, i1_when_served(route.endpoint), methods=ALL_METHODS)
+        if route.path.startswith("/api/i1/")
+        else route
+        for route in table
+    ]
 
 
-def create_app(store: Store, faults: Faults | None = None) -> FaultInjection:
-    """The sandbox as an ASGI app, wrapped in fault injection (off unless faults say so)."""
+def create_app(
+    store: Store, faults: Faults | None = None, dialect: Dialect | None = None
+) -> FaultInjection:
+    """The sandbox as an ASGI app in a dialect (the primary one unless told), wrapped in
+    fault injection (off unless faults say so). Both can be changed while it runs."""
     faults = faults or Faults()
 
     @asynccontextmanager
@@ -82,5 +109,6 @@ def create_app(store: Store, faults: Faults | None = None) -> FaultInjection:
     )
     app.state.store = store
     app.state.faults = faults
+    app.state.dialect = dialect or Dialect()
     app.state.import_tasks = set()
     return FaultInjection(app, faults)

@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from .dialect import Dialect, Wire
 from .errors import ApiError
 from .faults import Faults
 from .store import Store
@@ -20,6 +21,16 @@ def store_of(request: Request) -> Store:
 def faults_of(request: Request) -> Faults:
     faults: Faults = request.app.state.faults
     return faults
+
+
+def dialect_of(request: Request) -> Dialect:
+    dialect: Dialect = request.app.state.dialect
+    return dialect
+
+
+def wire_of(request: Request) -> Wire:
+    """How to write this request's answer: its dialect, and v1's or i1's shape."""
+    return Wire(dialect_of(request), i1=request.url.path.startswith("/api/i1/"))
 
 
 async def json_body(request: Request) -> Any:

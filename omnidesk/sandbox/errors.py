@@ -1,13 +1,16 @@
-"""The sandbox's error answers: DRF's bodies, raised from anywhere in a request."""
+"""The sandbox's error answers: DRF's bodies, raised from anywhere in a request,
+written in the dialect's envelope (V1) on the way out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .dialect import Dialect, error_body
 from .validation import ValidationError
 
 
@@ -35,22 +38,29 @@ def method_not_allowed(request: Request, allowed: tuple[str, ...]) -> ApiError:
     )
 
 
+def answer(
+    request: Request, status: int, body: Any, headers: Mapping[str, str] | None = None
+) -> Response:
+    dialect: Dialect = request.app.state.dialect
+    return JSONResponse(error_body(status, body, dialect), status_code=status, headers=headers)
+
+
 async def handle_api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
+    return answer(request, exc.status, exc.body, exc.headers)
 
 
 async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ValidationError)
-    return JSONResponse(exc.body, status_code=400)
+    return answer(request, 400, exc.body)
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        return JSONResponse({"detail": "Not found."}, status_code=404)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return answer(request, 404, {"detail": "Not found."})
+    return answer(request, exc.status_code, {"detail": exc.detail}, exc.headers)
 
 
 async def handle_server_error(request: Request, exc: Exception) -> Response:
-    return JSONResponse({"detail": "A server error occurred."}, status_code=500)
+    return answer(request, 500, {"detail": "A server error occurred."})

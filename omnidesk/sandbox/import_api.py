@@ -9,13 +9,24 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .auth import authenticate
-from .context import faults_of, store_of
+from .auth import authenticate, may_change
+from .context import dialect_of, faults_of, store_of
+from .dialect import OTHER_STATUS_WORDS, Dialect
 from .errors import ApiError, bad_filter, method_not_allowed, not_found
 from .imports import run_import
 
 
-def import_status_body(job: dict[str, Any]) -> dict[str, Any]:
+def import_status_body(job: dict[str, Any], dialect: Dialect) -> dict[str, Any]:
+    if dialect.status_words == "other":
+        # V10: another queue's words, no progress figure and no counters; only the
+        # row errors, once the job has ended.
+        body: dict[str, Any] = {
+            "cache_key": job["cache_key"],
+            "status": OTHER_STATUS_WORDS[job["status"]],
+        }
+        if job["status"] in ("SUCCESS", "FAILURE"):
+            body["errors"] = job["errors"]
+        return body
     if job["status"] == "SUCCESS":
         progress = 100
     elif job["total"]:
@@ -37,7 +48,7 @@ def import_status_body(job: dict[str, Any]) -> dict[str, Any]:
 
 def import_endpoint(kind: str) -> Any:
     async def excel_import(request: Request) -> Response:
-        authenticate(request)
+        username = authenticate(request)
         store = store_of(request)
         list_pk = request.path_params["pk"]
         if store.get_list(kind, list_pk) is None:
@@ -49,8 +60,9 @@ def import_endpoint(kind: str) -> Any:
             job = store.get_import_job(cache_key)
             if job is None or job["kind"] != kind or job["list_pk"] != list_pk:
                 raise not_found()
-            return JSONResponse(import_status_body(job))
+            return JSONResponse(import_status_body(job, dialect_of(request)))
         if request.method == "POST":
+            may_change(request, username, kind, list_pk)
             form = await request.form(max_files=1, max_fields=100)
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
@@ -79,7 +91,9 @@ def import_endpoint(kind: str) -> Any:
             tasks: set[asyncio.Task[None]] = request.app.state.import_tasks
             tasks.add(task)
             task.add_done_callback(tasks.discard)
-            return JSONResponse({"cache_key": cache_key})
+            # V9: 200 [ours], or the 201/202 other servers answer a queued job with.
+            status = dialect_of(request).upload_status
+            return JSONResponse({"cache_key": cache_key}, status_code=status)
         raise method_not_allowed(request, ("GET", "POST", "HEAD", "OPTIONS"))
 
     return excel_import

@@ -8,8 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .auth import authenticate
-from .context import json_body, store_of
+from .auth import authenticate, may_change
+from .context import dialect_of, json_body, store_of, wire_of
+from .dialect import Wire
 from .errors import bad_filter, method_not_allowed, not_found
 from .paging import paginated
 from .store import format_datetime
@@ -21,17 +22,18 @@ DATE_LOOKUPS = ("gt", "gte", "lt", "lte")
 SQL_COMPARISONS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
-def serialize_list(row: dict[str, Any]) -> dict[str, Any]:
+def serialize_list(row: dict[str, Any], wire: Wire) -> dict[str, Any]:
     body = {
-        "pk": row["pk"],
+        wire.identity("pk"): row["pk"],
         "name": row["name"],
         "code": row["code"],
         "is_auto_sync": bool(row["is_auto_sync"]),
     }
     if "currency" in row:
         body["currency"] = row["currency"]
-    body["created_date"] = row["created_date"]
-    body["modified_date"] = row["modified_date"]
+    if not wire.i1:  # i1 price lists have no dates [doc]
+        body["created_date"] = row["created_date"]
+        body["modified_date"] = row["modified_date"]
     return body
 
 
@@ -93,7 +95,8 @@ def list_filters(request: Request) -> tuple[list[str], list[Any]]:
 def list_ordering(request: Request) -> str:
     """SQL ORDER BY for DRF's `ordering=` (comma-separated, `-` for descending)."""
     terms: list[str] = []
-    for word in request.query_params.get("ordering", "").split(","):
+    parameter = dialect_of(request).ordering  # V2: sort=, ordering=, or "ignored"
+    for word in request.query_params.get(parameter, "").split(","):
         word = word.strip()
         descending = word.startswith("-")
         field = word.lstrip("-")
@@ -114,7 +117,8 @@ def list_endpoints(kind: str) -> tuple[Any, Any]:
     table = f"{kind}s"
 
     async def collection(request: Request) -> Response:
-        authenticate(request)
+        username = authenticate(request)
+        wire = wire_of(request)
         if request.method == "GET":
             where, params = list_filters(request)
             return paginated(
@@ -123,27 +127,32 @@ def list_endpoints(kind: str) -> tuple[Any, Any]:
                 params,
                 columns="*",
                 order_by=list_ordering(request),
-                serialize=serialize_list,
+                serialize=lambda row: serialize_list(row, wire),
             )
         if request.method == "POST":
             body = await json_body(request)
             store = store_of(request)
             clean = validate_list(store, kind, body, existing=None)
-            return JSONResponse(serialize_list(store.insert_list(kind, clean)), status_code=201)
+            created = store.insert_list(kind, clean)
+            store.grant(username, kind, created["pk"])  # a list is its creator's to change
+            return JSONResponse(serialize_list(created, wire), status_code=201)
         raise method_not_allowed(request, ("GET", "POST", "HEAD", "OPTIONS"))
 
     async def detail(request: Request) -> Response:
-        authenticate(request)
+        username = authenticate(request)
+        wire = wire_of(request)
         store = store_of(request)
         existing = store.get_list(kind, request.path_params["pk"])
         if existing is None:
             raise not_found()
         if request.method == "GET":
-            return JSONResponse(serialize_list(existing))
+            return JSONResponse(serialize_list(existing, wire))
         if request.method == "PATCH":
+            may_change(request, username, kind, existing["pk"])
             body = await json_body(request)
             clean = validate_list(store, kind, body, existing=existing)
-            return JSONResponse(serialize_list(store.update_list(kind, existing["pk"], clean)))
+            updated = store.update_list(kind, existing["pk"], clean)
+            return JSONResponse(serialize_list(updated, wire))
         raise method_not_allowed(request, ("GET", "PATCH", "HEAD", "OPTIONS"))
 
     return collection, detail

@@ -8,24 +8,25 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from .context import store_of
+from .context import dialect_of, store_of
 from .errors import ApiError
 from .store import PageOfRows
 
 DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 1000  # [ours] Omnitron does not document its maximum
 # No table reaches 2**40 pages; beyond that SQLite could not even take the offset.
 MAX_PAGE_NUMBER = 2**40
 
 
 def page_size(request: Request) -> int:
+    """The page size asked for, silently capped (V4: [ours] 1000, or the dialect's cap)."""
+    cap = dialect_of(request).max_page_size
     try:
         limit = int(request.query_params.get("limit", ""))
     except ValueError:
-        return DEFAULT_PAGE_SIZE
+        return min(DEFAULT_PAGE_SIZE, cap)
     if limit <= 0:
-        return DEFAULT_PAGE_SIZE
-    return min(limit, MAX_PAGE_SIZE)
+        return min(DEFAULT_PAGE_SIZE, cap)
+    return min(limit, cap)
 
 
 def page_number(request: Request) -> int:

@@ -30,6 +30,15 @@ def api(sandbox: SandboxServer, token: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
+def i1(sandbox: SandboxServer, token: str) -> Iterator[httpx.Client]:
+    """The same, for /api/i1: the shape whose rows carry product_sku [doc]."""
+    with httpx.Client(
+        base_url=f"{sandbox.url}/api/i1", headers={"Authorization": f"Token {token}"}
+    ) as client:
+        yield client
+
+
+@pytest.fixture
 def anonymous(sandbox: SandboxServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=f"{sandbox.url}/api/v1") as client:
         yield client
