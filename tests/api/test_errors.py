@@ -118,6 +118,16 @@ async def test_a_retry_after_too_long_to_wait_goes_to_the_person() -> None:
     assert len(script.requests) == 1
 
 
+async def test_a_write_turned_away_with_429_is_sent_again_after_retry_after() -> None:
+    # 429 says the server did nothing yet: unlike a 503 or a lost answer, safe to repeat.
+    script = Script(json_response(429, {}, **{"Retry-After": "2"}), json_response(201, LIST))
+    async with mocked(script) as client:
+        created = await client.price_lists.create(name="A")
+        assert client.waits == [2.0]  # type: ignore[attr-defined]
+    assert created.pk == 1
+    assert [request.method for request in script.requests] == ["POST", "POST"]
+
+
 async def test_post_is_not_repeated_after_a_503() -> None:
     script = Script(json_response(503, {}), json_response(201, LIST))
     async with mocked(script) as client:
