@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -271,7 +270,7 @@ def test_v10_status_has_other_words_no_progress_no_counters(
     lines = ["product__sku,price", *(f"{sku},1.00" for sku in skus(api, 5)), "NOPE,1"]
     dialect.variant("V10")
     key = upload_any(api, pk, csv_bytes(lines))
-    final = wait_for_word(api, pk, key, {"finished", "failed"})
+    final = wait(api, "price_list", pk, key, words=("finished", "failed"))  # rq's words
     assert final["status"] == "finished"
     assert set(final) == {"cache_key", "status", "errors"}
     assert [error["line"] for error in final["errors"]] == [7]
@@ -284,18 +283,6 @@ def upload_any(api: httpx.Client, pk: int, content: bytes) -> str:
     assert answer.is_success, answer.text
     key: str = answer.json()["cache_key"]
     return key
-
-
-def wait_for_word(api: httpx.Client, pk: int, key: str, words: set[str]) -> dict[str, Any]:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        body: dict[str, Any] = api.get(
-            f"/price_list/{pk}/excel_import/", params={"cache_key": key}
-        ).json()
-        if body["status"] in words:
-            return body
-        time.sleep(0.02)
-    raise AssertionError(f"import {key} never said any of {words}")
 
 
 # -- all at once, from the command line, and the large seed ---------------------------------------

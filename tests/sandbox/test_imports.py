@@ -36,13 +36,21 @@ def upload(api: httpx.Client, kind: str, pk: int, name: str, content: bytes) -> 
     return key
 
 
-def wait(api: httpx.Client, kind: str, pk: int, key: str, timeout: float = 20) -> dict[str, Any]:
+def wait(
+    api: httpx.Client,
+    kind: str,
+    pk: int,
+    key: str,
+    timeout: float = 20,
+    words: tuple[str, ...] = FINISHED,
+) -> dict[str, Any]:
+    """The job's status once it says one of ``words`` (by default: it has finished)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status: dict[str, Any] = api.get(
             f"/{kind}/{pk}/excel_import/", params={"cache_key": key}
         ).json()
-        if status["status"] in FINISHED:
+        if status["status"] in words:
             return status
         time.sleep(0.02)
     raise AssertionError(f"import {key} did not finish in {timeout} s")
