@@ -1,7 +1,10 @@
-"""The parts of the API contract that are our decisions, not Omnitron's documentation.
+"""The parts of the API contract that are our decisions, not Omnitron's documentation,
+and the words of each variant a real server may speak instead (omnitron-api.md, V1–V10).
 
-omnitron-api.md tags these [ours]. A real Omnitron may differ, so each lives
-here once: adapting the client to a server means editing this module only.
+omnitron-api.md tags the decisions [ours]. A real Omnitron may differ, so each
+lives here once: adapting the client to a server means editing this module only.
+Which variant a given server speaks is learned from its answers (adapter.py,
+skus.py) and kept as its ServerFacts (facts.py).
 """
 
 from __future__ import annotations
