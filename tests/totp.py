@@ -22,6 +22,7 @@ def code(secret: str = SANDBOX_SECRET, at: float | None = None) -> str:
 
 
 def wrong_code(secret: str = SANDBOX_SECRET) -> str:
-    """Six digits that are not the code now, nor the one before or after it."""
-    near = {code(secret, time.time() + 30 * step) for step in (-1, 0, 1)}
+    """Six digits that are not the code now, nor of any step a server could still accept
+    (one either side of its own now, which may be a step later than this one)."""
+    near = {code(secret, time.time() + 30 * step) for step in (-2, -1, 0, 1, 2)}
     return next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in near)
