@@ -27,7 +27,14 @@ from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.imports import Journal
 from omnidesk.resources import resource_path
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
-from omnidesk.settings.paths import data_dir, journal_file, preferences_file, profiles_file
+from omnidesk.settings.facts import FactsStore
+from omnidesk.settings.paths import (
+    data_dir,
+    facts_file,
+    journal_file,
+    preferences_file,
+    profiles_file,
+)
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.ui import style
 from omnidesk.ui.main_window import MainWindow
@@ -55,6 +62,8 @@ class Application:
         self.tasks = BackgroundTasks()
         self.tokens = TokenStore()
         self.profiles = ProfileStore(profiles_file())
+        # What each server showed of its variants, so the next start need not find out.
+        self.facts = FactsStore(facts_file())
         self.journal = Journal(journal_file())
         self.client: OmnitronClient | None = None
         self.demo: DemoServer | None = None
@@ -108,7 +117,7 @@ class Application:
             with contextlib.suppress(Exception):
                 await starting
             raise
-        self.client = OmnitronClient(profile.base_url)
+        self.client = OmnitronClient(profile.base_url, facts=self.facts)
         await self.client.login(DEMO_USER, DEMO_PASSWORD)
         return profile
 
@@ -116,13 +125,20 @@ class Application:
         if self.demo is not None:
             self.demo.stop()
 
-    async def connect(self, profile: Profile, password: str) -> None:
-        """Sign in to `profile`'s server (a new client if the server changed); keep the token."""
-        if self.client is None or self.client.base_url != profile.base_url.rstrip("/"):
-            if self.client is not None:
-                await self.client.aclose()
-            self.client = OmnitronClient(profile.base_url)
-        token = await self.client.login(profile.username, password)
+    async def connect(self, profile: Profile, password: str, code: str | None = None) -> None:
+        """Sign in to `profile`'s server (a new client if the server changed); keep the token.
+
+        An account with two-factor sign-in raises TwoFactorRequired; the dialog then
+        calls again with the person's code, which goes to the server and nowhere else.
+        """
+        if code is not None and self.client is not None and self.client.waiting_for_code:
+            token = await self.client.verify_code(code)
+        else:
+            if self.client is None or self.client.base_url != profile.base_url.rstrip("/"):
+                if self.client is not None:
+                    await self.client.aclose()
+                self.client = OmnitronClient(profile.base_url, facts=self.facts)
+            token = await self.client.login(profile.username, password)
         if profile.environment is not Environment.DEMO:
             self.tokens.set(profile.name, profile.username, token)
             self.profiles.remember(profile)
@@ -135,7 +151,7 @@ class Application:
             if token:
                 # A stored token may have expired: the first request will say so, and
                 # the sign-in dialog then opens by itself.
-                self.client = OmnitronClient(last.base_url, token)
+                self.client = OmnitronClient(last.base_url, token, facts=self.facts)
                 return last
         answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         dialog = SignInDialog(saved, self.connect)

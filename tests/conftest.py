@@ -3,7 +3,8 @@
 Qt renders offscreen, so tests run without a display. One seeded sandbox serves
 the whole run: tests that create lists give them unique names, so they do not
 depend on order, and tests that turn a fault knob on get it turned off again by
-the `faults` fixture.
+the `faults` fixture. It speaks the contract's primary dialect; a test that
+switches variants on gets the primary one back from the `dialect` fixture.
 """
 
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from omnidesk.sandbox import Faults, SandboxServer
+from omnidesk.sandbox import Dialect, Faults, SandboxServer
 from tests.accounts import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,6 +36,13 @@ def faults(sandbox: SandboxServer) -> Iterator[Faults]:
     sandbox.faults.fail_rate = 0.0
     sandbox.faults.token_ttl = None
     sandbox.faults.import_rows_per_second = None
+
+
+@pytest.fixture
+def dialect(sandbox: SandboxServer) -> Iterator[Dialect]:
+    """The running sandbox's dialect; the primary one again after the test."""
+    yield sandbox.dialect
+    sandbox.dialect.reset()
 
 
 XDG_FOLDERS = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")

@@ -15,15 +15,19 @@ from .client import (
 from .contract import CURRENCIES, CURRENCY_NAMES, DEFAULT_CURRENCY, ImportState
 from .errors import (
     AuthenticationRequired,
+    CodeRefused,
+    ImportStatusUnclear,
     NotFound,
     OmnitronError,
     PermissionDenied,
     ServerError,
     ServerUnreachable,
     SignInNotFound,
+    TwoFactorRequired,
     UnexpectedResponse,
     ValidationFailed,
 )
+from .facts import FactsKeeper, ServerFacts
 from .models import (
     AnyContents,
     AnyList,
@@ -45,9 +49,12 @@ __all__ = [
     "AnyContents",
     "AnyList",
     "AuthenticationRequired",
+    "CodeRefused",
+    "FactsKeeper",
     "ImportRowError",
     "ImportState",
     "ImportStatus",
+    "ImportStatusUnclear",
     "ListContents",
     "ListFilters",
     "ListKind",
@@ -66,10 +73,12 @@ __all__ = [
     "ProductStocks",
     "RetryPolicy",
     "ServerError",
+    "ServerFacts",
     "ServerUnreachable",
     "SignInNotFound",
     "StockList",
     "StockLists",
+    "TwoFactorRequired",
     "UnexpectedResponse",
     "ValidationFailed",
 ]

@@ -10,6 +10,7 @@ async with OmnitronClient("https://acme.omnitron.example") as client:
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -21,8 +22,17 @@ from omnidesk import kinds
 from omnidesk.kinds import ListKind
 
 from . import contract, polling
+from .adapter import ordered_page, read_page
 from .contract import API_PREFIX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from .errors import NotFound, SignInNotFound, UnexpectedResponse
+from .errors import (
+    CodeRefused,
+    NotFound,
+    SignInNotFound,
+    TwoFactorRequired,
+    UnexpectedResponse,
+    ValidationFailed,
+)
+from .facts import FactsKeeper, Learned, ServerFacts
 from .models import (
     AnyContents,
     AnyList,
@@ -34,6 +44,8 @@ from .models import (
     ProductStock,
     StockList,
 )
+from .ordering import sort_locally
+from .skus import SkuFinder
 from .transport import RetryPolicy, Sleep, Transport
 from .upload import FileUpload, ProgressCallback
 
@@ -116,6 +128,8 @@ class ListResource(Generic[L]):
         entry = kinds.info(kind)
         self.fields = _LIST_FIELDS | ({"currency"} if entry.has_currency else set())
         self.what = f"That {entry.noun}"
+        self.noun = entry.noun
+        self.plural = entry.plural
 
     def _path(self, pk: int | None = None) -> str:
         base = f"{API_PREFIX}/{self.kind.value}/"
@@ -129,12 +143,22 @@ class ListResource(Generic[L]):
         limit: int = DEFAULT_PAGE_SIZE,
         **filters: Unpack[ListFilters],
     ) -> Page[L]:
-        """One page of lists matching every given filter."""
+        """One page of lists matching every given filter.
+
+        In ``ordering`` when the server sorts; when it does not (V2) the page says so
+        (``in_order`` False) and its rows are in the server's own order.
+        """
         params: dict[str, Any] = {"page": page, "limit": limit}
         params |= _filter_params(filters)
-        params |= contract.ordering_param(ordering)
-        body = await self._client._request("GET", self._path(), params=params)
-        return Page.from_json(body, self.parse, page=page, limit=limit)
+
+        def get(order: dict[str, str]) -> Awaitable[Any]:
+            return self._client._request(
+                "GET", self._path(), params=params | order, action=f"see {self.plural}"
+            )
+
+        return await ordered_page(
+            get, self.parse, self._client.learned, ordering=ordering, page=page, limit=limit
+        )
 
     async def iterate(
         self,
@@ -143,14 +167,32 @@ class ListResource(Generic[L]):
         page_size: int = MAX_PAGE_SIZE,
         **filters: Unpack[ListFilters],
     ) -> AsyncIterator[L]:
-        """Every list matching the filters, page after page."""
-        async for row in _every_row(
-            lambda page: self.list(ordering=ordering, page=page, limit=page_size, **filters)
-        ):
+        """Every list matching the filters, page after page, in ``ordering``: sorted here
+        when the server could not (it has every row then)."""
+
+        def fetch(page: int) -> Awaitable[Page[L]]:
+            return self.list(ordering=ordering, page=page, limit=page_size, **filters)
+
+        if not ordering:
+            async for row in _every_row(fetch):
+                yield row
+            return
+        in_order = True
+
+        def seen(page: Page[Any]) -> None:
+            nonlocal in_order
+            in_order = in_order and page.in_order
+
+        rows = [row async for row in _every_row(fetch, seen)]
+        if not in_order:
+            rows = sort_locally(rows, ordering, lambda row: row.pk)
+        for row in rows:
             yield row
 
     async def get(self, pk: int) -> L:
-        body = await self._client._request("GET", self._path(pk), what=self.what)
+        body = await self._client._request(
+            "GET", self._path(pk), what=self.what, action=f"see this {self.noun}"
+        )
         return self.parse(body)
 
     def _checked(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -161,20 +203,29 @@ class ListResource(Generic[L]):
 
     async def create(self, **fields: Any) -> L:
         """POST a new list; sent once, never repeated after it may have reached the server."""
-        body = await self._client._request("POST", self._path(), json_body=self._checked(fields))
+        body = await self._client._request(
+            "POST", self._path(), json_body=self._checked(fields), action=f"create {self.plural}"
+        )
         return self.parse(body)
 
     async def update(self, pk: int, **changes: Any) -> L:
         """PATCH only the given fields."""
         body = await self._client._request(
-            "PATCH", self._path(pk), json_body=self._checked(changes), what=self.what
+            "PATCH",
+            self._path(pk),
+            json_body=self._checked(changes),
+            what=self.what,
+            action=f"change this {self.noun}",
         )
         return self.parse(body)
 
     async def upload(
         self, pk: int, path: str | Path, on_progress: ProgressCallback | None = None
     ) -> str:
-        """Send a spreadsheet for import; returns the cache key to follow the job with."""
+        """Send a spreadsheet for import; returns the cache key to follow the job with.
+
+        Any 2xx answer with a cache key will do (V9: 200, 201 or 202).
+        """
         upload = FileUpload(Path(path), on_progress=on_progress)
         body = await self._client._request(
             "POST",
@@ -182,6 +233,7 @@ class ListResource(Generic[L]):
             content=upload.chunks,
             headers=upload.headers,
             what=self.what,
+            action=f"import into this {self.noun}",
         )
         if not isinstance(body, dict) or not isinstance(body.get("cache_key"), str):
             raise UnexpectedResponse("an upload answer without a cache key.")
@@ -194,8 +246,9 @@ class ListResource(Generic[L]):
             contract.import_path(self.kind, pk),
             params=contract.import_status_params(cache_key),
             what="That import",
+            action=f"follow imports into this {self.noun}",
         )
-        return ImportStatus.from_json(body)
+        return ImportStatus.from_json(body, cache_key)
 
     def follow_import(
         self,
@@ -204,6 +257,8 @@ class ListResource(Generic[L]):
         *,
         first_interval: float = polling.FIRST_INTERVAL,
         max_interval: float = polling.LONGEST_INTERVAL,
+        patience: float = contract.UNCLEAR_STATUS_PATIENCE,
+        clock: Callable[[], float] = time.monotonic,
     ) -> AsyncIterator[ImportStatus]:
         """Each status of the job until it finishes (see ``polling.poll_import``)."""
         return polling.poll_import(
@@ -211,6 +266,9 @@ class ListResource(Generic[L]):
             sleep=self._client.sleep,
             first_interval=first_interval,
             max_interval=max_interval,
+            patience=patience,
+            clock=clock,
+            noun=self.noun,
         )
 
 
@@ -220,7 +278,10 @@ StockLists = ListResource[StockList]
 
 
 class ListContents(Generic[C]):
-    """The rows of one list: a price list's prices or a stock list's stocks (read-only)."""
+    """The rows of one list: a price list's prices or a stock list's stocks (read-only).
+
+    Every row carries its SKU, wherever the server keeps it (skus.py).
+    """
 
     def __init__(self, client: OmnitronClient, kind: ListKind, parse: Callable[[Any], C]) -> None:
         self._client = client
@@ -229,6 +290,7 @@ class ListContents(Generic[C]):
         entry = kinds.info(kind)
         self.path = entry.contents_path
         self.list_param = entry.contents_list_param
+        self.action = f"see the {entry.row_plural} of this {entry.noun}"
 
     async def list(
         self,
@@ -238,11 +300,27 @@ class ListContents(Generic[C]):
         page: int = 1,
         limit: int = DEFAULT_PAGE_SIZE,
     ) -> Page[C]:
+        """One page of the list's rows; with ``product_sku``, the row of that product only.
+
+        v1 has no SKU filter [doc]: the SKU is looked up in the catalogue and the rows
+        filtered by its product pk.
+        """
         params: dict[str, Any] = {self.list_param: list_pk, "page": page, "limit": limit}
+        skus = self._client.skus
         if product_sku:
-            params["product__sku"] = product_sku
-        body = await self._client._request("GET", f"{API_PREFIX}/{self.path}/", params=params)
-        return Page.from_json(body, self.parse, page=page, limit=limit)
+            product = await skus.product_pk(product_sku)
+            if product is None:
+                return Page.empty(page=page, limit=limit)
+            params["product"] = product
+        return await skus.page(
+            f"/{self.path}/",
+            params,
+            self.parse,
+            page=page,
+            limit=limit,
+            action=self.action,
+            sku=product_sku or None,
+        )
 
     async def iterate(
         self,
@@ -274,8 +352,10 @@ class Products:
         params: dict[str, Any] = {"page": page, "limit": limit}
         if sku:
             params["sku"] = sku
-        body = await self._client._request("GET", f"{API_PREFIX}/products/", params=params)
-        return Page.from_json(body, Product.from_json, page=page, limit=limit)
+        body = await self._client._request(
+            "GET", f"{API_PREFIX}/products/", params=params, action="look up products"
+        )
+        return read_page(body, Product.from_json, self._client.learned, page=page, limit=limit)
 
 
 class OmnitronClient:
@@ -291,12 +371,17 @@ class OmnitronClient:
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
+        facts: FactsKeeper | None = None,
     ) -> None:
         # Every wait (retry backoff, import polling) goes through `sleep`, so tests can
         # watch the pauses without patching asyncio for everybody.
         self.sleep = sleep
         self.base_url = base_url.rstrip("/")
         self._token = _Secret(token) if token else None
+        self._waiting_for_code: _Secret | None = None  # a sign-in's temp_token (V5)
+        # What this server has shown of itself, kept by `facts` between runs.
+        self.learned = Learned(self.base_url, facts)
+        self.skus = SkuFinder(self._request, self.learned)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout,
@@ -341,16 +426,31 @@ class OmnitronClient:
         return self._token is not None
 
     @property
+    def facts(self) -> ServerFacts:
+        """What the client has learned of the server's variants so far."""
+        return self.learned.facts
+
+    @property
+    def waiting_for_code(self) -> bool:
+        """Whether a sign-in is waiting for the person's 6-digit code (verify_code)."""
+        return self._waiting_for_code is not None
+
+    @property
     def token(self) -> str | None:
         """The token, for the keyring. Never log it."""
         return self._token.reveal() if self._token else None
 
     async def login(self, username: str, password: str) -> str:
-        """Sign in; the token is kept for every later request and returned for the keyring."""
+        """Sign in; the token is kept for every later request and returned for the keyring.
+
+        An account with two-factor sign-in (V5) raises TwoFactorRequired: ask the person
+        for the code and give it to ``verify_code``.
+        """
+        self._waiting_for_code = None
         try:
             body = await self._request(
                 "POST",
-                f"{API_PREFIX}/auth/login/",
+                contract.LOGIN_PATH,
                 json_body={"username": username, "password": password},
                 authenticated=False,
             )
@@ -360,13 +460,46 @@ class OmnitronClient:
             if isinstance(problem, UnexpectedResponse) and problem.status != 404:
                 raise
             raise SignInNotFound(self.base_url) from None
+        if isinstance(body, dict) and isinstance(body.get("key"), str):
+            return self._keep(body["key"])
+        if isinstance(body, dict) and isinstance(body.get("temp_token"), str):
+            self._waiting_for_code = _Secret(body["temp_token"])
+            raise TwoFactorRequired
+        raise UnexpectedResponse("a sign-in answer without a token.")
+
+    async def verify_code(self, code: str) -> str:
+        """The second step of a two-factor sign-in: the code, which is never kept.
+
+        A refused code raises CodeRefused and the sign-in still waits for a code, so
+        the person can type the next one; signing in again starts over.
+        """
+        waiting = self._waiting_for_code
+        if waiting is None:
+            raise RuntimeError("no sign-in is waiting for a code; call login() first")
+        digits = "".join(code.split())
+        if len(digits) != contract.TOTP_DIGITS or not digits.isdigit():
+            raise CodeRefused()
+        try:
+            body = await self._request(
+                "POST",
+                contract.TOTP_VERIFY_PATH,
+                json_body={"temp_token": waiting.reveal(), "token": digits},
+                authenticated=False,
+            )
+        except ValidationFailed as refused:
+            raise CodeRefused(str(refused)) from None
         if not isinstance(body, dict) or not isinstance(body.get("key"), str):
             raise UnexpectedResponse("a sign-in answer without a token.")
-        self._token = _Secret(body["key"])
-        return self._token.reveal()
+        self._waiting_for_code = None
+        return self._keep(body["key"])
+
+    def _keep(self, key: str) -> str:
+        self._token = _Secret(key)
+        return key
 
     def sign_out(self) -> None:
         self._token = None
+        self._waiting_for_code = None
 
     async def _request(
         self,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .contract import is_error_code
+
 
 class OmnitronError(Exception):
     """Base of every error the client raises."""
@@ -44,21 +46,34 @@ class ValidationFailed(OmnitronError):
 
     @classmethod
     def from_body(cls, body: Any) -> ValidationFailed:
-        """DRF's 400 bodies: non_field_errors is a list, or (in Omnitron) sometimes a string."""
+        """Either envelope (V1): ``error_code`` or ``code``; every message a string or a list.
+
+        ``{"name": [...], "code": "unique"}`` has an error code; ``{"code": [...]}`` is
+        an error on the list's code field (see contract.is_error_code).
+        """
         if not isinstance(body, dict):
             return cls(non_field_errors=[str(body)] if body else [])
         field_errors: dict[str, list[str]] = {}
         non_field: list[str] = []
-        error_code = body.get("error_code")
+        error_code = error_code_of(body)
         for key, value in body.items():
-            if key == "error_code":
+            if key == "error_code" or (key == "code" and is_error_code(value)):
                 continue
             messages = _as_messages(value)
             if key in ("non_field_errors", "detail"):
                 non_field += messages
             else:
                 field_errors[key] = messages
-        return cls(field_errors, non_field, str(error_code) if error_code is not None else None)
+        return cls(field_errors, non_field, error_code)
+
+
+def error_code_of(body: Any) -> str | None:
+    """The error code of either envelope (V1), or None."""
+    if not isinstance(body, dict):
+        return None
+    if body.get("error_code") is not None:
+        return str(body["error_code"])
+    return str(body["code"]) if is_error_code(body.get("code")) else None
 
 
 def _as_messages(value: Any) -> list[str]:
@@ -81,10 +96,41 @@ class AuthenticationRequired(OmnitronError):
 
 
 class PermissionDenied(OmnitronError):
-    def __init__(self, detail: str = "") -> None:
+    """403: the account may not do this (authority groups). ``action`` names what was
+    refused, as "change this price list", for the sentence the person reads."""
+
+    def __init__(self, detail: str = "", action: str | None = None) -> None:
         self.detail = detail
+        self.action = action
+        refused = (
+            f"Your account may not {action}."
+            if action
+            else ("Your account is not allowed to do this.")
+        )
+        super().__init__(f"{refused} Ask an Omnitron administrator for access.")
+
+
+class TwoFactorRequired(OmnitronError):
+    """The password was right and the account also needs its 6-digit code (TOTP, V5).
+
+    Not a failure: the client waits for ``verify_code`` with the code the person reads
+    from their authenticator app.
+    """
+
+    def __init__(self) -> None:
         super().__init__(
-            "Your account is not allowed to do this. Ask an Omnitron administrator for access."
+            "This account also needs the 6-digit code from your authenticator app to sign in."
+        )
+
+
+class CodeRefused(OmnitronError):
+    """The server did not accept the 6-digit code: mistyped, or its 30 seconds are over."""
+
+    def __init__(self, server_said: str = "") -> None:
+        self.server_said = server_said
+        super().__init__(
+            "That code was not accepted: it may be mistyped or already expired. "
+            "Enter the code your authenticator app shows now."
         )
 
 
@@ -134,6 +180,21 @@ class ServerUnreachable(OmnitronError):
         # True when a change was sent but its answer never came: it may have been saved.
         self.maybe_applied = maybe_applied
         super().__init__(message)
+
+
+class ImportStatusUnclear(OmnitronError):
+    """Following stopped: for too long the server's answers about the job did not say
+    how it is going (a status word the client does not know, or no progress figure)."""
+
+    def __init__(self, noun: str, word: str, minutes: float) -> None:
+        self.word = word
+        said = f" (it says “{word}”)" if word else ""
+        waited = f"{minutes:.0f} minutes" if minutes >= 2 else "a while"
+        super().__init__(
+            f"OmniDesk cannot tell how this import is going: the server's answers{said} "
+            f"are not ones it understands, so it stopped following after {waited}. "
+            f"Check the {noun} in Omnitron to see whether the changes arrived."
+        )
 
 
 class UnexpectedResponse(OmnitronError):

@@ -7,9 +7,11 @@ says so with ``on_trouble``; the job runs on the server whatever happens here.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from .errors import ServerError, ServerUnreachable
+from .contract import UNCLEAR_STATUS_PATIENCE
+from .errors import ImportStatusUnclear, ServerError, ServerUnreachable
 from .models import ImportStatus
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -26,13 +28,21 @@ async def poll_import(
     max_interval: float = LONGEST_INTERVAL,
     growth: float = GROWTH,
     on_trouble: Callable[[ServerUnreachable | ServerError], None] | None = None,
+    patience: float = UNCLEAR_STATUS_PATIENCE,
+    clock: Callable[[], float] = time.monotonic,
+    noun: str = "list",
 ) -> AsyncIterator[ImportStatus]:
     """Each status of the job until it finishes.
 
     Without ``on_trouble`` a failed poll raises; with it, the trouble is reported
-    and polling goes on after the longest interval.
+    and polling goes on after the longest interval. A job whose statuses do not say
+    how it goes (V10: a word the client does not know, no progress) is followed for
+    ``patience`` seconds, then ImportStatusUnclear sends the person to Omnitron (the
+    ``noun`` names the list there); a status that can be measured again starts the
+    wait afresh.
     """
     interval = first_interval
+    unclear_since: float | None = None
     while True:
         try:
             status = await get_status()
@@ -45,5 +55,11 @@ async def poll_import(
         yield status
         if status.finished:
             return
+        if status.measurable:
+            unclear_since = None
+        elif unclear_since is None:
+            unclear_since = clock()
+        elif clock() - unclear_since >= patience:
+            raise ImportStatusUnclear(noun, status.word, patience / 60)
         await sleep(interval)
         interval = min(max_interval, interval * growth)

@@ -2,8 +2,9 @@
 
 Reads (GET) are repeated on connection errors, 429 and 502/503/504, with
 exponential backoff and jitter. Writes (POST, PATCH) are repeated only when the
-request provably never left this machine (no connection could be made), so a
-list is never created twice because an answer got lost.
+request provably never left this machine (no connection could be made), or was
+turned away unprocessed (429, which asks to come back later), so a list is never
+created twice because an answer got lost.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from .errors import (
 log = logging.getLogger("omnidesk.api")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# "Too many requests": refused before any work, so even a write may be sent again.
+REFUSED_UNPROCESSED = 429
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Errors raised before a single byte of the request reached the server.
 NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -96,8 +99,13 @@ class Transport:
         content: ContentFactory | None = None,
         headers: dict[str, str] | None = None,
         what: str = "That item",
+        action: str | None = None,
     ) -> Any:
-        """The decoded JSON answer of a successful request; OmnitronError otherwise."""
+        """The decoded JSON answer of a successful request; OmnitronError otherwise.
+
+        ``what`` names the object for a 404 ("That price list"), ``action`` what the
+        request does for a 403 ("change this price list").
+        """
         idempotent = method in IDEMPOTENT_METHODS
         retry_number = 0
         while True:
@@ -128,9 +136,10 @@ class Transport:
                 response.status_code,
                 (time.monotonic() - started) * 1000,
             )
+            status = response.status_code
             if (
-                idempotent
-                and response.status_code in RETRY_STATUSES
+                (idempotent or status == REFUSED_UNPROCESSED)
+                and status in RETRY_STATUSES
                 and retry_number + 1 < self.policy.attempts
             ):
                 wait = retry_after_seconds(response)
@@ -138,7 +147,7 @@ class Transport:
                     retry_number += 1
                     await self.sleep(wait if wait is not None else self.policy.delay(retry_number))
                     continue
-            return decode(response, what=what)
+            return decode(response, what=what, action=action)
 
 
 def unreachable(problem: httpx.TransportError, *, sent_a_change: bool) -> ServerUnreachable:
@@ -195,7 +204,7 @@ def _excerpt(response: httpx.Response) -> str:
     return f"“{' '.join(text.split())[:80]}”"
 
 
-def decode(response: httpx.Response, *, what: str) -> Any:
+def decode(response: httpx.Response, *, what: str, action: str | None = None) -> Any:
     status = response.status_code
     if status == 204:
         return None
@@ -220,7 +229,7 @@ def decode(response: httpx.Response, *, what: str) -> Any:
     elif status == 401:
         error = AuthenticationRequired(str(detail))
     elif status == 403:
-        error = PermissionDenied(str(detail))
+        error = PermissionDenied(str(detail), action)
     elif status == 404:
         error = NotFound(what)
     else:

@@ -5,7 +5,16 @@ imports nothing from the rest of omnidesk, so the client's tests against it
 check the client, not the client against itself.
 """
 
+from .dialect import ALL_AT_ONCE, VARIANTS, Dialect
 from .faults import Faults
-from .server import SandboxServer
+from .server import LIMITED_USER, TWO_FACTOR_USER, SandboxServer
 
-__all__ = ["Faults", "SandboxServer"]
+__all__ = [
+    "ALL_AT_ONCE",
+    "LIMITED_USER",
+    "TWO_FACTOR_USER",
+    "VARIANTS",
+    "Dialect",
+    "Faults",
+    "SandboxServer",
+]

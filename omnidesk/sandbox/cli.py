@@ -10,7 +10,17 @@ from pathlib import Path
 
 import platformdirs
 
+from .dialect import (
+    ENVELOPES,
+    IDENTITIES,
+    ORDERINGS,
+    STATUS_WORD_SETS,
+    UPLOAD_STATUSES,
+    VARIANTS,
+    Dialect,
+)
 from .faults import Faults
+from .seed import SEED_SIZES
 from .server import DEFAULT_PASSWORD, DEFAULT_USER, bind_socket, is_loopback, open_store, serve
 
 
@@ -30,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--seed", action="store_true", help="fill an empty database with a catalogue"
+    )
+    parser.add_argument(
+        "--seed-size",
+        choices=SEED_SIZES,
+        default="default",
+        help="with --seed: large adds 100,000 products and the lists LARGE-PL and LARGE-SL",
     )
     parser.add_argument("--user", default=DEFAULT_USER, help="the user who may sign in")
     parser.add_argument("--password", default=DEFAULT_PASSWORD, help="that user's password")
@@ -55,8 +71,72 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="pace of import processing, so progress is visible",
     )
+    add_dialect_arguments(parser)
     parser.add_argument("--access-log", action="store_true", help="log every request")
     return parser
+
+
+def add_dialect_arguments(parser: argparse.ArgumentParser) -> None:
+    primary = Dialect()
+    group = parser.add_argument_group(
+        "dialect (the contract's variants V1-V10; the primary one by default)"
+    )
+    group.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        choices=list(VARIANTS),
+        metavar="NAME",
+        help=f"speak a variant's alternative; repeatable ({', '.join(VARIANTS)})",
+    )
+    group.add_argument(
+        "--all-variants", action="store_true", help="every variant's alternative at once"
+    )
+    group.add_argument("--error-envelope", choices=ENVELOPES, help="V1 (default error_code)")
+    group.add_argument("--ordering-param", choices=ORDERINGS, help="V2 (default sort)")
+    group.add_argument("--no-i1", action="store_true", help="V3: /api/i1/ answers 404")
+    group.add_argument(
+        "--max-page-size",
+        type=int,
+        metavar="N",
+        help=f"V4: serve at most N rows a page (default {primary.max_page_size})",
+    )
+    group.add_argument(
+        "--totp-for-everyone",
+        action="store_true",
+        help="V5: every user signs in with a code (user twofactor always does)",
+    )
+    group.add_argument(
+        "--limited-for-everyone",
+        action="store_true",
+        help="V6: every user changes only its granted lists (user limited always does)",
+    )
+    group.add_argument("--identity", choices=IDENTITIES, help="V7 (default pk)")
+    group.add_argument("--decimals-as-numbers", action="store_true", help='V8: 10.5, not "10.50"')
+    group.add_argument(
+        "--upload-status", type=int, choices=UPLOAD_STATUSES, help="V9 (default 200)"
+    )
+    group.add_argument("--status-words", choices=STATUS_WORD_SETS, help="V10 (default celery)")
+
+
+def dialect_from(args: argparse.Namespace) -> Dialect:
+    dialect = Dialect.every_alternative() if args.all_variants else Dialect()
+    for name in args.variant:
+        dialect.variant(name)
+    flags = {
+        "error_envelope": args.error_envelope,
+        "ordering": args.ordering_param,
+        "i1": False if args.no_i1 else None,
+        "max_page_size": args.max_page_size,
+        "totp_for_everyone": True if args.totp_for_everyone else None,
+        "limited_for_everyone": True if args.limited_for_everyone else None,
+        "identity": args.identity,
+        "decimals_as_numbers": True if args.decimals_as_numbers else None,
+        "upload_status": args.upload_status,
+        "status_words": args.status_words,
+    }
+    dialect.set(**{name: value for name, value in flags.items() if value is not None})
+    return dialect
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             token_ttl=args.token_ttl,
             import_rows_per_second=args.import_rows_per_second,
         )
+        dialect = dialect_from(args)
     except ValueError as problem:
         print(f"omnidesk-sandbox: {problem}", file=sys.stderr)
         return 2
@@ -88,7 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         store = open_store(
-            args.db or default_db_path(), seed=args.seed, username=args.user, password=args.password
+            args.db or default_db_path(),
+            seed=args.seed,
+            username=args.user,
+            password=args.password,
+            seed_size=args.seed_size,
         )
     except Exception as problem:  # a locked, unreadable or non-SQLite file
         print(f"omnidesk-sandbox: cannot open the database: {problem}", file=sys.stderr)
@@ -101,7 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     # previous handler; ending with status 0 there tells a supervisor all went well.
     signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
-        asyncio.run(serve(store, sock, faults, on_listening=announce, access_log=args.access_log))
+        asyncio.run(
+            serve(
+                store,
+                sock,
+                faults,
+                on_listening=announce,
+                dialect=dialect,
+                access_log=args.access_log,
+            )
+        )
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:

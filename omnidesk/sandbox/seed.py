@@ -10,6 +10,12 @@ from .store import Store, format_datetime
 
 PRODUCT_COUNT = 6000
 SEED = 20221102
+# --seed-size large: the default catalogue grown to this many products, and one price
+# list and one stock list holding every one of them, for measuring at scale (#15).
+SEED_SIZES = ("default", "large")
+LARGE_PRODUCT_COUNT = 100_000
+LARGE_PRICE_LIST = ("Large Price List", "LARGE-PL")
+LARGE_STOCK_LIST = ("Large Stock List", "LARGE-SL")
 
 # (name, code, is_auto_sync, currency): the first is the docs' own example list.
 PRICE_LISTS = [
@@ -85,8 +91,13 @@ TAX_RATES = [Decimal("20.00"), Decimal("10.00"), Decimal("1.00")]
 def product_catalogue(rng: random.Random) -> list[tuple[str, str]]:
     """(sku, name) pairs; SKUs mix plain numbers, leading zeros and ERP-style codes."""
     products = [("2015227", "GANT Man Black Sock")]  # the docs' example row
-    skus = {"2015227"}
-    while len(products) < PRODUCT_COUNT:
+    return products + more_products(rng, PRODUCT_COUNT - 1, {"2015227"})
+
+
+def more_products(rng: random.Random, count: int, skus: set[str]) -> list[tuple[str, str]]:
+    """``count`` more (sku, name) pairs, none with a SKU in ``skus`` (which grows)."""
+    products: list[tuple[str, str]] = []
+    while len(products) < count:
         style = rng.random()
         if style < 0.4:
             sku = str(rng.randint(1_000_000, 9_999_999))  # looks like a number in Excel
@@ -114,10 +125,56 @@ def product_catalogue(rng: random.Random) -> list[tuple[str, str]]:
     return products
 
 
-def seed_catalogue(store: Store) -> None:
-    """Fill an empty store. Does nothing if there are products already."""
-    if not store.is_empty():
-        return
+def seed_catalogue(store: Store, size: str = "default") -> None:
+    """Fill an empty store; ``large`` adds the large lists (to a store seeded before, too)."""
+    if store.is_empty():
+        _seed_default(store)
+    if size == "large" and store.find_list_by("price_list", "code", LARGE_PRICE_LIST[1]) is None:
+        _seed_large(store)
+
+
+def _seed_large(store: Store) -> None:
+    rng = random.Random(SEED + 1)  # its own: the default catalogue stays as it always was
+    taken = {row["sku"] for row in store.query("SELECT sku FROM products")}
+    first_pk = len(taken) + 1
+    extra = more_products(rng, max(0, LARGE_PRODUCT_COUNT - len(taken)), taken)
+    stamp = format_datetime(datetime(2024, 6, 3, 9, 0, tzinfo=UTC))
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO products (pk, sku, name) VALUES (?, ?, ?)",
+            [(pk, sku, name) for pk, (sku, name) in enumerate(extra, start=first_pk)],
+        )
+        name, code = LARGE_PRICE_LIST
+        price_list = conn.execute(
+            "INSERT INTO price_lists (name, code, is_auto_sync, currency, created_date, "
+            "modified_date) VALUES (?, ?, 0, 'try', ?, ?)",
+            (name, code, stamp, stamp),
+        ).lastrowid
+        name, code = LARGE_STOCK_LIST
+        stock_list = conn.execute(
+            "INSERT INTO stock_lists (name, code, is_auto_sync, created_date, modified_date) "
+            "VALUES (?, ?, 0, ?, ?)",
+            (name, code, stamp, stamp),
+        ).lastrowid
+        products = [row[0] for row in conn.execute("SELECT pk FROM products ORDER BY pk")]
+        conn.executemany(
+            "INSERT INTO product_prices (product, price_list, price, retail_price, tax_rate, "
+            "currency_type, created_date, modified_date) VALUES (?, ?, ?, ?, '20.00', 'try', ?, ?)",
+            [
+                (pk, price_list, f"{price}.99", f"{price + price // 4}.99", stamp, stamp)
+                for pk in products
+                for price in (rng.randint(49, 4999),)
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO product_stocks (product, stock_list, stock, unit_type, "
+            "sold_quantity_unreported, created_date, modified_date) "
+            "VALUES (?, ?, ?, 'qty', 0, ?, ?)",
+            [(pk, stock_list, rng.choice([0, 1, 2, 5, 12, 40]), stamp, stamp) for pk in products],
+        )
+
+
+def _seed_default(store: Store) -> None:
     rng = random.Random(SEED)
     products = product_catalogue(rng)
     origin = datetime(2023, 1, 9, 8, 30, tzinfo=UTC)

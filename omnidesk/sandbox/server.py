@@ -17,12 +17,20 @@ from types import TracebackType
 import uvicorn
 
 from .app import create_app
+from .auth import DEMO_TOTP_SECRET
+from .dialect import Dialect
 from .faults import Faults
-from .seed import seed_catalogue
+from .seed import SEED_SIZES, seed_catalogue
 from .store import Store
 
 DEFAULT_USER = "demo"
 DEFAULT_PASSWORD = "demo"
+# Two more users, always there (README: The sandbox): one who signs in with a code
+# (V5), one who may change only some lists (V6). Each password is its name.
+TWO_FACTOR_USER = "twofactor"
+LIMITED_USER = "limited"
+# What the limited user may change of the seeded lists: one price list, one stock list.
+LIMITED_USER_GRANTS = (("price_list", "Kampanya Kasım"), ("stock_list", "Kadıköy Mağaza"))
 
 
 def is_loopback(host: str) -> bool:
@@ -49,14 +57,34 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def open_store(db_path: str | Path, *, seed: bool, username: str, password: str) -> Store:
+def open_store(
+    db_path: str | Path,
+    *,
+    seed: bool,
+    username: str,
+    password: str,
+    seed_size: str = "default",
+) -> Store:
     if str(db_path) != ":memory:":
         Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     store = Store(db_path)
     if seed:
-        seed_catalogue(store)
+        seed_catalogue(store, seed_size)
     store.set_user(username, password)
+    store.set_traits(username, totp_secret=None, limited=False)
+    add_demo_users(store)
     return store
+
+
+def add_demo_users(store: Store) -> None:
+    store.set_user(TWO_FACTOR_USER, TWO_FACTOR_USER)
+    store.set_traits(TWO_FACTOR_USER, totp_secret=DEMO_TOTP_SECRET, limited=False)
+    store.set_user(LIMITED_USER, LIMITED_USER)
+    store.set_traits(LIMITED_USER, totp_secret=None, limited=True)
+    for kind, name in LIMITED_USER_GRANTS:
+        granted = store.find_list_by(kind, "name", name)
+        if granted is not None:
+            store.grant(LIMITED_USER, kind, granted["pk"])
 
 
 async def serve(
@@ -65,12 +93,13 @@ async def serve(
     faults: Faults,
     *,
     on_listening: Callable[[str], None],
+    dialect: Dialect | None = None,
     server_holder: list[uvicorn.Server] | None = None,
     access_log: bool = False,
 ) -> None:
     """Serve until told to stop (SIGINT/SIGTERM in the main thread, or should_exit)."""
     config = uvicorn.Config(
-        create_app(store, faults),
+        create_app(store, faults, dialect),
         log_level="warning",
         access_log=access_log,
         lifespan="on",
@@ -107,16 +136,24 @@ class SandboxServer:
         username: str = DEFAULT_USER,
         password: str = DEFAULT_PASSWORD,
         faults: Faults | None = None,
+        dialect: Dialect | None = None,
+        seed_size: str = "default",
     ) -> None:
         if not is_loopback(host):
             raise ValueError("the in-process sandbox listens on loopback only")
+        if seed_size not in SEED_SIZES:
+            raise ValueError(f"seed_size must be one of {', '.join(SEED_SIZES)}")
         self.db_path = db_path
         self.seed = seed
+        self.seed_size = seed_size
         self.host = host
         self.port = port
         self.username = username
         self.password = password
         self.faults = faults or Faults()
+        # The variants it speaks (the contract's primary column unless told): change
+        # them while it runs as the fault knobs are changed.
+        self.dialect = dialect or Dialect()
         self.url = ""
         self.store: Store | None = None
         self._thread: threading.Thread | None = None
@@ -129,7 +166,11 @@ class SandboxServer:
         sock = bind_socket(self.host, self.port)  # first: a taken port fails before any work
         try:
             self.store = open_store(
-                self.db_path, seed=self.seed, username=self.username, password=self.password
+                self.db_path,
+                seed=self.seed,
+                username=self.username,
+                password=self.password,
+                seed_size=self.seed_size,
             )
         except BaseException:
             sock.close()
@@ -150,6 +191,7 @@ class SandboxServer:
                         sock,
                         self.faults,
                         on_listening=on_listening,
+                        dialect=self.dialect,
                         server_holder=self._servers,
                     )
                 )

@@ -92,6 +92,22 @@ CREATE TABLE IF NOT EXISTS import_jobs (
     errors TEXT NOT NULL DEFAULT '[]',
     started_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS user_traits (
+    username TEXT PRIMARY KEY REFERENCES users(username),
+    totp_secret TEXT,
+    limited INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS temp_tokens (
+    key TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username),
+    issued_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS list_grants (
+    username TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    list_pk INTEGER NOT NULL,
+    PRIMARY KEY (username, kind, list_pk)
+);
 CREATE INDEX IF NOT EXISTS product_prices_product ON product_prices(product);
 CREATE INDEX IF NOT EXISTS product_stocks_product ON product_stocks(product);
 """
@@ -246,8 +262,68 @@ class Store:
 
     def token_age(self, key: str) -> float | None:
         """Seconds since the token was issued, or None for an unknown token."""
-        token = self.query_one("SELECT issued_at FROM tokens WHERE key = ?", (key,))
-        return None if token is None else time.time() - token["issued_at"]
+        owner = self.token_owner(key)
+        return None if owner is None else owner[1]
+
+    def token_owner(self, key: str) -> tuple[str, float] | None:
+        """(username, seconds since issued) of a token, or None for an unknown one."""
+        token = self.query_one("SELECT username, issued_at FROM tokens WHERE key = ?", (key,))
+        return None if token is None else (token["username"], time.time() - token["issued_at"])
+
+    # -- two-factor sign-in and permissions (what a user is, beyond a password) ---------
+
+    def set_traits(self, username: str, *, totp_secret: str | None, limited: bool) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO user_traits (username, totp_secret, limited) VALUES (?, ?, ?) "
+                "ON CONFLICT(username) DO UPDATE SET totp_secret=excluded.totp_secret, "
+                "limited=excluded.limited",
+                (username, totp_secret, int(limited)),
+            )
+
+    def traits(self, username: str) -> tuple[str | None, bool]:
+        """(TOTP secret or None, limited to its granted lists) of a user."""
+        row = self.query_one(
+            "SELECT totp_secret, limited FROM user_traits WHERE username = ?", (username,)
+        )
+        return (None, False) if row is None else (row["totp_secret"], bool(row["limited"]))
+
+    def issue_temp_token(self, username: str) -> str:
+        key = secrets.token_urlsafe(24)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO temp_tokens (key, username, issued_at) VALUES (?, ?, ?)",
+                (key, username, time.time()),
+            )
+        return key
+
+    def temp_token_user(self, key: str, max_age: float) -> str | None:
+        """The user a sign-in's temp token belongs to, if it is known and young enough."""
+        row = self.query_one("SELECT username, issued_at FROM temp_tokens WHERE key = ?", (key,))
+        if row is None or time.time() - row["issued_at"] > max_age:
+            return None
+        username: str = row["username"]
+        return username
+
+    def drop_temp_token(self, key: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM temp_tokens WHERE key = ?", (key,))
+
+    def grant(self, username: str, kind: str, list_pk: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO list_grants (username, kind, list_pk) VALUES (?, ?, ?)",
+                (username, kind, list_pk),
+            )
+
+    def is_granted(self, username: str, kind: str, list_pk: int) -> bool:
+        return (
+            self.query_one(
+                "SELECT 1 FROM list_grants WHERE username = ? AND kind = ? AND list_pk = ?",
+                (username, kind, list_pk),
+            )
+            is not None
+        )
 
     # -- price lists and stock lists --------------------------------------------------------------
 

@@ -32,3 +32,8 @@ def journal_file() -> Path:
 
 def mappings_file() -> Path:
     return config_dir() / "column-mappings.json"
+
+
+def facts_file() -> Path:
+    """What each server showed of its variants (settings/facts.py)."""
+    return config_dir() / "servers.json"

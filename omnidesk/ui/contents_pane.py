@@ -92,6 +92,10 @@ class ContentsPane(QWidget):
         for column in range(1, len(columns)):
             self.table.setColumnWidth(column, 110)
         self.table.horizontalHeader().sectionClicked.connect(self._sort_clicked)
+        # The arrow shows once every row is loaded and sorted, not over rows still coming.
+        self.proxy.orderStateChanged.connect(
+            lambda: self.table.horizontalHeader().setSortIndicatorShown(self.proxy.rows_in_order)
+        )
         self.states = TableWithStates(
             self.table, self.model, self.words.row_noun, self.words.row_plural
         )

@@ -45,6 +45,12 @@ class ListPane(QWidget):
         self.table = DataTable()
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        # Said under the filters when the server cannot sort and the rows are sorted here.
+        self.sort_note = QLabel()
+        self.sort_note.setObjectName("sortNote")
+        self.sort_note.setWordWrap(True)
+        self.sort_note.hide()
+        self.proxy.orderStateChanged.connect(self._show_order)
         self.table.openRequested.connect(self.open_index)
         self.table.accept_file_drops()
         self.table.fileDropped.connect(self._file_dropped)
@@ -81,9 +87,16 @@ class ListPane(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.filters)
+        layout.addWidget(self.sort_note)
         layout.addWidget(split, 1)
         self.model.stateChanged.connect(self._update_count)
         self._fix_column_widths()
+
+    def _show_order(self) -> None:
+        # No sort arrow over rows that are not (yet) in its order.
+        self.table.horizontalHeader().setSortIndicatorShown(self.proxy.rows_in_order)
+        self.sort_note.setText(self.proxy.notice)
+        self.sort_note.setVisible(bool(self.proxy.notice))
 
     def _fix_column_widths(self) -> None:
         widths = {"Name": 260, "Code": 150, "Currency": 80, "Auto-sync": 80, "Created": 150}

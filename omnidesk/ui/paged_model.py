@@ -2,8 +2,10 @@
 
 The view asks for more rows as the person scrolls (canFetchMore/fetchMore), so a
 tenant with 10,000 lists shows its first page at once and never loads rows
-nobody looks at. Sorting goes to the server where it can (`ordering=`), so
-rows arriving later still fall in the right place.
+nobody looks at. Sorting goes to the server where it can, so rows arriving
+later still fall in the right place. A server that answers in its own order
+instead (the client says so on the page) gets the rows sorted here once they
+are all loaded, and no sort arrow until they are.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class LoadState(Enum):
 
 class PagedTableModel(QAbstractTableModel, Generic[R]):
     stateChanged = Signal()
+    # A page came back in the server's own order, not the one asked for.
+    orderIgnored = Signal()
 
     def __init__(
         self,
@@ -81,6 +85,8 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self._has_next = False
         self._loading: asyncio.Task[None] | None = None
         self._generation = 0  # answers for an older query are dropped
+        # True once a page of this query came back in the server's own order.
+        self.order_ignored = False
 
     # -- what to show -----------------------------------------------------------------------------
 
@@ -105,6 +111,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             self._loading = None
         self.beginResetModel()
         self.rows = []
+        self.order_ignored = False
         self.total = 0
         self._next_page = 1
         self._has_next = self._fetch is not None
@@ -188,6 +195,9 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self.total = page.count
         self._has_next = page.has_next and bool(page.results)
         self._next_page += 1
+        if self._ordering and not page.in_order:
+            self.order_ignored = True
+            self.orderIgnored.emit()  # before the rows: no arrow is ever shown over them
         if page.results:
             first = len(self.rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page.results) - 1)
@@ -259,9 +269,13 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
 class ServerSortProxy(QSortFilterProxyModel):
     """Sorts on the server where it can, so pages arriving later land in order.
 
-    A column the server cannot order by is sorted here, after loading every row:
-    sorting only the loaded rows would be wrong as soon as more arrive.
+    A column the server cannot order by, or any column of a server that ignores
+    the order asked for, is sorted here after loading every row: sorting only the
+    loaded rows would be wrong as soon as more arrive. ``rows_in_order`` is False
+    meanwhile, so that the view shows no sort arrow over rows still unsorted.
     """
+
+    orderStateChanged = Signal()
 
     def __init__(self, source: PagedTableModel[Any], parent: Any = None) -> None:
         super().__init__(parent)
@@ -269,25 +283,58 @@ class ServerSortProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.source = source
         source.modelReset.connect(self._sort_again_after_reset)
+        source.orderIgnored.connect(self._sort_here_instead)
         self._local_sort: asyncio.Task[None] | None = None  # the latest only
+        self._server_sort: tuple[int, Qt.SortOrder] | None = None
+        self.rows_in_order = True
+        # Why the rows are sorted here and not by the server, for a line under the table.
+        self.notice = ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._drop_local_sort()  # a newer sort wins over one still loading rows
+        self._server_sort = None
+        self.notice = ""
         if not 0 <= column < len(self.source.columns):
             super().sort(-1)
+            self._order_state(True)
             return
         field = self.source.columns[column].server_field
         descending = order == Qt.SortOrder.DescendingOrder
         if field is not None:
+            self._order_state(False)  # the rows still shown are in another order
             super().sort(-1)  # keep the server's order
-            self.source.set_ordering(f"-{field}" if descending else field)
+            self._server_sort = (column, order)
+            self.source.set_ordering(f"-{field}" if descending else field)  # rows go
+            if self.source.order_ignored:  # the same order again: no reload, rows as they came
+                self._sort_here_instead()
+            else:
+                self._order_state(True)
             return
+        self._start_local_sort(column, order)
+
+    def _sort_here_instead(self) -> None:
+        """The server answered in its own order: sort here what it could not."""
+        if self._server_sort is None or self._local_sort is not None:
+            return
+        column, order = self._server_sort
+        title = self.source.columns[column].title.lower()
+        self.notice = (
+            f"The server does not sort by {title}: the rows are sorted here once all are loaded."
+        )
+        self._start_local_sort(column, order)
+
+    def _start_local_sort(self, column: int, order: Qt.SortOrder) -> None:
+        self._order_state(False)
         self._local_sort = self.source.tasks.start(self._sort_locally(column, order))
 
     def _drop_local_sort(self) -> None:
         if self._local_sort is not None:
             self._local_sort.cancel()
             self._local_sort = None
+
+    def _order_state(self, in_order: bool) -> None:
+        self.rows_in_order = in_order
+        self.orderStateChanged.emit()
 
     def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
         # Compare the Python sort keys themselves (Decimal, str, tuples), not QVariants.
@@ -304,8 +351,13 @@ class ServerSortProxy(QSortFilterProxyModel):
         column = self.sortColumn()
         if column >= 0:
             self._drop_local_sort()
-            self._local_sort = self.source.tasks.start(self._sort_locally(column, self.sortOrder()))
+            self._start_local_sort(column, self.sortOrder())
 
     async def _sort_locally(self, column: int, order: Qt.SortOrder) -> None:
-        if await self.source.load_all():
-            super().sort(column, order)
+        try:
+            if await self.source.load_all():
+                super().sort(column, order)
+                self._order_state(True)
+        finally:
+            if self._local_sort is asyncio.current_task():
+                self._local_sort = None  # a failed load may be retried, and sorted then

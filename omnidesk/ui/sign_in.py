@@ -1,14 +1,18 @@
-"""The sign-in dialog: choose (or add) a server, give username and password.
+"""The sign-in dialog: choose (or add) a server, give username and password, and the
+6-digit code when the account has two-factor sign-in.
 
 It also comes back by itself when a token expires: then the server is fixed and
-only the password is asked for, and the interrupted action continues after.
+only the password is asked for (and the code again), and the interrupted action
+continues after.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,18 +20,27 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 from qasync import asyncSlot
 
-from omnidesk.api import OmnitronError
+from omnidesk.api import CodeRefused, OmnitronError, TwoFactorRequired
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.profiles import check_base_url, clean_base_url
 
 from .style import Tone, mark
 
-Connect = Callable[[Profile, str], Awaitable[None]]  # (profile with username, password)
+
+class Connect(Protocol):
+    """Signs in: with the password first; when that raised TwoFactorRequired, with the
+    person's 6-digit code (the password then is the one given before)."""
+
+    def __call__(
+        self, profile: Profile, password: str, code: str | None = None
+    ) -> Awaitable[None]: ...
+
 
 NEW_SERVER = "New server…"
 
@@ -65,6 +78,19 @@ class SignInDialog(QDialog):
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # The second step's code: typed, sent once, cleared; never kept anywhere.
+        self.code = QLineEdit()
+        self.code.setObjectName("totpCode")
+        self.code.setPlaceholderText("6-digit code")
+        self.code.setMaxLength(7)  # room for the space apps show in the middle
+        self.code.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"\d{0,3} ?\d{0,3}"), self.code)
+        )
+        self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.back = QPushButton("Back")
+        self.back.setToolTip("Sign in with your password again")
+        self.back.clicked.connect(self._password_step)
+        self.back.hide()
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         mark(self.warning, Tone.WARNING)
@@ -81,12 +107,16 @@ class SignInDialog(QDialog):
         self.form.addRow("Environment", self.environment)
         self.form.addRow("Username", self.username)
         self.form.addRow("Password", self.password)
+        self.form.addRow("Code", self.code)
+        self.form.setRowVisible(self.code, False)
+        self.code_step = False
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.sign_in_button.setText("Sign in")
+        self.buttons.addButton(self.back, QDialogButtonBox.ButtonRole.ResetRole)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -99,14 +129,48 @@ class SignInDialog(QDialog):
 
         self.profile.currentIndexChanged.connect(self._profile_chosen)
         self.address.textChanged.connect(self._show_warning)
-        if expired:
+        self.expired = expired
+        self._password_step()
+
+    def _password_step(self) -> None:
+        """The first step: where, who, and the password (again after Back)."""
+        self.code_step = False
+        self.code.clear()
+        self.form.setRowVisible(self.code, False)
+        self.form.setRowVisible(self.profile, True)
+        self.form.setRowVisible(self.username, True)
+        self.form.setRowVisible(self.password, True)
+        self._profile_chosen()
+        self.back.hide()
+        self.sign_in_button.setText("Sign in")
+        self.error.setText("")
+        if self.expired:
             self.intro.setText(
-                f"Your session on {expired.name} has ended. Sign in again to continue; "
+                f"Your session on {self.expired.name} has ended. Sign in again to continue; "
                 "what you were doing carries on after."
             )
         else:
             self.intro.setText("Choose the Omnitron server and sign in.")
-        self._profile_chosen()
+        self.password.selectAll()
+
+    def _code_step(self, profile: Profile) -> None:
+        """The second step: the password was right, the account wants its code too."""
+        self.code_step = True
+        for field in (
+            self.profile, self.server_name, self.address, self.environment,
+            self.username, self.password,
+        ):  # fmt: skip
+            self.form.setRowVisible(field, False)
+        self.form.setRowVisible(self.code, True)
+        self.back.show()
+        self.sign_in_button.setText("Verify")
+        self.intro.setText(
+            f"{profile.username} on {profile.name} signs in with a second step: enter the "
+            "6-digit code your authenticator app shows for this account."
+        )
+        self.error.setText("")
+        self.code.clear()
+        self.code.setFocus()
 
     def _chosen(self) -> Profile | None:
         chosen = self.profile.currentData()
@@ -159,14 +223,38 @@ class SignInDialog(QDialog):
         if isinstance(profile, str):
             self.error.setText(profile)
             return
-        self.error.setText("Signing in…")
+        code: str | None = None
+        if self.code_step:
+            code = "".join(self.code.text().split())
+            self.code.clear()  # sent once at most, never kept
+            if len(code) != 6:
+                self.error.setText("Enter the 6 digits your authenticator app shows.")
+                self.code.setFocus()
+                return
+        self.error.setText("Verifying the code…" if code else "Signing in…")
         self.sign_in_button.setEnabled(False)
         try:
-            await self.connect_to(profile, self.password.text())
+            if code is None:
+                await self.connect_to(profile, self.password.text())
+            else:
+                await self.connect_to(profile, self.password.text(), code)
+        except TwoFactorRequired:
+            self._code_step(profile)
+            return
+        except CodeRefused as refused:
+            self.error.setText(
+                f"{refused} If it keeps failing, check that your device's clock is right, "
+                "or go Back and sign in with your password again."
+            )
+            self.code.setFocus()
+            return
         except OmnitronError as problem:
             self.error.setText(str(problem))
-            self.password.selectAll()
-            self.password.setFocus()
+            if self.code_step:
+                self.code.setFocus()
+            else:
+                self.password.selectAll()
+                self.password.setFocus()
             return
         finally:
             self.sign_in_button.setEnabled(True)

@@ -118,6 +118,16 @@ async def test_a_retry_after_too_long_to_wait_goes_to_the_person() -> None:
     assert len(script.requests) == 1
 
 
+async def test_a_write_turned_away_with_429_is_sent_again_after_retry_after() -> None:
+    # 429 says the server did nothing yet: unlike a 503 or a lost answer, safe to repeat.
+    script = Script(json_response(429, {}, **{"Retry-After": "2"}), json_response(201, LIST))
+    async with mocked(script) as client:
+        created = await client.price_lists.create(name="A")
+        assert client.waits == [2.0]  # type: ignore[attr-defined]
+    assert created.pk == 1
+    assert [request.method for request in script.requests] == ["POST", "POST"]
+
+
 async def test_post_is_not_repeated_after_a_503() -> None:
     script = Script(json_response(503, {}), json_response(201, LIST))
     async with mocked(script) as client:
@@ -188,11 +198,14 @@ async def test_a_wrong_shape_is_unexpected_not_a_crash() -> None:
             await client.price_lists.list()
 
 
-async def test_403_is_permission_denied() -> None:
+async def test_403_is_permission_denied_naming_what_was_refused() -> None:
     script = Script(json_response(403, {"detail": "You do not have permission."}))
     async with mocked(script) as client:
-        with pytest.raises(PermissionDenied, match="not allowed"):
+        with pytest.raises(PermissionDenied) as refused:
             await client.stock_lists.update(1, name="x")
+    assert str(refused.value) == (
+        "Your account may not change this stock list. Ask an Omnitron administrator for access."
+    )
 
 
 async def test_the_token_never_reaches_logs_or_errors(caplog: pytest.LogCaptureFixture) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from omnidesk.api import ImportState, NotFound, OmnitronClient
-from omnidesk.sandbox import Faults
+from omnidesk.api import ImportState, ImportStatus, ImportStatusUnclear, NotFound, OmnitronClient
+from omnidesk.sandbox import Dialect, Faults
 from tests.names import unique
 
 pytestmark = pytest.mark.asyncio
@@ -105,3 +105,53 @@ async def test_following_polls_fast_then_slower_and_sees_progress(
 async def test_status_of_an_unknown_import_is_not_found(client: OmnitronClient) -> None:
     with pytest.raises(NotFound, match="That import"):
         await client.price_lists.import_status(1, "00000000-0000-0000-0000-000000000000")
+
+
+async def test_statuses_it_cannot_read_are_followed_for_a_while_then_sent_to_omnitron(
+    client: OmnitronClient, dialect: Dialect, faults: Faults, tmp_path: Path
+) -> None:
+    target = await client.stock_lists.create(name=unique("Unclear"), is_auto_sync=False)
+    file = tmp_path / "stok.csv"
+    skus = await some_skus(client, 3)
+    file.write_text("product__sku,stock\n" + "".join(f"{s},4\n" for s in skus), encoding="utf-8")
+    dialect.variant("V10")
+    key = await client.stock_lists.upload(target.pk, file)
+    seen: list[ImportStatus] = []
+
+    async def follow() -> None:
+        async for status in client.stock_lists.follow_import(
+            target.pk, key, first_interval=0.01, max_interval=0.02, patience=0.2
+        ):
+            seen.append(status)
+
+    with pytest.raises(ImportStatusUnclear) as unclear:
+        await follow()
+    assert str(unclear.value) == (
+        "OmniDesk cannot tell how this import is going: the server's answers (it says "
+        "“finished”) are not ones it understands, so it stopped following after a while. "
+        "Check the stock list in Omnitron to see whether the changes arrived."
+    )
+    assert seen[-1].word == "finished"
+    assert not seen[-1].known
+    assert not seen[-1].finished
+    assert seen[-1].percent is None  # an indeterminate bar, never 0 %
+    assert seen[-1].counted == frozenset()
+
+
+async def test_statuses_it_can_measure_are_followed_however_long_the_job(
+    client: OmnitronClient, faults: Faults, tmp_path: Path
+) -> None:
+    faults.import_rows_per_second = 200
+    target = await client.price_lists.create(name=unique("Measured"))
+    skus = await some_skus(client, 60)
+    file = tmp_path / "fiyat.csv"
+    file.write_text("product__sku,price\n" + "".join(f"{s},2\n" for s in skus), encoding="utf-8")
+    key = await client.price_lists.upload(target.pk, file)
+    statuses = [
+        status
+        async for status in client.price_lists.follow_import(
+            target.pk, key, first_interval=0.01, max_interval=0.05, patience=0.0
+        )
+    ]
+    assert statuses[-1].succeeded
+    assert statuses[-1].created == 60

@@ -63,8 +63,9 @@ class Api:
         return [p["sku"] for p in found.json()["results"]]
 
     def prices(self, list_pk: int) -> dict[str, str]:
+        # i1 rows name their product by SKU; v1 rows by pk only [doc].
         found = self.http.get(
-            "/api/v1/product_price/", params={"price_list": list_pk, "limit": 1000}
+            "/api/i1/product_price/", params={"price_list": list_pk, "limit": 1000}
         )
         return {row["product_sku"]: row["price"] for row in found.json()["results"]}
 

@@ -20,12 +20,23 @@ def token(sandbox: SandboxServer) -> str:
     return key
 
 
+def signed_in(sandbox: SandboxServer, token: str, prefix: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=f"{sandbox.url}{prefix}", headers={"Authorization": f"Token {token}"}
+    )
+
+
 @pytest.fixture
 def api(sandbox: SandboxServer, token: str) -> Iterator[httpx.Client]:
     """A signed-in HTTP client whose paths start after /api/v1."""
-    with httpx.Client(
-        base_url=f"{sandbox.url}/api/v1", headers={"Authorization": f"Token {token}"}
-    ) as client:
+    with signed_in(sandbox, token, "/api/v1") as client:
+        yield client
+
+
+@pytest.fixture
+def i1(sandbox: SandboxServer, token: str) -> Iterator[httpx.Client]:
+    """The same, for /api/i1: the shape whose rows carry product_sku [doc]."""
+    with signed_in(sandbox, token, "/api/i1") as client:
         yield client
 
 

@@ -40,10 +40,9 @@ def test_product_price_rows_have_the_documented_fields_and_two_place_strings(
 ) -> None:
     body = api.get("/product_price/", params={"price_list": 2, "limit": 50}).json()
     for row in body["results"]:
-        assert set(row) == {
+        assert set(row) == {  # the product as its pk, no SKU [doc]
             "id",
             "product",
-            "product_sku",
             "price_list",
             "price",
             "retail_price",
@@ -58,14 +57,41 @@ def test_product_price_rows_have_the_documented_fields_and_two_place_strings(
         assert row["currency_type"] == "try"
 
 
-def test_product_price_filters_by_product_and_sku(api: httpx.Client) -> None:
-    by_sku = api.get("/product_price/", params={"product__sku": "2015227"}).json()
-    assert by_sku["count"] >= 10  # the docs' product is in most lists
-    assert {row["product"] for row in by_sku["results"]} == {1}
+def test_product_prices_filter_by_product_not_by_sku(api: httpx.Client) -> None:
     by_product = api.get("/product_price/", params={"product": 1, "limit": 100}).json()
-    assert by_product["count"] == by_sku["count"]
-    one = api.get("/product_price/", params={"product__sku": "2015227", "price_list": 1}).json()
+    assert by_product["count"] >= 10  # the docs' product is in most lists
+    assert {row["product"] for row in by_product["results"]} == {1}
+    one = api.get("/product_price/", params={"product": 1, "price_list": 1}).json()
     assert one["count"] == 1
+    # v1 has no SKU filter [doc]: like django-filter, an unknown parameter is ignored.
+    every = api.get("/product_price/", params={"price_list": 1}).json()["count"]
+    ignored = api.get("/product_price/", params={"price_list": 1, "product__sku": "2015227"})
+    assert ignored.json()["count"] == every > 1
+
+
+def test_pk_in_filters_rows_and_products(api: httpx.Client) -> None:
+    rows = api.get("/product_price/", params={"price_list": 1, "limit": 3}).json()["results"]
+    wanted = ",".join(str(row["id"]) for row in rows)
+    again = api.get("/product_price/", params={"pk__in": wanted}).json()
+    assert again["results"] == rows
+    products = api.get("/products/", params={"pk__in": "3,1,2"}).json()
+    assert [p["pk"] for p in products["results"]] == [1, 2, 3]
+    assert api.get("/products/", params={"pk__in": "1,x"}).status_code == 400
+
+
+def test_i1_rows_carry_the_sku_instead_of_the_product(api: httpx.Client, i1: httpx.Client) -> None:
+    v1 = api.get("/product_price/", params={"price_list": 1, "limit": 5}).json()["results"]
+    shown = i1.get("/product_price/", params={"price_list": 1, "limit": 5}).json()["results"]
+    assert [row["id"] for row in shown] == [row["id"] for row in v1]
+    for v1_row, i1_row in zip(v1, shown, strict=True):
+        assert "product" not in i1_row
+        assert "created_date" not in i1_row
+        sku = api.get(f"/products/{v1_row['product']}/").json()["sku"]
+        assert i1_row["product_sku"] == sku
+        assert i1_row["price"] == v1_row["price"]
+    stock = i1.get("/product_stock/", params={"stock_list": 1, "limit": 1}).json()["results"][0]
+    assert {"id", "product_sku"} <= set(stock)  # i1 stocks carry id and product_sku [doc]
+    assert "pk" not in stock
 
 
 def test_product_stock_rows_and_filters(api: httpx.Client) -> None:
@@ -75,7 +101,6 @@ def test_product_stock_rows_and_filters(api: httpx.Client) -> None:
         assert set(row) == {
             "pk",
             "product",
-            "product_sku",
             "stock_list",
             "stock",
             "unit_type",

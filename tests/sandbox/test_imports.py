@@ -36,13 +36,21 @@ def upload(api: httpx.Client, kind: str, pk: int, name: str, content: bytes) -> 
     return key
 
 
-def wait(api: httpx.Client, kind: str, pk: int, key: str, timeout: float = 20) -> dict[str, Any]:
+def wait(
+    api: httpx.Client,
+    kind: str,
+    pk: int,
+    key: str,
+    timeout: float = 20,
+    words: tuple[str, ...] = FINISHED,
+) -> dict[str, Any]:
+    """The job's status once it says one of ``words`` (by default: it has finished)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status: dict[str, Any] = api.get(
             f"/{kind}/{pk}/excel_import/", params={"cache_key": key}
         ).json()
-        if status["status"] in FINISHED:
+        if status["status"] in words:
             return status
         time.sleep(0.02)
     raise AssertionError(f"import {key} did not finish in {timeout} s")
@@ -52,12 +60,15 @@ def csv_bytes(lines: list[str], encoding: str = "utf-8") -> bytes:
     return ("\n".join(lines) + "\n").encode(encoding)
 
 
-def prices_of(api: httpx.Client, pk: int) -> dict[str, dict[str, Any]]:
-    rows = api.get("/product_price/", params={"price_list": pk, "limit": 1000}).json()["results"]
+def prices_of(i1: httpx.Client, pk: int) -> dict[str, dict[str, Any]]:
+    # i1 rows name their product by SKU; v1 rows by pk only [doc].
+    rows = i1.get("/product_price/", params={"price_list": pk, "limit": 1000}).json()["results"]
     return {row["product_sku"]: row for row in rows}
 
 
-def test_price_csv_import_applies_good_rows_and_names_every_bad_one(api: httpx.Client) -> None:
+def test_price_csv_import_applies_good_rows_and_names_every_bad_one(
+    api: httpx.Client, i1: httpx.Client
+) -> None:
     pk = new_list(api, "price_list", currency="usd")
     a, b, c = skus(api, 3)
     key = upload(
@@ -108,7 +119,7 @@ def test_price_csv_import_applies_good_rows_and_names_every_bad_one(api: httpx.C
         {"line": 7, "column": "currency_type", "message": '"xyz" is not a valid choice.'},
     ]
     assert status["error_count"] == 6
-    prices = prices_of(api, pk)
+    prices = prices_of(i1, pk)
     assert set(prices) == {a, b}
     assert prices[a]["price"] == "8.00"
     assert prices[a]["tax_rate"] == "10.00"
@@ -117,7 +128,9 @@ def test_price_csv_import_applies_good_rows_and_names_every_bad_one(api: httpx.C
     assert prices[b]["currency_type"] == "usd"  # the list's currency when the cell is empty
 
 
-def test_second_import_updates_and_empty_optional_cells_keep_values(api: httpx.Client) -> None:
+def test_second_import_updates_and_empty_optional_cells_keep_values(
+    api: httpx.Client, i1: httpx.Client
+) -> None:
     pk = new_list(api, "price_list")
     (a,) = skus(api, 1)
     header = "product__sku,price,retail_price,tax_rate"
@@ -134,11 +147,11 @@ def test_second_import_updates_and_empty_optional_cells_keep_values(api: httpx.C
         upload(api, "price_list", pk, "2.csv", csv_bytes([header, f"{a},9.99,,"])),
     )
     assert (status["created"], status["updated"]) == (0, 1)
-    row = prices_of(api, pk)[a]
+    row = prices_of(i1, pk)[a]
     assert (row["price"], row["retail_price"], row["tax_rate"]) == ("9.99", "12.00", "20.00")
 
 
-def test_xlsx_import_keeps_skus_as_text(api: httpx.Client) -> None:
+def test_xlsx_import_keeps_skus_as_text(api: httpx.Client, i1: httpx.Client) -> None:
     pk = new_list(api, "price_list")
     zero_sku = next(s for s in skus(api, 1000) if s.startswith("0"))
     workbook = openpyxl.Workbook()
@@ -152,12 +165,12 @@ def test_xlsx_import_keeps_skus_as_text(api: httpx.Client) -> None:
     status = wait(api, "price_list", pk, upload(api, "price_list", pk, "p.xlsx", buffer.getvalue()))
     assert status["status"] == "SUCCESS", status
     assert status["errors"] == []
-    prices = prices_of(api, pk)
+    prices = prices_of(i1, pk)
     assert prices["2015227"]["price"] == "8.50"
     assert prices[zero_sku]["price"] == "3.20"
 
 
-def test_stock_import_checks_whole_numbers_and_units(api: httpx.Client) -> None:
+def test_stock_import_checks_whole_numbers_and_units(api: httpx.Client, i1: httpx.Client) -> None:
     pk = new_list(api, "stock_list", is_auto_sync=False)
     a, b = skus(api, 2)
     status = wait(
@@ -190,7 +203,7 @@ def test_stock_import_checks_whole_numbers_and_units(api: httpx.Client) -> None:
     assert (
         status["errors"][1]["message"] == "Ensure this value is less than or equal to 2147483647."
     )
-    rows = api.get("/product_stock/", params={"stock_list": pk}).json()["results"]
+    rows = i1.get("/product_stock/", params={"stock_list": pk}).json()["results"]
     got = {
         r["product_sku"]: (r["stock"], r["unit_type"], r["sold_quantity_unreported"]) for r in rows
     }

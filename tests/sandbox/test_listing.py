@@ -65,7 +65,7 @@ def parse(moment: str) -> datetime:
 
 @pytest.mark.parametrize("lookup", ["gt", "gte", "lt", "lte"])
 def test_created_date_lookups_with_a_full_datetime(api: httpx.Client, lookup: str) -> None:
-    every = everything(api, "/price_list/", ordering="created_date")
+    every = everything(api, "/price_list/", sort="created_date")
     pivot = every[len(every) // 2]["created_date"]  # an exact stored value: gt ≠ gte
     compare = {
         "gt": lambda a, b: a > b,
@@ -77,7 +77,7 @@ def test_created_date_lookups_with_a_full_datetime(api: httpx.Client, lookup: st
     got = [
         row["pk"]
         for row in everything(
-            api, "/price_list/", ordering="created_date", **{f"created_date__{lookup}": pivot}
+            api, "/price_list/", sort="created_date", **{f"created_date__{lookup}": pivot}
         )
     ]
     assert got == expected
@@ -86,7 +86,7 @@ def test_created_date_lookups_with_a_full_datetime(api: httpx.Client, lookup: st
 
 @pytest.mark.parametrize("lookup", ["gt", "gte", "lt", "lte"])
 def test_created_date_lookups_with_a_plain_date(api: httpx.Client, lookup: str) -> None:
-    every = everything(api, "/price_list/", ordering="created_date")
+    every = everything(api, "/price_list/", sort="created_date")
     day = every[len(every) // 2]["created_date"][:10]
     midnight = datetime.fromisoformat(day).replace(tzinfo=UTC)
     compare = {
@@ -96,15 +96,13 @@ def test_created_date_lookups_with_a_plain_date(api: httpx.Client, lookup: str) 
         "lte": lambda a: a <= midnight,
     }[lookup]
     expected = [row["pk"] for row in every if compare(parse(row["created_date"]))]
-    got = everything(
-        api, "/price_list/", ordering="created_date", **{f"created_date__{lookup}": day}
-    )
+    got = everything(api, "/price_list/", sort="created_date", **{f"created_date__{lookup}": day})
     assert [row["pk"] for row in got] == expected
 
 
 @pytest.mark.parametrize("lookup", ["gt", "gte", "lt", "lte"])
 def test_created_date_date_lookups_compare_whole_days(api: httpx.Client, lookup: str) -> None:
-    every = everything(api, "/stock_list/", ordering="created_date")
+    every = everything(api, "/stock_list/", sort="created_date")
     day = every[2]["created_date"][:10]
     compare = {
         "gt": lambda a: a > day,
@@ -114,7 +112,7 @@ def test_created_date_date_lookups_compare_whole_days(api: httpx.Client, lookup:
     }[lookup]
     expected = [row["pk"] for row in every if compare(row["created_date"][:10])]
     got = everything(
-        api, "/stock_list/", ordering="created_date", **{f"created_date__date__{lookup}": day}
+        api, "/stock_list/", sort="created_date", **{f"created_date__date__{lookup}": day}
     )
     assert [row["pk"] for row in got] == expected
 
@@ -131,24 +129,22 @@ def test_filters_combine(api: httpx.Client) -> None:
     assert all("a" in r["name"].lower() and r["is_auto_sync"] and "ERP" in r["code"] for r in rows)
 
 
-def test_ordering_by_name_both_ways_and_by_pk(api: httpx.Client) -> None:
+def test_sort_by_name_both_ways_and_by_pk(api: httpx.Client) -> None:
     tag = unique("Zebra").replace(" ", "")
     for suffix in ("b", "A", "c"):
         assert api.post("/price_list/", json={"name": f"{tag} {suffix}"}).status_code == 201
-    ascending = [r["name"][-1] for r in everything(api, "/price_list/", name=tag, ordering="name")]
+    ascending = [r["name"][-1] for r in everything(api, "/price_list/", name=tag, sort="name")]
     assert ascending == ["A", "b", "c"]
-    descending = [
-        r["name"][-1] for r in everything(api, "/price_list/", name=tag, ordering="-name")
-    ]
+    descending = [r["name"][-1] for r in everything(api, "/price_list/", name=tag, sort="-name")]
     assert descending == ["c", "b", "A"]
-    pks = [r["pk"] for r in everything(api, "/price_list/", ordering="-pk")]
+    pks = [r["pk"] for r in everything(api, "/price_list/", sort="-pk")]
     assert pks == sorted(pks, reverse=True)
 
 
 def test_names_order_by_letter_not_by_code_point(api: httpx.Client) -> None:
     # İ sorts with I, between E and K; by code point it would come after every Latin letter.
     in_order = ["E-ticaret Deposu", "Europe Fulfilment Centre", "İade Deposu", "Kadıköy Mağaza"]
-    names = [r["name"] for r in everything(api, "/stock_list/", ordering="name")]
+    names = [r["name"] for r in everything(api, "/stock_list/", sort="name")]
     assert [name for name in names if name in in_order] == in_order
 
 

@@ -9,14 +9,14 @@ from pytestqt.qtbot import QtBot
 
 from omnidesk.api import ListKind, OmnitronClient, PriceList
 from omnidesk.api.session import Session
-from omnidesk.sandbox import Faults, SandboxServer
+from omnidesk.sandbox import LIMITED_USER, Faults, SandboxServer
 from omnidesk.ui.list_dialog import ListDialog
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
 from tests.names import unique
 
-from .conftest import Runner
+from .conftest import Runner, SignInAnswers
 
 
 @pytest.fixture
@@ -348,3 +348,30 @@ def test_an_expired_token_mid_save_signs_in_then_saves_exactly_once(
     assert len(created) == 1
     assert created[0].code == "AFTER-1"
     assert dialog.requests_sent == 2  # refused once (401), then sent once more
+
+
+def test_a_save_the_account_may_not_make_says_so_and_keeps_everything_typed(
+    qtbot: QtBot, sandbox: SandboxServer, tasks: BackgroundTasks, run: Runner
+) -> None:
+    limited = OmnitronClient(sandbox.url)
+    run(limited.login(LIMITED_USER, LIMITED_USER))
+    existing = run(limited.price_lists.get(1))  # it may read every list
+    dialog = ListDialog(ListKind.PRICE, Session(limited, SignInAnswers(limited)), tasks, existing)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    name = unique("Not mine")
+    dialog.name.setText(name)
+    dialog.name.textEdited.emit(name)
+    dialog.currency.setCurrentIndex(dialog.currency.findData("usd"))
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.banner.isVisibleTo(dialog) and not dialog.saving)
+    assert dialog.banner.text() == (
+        "Your account may not change this price list. Ask an Omnitron administrator for access."
+    )
+    assert dialog.isVisible()
+    assert (dialog.name.text(), dialog.values.currency) == (name, "usd")
+    assert dialog.save_button.isEnabled()  # once access is given, Save again
+    assert dialog.requests_sent == 1
+    assert run(limited.price_lists.get(1)) == existing  # nothing changed on the server
+    run(limited.aclose())
