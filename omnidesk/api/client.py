@@ -257,7 +257,7 @@ class ListResource(Generic[L]):
         *,
         first_interval: float = polling.FIRST_INTERVAL,
         max_interval: float = polling.LONGEST_INTERVAL,
-        patience: float = contract.UNCLEAR_STATUS_PATIENCE,
+        patience: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> AsyncIterator[ImportStatus]:
         """Each status of the job until it finishes (see ``polling.poll_import``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from .contract import UNCLEAR_STATUS_PATIENCE
+from . import contract
 from .errors import ImportStatusUnclear, ServerError, ServerUnreachable
 from .models import ImportStatus
 
@@ -28,7 +28,7 @@ async def poll_import(
     max_interval: float = LONGEST_INTERVAL,
     growth: float = GROWTH,
     on_trouble: Callable[[ServerUnreachable | ServerError], None] | None = None,
-    patience: float = UNCLEAR_STATUS_PATIENCE,
+    patience: float | None = None,  # None: contract.UNCLEAR_STATUS_PATIENCE, read when called
     clock: Callable[[], float] = time.monotonic,
     noun: str = "list",
 ) -> AsyncIterator[ImportStatus]:
@@ -43,6 +43,7 @@ async def poll_import(
     """
     interval = first_interval
     unclear_since: float | None = None
+    patience = contract.UNCLEAR_STATUS_PATIENCE if patience is None else patience
     while True:
         try:
             status = await get_status()

@@ -44,7 +44,14 @@ from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.spreadsheet import SpreadsheetError
 
 from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_ROW_ERRORS, EXIT_STILL_RUNNING
-from .import_output import ImportFailed, print_diff, reasons_to_stop, report, show_progress
+from .import_output import (
+    EndUnknown,
+    ImportFailed,
+    print_diff,
+    reasons_to_stop,
+    report,
+    show_progress,
+)
 from .printer import Printer, check_summary, count, finding_line, size
 
 MAX_FINDINGS_SHOWN = 20
@@ -366,6 +373,8 @@ async def _with_session(
         return report(outcome, draft, printer)
     except ImportFailed as failed:
         raise Failed(f"the import failed: {failed.reason}") from None
+    except EndUnknown as unknown:
+        raise Failed(unknown.reason, EXIT_STILL_RUNNING) from None
 
 
 async def _upload_and_follow(

@@ -22,6 +22,14 @@ MAX_ROWS_NAMED = 10  # rows named per guardrail
 BAR_WIDTH = 30
 
 
+class EndUnknown(Exception):
+    """Followed until its statuses could not be read: the job may go on on the server."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class ImportFailed(Exception):
     """The import's job ended in FAILURE: the command fails with the server's reason."""
 
@@ -92,20 +100,27 @@ def show_progress(update: FollowUpdate, printer: Printer) -> None:
     finished = status.finished
     known = update.seconds_left is not None and not finished
     left = f", {duration(update.seconds_left or 0)} left" if known else ""
-    printer.progress(
-        f"{status.state.value:8} [{bar}] {done:,}/{total:,} rows{left}", force=finished
-    )
+    word = status.state.value if status.known else (status.word or "?")
+    printer.progress(f"{word:8} [{bar}] {done:,}/{total:,} rows{left}", force=finished)
 
 
 def report(outcome: ImportOutcome, draft: ImportDraft, printer: Printer) -> int:
     if outcome.state is ImportState.FAILURE:
         raise ImportFailed(outcome.reason or "the server gave no reason.")
+    if outcome.ended_unknown:
+        raise EndUnknown(outcome.reason or "")
     result = draft.checked
     assert result is not None
-    printer.line(
-        f"Done: {outcome.created:,} created, {outcome.updated:,} updated, "
-        f"{count(outcome.failed_rows, 'row', 'rows')} failed."
-    )
+    if outcome.counts_known:
+        printer.line(
+            f"Done: {outcome.created:,} created, {outcome.updated:,} updated, "
+            f"{count(outcome.failed_rows, 'row', 'rows')} failed."
+        )
+    else:
+        printer.line(
+            "Done: the server did not say how many rows it created or updated; "
+            f"{count(outcome.failed_rows, 'row', 'rows')} failed."
+        )
     for problem in outcome.problems:
         where = f"row {problem.row}" if problem.row is not None else "file"
         if problem.column:

@@ -18,6 +18,7 @@ from typing import TypeVar
 from omnidesk.api import (
     ImportState,
     ImportStatus,
+    ImportStatusUnclear,
     NotFound,
     OmnitronError,
     ServerUnreachable,
@@ -73,8 +74,19 @@ class ImportOutcome:
     created: int
     updated: int
     problems: tuple[RowProblem, ...]
-    reason: str | None  # why a FAILURE failed, in words
+    reason: str | None  # why a FAILURE failed, or why the end is not known, in words
     error_count: int
+    # The counters the server told (V10: some servers tell none): the others read 0.
+    counted: frozenset[str] = frozenset({"created", "updated"})
+
+    @property
+    def counts_known(self) -> bool:
+        return {"created", "updated"} <= self.counted
+
+    @property
+    def ended_unknown(self) -> bool:
+        """Followed until its statuses could not be read: how it ended is not known."""
+        return self.state is ImportState.UNKNOWN
 
     @property
     def failed_rows(self) -> int:
@@ -102,6 +114,7 @@ def outcome_of(status: ImportStatus, row_map: list[int]) -> ImportOutcome:
         problems=tuple(problems),
         reason=status.failure_reason,
         error_count=status.error_count,
+        counted=frozenset(status.counted),
     )
 
 
@@ -224,6 +237,7 @@ class ImportRun:
             first_interval=self.first_interval,
             max_interval=self.max_interval,
             on_trouble=trouble,
+            noun=self.target.noun,
         )
         status: ImportStatus | None = None
         try:
@@ -235,6 +249,11 @@ class ImportRun:
             reason = "The server no longer knows this import; it may have been cleaned up."
             self.journal.update(record_id, state=JournalState.FAILURE, message=reason)
             return ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0)
+        except ImportStatusUnclear as unclear:
+            # Not a failure: the job may well have worked. It stays unfinished in the
+            # journal, with the sentence that sends the person to Omnitron.
+            self.journal.update(record_id, message=str(unclear))
+            return ImportOutcome(ImportState.UNKNOWN, 0, 0, (), str(unclear), 0, frozenset())
         assert status is not None  # the loop ends only on a finished job
         outcome = outcome_of(status, row_map)
         refused = [ReportRow(p.row, p.column, p.message) for p in outcome.problems]

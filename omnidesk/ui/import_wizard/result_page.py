@@ -51,13 +51,22 @@ class ResultPage(WizardPage):
         if outcome.succeeded:
             self.result_headline.setText("Import finished")
             self.result_reason.setText("")
+        elif outcome.ended_unknown:
+            self.result_headline.setText("How the import ended is not known")
+            self.result_reason.setText(outcome.reason or "")
         else:
             self.result_headline.setText("The import failed")
             self.result_reason.setText(outcome.reason or "")
-        counts = (
-            f"{outcome.created:,} created · {outcome.updated:,} updated · "
-            f"{outcome.failed_rows:,} refused by the server"
-        )
+        if outcome.counts_known:
+            counts = (
+                f"{outcome.created:,} created · {outcome.updated:,} updated · "
+                f"{outcome.failed_rows:,} refused by the server"
+            )
+        else:
+            counts = (
+                "The server did not say how many rows it created or updated · "
+                f"{outcome.failed_rows:,} refused"
+            )
         if left_out:
             counts += f" · {left_out:,} left out by the check before upload"
         self.result_counts.setText(counts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout
@@ -49,10 +50,12 @@ class UploadPage(WizardPage):
         layout.addWidget(self.follow_trouble)
         layout.addStretch()
         layout.addWidget(note)
+        self._following_since: float | None = None
 
     def preparing(self) -> None:
         self.bytes_progress.setValue(0)
         self.server_progress.setRange(0, 0)
+        self._following_since = None
 
     def sending(self, plan: UploadPlan, name: str) -> None:
         self.bytes_label.setText(f"Sending {plan.rows:,} rows to “{name}”")
@@ -71,8 +74,18 @@ class UploadPage(WizardPage):
         self.follow_trouble.setText("")
         status = update.status
         assert status is not None
+        if self._following_since is None:
+            self._following_since = time.monotonic()
         if status.state is ImportState.PENDING:
             self.server_label.setText("The server has the file and will start shortly…")
+            return
+        if status.percent is None or not status.known:
+            # The server does not say how far it is: a bar that moves without a figure,
+            # and the time it has taken so far, never a made-up "0 of 0 rows".
+            self.server_progress.setRange(0, 0)
+            elapsed = duration(time.monotonic() - self._following_since)
+            said = f" (it says “{status.word}”)" if status.word else ""
+            self.server_label.setText(f"The server is working on it{said}: {elapsed} so far")
             return
         self.server_progress.setRange(0, max(status.total, 1))
         self.server_progress.setValue(status.processed)
