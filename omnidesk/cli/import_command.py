@@ -28,12 +28,14 @@ from omnidesk.api import (
 )
 from omnidesk.api.session import Session
 from omnidesk.imports import (
+    AnswerLost,
     ChangeKind,
     ImportDraft,
     ImportOutcome,
     ImportTarget,
     Journal,
     ListNotFound,
+    UploadPlan,
     find_list,
     remembered_words,
 )
@@ -369,12 +371,44 @@ async def _with_session(
         )
     finally:
         journal.close()
+    if isinstance(outcome, int):
+        return outcome  # the answer was lost, and the list told what became of the file
     try:
         return report(outcome, draft, printer)
     except ImportFailed as failed:
         raise Failed(f"the import failed: {failed.reason}") from None
     except EndUnknown as unknown:
         raise Failed(unknown.reason, EXIT_STILL_RUNNING) from None
+
+
+async def _reconciled(
+    session: Session,
+    journal: Journal,
+    draft: ImportDraft,
+    plan: UploadPlan,
+    lost: AnswerLost,
+    printer: Printer,
+) -> int:
+    """The upload's answer was lost: the list tells whether the file came; the exit code."""
+    printer.line(
+        "The connection broke before the server answered; looking at the list to see "
+        "whether the file arrived…"
+    )
+    found = await draft.reconcile(
+        session,
+        journal,
+        plan,
+        lost,
+        lambda holding, sent: printer.progress(
+            f"{holding:,} of {sent:,} rows hold the file's values"
+        ),
+    )
+    printer.finish_progress()
+    if not found.arrived:
+        sentence = found.sentence()
+        raise Failed(sentence[0].lower() + sentence[1:], EXIT_FAILURE)
+    printer.line(found.sentence())
+    return EXIT_OK if found.holding == found.sent else EXIT_ROW_ERRORS
 
 
 async def _upload_and_follow(
@@ -385,7 +419,8 @@ async def _upload_and_follow(
     skip_unchanged: bool,
     printer: Printer,
     progress: Progress,
-) -> ImportOutcome:
+) -> ImportOutcome | int:
+    """The server's outcome, or the exit code when the list had to tell what happened."""
     with tempfile.TemporaryDirectory(prefix="omnidesk-import-") as folder:
         plan = await draft.plan(Path(folder), skip_unchanged=skip_unchanged)
 
@@ -397,9 +432,12 @@ async def _upload_and_follow(
             )
 
         progress.upload_started = True
-        sending = await draft.send(
-            session, journal, plan, username=progress.username, on_bytes=on_bytes
-        )
+        try:
+            sending = await draft.send(
+                session, journal, plan, username=progress.username, on_bytes=on_bytes
+            )
+        except AnswerLost as lost:
+            return await _reconciled(session, journal, draft, plan, lost, printer)
     progress.cache_key = sending.cache_key
     printer.line(f"Uploaded. The server's job: {sending.cache_key}")
     watching = draft.follow(sending, lambda update: show_progress(update, printer))

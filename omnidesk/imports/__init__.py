@@ -34,9 +34,11 @@ from .journal import (
 from .mappings import MappingMemory, remembered_words
 from .opening import OnlyRows
 from .preparation import Blocker, CompareStage, ImportDraft, Opened, Sending
+from .reconcile import Reconciliation, journal_reconciliation, reconcile
 from .reporting import header_for
 from .targets import ImportTarget, ListNotFound, find_list
 from .workflow import (
+    AnswerLost,
     EtaEstimator,
     FollowUpdate,
     ImportOutcome,
@@ -49,6 +51,7 @@ from .workflow import (
 
 __all__ = [
     "GUARDRAILS",
+    "AnswerLost",
     "Blocker",
     "Change",
     "ChangeKind",
@@ -72,6 +75,7 @@ __all__ = [
     "MappingMemory",
     "OnlyRows",
     "Opened",
+    "Reconciliation",
     "ReportRow",
     "RowProblem",
     "Sending",
@@ -81,9 +85,11 @@ __all__ = [
     "file_sha256",
     "find_list",
     "header_for",
+    "journal_reconciliation",
     "mark_unknown_products",
     "outcome_of",
     "prepare_upload",
+    "reconcile",
     "remembered_words",
     "reopen",
 ]

@@ -53,10 +53,17 @@ class JournalState(StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"
     UPLOAD_FAILED = "upload failed"  # the server never took it
+    # The answer to the upload was lost, and the list shows the file's values: it came.
+    ARRIVED = "arrived"
 
     @property
     def finished(self) -> bool:
-        return self in (JournalState.SUCCESS, JournalState.FAILURE, JournalState.UPLOAD_FAILED)
+        return self in (
+            JournalState.SUCCESS,
+            JournalState.FAILURE,
+            JournalState.UPLOAD_FAILED,
+            JournalState.ARRIVED,
+        )
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,11 @@ from .journal import ImportRecord, ImportReport, Journal, file_sha256
 from .mappings import MappingMemory
 from .opening import OnlyRows, open_with_preview
 from .pacing import let_others_run, politely, without_gc_pauses
+from .reconcile import Reconciliation, journal_reconciliation, reconcile
 from .reporting import annotated, refused_rows, report_of
 from .targets import ImportTarget
 from .workflow import (
+    AnswerLost,
     ImportOutcome,
     ImportRun,
     OnUpdate,
@@ -466,6 +468,21 @@ class ImportDraft:
         """What the journal keeps of this import before it goes (reporting.report_of)."""
         assert self.checked is not None
         return report_of(self.checked, self.diff, plan, username)
+
+    async def reconcile(
+        self,
+        session: Session,
+        journal: Journal,
+        plan: UploadPlan,
+        lost: AnswerLost,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Reconciliation:
+        """The upload's answer was lost: whether the file arrived, from the list itself."""
+        assert self.target is not None
+        assert self.checked is not None
+        found = await reconcile(session, self.target, self.checked, plan, progress=progress)
+        await asyncio.to_thread(journal_reconciliation, journal, lost.record_id, found)
+        return found
 
     async def follow(self, sending: Sending, on_update: OnUpdate | None = None) -> ImportOutcome:
         outcome = await sending.run.follow(sending.record_id, sending.cache_key, on_update)

@@ -34,6 +34,18 @@ Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
 
 
+class AnswerLost(ServerUnreachable):
+    """The file went out but the server's answer never came: it may be on the server.
+
+    Carries the journal's record, so that the list can be asked whether it arrived
+    (reconcile.py) and the record then tells what was found.
+    """
+
+    def __init__(self, lost: ServerUnreachable, record_id: int) -> None:
+        super().__init__(lost.message, maybe_applied=True)
+        self.record_id = record_id
+
+
 @dataclass(frozen=True)
 class UploadPlan:
     path: Path
@@ -207,8 +219,9 @@ class ImportRun:
         except ServerUnreachable as lost:
             if not lost.maybe_applied:
                 self.journal.update(record_id, state=JournalState.UPLOAD_FAILED, message=str(lost))
-            else:  # it may be on the server; without a cache key we cannot ask
+            else:  # it may be on the server; without a cache key the list must be asked
                 self.journal.update(record_id, message=str(lost))
+                raise AnswerLost(lost, record_id) from None
             raise
         except OmnitronError as problem:
             self.journal.update(record_id, state=JournalState.UPLOAD_FAILED, message=str(problem))

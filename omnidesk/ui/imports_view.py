@@ -42,6 +42,8 @@ def state_words(record: ImportRecord, *, followed: bool = False) -> str:
         return "failed"
     if state is JournalState.UPLOAD_FAILED:
         return "not sent"
+    if state is JournalState.ARRIVED:
+        return "arrived (its answer was lost)"
     if state is JournalState.WAITING:
         return "on the server, following…" if followed else "on the server"
     return "sending…" if followed else "sent, answer lost"

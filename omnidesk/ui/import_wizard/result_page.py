@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
-from omnidesk.imports import ImportOutcome, RowProblem
+from omnidesk.imports import ImportOutcome, Reconciliation, RowProblem
 
 from ..style import Tone, mark
 from ..widgets import DataTable
@@ -36,6 +36,9 @@ class ResultPage(WizardPage):
         self.problems_table.setModel(self.problems)
         self.problems_table.setColumnWidth(0, 70)
         self.problems_table.setColumnWidth(1, 140)
+        self.retry = QPushButton("Send it again")
+        self.retry.clicked.connect(wizard.retry_upload)
+        self.retry.hide()
         self.save_problems = QPushButton("Save the problems into an annotated workbook…")
         self.save_problems.clicked.connect(lambda: wizard.check_page.ask_annotated_path(True))
         layout = QVBoxLayout(self)
@@ -43,11 +46,26 @@ class ResultPage(WizardPage):
         layout.addWidget(self.result_counts)
         layout.addWidget(self.result_reason)
         layout.addWidget(self.problems_table, 1)
+        layout.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.save_problems, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def show_reconciliation(self, found: Reconciliation) -> None:
+        """The upload's answer was lost: what the list itself showed."""
+        self.result_headline.setText(
+            "The file arrived" if found.arrived else "The file did not arrive"
+        )
+        self.result_reason.setText(found.sentence())
+        self.result_counts.setText(
+            f"{found.holding:,} of {found.sent:,} rows hold the file's values"
+        )
+        self.problems.show_problems([])
+        self.save_problems.hide()
+        self.retry.setVisible(not found.arrived)
 
     def show_outcome(
         self, outcome: ImportOutcome, refused: list[RowProblem], left_out: int, annotatable: bool
     ) -> None:
+        self.retry.hide()
         if outcome.succeeded:
             self.result_headline.setText("Import finished")
             self.result_reason.setText("")

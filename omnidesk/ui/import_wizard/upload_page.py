@@ -67,6 +67,18 @@ class UploadPage(WizardPage):
     def sent(self, plan: UploadPlan, name: str) -> None:
         self.bytes_label.setText(f"Sent {plan.rows:,} rows to “{name}”")
 
+    def reconciling(self) -> None:
+        self.follow_trouble.setText(
+            "The connection broke before the server answered. Looking at the list to see "
+            "whether the file arrived…"
+        )
+        self.server_progress.setRange(0, 0)
+
+    def holding(self, rows: int, sent: int) -> None:
+        self.server_progress.setRange(0, max(sent, 1))
+        self.server_progress.setValue(rows)
+        self.server_label.setText(f"{rows:,} of the {sent:,} rows sent hold the file's values")
+
     def show_update(self, update: FollowUpdate) -> None:
         if update.trouble:
             self.follow_trouble.setText(update.trouble)

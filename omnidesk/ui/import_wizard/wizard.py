@@ -33,6 +33,7 @@ from omnidesk import kinds
 from omnidesk.api import ImportState, ListKind, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.imports import (
+    AnswerLost,
     GuardrailSettings,
     ImportDiff,
     ImportDraft,
@@ -41,6 +42,7 @@ from omnidesk.imports import (
     Journal,
     MappingMemory,
     Sending,
+    UploadPlan,
 )
 from omnidesk.settings import Profile
 from omnidesk.spreadsheet import CheckResult
@@ -412,6 +414,11 @@ class ImportWizard(QDialog):
             sending = await draft.send(
                 self.session, self.journal, plan, username=username, on_bytes=sent
             )
+        except AnswerLost as lost:
+            self.record_id = lost.record_id
+            if not self._closed:
+                self._start(self._reconcile(plan, lost))
+            return None
         except OmnitronError as problem:
             if not self._closed:
                 self._show_result_failure(f"The file could not be sent: {problem}")
@@ -421,6 +428,29 @@ class ImportWizard(QDialog):
             return None
         self.upload_page.sent(plan, name)
         return sending
+
+    async def _reconcile(self, plan: UploadPlan, lost: AnswerLost) -> None:
+        """The answer was lost: the list tells whether the file came, never a guess."""
+        draft = self.draft
+        assert draft is not None
+        self.upload_page.reconciling()
+        try:
+            found = await draft.reconcile(
+                self.session, self.journal, plan, lost, self.upload_page.holding
+            )
+        except OmnitronError as problem:
+            self._show_result_failure(
+                "The answer to the upload was lost, and the list could not be read to see "
+                f"whether the file arrived: {problem} Look at the list before sending it again."
+            )
+            return
+        self._show_page(Step.RESULT)
+        self.result_page.show_reconciliation(found)
+        self.imported.emit()
+
+    def retry_upload(self) -> None:
+        """After a file that did not arrive: send it again (a new record in the journal)."""
+        self._start(self._upload_and_follow())
 
     async def _follow(self, sending: Sending) -> None:
         assert self.draft is not None

@@ -1,0 +1,115 @@
+"""When the answer to an upload is lost: find out from the list itself whether the file came.
+
+The server took the file or it did not; without its answer there is no cache key
+to ask about the job. The list can be asked instead: the upload carried only rows
+that would change something, so each row of it whose values the list now holds
+shows the file arrived (the same comparison as before the upload). The list is
+read again until that count stops growing — the job has finished — or a bounded
+time has passed. Never "failed" for a file that landed, never a guess.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from omnidesk.api.session import Session
+from omnidesk.spreadsheet import CheckResult
+
+from .diff import compare, fetch_current
+from .journal import Journal, JournalState
+from .targets import ImportTarget
+from .workflow import UploadPlan
+
+# Rows holding still, twice in a row, means the server's job is done with them.
+SETTLED_AFTER = 2
+LOOK_EVERY = 2.0  # seconds between readings of the list
+LOOK_FOR = 300.0  # seconds at most; a large file's job can take minutes
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    sent: int  # rows the upload file carried
+    holding: int  # of them, rows whose values the list now holds
+    settled: bool  # the count stopped growing; False: still growing when the time was up
+
+    @property
+    def arrived(self) -> bool:
+        return self.holding > 0
+
+    def sentence(self) -> str:
+        if not self.arrived:
+            return (
+                f"The file did not arrive: none of its {self.sent:,} rows hold the file's "
+                "values in the list. Nothing was changed; send it again."
+            )
+        if self.holding == self.sent:
+            return (
+                f"The file arrived, though its answer was lost: all {self.sent:,} rows now "
+                "hold the file's values."
+            )
+        if self.settled:
+            return (
+                f"The file arrived, though its answer was lost: {self.holding:,} of its "
+                f"{self.sent:,} rows hold the file's values; the server did not take the "
+                f"other {self.sent - self.holding:,} (without its answer OmniDesk cannot say "
+                "why — the comparison of the file with the list shows which)."
+            )
+        return (
+            f"The file arrived, though its answer was lost: {self.holding:,} of its "
+            f"{self.sent:,} rows hold the file's values so far, and the server was still "
+            "working when OmniDesk stopped looking. Look at the list again in a while."
+        )
+
+
+Progress = Callable[[int, int], None]  # (rows holding the file's values, rows sent)
+
+
+async def reconcile(
+    session: Session,
+    target: ImportTarget,
+    result: CheckResult,
+    plan: UploadPlan,
+    *,
+    progress: Progress | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    look_every: float = LOOK_EVERY,
+    look_for: float = LOOK_FOR,
+) -> Reconciliation:
+    """How many of the upload's rows the list holds now, read until that settles."""
+    sent_rows = set(plan.row_map)
+    rows = [clean for clean in result.good_rows() if clean.row in sent_rows]
+    started, previous, still = clock(), -1, 0
+    while True:
+        current = await session.run(lambda c: fetch_current(c, target.kind, target.pk))
+        diff = await asyncio.to_thread(
+            functools.partial(compare, target.kind, rows, current, list_currency=target.currency)
+        )
+        holding = len(diff.unchanged_rows)
+        if progress is not None:
+            progress(holding, len(rows))
+        still = still + 1 if holding == previous else 0
+        if holding == len(rows) or (holding > 0 and still >= SETTLED_AFTER):
+            return Reconciliation(len(rows), holding, settled=True)
+        if clock() - started >= look_for:
+            return Reconciliation(len(rows), holding, settled=False)
+        previous = holding
+        await sleep(look_every)
+
+
+def journal_reconciliation(journal: Journal, record_id: int, found: Reconciliation) -> None:
+    """The journal says what was found, in the same words, instead of "cut off"."""
+    if found.arrived:
+        journal.update(
+            record_id,
+            state=JournalState.ARRIVED,
+            updated=None,
+            failed=found.sent - found.holding if found.settled else None,
+            message=found.sentence(),
+        )
+    else:
+        journal.update(record_id, state=JournalState.UPLOAD_FAILED, message=found.sentence())
