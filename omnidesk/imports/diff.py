@@ -80,6 +80,14 @@ class Guardrail:
     rows: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class Movement:
+    up: int  # rows whose price (stock) goes up
+    down: int
+    largest_rise: Change | None
+    largest_cut: Change | None
+
+
 @dataclass
 class ImportDiff:
     kind: ListKind
@@ -91,37 +99,16 @@ class ImportDiff:
     # Where each new SKU's rows sit in ``changes``, so marking unknown products
     # later touches only those rows (on a UI thread, a pass over all would stall).
     new_at: dict[str, list[int]] = field(default_factory=dict)
+    moves: Movement = field(default_factory=lambda: Movement(0, 0, None, None))
 
     def summary(self) -> str:
         parts = [f"{self.counts[kind]:,} {kind.value}" for kind in ChangeKind]
         return ", ".join(parts)
 
+    @property
     def movement(self) -> Movement:
-        """Which way the main values move, and the largest moves (a pass over the changes)."""
-        up = down = 0
-        largest_rise: Change | None = None
-        largest_cut: Change | None = None
-        for change in self.changes:
-            percent = change.percent
-            if percent is None:
-                continue
-            if percent > 0:
-                up += 1
-                if largest_rise is None or percent > (largest_rise.percent or 0):
-                    largest_rise = change
-            elif percent < 0:
-                down += 1
-                if largest_cut is None or percent < (largest_cut.percent or 0):
-                    largest_cut = change
-        return Movement(up, down, largest_rise, largest_cut)
-
-
-@dataclass(frozen=True)
-class Movement:
-    up: int  # rows whose price (stock) goes up
-    down: int
-    largest_rise: Change | None
-    largest_cut: Change | None
+        """Which way the main values move, and the largest moves (counted by ``compare``)."""
+        return self.moves
 
 
 # -- what is there now ---------------------------------------------------------------------------
@@ -184,6 +171,9 @@ def compare(
     counts: Counter[ChangeKind] = Counter()
     new_at: dict[str, list[int]] = {}
     total = 0
+    up = down = 0
+    largest_rise: Change | None = None
+    largest_cut: Change | None = None
     for clean in rows:
         total += 1
         values = clean.values
@@ -210,10 +200,19 @@ def compare(
         if change.kind is ChangeKind.NEW:
             new_at.setdefault(sku, []).append(len(changes))
         changes.append(change)
+        percent = change.percent
+        if percent is not None and percent > 0:
+            up += 1
+            if largest_rise is None or percent > (largest_rise.percent or 0):
+                largest_rise = change
+        elif percent is not None and percent < 0:
+            down += 1
+            if largest_cut is None or percent < (largest_cut.percent or 0):
+                largest_cut = change
         facts = RowFacts(
             new=new,
             old=old,
-            percent=change.percent,
+            percent=percent,
             currency=currency,
             list_currency=list_currency or "",
             currency_changes=change.currency_changes,
@@ -231,7 +230,10 @@ def compare(
         for rule in rules
         if rule.enough(len(flagged[rule.key]), context)
     ]
-    return ImportDiff(kind, changes, frozenset(unchanged), counts, guardrails, new_at=new_at)
+    movement = Movement(up, down, largest_rise, largest_cut)
+    return ImportDiff(
+        kind, changes, frozenset(unchanged), counts, guardrails, new_at=new_at, moves=movement
+    )
 
 
 # -- products the catalogue does not have --------------------------------------------------------

@@ -19,6 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .pacing import let_others_run
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS imports (
     id INTEGER PRIMARY KEY,
@@ -39,12 +41,13 @@ CREATE TABLE IF NOT EXISTS imports (
     failed INTEGER,
     message TEXT,
     row_map BLOB,
-    report BLOB
+    report BLOB,
+    refused BLOB
 );
 CREATE INDEX IF NOT EXISTS imports_file ON imports(sha256, kind, list_pk);
 """
 # Columns added since the first journals were written: added to an older file on open.
-LATER_COLUMNS = {"report": "BLOB"}
+LATER_COLUMNS = {"report": "BLOB", "refused": "BLOB"}
 
 
 class JournalState(StrEnum):
@@ -142,8 +145,25 @@ class ImportReport:
         return frozenset(r.row for r in (*self.refused, *self.held_back) if r.row is not None)
 
 
+# json.dumps is C code that holds the interpreter until it is done: a report of a hundred
+# thousand rows is written a slice at a time, the window getting its turn in between.
+_SLICE = 2_000
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{_encode(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list) and len(value) > _SLICE:
+        parts = []
+        for start in range(0, len(value), _SLICE):
+            parts.append(json.dumps(value[start : start + _SLICE], ensure_ascii=False)[1:-1])
+            let_others_run()
+        return "[" + ",".join(parts) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _pack(value: Any) -> bytes:
-    return zlib.compress(json.dumps(value, ensure_ascii=False).encode())
+    return zlib.compress(_encode(value).encode())
 
 
 def _unpack(blob: bytes | None) -> Any:
@@ -227,6 +247,9 @@ class Journal:
     ) -> int:
         """Record an import about to be uploaded; returns its id."""
         stamp = _now()
+        # Packed before the lock is taken: a big report takes a while, and the window
+        # may ask the journal something meanwhile.
+        packed_rows, packed_report = _pack(row_map), _pack((report or ImportReport()).to_json())
         with self._lock:
             cursor = self._conn.execute(
                 "INSERT INTO imports (file_path, sha256, kind, list_pk, list_name, server, rows, "
@@ -243,8 +266,8 @@ class Journal:
                     JournalState.UPLOADING.value,
                     stamp,
                     stamp,
-                    _pack(row_map),
-                    _pack((report or ImportReport()).to_json()),
+                    packed_rows,
+                    packed_report,
                 ),
             )
         return int(cursor.lastrowid or 0)
@@ -253,18 +276,21 @@ class Journal:
         """The import's report (empty for an import journaled before reports were kept)."""
         with self._lock:
             found = self._conn.execute(
-                "SELECT report FROM imports WHERE id = ?", (record_id,)
+                "SELECT report, refused FROM imports WHERE id = ?", (record_id,)
             ).fetchone()
         data = _unpack(found["report"]) if found is not None else None
-        return ImportReport.from_json(data) if data else ImportReport()
+        report = ImportReport.from_json(data) if data else ImportReport()
+        refused = _unpack(found["refused"]) if found is not None else None
+        if refused:
+            report = dataclasses.replace(report, refused=tuple(ReportRow(*r) for r in refused))
+        return report
 
     def record_refused(self, record_id: int, refused: list[ReportRow]) -> None:
-        """The rows the server refused, once its job has ended."""
-        report = dataclasses.replace(self.report(record_id), refused=tuple(refused))
+        """The rows the server refused, once its job has ended (apart from the report,
+        which may hold a hundred thousand rows' values and need not be written again)."""
+        packed = _pack([dataclasses.astuple(row) for row in refused])
         with self._lock:
-            self._conn.execute(
-                "UPDATE imports SET report = ? WHERE id = ?", (_pack(report.to_json()), record_id)
-            )
+            self._conn.execute("UPDATE imports SET refused = ? WHERE id = ?", (packed, record_id))
 
     def update(self, record_id: int, **fields: Any) -> None:
         if "state" in fields:

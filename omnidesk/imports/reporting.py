@@ -9,6 +9,7 @@ from omnidesk.spreadsheet import CheckResult, Finding, Severity
 
 from .diff import ImportDiff
 from .journal import ChangeRecord, ImportReport, ReportRow
+from .pacing import politely
 from .workflow import ImportOutcome, RowProblem, UploadPlan
 
 
@@ -42,7 +43,7 @@ def report_of(
                 {k: _text(v) for k, v in change.old.items() if v is not None},
                 {k: _text(v) for k, v in change.new.items() if v is not None},
             )
-            for change in (diff.changes if diff else ())
+            for change in politely(diff.changes if diff else ())
             if change.row in sent
         ),
     )

@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from omnidesk.api import (
     ImportState,
@@ -28,6 +28,7 @@ from omnidesk.api.session import Session
 from omnidesk.spreadsheet import CheckResult, write_clean_upload
 
 from .journal import ImportReport, Journal, JournalState, ReportRow
+from .pacing import without_gc_pauses
 from .targets import ImportTarget
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -184,6 +185,10 @@ class ImportRun:
         self.max_interval = max_interval
         self.sleep = sleep
 
+    async def _note(self, record_id: int, **fields: Any) -> None:
+        """A journal update, off the caller's thread: a write can wait on the disk."""
+        await asyncio.to_thread(functools.partial(self.journal.update, record_id, **fields))
+
     async def upload(
         self,
         plan: UploadPlan,
@@ -196,6 +201,7 @@ class ImportRun:
         """Journal first, then send; returns (journal id, cache key)."""
         # The row map of a large file takes a moment to pack: not on the caller's thread.
         record_id = await asyncio.to_thread(
+            without_gc_pauses,
             functools.partial(
                 self.journal.start,
                 file_path=source,
@@ -207,7 +213,7 @@ class ImportRun:
                 rows=plan.rows,
                 row_map=plan.row_map,
                 report=report,
-            )
+            ),
         )
         ImportRun.sending_now.add(record_id)
         try:
@@ -218,17 +224,17 @@ class ImportRun:
             )
         except ServerUnreachable as lost:
             if not lost.maybe_applied:
-                self.journal.update(record_id, state=JournalState.UPLOAD_FAILED, message=str(lost))
+                await self._note(record_id, state=JournalState.UPLOAD_FAILED, message=str(lost))
             else:  # it may be on the server; without a cache key the list must be asked
-                self.journal.update(record_id, message=str(lost))
+                await self._note(record_id, message=str(lost))
                 raise AnswerLost(lost, record_id) from None
             raise
         except OmnitronError as problem:
-            self.journal.update(record_id, state=JournalState.UPLOAD_FAILED, message=str(problem))
+            await self._note(record_id, state=JournalState.UPLOAD_FAILED, message=str(problem))
             raise
         finally:
             ImportRun.sending_now.discard(record_id)
-        self.journal.update(record_id, state=JournalState.WAITING, cache_key=cache_key)
+        await self._note(record_id, state=JournalState.WAITING, cache_key=cache_key)
         return record_id, cache_key
 
     async def follow(
@@ -260,18 +266,20 @@ class ImportRun:
                     on_update(FollowUpdate(status, None, left))
         except NotFound:
             reason = "The server no longer knows this import; it may have been cleaned up."
-            self.journal.update(record_id, state=JournalState.FAILURE, message=reason)
+            await self._note(record_id, state=JournalState.FAILURE, message=reason)
             return ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0)
         except ImportStatusUnclear as unclear:
             # Not a failure: the job may well have worked. It stays unfinished in the
             # journal, with the sentence that sends the person to Omnitron.
-            self.journal.update(record_id, message=str(unclear))
+            await self._note(record_id, message=str(unclear))
             return ImportOutcome(ImportState.UNKNOWN, 0, 0, (), str(unclear), 0, frozenset())
         assert status is not None  # the loop ends only on a finished job
         outcome = outcome_of(status, row_map)
         refused = [ReportRow(p.row, p.column, p.message) for p in outcome.problems]
-        await asyncio.to_thread(self.journal.record_refused, record_id, refused)
-        self.journal.update(
+        await asyncio.to_thread(
+            without_gc_pauses, functools.partial(self.journal.record_refused, record_id, refused)
+        )
+        await self._note(
             record_id,
             state=JournalState.SUCCESS if outcome.succeeded else JournalState.FAILURE,
             created=outcome.created,

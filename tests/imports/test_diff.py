@@ -194,7 +194,7 @@ def test_a_change_of_unit_needs_a_look() -> None:
 
 def test_the_movement_counts_rises_and_cuts_and_names_the_largest() -> None:
     rows = [price(2, "A", "150.00"), price(3, "B", "45.00"), price(4, "C", "2.00")]
-    movement = compare(ListKind.PRICE, rows, CURRENT, list_currency="try").movement()
+    movement = compare(ListKind.PRICE, rows, CURRENT, list_currency="try").movement
     assert (movement.up, movement.down) == (1, 2)
     assert movement.largest_rise is not None
     assert movement.largest_rise.sku == "A"

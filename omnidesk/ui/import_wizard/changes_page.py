@@ -164,7 +164,10 @@ class ChangesPage(WizardPage):
         self.guardrail_box.setVisible(bool(diff.guardrails))
         self.changes.show_changes(diff.changes, flagged)
         header = self.changes_table.horizontalHeader()
-        self.changes.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        # The comparison gives sheet order: sorted again only if another was chosen.
+        by_row = header.sortIndicatorSection() == ChangesModel.ROW
+        if not (by_row and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder):
+            self.changes.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.movement.setText(self._movement_text(diff))
         text = diff.summary().capitalize() + "."
         if diff.notes:
@@ -177,7 +180,7 @@ class ChangesPage(WizardPage):
 
     def _movement_text(self, diff: ImportDiff) -> str:
         """'12 up, 30 down. Largest rise: +40.0 % (A-1). Largest cut: −75.0 % (B-2).'"""
-        movement = diff.movement()
+        movement = diff.movement
         if not (movement.up or movement.down):
             return ""
         parts = [f"{movement.up:,} up, {movement.down:,} down."]
