@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gettext
 import os
+from decimal import Decimal
 
 from omnidesk.resources import resource_path
 
@@ -78,6 +79,20 @@ def n_(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Marks a sentence for the catalogue without translating it yet (module constants)."""
     return message
+
+
+def number(value: int | float | Decimal) -> str:
+    """A count or a figure as the language writes it: 1,234,567 or 1.234.567."""
+    from babel.numbers import format_decimal  # on first use: the CLI starts faster without
+
+    return str(format_decimal(value, locale=_language))
+
+
+def amount(value: Decimal) -> str:
+    """Money, always with its two decimals: 1,709.90 or 1.709,90. Never through float."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, format="#,##0.00", locale=_language))
 
 
 set_language()

@@ -2,9 +2,10 @@
 
 One entry per kind. Every other module asks this registry instead of writing
 ``if kind is PRICE … else`` itself, so a kind it does not know is a ``KeyError``
-at once, never silently treated as stock. It imports nothing of omnidesk: the
-client, the checker, the import workflow and the window may all use it (the
-sandbox never does; it keeps its own definitions, see DESIGN.md).
+at once, never silently treated as stock. It imports nothing of omnidesk but the
+translation functions: the client, the checker, the import workflow and the
+window may all use it (the sandbox never does; it keeps its own definitions,
+see DESIGN.md).
 
 What each layer adds per kind is a map keyed by ``ListKind`` in that layer:
 the list and contents models (``api/models.py``), the import schema
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from omnidesk.i18n import N_, _
+
 
 class ListKind(StrEnum):
     """A kind of list, named as Omnitron's URL paths name it."""
@@ -28,14 +31,17 @@ class ListKind(StrEnum):
 
 @dataclass(frozen=True)
 class KindInfo:
+    """One kind. The words are in English as written here; ``noun`` and the others give
+    them in the language spoken now (omnidesk.i18n), so a kind reads right wherever shown."""
+
     kind: ListKind
-    word: str  # "price": the command line's --kind, and "kind" in its JSON
-    noun: str  # "price list"
-    plural: str  # "price lists"
-    title: str  # "Price lists": a page of the window
-    row_noun: str  # "price": one row of a list's contents
-    row_plural: str  # "prices"
-    contents_title: str  # "Prices": a list's contents, the sheet of a template
+    word: str  # "price": the command line's --kind, and "kind" in its JSON; never translated
+    noun_en: str  # "price list"
+    plural_en: str  # "price lists"
+    title_en: str  # "Price lists": a page of the window
+    row_noun_en: str  # "price": one row of a list's contents
+    row_plural_en: str  # "prices"
+    contents_title_en: str  # "Prices": a list's contents, the sheet of a template
     has_currency: bool  # a price list has one; a stock list has none
     auto_sync_by_default: bool  # what the server gives a new list [doc: stock lists]
     main_field: str  # the value whose change is shown in percent
@@ -49,17 +55,41 @@ class KindInfo:
         """The list's URL path segment: /api/v1/<wire_name>/."""
         return self.kind.value
 
+    @property
+    def noun(self) -> str:
+        return _(self.noun_en)
+
+    @property
+    def plural(self) -> str:
+        return _(self.plural_en)
+
+    @property
+    def title(self) -> str:
+        return _(self.title_en)
+
+    @property
+    def row_noun(self) -> str:
+        return _(self.row_noun_en)
+
+    @property
+    def row_plural(self) -> str:
+        return _(self.row_plural_en)
+
+    @property
+    def contents_title(self) -> str:
+        return _(self.contents_title_en)
+
 
 _KINDS: dict[ListKind, KindInfo] = {
     ListKind.PRICE: KindInfo(
         kind=ListKind.PRICE,
         word="price",
-        noun="price list",
-        plural="price lists",
-        title="Price lists",
-        row_noun="price",
-        row_plural="prices",
-        contents_title="Prices",
+        noun_en=N_("price list"),
+        plural_en=N_("price lists"),
+        title_en=N_("Price lists"),
+        row_noun_en=N_("price"),
+        row_plural_en=N_("prices"),
+        contents_title_en=N_("Prices"),
         has_currency=True,
         auto_sync_by_default=False,
         main_field="price",
@@ -70,12 +100,12 @@ _KINDS: dict[ListKind, KindInfo] = {
     ListKind.STOCK: KindInfo(
         kind=ListKind.STOCK,
         word="stock",
-        noun="stock list",
-        plural="stock lists",
-        title="Stock lists",
-        row_noun="stock row",
-        row_plural="stock rows",
-        contents_title="Stock",
+        noun_en=N_("stock list"),
+        plural_en=N_("stock lists"),
+        title_en=N_("Stock lists"),
+        row_noun_en=N_("stock row"),
+        row_plural_en=N_("stock rows"),
+        contents_title_en=N_("Stock"),
         has_currency=False,
         auto_sync_by_default=True,
         main_field="stock",

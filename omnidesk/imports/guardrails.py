@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from omnidesk.currencies import same_currency
+from omnidesk.i18n import N_, _, n_, number
 from omnidesk.kinds import ListKind
 
 
@@ -41,7 +42,9 @@ class Threshold:
     """
 
     name: str  # the GuardrailSettings attribute
-    label: str  # the Preferences dialog's words, completing "An import asks … when it would:"
+    # The Preferences dialog's words, completing "An import asks … when it would:" (marked
+    # with N_ and translated where shown, as ``always`` is).
+    label: str
     minimum: int
     maximum: int
     whole: bool = False  # a count, not a percentage
@@ -49,17 +52,17 @@ class Threshold:
 
 
 THRESHOLDS: tuple[Threshold, ...] = (
-    Threshold("max_price_drop_percent", "cut a price by more than", 1, 100),
-    Threshold("max_price_rise_percent", "raise a price by more than", 1, 10_000),
+    Threshold("max_price_drop_percent", N_("cut a price by more than"), 1, 100),
+    Threshold("max_price_rise_percent", N_("raise a price by more than"), 1, 10_000),
     Threshold(
         "stock_to_zero_count",
-        "take at least this many products out of stock",
+        N_("take at least this many products out of stock"),
         1,
         1_000_000,
         whole=True,
         suffix="",
     ),
-    Threshold("stock_to_zero_percent", "…and at least this share of the file's rows", 0, 100),
+    Threshold("stock_to_zero_percent", N_("…and at least this share of the file's rows"), 0, 100),
 )
 
 
@@ -179,60 +182,73 @@ GUARDRAILS: tuple[GuardrailRule, ...] = (
         "other_list",
         frozenset(ListKind),
         None,
-        lambda count, context: (
-            f"{count:,} rows name another list ({_other_lists(context)}) in the file's list "
-            f"column, but they go to “{context.list_name}”."
-        ),
-        always="a file naming another list",
+        lambda count, context: n_(
+            "{count} row names another list ({others}) in the file's list column, but it "
+            "goes to “{target}”.",
+            "{count} rows name another list ({others}) in the file's list column, but they "
+            "go to “{target}”.",
+            count,
+        ).format(count=number(count), others=_other_lists(context), target=context.list_name),
+        always=N_("a file naming another list"),
         file_rows=_rows_naming_another_list,
     ),
     GuardrailRule(
         "price_drop",
         PRICE_LISTS,
         _price_drop,
-        lambda count, context: (
-            f"{count:,} prices drop by more than "
-            f"{context.settings.max_price_drop_percent}% at once."
-        ),
+        lambda count, context: n_(
+            "{count} price drops by more than {percent}% at once.",
+            "{count} prices drop by more than {percent}% at once.",
+            count,
+        ).format(count=number(count), percent=number(context.settings.max_price_drop_percent)),
         thresholds=("max_price_drop_percent",),
     ),
     GuardrailRule(
         "price_rise",
         PRICE_LISTS,
         _price_rise,
-        lambda count, context: (
-            f"{count:,} prices rise by more than "
-            f"{context.settings.max_price_rise_percent}% at once."
-        ),
+        lambda count, context: n_(
+            "{count} price rises by more than {percent}% at once.",
+            "{count} prices rise by more than {percent}% at once.",
+            count,
+        ).format(count=number(count), percent=number(context.settings.max_price_rise_percent)),
         thresholds=("max_price_rise_percent",),
     ),
     GuardrailRule(
         "zero_price",
         PRICE_LISTS,
         _zero_price,
-        lambda count, context: f"{count:,} products would be sold for free (price 0).",
-        always="prices of zero",
+        lambda count, context: n_(
+            "{count} product would be sold for free (price 0).",
+            "{count} products would be sold for free (price 0).",
+            count,
+        ).format(count=number(count)),
+        always=N_("prices of zero"),
         offline_rule="zero_price",
     ),
     GuardrailRule(
         "retail_below_price",
         PRICE_LISTS,
         _retail_below_price,
-        lambda count, context: (
-            f"{count:,} retail prices are below the selling price: shoppers would see "
-            "a crossed-out price lower than the one they pay."
-        ),
-        always="retail below price",
+        lambda count, context: n_(
+            "{count} retail price is below the selling price: shoppers would see a "
+            "crossed-out price lower than the one they pay.",
+            "{count} retail prices are below the selling price: shoppers would see "
+            "crossed-out prices lower than the ones they pay.",
+            count,
+        ).format(count=number(count)),
+        always=N_("retail below price"),
         offline_rule="retail_below_price",
     ),
     GuardrailRule(
         "stock_to_zero",
         STOCK_LISTS,
         _stock_to_zero,
-        lambda count, context: (
-            f"{count:,} products in stock would go to 0 "
-            f"({_share(count, context):.0f}% of the rows)."
-        ),
+        lambda count, context: n_(
+            "{count} product in stock would go to 0 ({share}% of the rows).",
+            "{count} products in stock would go to 0 ({share}% of the rows).",
+            count,
+        ).format(count=number(count), share=number(round(_share(count, context)))),
         enough=lambda count, context: (
             count >= context.settings.stock_to_zero_count
             and _share(count, context) >= context.settings.stock_to_zero_percent
@@ -243,32 +259,39 @@ GUARDRAILS: tuple[GuardrailRule, ...] = (
         "unit_change",
         STOCK_LISTS,
         _unit_change,
-        lambda count, context: (
-            f"{count:,} products change their unit (pieces ↔ kg): their stock would be "
-            "counted in the other unit from now on."
-        ),
-        always="a change of unit",
+        lambda count, context: n_(
+            "{count} product changes its unit (pieces ↔ kg): its stock would be counted "
+            "in the other unit from now on.",
+            "{count} products change their unit (pieces ↔ kg): their stock would be "
+            "counted in the other unit from now on.",
+            count,
+        ).format(count=number(count)),
+        always=N_("a change of unit"),
     ),
     GuardrailRule(
         "currency_change",
         PRICE_LISTS,
         _currency_change,
-        lambda count, context: (
-            f"{count:,} prices change currency: the amounts cannot be compared, "
-            "check them one by one."
-        ),
-        always="a change of currency",
+        lambda count, context: n_(
+            "{count} price changes currency: the two amounts cannot be compared, check it.",
+            "{count} prices change currency: the amounts cannot be compared, "
+            "check them one by one.",
+            count,
+        ).format(count=number(count)),
+        always=N_("a change of currency"),
     ),
     GuardrailRule(
         "currency_mismatch",
         PRICE_LISTS,
         _other_currency,
-        lambda count, context: (
-            f"{count:,} rows are in a currency other than the list's "
-            f"({context.list_currency.upper()}), by their currency column or by a "
-            "sign on the amount (₺, $, €, TL…)."
-        ),
-        always="a foreign currency",
+        lambda count, context: n_(
+            "{count} row is in a currency other than the list's ({currency}), by its "
+            "currency column or by a sign on the amount (₺, $, €, TL…).",
+            "{count} rows are in a currency other than the list's ({currency}), by their "
+            "currency column or by a sign on the amount (₺, $, €, TL…).",
+            count,
+        ).format(count=number(count), currency=context.list_currency.upper()),
+        always=N_("a foreign currency"),
         offline_rule="currency_sign",
     ),
 )
@@ -280,8 +303,12 @@ def rules_for(kind: ListKind) -> list[GuardrailRule]:
 
 def always_asked(rules: Sequence[GuardrailRule] = GUARDRAILS) -> str:
     """'Prices of zero, retail below price and a foreign currency always ask.'"""
-    parts = [rule.always for rule in rules if rule.always and not rule.thresholds]
+    parts = [_(rule.always) for rule in rules if rule.always and not rule.thresholds]
     if not parts:
         return ""
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{listed[0].upper()}{listed[1:]} always ask."
+    listed = (
+        parts[0]
+        if len(parts) == 1
+        else _("{these} and {last}").format(these=", ".join(parts[:-1]), last=parts[-1])
+    )
+    return _("{listed} always ask.").format(listed=f"{listed[0].upper()}{listed[1:]}")

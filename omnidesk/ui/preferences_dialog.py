@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omnidesk.i18n import _
 from omnidesk.imports.guardrails import THRESHOLDS, GuardrailSettings, always_asked
 from omnidesk.settings.preferences import PreferencesStore
 
@@ -41,7 +42,7 @@ class PreferencesDialog(QDialog):
             box.setSuffix(threshold.suffix)
             box.setValue(round(getattr(current, threshold.name)))
             self.fields[threshold.name] = box
-            form.addRow(threshold.label, box)
+            form.addRow(_(threshold.label), box)
         intro = QLabel("An import asks you to confirm before uploading when it would:")
         self.error = QLabel()
         self.error.setObjectName("preferencesError")

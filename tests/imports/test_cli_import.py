@@ -160,7 +160,7 @@ def test_guardrails_stop_the_upload_unless_yes(
     assert run(cut, "--kind", "price", "--list", target["code"]) == 1
     captured = capsys.readouterr()
     assert "0 new, 1 changed, 1 unchanged" in captured.out
-    assert "! 1 prices drop by more than 30% at once. (row 2)" in captured.out
+    assert "! 1 price drops by more than 30% at once. (row 2)" in captured.out
     assert "1 guardrail needs a look" in captured.err
     assert api.prices(target["pk"])[a] == "100.00"
 

@@ -88,7 +88,7 @@ def test_an_import_opens_to_its_report_and_its_failed_rows_can_be_sent_again(
     assert headline is not None
     assert headline.text() == f"kasım.xlsx → {target.name}: done, 2 refused"
     confirmed = [w.text() for w in report.findChildren(QLabel, "confirmedGuardrail")]
-    assert confirmed == ["✓ 1 products would be sold for free (price 0)."]
+    assert confirmed == ["✓ 1 product would be sold for free (price 0)."]
     rows = {(row, column): words for row, column, words in report.rows.rows}
     assert rows[(3, "SKU")].startswith("Refused by the server: ")
     assert rows[(4, "Fiyat")] == "Not sent (the check held it back): Price “abc” is not a number."
