@@ -74,7 +74,7 @@ def reasons_to_stop(
             when = earlier.started_at.strftime("%Y-%m-%d %H:%M UTC")
             printer.problem(
                 f"this very file already went to {target.noun} “{target.name}” on {when} "
-                f"({earlier.state.value})."
+                f"({earlier.state.words})."
             )
             reasons.append("The same file was imported to this list before.")
         elif blocker.key == "row_errors":

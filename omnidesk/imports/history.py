@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from omnidesk.api import ImportState
+from omnidesk.i18n import _
 from omnidesk.kinds import ListKind
 
 from .guardrails import GuardrailSettings
@@ -39,13 +40,16 @@ async def reopen(
         sha256 = await asyncio.to_thread(file_sha256, path)  # a big file takes a moment
     except OSError:
         raise FileChanged(
-            f"{path.name} is no longer at {path.parent}: put it back, or drop the "
-            "file again to import it."
+            _(
+                "{name} is no longer at {folder}: put it back, or drop the file again to import it."
+            ).format(name=path.name, folder=path.parent)
         ) from None
     if sha256 != record.sha256:
         raise FileChanged(
-            f"{path.name} has changed since it was imported, so its rows are no longer "
-            "the rows of this import. Drop it again to import it as it is now."
+            _(
+                "{name} has changed since it was imported, so its rows are no longer the "
+                "rows of this import. Drop it again to import it as it is now."
+            ).format(name=path.name)
         )
     draft = ImportDraft(
         path,

@@ -19,6 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from omnidesk.i18n import N_, _
+
 from .pacing import let_others_run
 
 SCHEMA = """
@@ -60,6 +62,11 @@ class JournalState(StrEnum):
     ARRIVED = "arrived"
 
     @property
+    def words(self) -> str:
+        """The state as a person says it, in the language spoken now."""
+        return _(_STATE_WORDS[self])
+
+    @property
     def finished(self) -> bool:
         return self in (
             JournalState.SUCCESS,
@@ -67,6 +74,16 @@ class JournalState(StrEnum):
             JournalState.UPLOAD_FAILED,
             JournalState.ARRIVED,
         )
+
+
+_STATE_WORDS = {
+    JournalState.UPLOADING: N_("being sent"),
+    JournalState.WAITING: N_("on the server"),
+    JournalState.SUCCESS: N_("done"),
+    JournalState.FAILURE: N_("failed"),
+    JournalState.UPLOAD_FAILED: N_("not sent"),
+    JournalState.ARRIVED: N_("arrived"),
+}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from omnidesk.i18n import _
+
 
 class MappingMemory(Protocol):
     """Where a person's column choices are kept between files (settings/mappings.py)."""
@@ -19,6 +21,6 @@ class MappingMemory(Protocol):
 def remembered_words(remembered: dict[str, str | None]) -> str:
     """'Columns mapped as you mapped this header before: İndirimli Fiyat → price.'"""
     pairs = ", ".join(
-        f"{header} → {field or 'not imported'}" for header, field in remembered.items()
+        f"{header} → {field or _('not imported')}" for header, field in remembered.items()
     )
-    return f"Columns mapped as you mapped this header before: {pairs}."
+    return _("Columns mapped as you mapped this header before: {pairs}.").format(pairs=pairs)

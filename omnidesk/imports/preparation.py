@@ -26,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from omnidesk.api.session import Session
+from omnidesk.i18n import _, n_, number
 from omnidesk.kinds import ListKind, info
 from omnidesk.spreadsheet import (
     CheckResult,
@@ -409,8 +410,11 @@ class ImportDraft:
             found.append(
                 Blocker(
                     "row_errors",
-                    f"{_count(result.error_rows, 'row has', 'rows have')} errors; only the "
-                    f"{_count(result.valid_rows, 'good row', 'good rows')} would be sent.",
+                    n_(
+                        "{errors} row has errors; only the {good} good rows would be sent.",
+                        "{errors} rows have errors; only the {good} good rows would be sent.",
+                        result.error_rows,
+                    ).format(errors=number(result.error_rows), good=number(result.valid_rows)),
                     rows,
                 )
             )
@@ -423,8 +427,12 @@ class ImportDraft:
             found.append(
                 Blocker(
                     "sent_before",
-                    f"This very file went to {self.target.noun} “{self.target.name}” on "
-                    f"{earlier.started_at:%Y-%m-%d %H:%M} UTC ({earlier.state.value}).",
+                    _("This very file went to {noun} “{name}” on {when} UTC ({state}).").format(
+                        noun=self.target.noun,
+                        name=self.target.name,
+                        when=f"{earlier.started_at:%Y-%m-%d %H:%M}",
+                        state=earlier.state.words,
+                    ),
                 )
             )
         return found
@@ -505,7 +513,3 @@ class ImportDraft:
         if self.sheet is not None:
             self.sheet.close()
             self.sheet = None
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from omnidesk.api.session import Session
+from omnidesk.i18n import _, n_, number
 from omnidesk.spreadsheet import CheckResult
 
 from .diff import compare, fetch_current
@@ -42,27 +43,37 @@ class Reconciliation:
 
     def sentence(self) -> str:
         if not self.arrived:
-            return (
-                f"The file did not arrive: none of its {self.sent:,} rows hold the file's "
-                "values in the list. Nothing was changed; send it again."
-            )
+            return n_(
+                "The file did not arrive: its {sent} row does not hold the file's values in "
+                "the list. Nothing was changed; send it again.",
+                "The file did not arrive: none of its {sent} rows hold the file's values in "
+                "the list. Nothing was changed; send it again.",
+                self.sent,
+            ).format(sent=number(self.sent))
         if self.holding == self.sent:
-            return (
-                f"The file arrived, though its answer was lost: all {self.sent:,} rows now "
-                "hold the file's values."
-            )
+            return n_(
+                "The file arrived, though its answer was lost: its {sent} row now holds the "
+                "file's values.",
+                "The file arrived, though its answer was lost: all {sent} rows now hold the "
+                "file's values.",
+                self.sent,
+            ).format(sent=number(self.sent))
         if self.settled:
-            return (
-                f"The file arrived, though its answer was lost: {self.holding:,} of its "
-                f"{self.sent:,} rows hold the file's values; the server did not take the "
-                f"other {self.sent - self.holding:,} (without its answer OmniDesk cannot say "
-                "why — the comparison of the file with the list shows which)."
+            return _(
+                "The file arrived, though its answer was lost: {holding} of its {sent} rows "
+                "hold the file's values; the server did not take the other {other} (without "
+                "its answer OmniDesk cannot say why — the comparison of the file with the "
+                "list shows which)."
+            ).format(
+                holding=number(self.holding),
+                sent=number(self.sent),
+                other=number(self.sent - self.holding),
             )
-        return (
-            f"The file arrived, though its answer was lost: {self.holding:,} of its "
-            f"{self.sent:,} rows hold the file's values so far, and the server was still "
-            "working when OmniDesk stopped looking. Look at the list again in a while."
-        )
+        return _(
+            "The file arrived, though its answer was lost: {holding} of its {sent} rows hold "
+            "the file's values so far, and the server was still working when OmniDesk "
+            "stopped looking. Look at the list again in a while."
+        ).format(holding=number(self.holding), sent=number(self.sent))
 
 
 Progress = Callable[[int, int], None]  # (rows holding the file's values, rows sent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from omnidesk.i18n import _
 from omnidesk.spreadsheet import CheckResult, Finding, Severity
 
 from .diff import ImportDiff
@@ -59,7 +60,7 @@ def refused_rows(result: CheckResult | None, outcome: ImportOutcome) -> list[Row
     ]
     if result is not None:
         problems += [
-            RowProblem(f.row, f.column, f"Not sent: {f.message}")
+            RowProblem(f.row, f.column, _("Not sent: {problem}").format(problem=f.message))
             for f in result.findings
             if f.severity is Severity.ERROR
         ]
@@ -75,7 +76,7 @@ def annotated(result: CheckResult, outcome: ImportOutcome | None) -> CheckResult
             problem.row,
             header_for(result, problem.column),
             Severity.ERROR,
-            f"The server refused this row: {problem.message}",
+            _("The server refused this row: {problem}").format(problem=problem.message),
             field=problem.column,
             column_index=result.mapping.column_of(problem.column) if problem.column else None,
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from omnidesk import kinds
 from omnidesk.api import AnyList, ListKind, NotFound
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class ImportTarget:
     @property
     def noun(self) -> str:
         return kinds.info(self.kind).noun
+
+
+def _NO_CODE() -> str:
+    return _("there is no {noun} with the code “{code}” on {where}.")
 
 
 class ListNotFound(Exception):
@@ -65,31 +70,51 @@ async def find_list(session: Session, kind: ListKind, ref: str) -> ImportTarget:
     if ref.startswith(PK_PREFIX):
         pk = ref.removeprefix(PK_PREFIX).strip()
         if not (pk.isascii() and pk.isdigit()):
-            raise ListNotFound(f"--list {ref}: after “pk:” write the list's number, e.g. pk:12.")
+            raise ListNotFound(
+                _("--list {ref}: after “pk:” write the list's number, e.g. pk:12.").format(ref=ref)
+            )
         found = await by_pk(pk)
         if found is None:
-            raise ListNotFound(f"there is no {noun} with pk {pk} on {where}.")
+            raise ListNotFound(
+                _("there is no {noun} with pk {pk} on {where}.").format(
+                    noun=noun, pk=pk, where=where
+                )
+            )
         return ImportTarget.of(found)
     if ref.startswith(CODE_PREFIX):
         code = ref.removeprefix(CODE_PREFIX)
         found = await by_code(code)
         if found is None:
-            raise ListNotFound(f"there is no {noun} with the code “{code}” on {where}.")
+            raise ListNotFound(_NO_CODE().format(noun=noun, code=code, where=where))
         return ImportTarget.of(found)
     if not (ref.isascii() and ref.isdigit()):  # "²" and "١" are digits to str.isdigit
         found = await by_code(ref)
         if found is None:
-            raise ListNotFound(f"there is no {noun} with the code “{ref}” on {where}.")
+            raise ListNotFound(_NO_CODE().format(noun=noun, code=ref, where=where))
         return ImportTarget.of(found)
 
     with_pk, with_code = await by_pk(ref), await by_code(ref)
     if with_pk is not None and with_code is not None and with_pk.pk != with_code.pk:
         raise ListNotFound(
-            f"--list {ref} could mean two {noun}s: “{with_pk.name}” (pk {with_pk.pk}) and "
-            f"“{with_code.name}” (code “{with_code.code}”, pk {with_code.pk}). "
-            f"Write --list pk:{ref} for the first or --list code:{ref} for the second."
+            _(
+                "--list {ref} could mean two {plural}: “{first}” (pk {first_pk}) and "
+                "“{second}” (code “{code}”, pk {second_pk}). Write --list pk:{ref} for the "
+                "first or --list code:{ref} for the second."
+            ).format(
+                ref=ref,
+                plural=kinds.info(kind).plural,
+                first=with_pk.name,
+                first_pk=with_pk.pk,
+                second=with_code.name,
+                code=with_code.code,
+                second_pk=with_code.pk,
+            )
         )
     found = with_pk or with_code
     if found is None:
-        raise ListNotFound(f"there is no {noun} with pk {ref} or the code “{ref}” on {where}.")
+        raise ListNotFound(
+            _("there is no {noun} with pk {ref} or the code “{ref}” on {where}.").format(
+                noun=noun, ref=ref, where=where
+            )
+        )
     return ImportTarget.of(found)

@@ -25,6 +25,7 @@ from omnidesk.api import (
 )
 from omnidesk.api.polling import FIRST_INTERVAL, LONGEST_INTERVAL, poll_import
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.spreadsheet import CheckResult, write_clean_upload
 
 from .journal import ImportReport, Journal, JournalState, ReportRow
@@ -248,7 +249,7 @@ class ImportRun:
 
         def trouble(problem: OmnitronError) -> None:
             if on_update is not None:
-                on_update(FollowUpdate(None, f"{problem} Still trying…"))
+                on_update(FollowUpdate(None, _("{problem} Still trying…").format(problem=problem)))
 
         statuses = poll_import(
             lambda: self.session.run(lambda c: c.lists(kind).import_status(pk, cache_key)),
@@ -265,7 +266,7 @@ class ImportRun:
                     left = eta.seconds_left(status.processed, status.total)
                     on_update(FollowUpdate(status, None, left))
         except NotFound:
-            reason = "The server no longer knows this import; it may have been cleaned up."
+            reason = _("The server no longer knows this import; it may have been cleaned up.")
             await self._note(record_id, state=JournalState.FAILURE, message=reason)
             return ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0)
         except ImportStatusUnclear as unclear:

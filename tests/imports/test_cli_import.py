@@ -201,7 +201,7 @@ def test_the_same_file_again_warns_and_needs_yes(
     assert run(source, "--kind", "price", "--list", target["code"]) == 1
     captured = capsys.readouterr()
     assert f"this very file already went to price list “{target['name']}” on " in captured.err
-    assert "(success)" in captured.err
+    assert "(done)" in captured.err
     assert "The same file was imported to this list before." in captured.err
     assert "Uploaded" not in captured.out
 

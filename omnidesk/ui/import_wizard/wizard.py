@@ -346,7 +346,7 @@ class ImportWizard(QDialog):
             self,
             "Import the same file again?",
             f"This very file was imported into “{earlier.list_name}” on "
-            f"{local_datetime(earlier.started_at)} ({earlier.state.value}). Import it again?",
+            f"{local_datetime(earlier.started_at)} ({earlier.state.words}). Import it again?",
             go=(QMessageBox.StandardButton.Yes, "Import again"),
             stay=(QMessageBox.StandardButton.No, None),
             answered=lambda again: settle(answered, again),
