@@ -18,6 +18,7 @@ from typing import Any
 
 from omnidesk.api import ListContents, ListKind, OmnitronClient, OmnitronError, Page
 from omnidesk.currencies import same_currency
+from omnidesk.i18n import N_, _, number
 from omnidesk.kinds import info
 from omnidesk.spreadsheet import SKU_FIELD, CleanRow, schema_for
 
@@ -35,6 +36,19 @@ class ChangeKind(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"
     NOT_IN_CATALOGUE = "not in catalogue"  # the server will refuse this row
+
+    @property
+    def words(self) -> str:
+        """As a person reads it, in the language spoken now."""
+        return _(_CHANGE_WORDS[self])
+
+
+_CHANGE_WORDS = {
+    ChangeKind.NEW: N_("new"),
+    ChangeKind.CHANGED: N_("changed"),
+    ChangeKind.UNCHANGED: N_("unchanged"),
+    ChangeKind.NOT_IN_CATALOGUE: N_("not in catalogue"),
+}
 
 
 @dataclass(frozen=True)
@@ -102,7 +116,8 @@ class ImportDiff:
     moves: Movement = field(default_factory=lambda: Movement(0, 0, None, None))
 
     def summary(self) -> str:
-        parts = [f"{self.counts[kind]:,} {kind.value}" for kind in ChangeKind]
+        """'3 new, 1 changed, 1 unchanged, 0 not in catalogue'."""
+        parts = [f"{number(self.counts[kind])} {kind.words}" for kind in ChangeKind]
         return ", ".join(parts)
 
     @property

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from PySide6.QtCore import QDateTime, QLocale, QTimeZone
 
+from omnidesk.i18n import _
+
 
 def local_datetime(moment: datetime) -> str:
     qt_moment = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
@@ -31,5 +33,12 @@ def local_integer(value: int) -> str:
     return QLocale().toString(value)
 
 
+def signed_percent(value: Decimal) -> str:
+    """A change in percent, its sign first: "+40.0 %", or in Turkish "+%40,0"."""
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    magnitude = local_decimal(abs(value), places=1)
+    return sign + _("{number} %").format(number=magnitude)
+
+
 def yes_no(flag: bool) -> str:
-    return "Yes" if flag else "No"
+    return _("Yes") if flag else _("No")

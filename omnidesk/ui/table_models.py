@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from omnidesk.i18n import _
+
 from .style import Tone, brush, fill_text_brush
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -14,7 +16,8 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class FixedColumnsModel(QAbstractTableModel):
-    """A flat table with a fixed header: subclasses give COLUMNS and their rows' data."""
+    """A flat table with a fixed header: subclasses give COLUMNS (marked with N_, shown in
+    the language of the moment) and their rows' data."""
 
     COLUMNS: tuple[str, ...] = ()
 
@@ -31,7 +34,7 @@ class FixedColumnsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+            return _(self.COLUMNS[section]) if 0 <= section < len(self.COLUMNS) else None
         return None
 
 

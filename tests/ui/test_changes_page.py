@@ -50,7 +50,7 @@ def test_the_changes_sort_filter_and_say_which_way_prices_move(
 
     # Figures: one up, one down (the euro price changes currency: no percentage for it).
     assert page.movement.text() == (
-        f"1 up, 1 down. Largest rise: +50.0 % ({a}). Largest cut: -80.0 % ({b})."
+        f"1 up, 1 down. Largest rise: +50.0 % ({a}). Largest cut: −80.0 % ({b})."
     )
     percent = ChangesModel.PERCENT
     shown = dict(

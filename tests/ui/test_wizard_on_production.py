@@ -84,5 +84,5 @@ def test_elsewhere_the_wizard_names_its_environment_and_the_button_does_not_shou
     assert wizard.windowTitle() == "Import prices.csv — Staging — Acme staging"
     assert not [w for w in wizard.findChildren(QLabel) if w.objectName() == "insecureWarning"]
     to_changes(qtbot, wizard)
-    assert wizard.next.text() == "Upload 1 rows"
+    assert wizard.next.text() == "Upload 1 row"
     wizard.discard()

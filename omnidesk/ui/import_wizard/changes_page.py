@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk.api import OmnitronError
+from omnidesk.i18n import _, n_
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 
+from ..formatting import local_integer, signed_percent
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ChangesModel, ChangesShown
@@ -42,20 +44,20 @@ class ChangesPage(WizardPage):
         self.changes_problem = QLabel()
         self.changes_problem.setWordWrap(True)
         mark(self.changes_problem, Tone.ERROR)
-        self.retry_changes = QPushButton("Retry")
+        self.retry_changes = QPushButton(_("Retry"))
         self.retry_changes.clicked.connect(wizard.start_compare)
-        self.guardrail_box = QGroupBox("Please look at these before uploading")
+        self.guardrail_box = QGroupBox(_("Please look at these before uploading"))
         mark(self.guardrail_box, Tone.WARNING)
         self.guardrail_layout = QVBoxLayout(self.guardrail_box)
         self.guardrail_checks: list[QCheckBox] = []
-        self.skip_unchanged = QCheckBox("Skip unchanged rows (the server does less work)")
+        self.skip_unchanged = QCheckBox(_("Skip unchanged rows (the server does less work)"))
         self.skip_unchanged.setChecked(True)
         self.skip_unchanged.toggled.connect(self.changed)
         self.change_filter = QComboBox()
-        self.change_filter.addItem("All changes", None)
+        self.change_filter.addItem(_("All changes"), None)
         for kind in (ChangeKind.NEW, ChangeKind.CHANGED, ChangeKind.NOT_IN_CATALOGUE):
-            self.change_filter.addItem(kind.value.capitalize(), kind.value)
-        self.change_filter.addItem("Behind a guardrail", ChangesShown.BEHIND_A_GUARDRAIL)
+            self.change_filter.addItem(kind.words.capitalize(), kind.value)
+        self.change_filter.addItem(_("Behind a guardrail"), ChangesShown.BEHIND_A_GUARDRAIL)
         self.changes = ChangesModel(self)
         self.changes_view: ChangesShown | None = None
         self.change_filter.currentIndexChanged.connect(self._filter_changes)
@@ -101,10 +103,22 @@ class ChangesPage(WizardPage):
     def next_text(self) -> str:
         draft = self.wizard.draft
         profile = self.wizard.profile
-        where = f" to PRODUCTION — {profile.name}" if profile and profile.is_production else ""
+        production = profile is not None and profile.is_production
+        name = profile.name if profile is not None else ""
         if draft is None or draft.diff is None:
-            return f"Upload{where}"
-        return f"Upload {self.rows_to_upload():,} rows{where}"
+            return (
+                _("Upload to PRODUCTION — {name}").format(name=name) if production else _("Upload")
+            )
+        count = self.rows_to_upload()
+        if production:
+            text = n_(
+                "Upload {count} row to PRODUCTION — {name}",
+                "Upload {count} rows to PRODUCTION — {name}",
+                count,
+            )
+        else:
+            text = n_("Upload {count} row", "Upload {count} rows", count)
+        return text.format(count=local_integer(count), name=name)
 
     # -- comparing --------------------------------------------------------------------------------
 
@@ -116,18 +130,20 @@ class ChangesPage(WizardPage):
         draft = self.wizard.draft
         assert draft is not None
         if draft.target is None or draft.checked is None:
-            self.changes_summary.setText("Choose the list to import into, at the top.")
+            self.changes_summary.setText(_("Choose the list to import into, at the top."))
             return
         target = draft.target
         self.changes_problem.setText("")
         self.retry_changes.hide()
         self.changes_progress.show()
         self.changes_progress.setRange(0, 0)
-        self.changes_summary.setText(f"Reading the current {target.noun} “{target.name}”…")
+        self.changes_summary.setText(
+            _("Reading the current {noun} “{name}”…").format(noun=target.noun, name=target.name)
+        )
 
         def progress(stage: CompareStage, done: int, total: int) -> None:
             if stage is CompareStage.LOOKING_UP and done == 0:
-                self.changes_summary.setText("Looking up new SKUs in the catalogue…")
+                self.changes_summary.setText(_("Looking up new SKUs in the catalogue…"))
             self.changes_progress.setRange(0, max(total, 1))
             self.changes_progress.setValue(done)
 
@@ -139,7 +155,9 @@ class ChangesPage(WizardPage):
             self.changes_progress.hide()
             self.changes_summary.setText("")
             self.changes_problem.setText(
-                f"What would change cannot be shown without the server: {problem}"
+                _("What would change cannot be shown without the server: {problem}").format(
+                    problem=problem
+                )
             )
             self.retry_changes.show()
             return
@@ -154,7 +172,7 @@ class ChangesPage(WizardPage):
         self.guardrail_checks = []
         flagged: dict[int, str] = {}
         for guardrail in diff.guardrails:
-            box = QCheckBox(f"I have checked: {guardrail.message}")
+            box = QCheckBox(_("I have checked: {what}").format(what=guardrail.message))
             box.setObjectName(f"guardrail_{guardrail.key}")
             box.toggled.connect(self.changed)
             self.guardrail_layout.addWidget(box)
@@ -174,7 +192,11 @@ class ChangesPage(WizardPage):
             text += " " + " ".join(diff.notes)
         self.changes_summary.setText(text)
         self.skip_unchanged.setText(
-            f"Skip the {len(diff.unchanged_rows):,} unchanged rows (the server does less work)"
+            n_(
+                "Skip the {count} unchanged row (the server does less work)",
+                "Skip the {count} unchanged rows (the server does less work)",
+                len(diff.unchanged_rows),
+            ).format(count=local_integer(len(diff.unchanged_rows)))
         )
         self.changed.emit()
 
@@ -183,13 +205,17 @@ class ChangesPage(WizardPage):
         movement = diff.movement
         if not (movement.up or movement.down):
             return ""
-        parts = [f"{movement.up:,} up, {movement.down:,} down."]
+        parts = [
+            _("{up} up, {down} down.").format(
+                up=local_integer(movement.up), down=local_integer(movement.down)
+            )
+        ]
         for words, change in (
-            ("Largest rise", movement.largest_rise),
-            ("Largest cut", movement.largest_cut),
+            (_("Largest rise: {percent} ({sku})."), movement.largest_rise),
+            (_("Largest cut: {percent} ({sku})."), movement.largest_cut),
         ):
             if change is not None and change.percent is not None:
-                parts.append(f"{words}: {change.percent:+.1f} % ({change.sku}).")
+                parts.append(words.format(percent=signed_percent(change.percent), sku=change.sku))
         return " ".join(parts)
 
     def _filter_changes(self) -> None:

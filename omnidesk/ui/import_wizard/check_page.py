@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk import kinds
+from omnidesk.i18n import _, n_
 from omnidesk.imports import remembered_words
 from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
@@ -40,6 +41,7 @@ from omnidesk.spreadsheet import (
     write_annotated_copy,
 )
 
+from ..formatting import local_integer
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import PreviewModel, ProblemRowsOnly
@@ -64,7 +66,7 @@ class CheckPage(WizardPage):
         self.check_progress.setRange(0, 0)
         self.check_progress.setMaximumHeight(8)
         self.check_progress.setTextVisible(False)
-        self.only_problems = QCheckBox("Only rows with problems")
+        self.only_problems = QCheckBox(_("Only rows with problems"))
         self.preview = PreviewModel(self)
         self.preview_filter: ProblemRowsOnly | None = None
         self.preview_table = DataTable()
@@ -73,8 +75,8 @@ class CheckPage(WizardPage):
         # view and a hundred thousand rows only while "only problems" is on.
         self.preview_table.setModel(self.preview)
         self.only_problems.toggled.connect(self._filter_problem_rows)
-        self.save_annotated = QPushButton("Save annotated workbook…")
-        self.save_annotated.setToolTip("A copy of your file with the problem cells marked")
+        self.save_annotated = QPushButton(_("Save annotated workbook…"))
+        self.save_annotated.setToolTip(_("A copy of your file with the problem cells marked"))
         self.save_annotated.clicked.connect(lambda: self.ask_annotated_path(False))
         self.good_rows_only = QCheckBox()
         self.good_rows_only.toggled.connect(self.changed)
@@ -95,7 +97,7 @@ class CheckPage(WizardPage):
         self.remembered = QLabel()
         self.remembered.setObjectName("rememberedMapping")
         self.remembered.setWordWrap(True)
-        self.forget_mapping = QPushButton("Forget this mapping")
+        self.forget_mapping = QPushButton(_("Forget this mapping"))
         self.forget_mapping.clicked.connect(self._forget_mapping)
         self.remembered_row = QWidget()
         remembered_layout = QHBoxLayout(self.remembered_row)
@@ -106,9 +108,9 @@ class CheckPage(WizardPage):
         self.file_dialog: QFileDialog | None = None
         self._fitting_kind: ListKind | None = None
 
-        self.mapping_box = QGroupBox("Columns")
+        self.mapping_box = QGroupBox(_("Columns"))
         self.mapping_form = QFormLayout(self.mapping_box)
-        self.styles_box = QGroupBox("Decimal separator")
+        self.styles_box = QGroupBox(_("Decimal separator"))
         self.styles_form = QFormLayout(self.styles_box)
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -147,15 +149,22 @@ class CheckPage(WizardPage):
         return not result.error_rows or self.good_rows_only.isChecked()
 
     def next_text(self) -> str:
-        return "See what changes"
+        return _("See what changes")
 
     def update_good_rows_only(self) -> None:
         draft = self.wizard.draft
         result = draft.checked if draft is not None else None
         if result is not None and result.error_rows:
             self.good_rows_only.setText(
-                f"Continue with only the {result.valid_rows:,} good rows "
-                f"({result.error_rows:,} rows with errors are left out)"
+                n_(
+                    "Continue with only the {good} good rows ({errors} row with errors is "
+                    "left out)",
+                    "Continue with only the {good} good rows ({errors} rows with errors are "
+                    "left out)",
+                    result.error_rows,
+                ).format(
+                    good=local_integer(result.valid_rows), errors=local_integer(result.error_rows)
+                )
             )
             self.good_rows_only.setVisible(result.valid_rows > 0)
         else:
@@ -168,7 +177,7 @@ class CheckPage(WizardPage):
         assert draft is not None
         loop = asyncio.get_running_loop()
         self.check_progress.show()
-        self.check_summary.setText(f"Reading {draft.path.name}…")
+        self.check_summary.setText(_("Reading {file}…").format(file=draft.path.name))
         first_time = draft.sheet is None
         try:
             opened = await draft.open()
@@ -179,14 +188,18 @@ class CheckPage(WizardPage):
             self.wizard.chooser.show_kind(opened.guessed_kind)
         header, rows = opened.header, opened.rows
         if header is None:
-            self.wizard.file_refused(f"{draft.path.name} has no rows with data.")
+            self.wizard.file_refused(
+                _("{file} has no rows with data.").format(file=draft.path.name)
+            )
             return
         if first_time or self.preview.rowCount() == 0:
             self.preview.show_rows(headers_of(header), rows)
         self.show_mapping(header)
         self.remembered.setText(remembered_words(draft.remembered) if draft.remembered else "")
         self.remembered_row.setVisible(bool(draft.remembered))
-        self.check_summary.setText(f"Checking {draft.path.name}… (the first rows are below)")
+        self.check_summary.setText(
+            _("Checking {file}… (the first rows are below)").format(file=draft.path.name)
+        )
 
         shown_up_to = rows[-1].number if rows else header.number
         kept = 0
@@ -199,7 +212,8 @@ class CheckPage(WizardPage):
                 loop.call_soon_threadsafe(self.preview.add_rows, more)
 
         def report(done: int) -> None:  # in the worker thread
-            loop.call_soon_threadsafe(self.check_summary.setText, f"Checking… {done:,} rows so far")
+            said = _("Checking… {done} rows so far").format(done=local_integer(done))
+            loop.call_soon_threadsafe(self.check_summary.setText, said)
 
         keep_rows = first_time or self.preview.rowCount() <= len(rows)
         try:
@@ -220,21 +234,29 @@ class CheckPage(WizardPage):
         self.changed.emit()
 
     def _summarise(self, result: CheckResult) -> None:
-        parts = [f"{result.rows:,} rows: {result.valid_rows:,} good"]
+        parts = [
+            n_("{rows} row: {good} good", "{rows} rows: {good} good", result.rows).format(
+                rows=local_integer(result.rows), good=local_integer(result.valid_rows)
+            )
+        ]
         if result.error_rows:
-            parts.append(f"{result.error_rows:,} with errors")
+            parts.append(_("{count} with errors").format(count=local_integer(result.error_rows)))
         if result.warning_rows:
-            parts.append(f"{result.warning_rows:,} with warnings")
-        text = ", ".join(parts) + "."
+            parts.append(
+                _("{count} with warnings").format(count=local_integer(result.warning_rows))
+            )
+        text = _("{parts}.").format(parts=", ".join(parts))
         if result.rows > self.preview.rowCount():
-            text += f" Showing the first {self.preview.rowCount():,} rows; all were checked."
+            text += " " + _("Showing the first {shown} rows; all were checked.").format(
+                shown=local_integer(self.preview.rowCount())
+            )
         if result.notes:
             text += "\n" + " ".join(result.notes)
         fits = self.wizard.draft.fits_other_kind() if self.wizard.draft else None
         if fits is not None:
             self._offer_kind(fits)
         elif result.mapping.missing:
-            text += "\nChoose the missing column on the right."
+            text += "\n" + _("Choose the missing column on the right.")
         self.other_kind_row.setVisible(fits is not None)
         self.check_summary.setText(text)
 
@@ -243,10 +265,12 @@ class CheckPage(WizardPage):
         assert draft is not None
         theirs, ours = kinds.info(fits), kinds.info(draft.kind)
         self.other_kind.setText(
-            f"This looks like a {theirs.noun} file: it has every column a {theirs.noun} "
-            f"needs, but not those of a {ours.noun}."
+            _(
+                "This looks like a {theirs} file: it has every column a {theirs} needs, but "
+                "not those of a {ours}."
+            ).format(theirs=theirs.noun, ours=ours.noun)
         )
-        self.switch_kind.setText(f"Import into a {theirs.noun} instead")
+        self.switch_kind.setText(_("Import into a {theirs} instead").format(theirs=theirs.noun))
         self._fitting_kind = fits
 
     def _switch_to_the_files_kind(self) -> None:
@@ -272,15 +296,15 @@ class CheckPage(WizardPage):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             choice.setMinimumContentsLength(16)
-            choice.addItem("(not imported)", None)
+            choice.addItem(_("(not imported)"), None)
             for spec in schema.fields:
-                choice.addItem(f"{spec.label} ({spec.name})", spec.name)
+                choice.addItem(f"{_(spec.label)} ({spec.name})", spec.name)
             current = mapping.field_of.get(index)
             choice.setCurrentIndex(max(0, choice.findData(current)) if current else 0)
             choice.currentIndexChanged.connect(
                 lambda _=0, i=index, box=choice: self._mapping_changed(i, box.currentData())
             )
-            self.mapping_form.addRow(title or f"Column {index + 1}", choice)
+            self.mapping_form.addRow(title or _("Column {number}").format(number=index + 1), choice)
 
     def _forget_mapping(self) -> None:
         assert self.wizard.draft is not None
@@ -300,7 +324,11 @@ class CheckPage(WizardPage):
         for field, detected in result.decimal_styles.items():
             choice = QComboBox()
             # None: the cells are plain numbers (nothing to decide) or they disagree.
-            found = f"as found: {detected.example}" if detected else "as found"
+            found = (
+                _("as found: {example}").format(example=detected.example)
+                if detected
+                else _("as found")
+            )
             choice.addItem(found, None)
             for style in DecimalStyle:
                 choice.addItem(f"{style.example} ({style.value})", style.value)
@@ -336,10 +364,10 @@ class CheckPage(WizardPage):
         draft = self.wizard.draft
         if draft is None or draft.checked is None:
             return
-        suggested = draft.path.with_name(f"{draft.path.stem} (checked).xlsx")
-        dialog = QFileDialog(self, "Save annotated workbook", str(suggested))
+        suggested = draft.path.with_name(_("{name} (checked).xlsx").format(name=draft.path.stem))
+        dialog = QFileDialog(self, _("Save annotated workbook"), str(suggested))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters(["Excel workbook (*.xlsx)"])
+        dialog.setNameFilters([_("Excel workbook (*.xlsx)")])
         dialog.setDefaultSuffix("xlsx")
         dialog.fileSelected.connect(
             lambda out: self.wizard.tasks.start(
@@ -358,7 +386,9 @@ class CheckPage(WizardPage):
                 None, write_annotated_copy, draft.path, result, out
             )
         except (OSError, SpreadsheetError) as problem:
-            self.wizard.status.setText(f"The annotated workbook could not be saved: {problem}")
+            self.wizard.status.setText(
+                _("The annotated workbook could not be saved: {problem}").format(problem=problem)
+            )
             return False
-        self.wizard.status.setText(f"Saved {out.name}.")
+        self.wizard.status.setText(_("Saved {file}.").format(file=out.name))
         return True

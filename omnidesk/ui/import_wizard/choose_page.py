@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from omnidesk.i18n import _
+
 from ..drop_zone import DropZone
 from ..style import Tone, mark
 from .pages import Step, WizardPage
@@ -26,8 +28,10 @@ class ChoosePage(WizardPage):
         self.file_problem.setWordWrap(True)
         mark(self.file_problem, Tone.ERROR)
         hint = QLabel(
-            "The file is checked on this computer first: nothing is sent until you have "
-            "seen what would change and pressed Upload."
+            _(
+                "The file is checked on this computer first: nothing is sent until you have "
+                "seen what would change and pressed Upload."
+            )
         )
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -37,5 +41,7 @@ class ChoosePage(WizardPage):
 
     def refuse(self, message: str) -> None:
         self.file_problem.setText(
-            f"{message}\nChoose another file, or fix this one and drop it again."
+            _("{problem}\nChoose another file, or fix this one and drop it again.").format(
+                problem=message
+            )
         )

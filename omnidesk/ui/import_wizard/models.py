@@ -12,10 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from omnidesk.i18n import N_, _
 from omnidesk.imports import Change, ChangeKind, RowProblem
 from omnidesk.spreadsheet import Finding, Severity, SheetRow, cell_text
 
-from ..formatting import local_decimal
+from ..formatting import local_decimal, signed_percent
 from ..style import Tone
 from ..table_models import RIGHT, AnyIndex, FixedColumnsModel, problem_colour
 
@@ -106,9 +107,11 @@ class PreviewModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         if section == 0:
-            return "Row"
+            return _("Row")
         position = section - 1
-        return self.headers[position] if position < len(self.headers) else f"Column {section}"
+        if position < len(self.headers):
+            return self.headers[position]
+        return _("Column {number}").format(number=section)
 
 
 class ProblemRowsOnly(QSortFilterProxyModel):
@@ -141,13 +144,13 @@ def _shown(value: Any) -> str:
 
 
 FIELD_WORDS = {
-    "price": "price",
-    "retail_price": "retail",
-    "tax_rate": "tax",
-    "currency_type": "currency",
-    "stock": "stock",
-    "unit_type": "unit",
-    "sold_quantity_unreported": "unreported sold",
+    "price": N_("price"),
+    "retail_price": N_("retail"),
+    "tax_rate": N_("tax"),
+    "currency_type": N_("currency"),
+    "stock": N_("stock"),
+    "unit_type": N_("unit"),
+    "sold_quantity_unreported": N_("unreported sold"),
 }
 
 
@@ -158,7 +161,14 @@ class ChangesModel(FixedColumnsModel):
     comparing a hundred thousand rows pairwise through ``data()`` takes seconds.
     """
 
-    COLUMNS = ("Row", "SKU", "Change", "Now", "After import", "Price/stock change")
+    COLUMNS = (
+        N_("Row"),
+        N_("SKU"),
+        N_("Change"),
+        N_("Now"),
+        N_("After import"),
+        N_("Price/stock change"),
+    )
     ROW, SKU, CHANGE, NOW, AFTER, PERCENT = range(len(COLUMNS))
 
     def __init__(self, parent: Any = None) -> None:
@@ -216,19 +226,20 @@ class ChangesModel(FixedColumnsModel):
         if column == self.SKU:
             return change.sku
         if column == self.CHANGE:
-            return change.kind.value
+            return change.kind.words
         if column in (self.NOW, self.AFTER):
             if column == self.NOW and not change.old:
                 return EMPTY
             values = change.old if column == self.NOW else change.new
             return " · ".join(
-                f"{FIELD_WORDS.get(name, name)} {_shown(values.get(name))}"
+                f"{_(FIELD_WORDS[name]) if name in FIELD_WORDS else name} "
+                f"{_shown(values.get(name))}"
                 for name in change.differing
             )
         if change.currency_changes:
-            return "currency changes"
+            return _("currency changes")
         percent = change.percent
-        return EMPTY if percent is None else f"{percent:+.1f} %"
+        return EMPTY if percent is None else signed_percent(percent)
 
 
 # None sorts after every number, whichever way: a change with no percentage is no extreme.
@@ -282,7 +293,7 @@ class ChangesShown(QSortFilterProxyModel):
 class ProblemsModel(FixedColumnsModel):
     """The rows the server refused (and the check left out), by the person's own row."""
 
-    COLUMNS = ("Row", "Column", "Problem")
+    COLUMNS = (N_("Row"), N_("Column"), N_("Problem"))
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from omnidesk.i18n import N_, _
+
 if TYPE_CHECKING:
     from .wizard import ImportWizard
 
@@ -24,15 +26,15 @@ class Step(IntEnum):
 
     @property
     def title(self) -> str:
-        return STEP_TITLES[self]
+        return _(STEP_TITLES[self])
 
 
 STEP_TITLES = {
-    Step.CHOOSE: "1 · Choose a file",
-    Step.CHECK: "2 · Check the file",
-    Step.CHANGES: "3 · What will change",
-    Step.UPLOAD: "4 · Upload",
-    Step.RESULT: "5 · Result",
+    Step.CHOOSE: N_("1 · Choose a file"),
+    Step.CHECK: N_("2 · Check the file"),
+    Step.CHANGES: N_("3 · What will change"),
+    Step.UPLOAD: N_("4 · Upload"),
+    Step.RESULT: N_("5 · Result"),
 }
 
 
@@ -62,4 +64,4 @@ class WizardPage(QWidget):
         return False
 
     def next_text(self) -> str:
-        return "Next"
+        return _("Next")

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
+from omnidesk.i18n import _
 from omnidesk.imports import ImportOutcome, Reconciliation, RowProblem
 
+from ..formatting import local_integer
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ProblemsModel
@@ -36,10 +38,10 @@ class ResultPage(WizardPage):
         self.problems_table.setModel(self.problems)
         self.problems_table.setColumnWidth(0, 70)
         self.problems_table.setColumnWidth(1, 140)
-        self.retry = QPushButton("Send it again")
+        self.retry = QPushButton(_("Send it again"))
         self.retry.clicked.connect(wizard.retry_upload)
         self.retry.hide()
-        self.save_problems = QPushButton("Save the problems into an annotated workbook…")
+        self.save_problems = QPushButton(_("Save the problems into an annotated workbook…"))
         self.save_problems.clicked.connect(lambda: wizard.check_page.ask_annotated_path(True))
         layout = QVBoxLayout(self)
         layout.addWidget(self.result_headline)
@@ -52,11 +54,13 @@ class ResultPage(WizardPage):
     def show_reconciliation(self, found: Reconciliation) -> None:
         """The upload's answer was lost: what the list itself showed."""
         self.result_headline.setText(
-            "The file arrived" if found.arrived else "The file did not arrive"
+            _("The file arrived") if found.arrived else _("The file did not arrive")
         )
         self.result_reason.setText(found.sentence())
         self.result_counts.setText(
-            f"{found.holding:,} of {found.sent:,} rows hold the file's values"
+            _("{holding} of {sent} rows hold the file's values").format(
+                holding=local_integer(found.holding), sent=local_integer(found.sent)
+            )
         )
         self.problems.show_problems([])
         self.save_problems.hide()
@@ -67,26 +71,28 @@ class ResultPage(WizardPage):
     ) -> None:
         self.retry.hide()
         if outcome.succeeded:
-            self.result_headline.setText("Import finished")
+            self.result_headline.setText(_("Import finished"))
             self.result_reason.setText("")
         elif outcome.ended_unknown:
-            self.result_headline.setText("How the import ended is not known")
+            self.result_headline.setText(_("How the import ended is not known"))
             self.result_reason.setText(outcome.reason or "")
         else:
-            self.result_headline.setText("The import failed")
+            self.result_headline.setText(_("The import failed"))
             self.result_reason.setText(outcome.reason or "")
         if outcome.counts_known:
-            counts = (
-                f"{outcome.created:,} created · {outcome.updated:,} updated · "
-                f"{outcome.failed_rows:,} refused by the server"
-            )
+            counts = _("{created} created · {updated} updated · {refused} refused by the server")
         else:
-            counts = (
-                "The server did not say how many rows it created or updated · "
-                f"{outcome.failed_rows:,} refused"
+            counts = _(
+                "The server did not say how many rows it created or updated · {refused} refused"
             )
         if left_out:
-            counts += f" · {left_out:,} left out by the check before upload"
+            counts += _(" · {left_out} left out by the check before upload")
+        counts = counts.format(
+            created=local_integer(outcome.created),
+            updated=local_integer(outcome.updated),
+            refused=local_integer(outcome.failed_rows),
+            left_out=local_integer(left_out),
+        )
         self.result_counts.setText(counts)
         self.problems.show_problems(refused)
         self.save_problems.setVisible(annotatable and bool(outcome.problems))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from omnidesk import kinds
 from omnidesk.api import AnyList, ListKind, OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.imports import ImportTarget
 
 from ..style import Tone, mark
@@ -45,7 +46,7 @@ class TargetChooser(QWidget):
         mark(self.list_problem, Tone.ERROR)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Import into"))
+        layout.addWidget(QLabel(_("Import into")))
         layout.addWidget(self.kind_choice)
         layout.addWidget(self.list_choice)
         layout.addWidget(self.list_problem)
@@ -95,7 +96,7 @@ class TargetChooser(QWidget):
 
     async def load_lists(self) -> None:
         kind = self.kind
-        self._show_only("Loading lists…")
+        self._show_only(_("Loading lists…"))
         rows: list[AnyList] = []
 
         async def every(client: OmnitronClient) -> None:
@@ -106,7 +107,7 @@ class TargetChooser(QWidget):
         try:
             await self.session.run(every)
         except OmnitronError as problem:
-            self._show_only("(lists could not be loaded)")
+            self._show_only(_("(lists could not be loaded)"))
             self.list_problem.setText(str(problem))
             self.list_problem.setToolTip(str(problem))
             return
@@ -115,7 +116,7 @@ class TargetChooser(QWidget):
         self.list_problem.setText("")
         self.list_choice.blockSignals(True)
         self.list_choice.clear()
-        self.list_choice.addItem("Choose a list…", None)
+        self.list_choice.addItem(_("Choose a list…"), None)
         chosen = 0
         for row in rows:
             suffix = f"  ({row.code})" if row.code else ""

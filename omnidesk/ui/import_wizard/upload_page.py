@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout
 
 from omnidesk.api import ImportState
+from omnidesk.i18n import _, n_
 from omnidesk.imports import FollowUpdate, UploadPlan
 
+from ..formatting import local_integer
 from ..style import Tone, mark
 from .pages import Step, WizardPage
 
@@ -19,8 +21,10 @@ if TYPE_CHECKING:
 
 def duration(seconds: float) -> str:
     if seconds < 60:
-        return f"{seconds:.0f} s"
-    return f"{seconds // 60:.0f} min {seconds % 60:.0f} s"
+        return _("{seconds} s").format(seconds=round(seconds))
+    return _("{minutes} min {seconds} s").format(
+        minutes=int(seconds // 60), seconds=round(seconds % 60)
+    )
 
 
 class UploadPage(WizardPage):
@@ -28,17 +32,19 @@ class UploadPage(WizardPage):
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
-        self.bytes_label = QLabel("Sending the file")
+        self.bytes_label = QLabel(_("Sending the file"))
         self.bytes_progress = QProgressBar()
-        self.server_label = QLabel("Waiting for the server")
+        self.server_label = QLabel(_("Waiting for the server"))
         self.server_label.setObjectName("serverProgressLabel")
         self.server_progress = QProgressBar()
         self.follow_trouble = QLabel()
         self.follow_trouble.setWordWrap(True)
         mark(self.follow_trouble, Tone.WARNING)
         note = QLabel(
-            "You may stop watching at any time: the server carries on with the import, "
-            "and OmniDesk shows how it ended under Imports."
+            _(
+                "You may stop watching at any time: the server carries on with the import, "
+                "and OmniDesk shows how it ended under Imports."
+            )
         )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -58,26 +64,40 @@ class UploadPage(WizardPage):
         self._following_since = None
 
     def sending(self, plan: UploadPlan, name: str) -> None:
-        self.bytes_label.setText(f"Sending {plan.rows:,} rows to “{name}”")
+        self.bytes_label.setText(
+            n_(
+                "Sending {count} row to “{name}”", "Sending {count} rows to “{name}”", plan.rows
+            ).format(count=local_integer(plan.rows), name=name)
+        )
 
     def sent_bytes(self, done: int, total: int) -> None:
         self.bytes_progress.setMaximum(max(total, 1))
         self.bytes_progress.setValue(done)
 
     def sent(self, plan: UploadPlan, name: str) -> None:
-        self.bytes_label.setText(f"Sent {plan.rows:,} rows to “{name}”")
+        self.bytes_label.setText(
+            n_("Sent {count} row to “{name}”", "Sent {count} rows to “{name}”", plan.rows).format(
+                count=local_integer(plan.rows), name=name
+            )
+        )
 
     def reconciling(self) -> None:
         self.follow_trouble.setText(
-            "The connection broke before the server answered. Looking at the list to see "
-            "whether the file arrived…"
+            _(
+                "The connection broke before the server answered. Looking at the list to see "
+                "whether the file arrived…"
+            )
         )
         self.server_progress.setRange(0, 0)
 
     def holding(self, rows: int, sent: int) -> None:
         self.server_progress.setRange(0, max(sent, 1))
         self.server_progress.setValue(rows)
-        self.server_label.setText(f"{rows:,} of the {sent:,} rows sent hold the file's values")
+        self.server_label.setText(
+            _("{holding} of the {sent} rows sent hold the file's values").format(
+                holding=local_integer(rows), sent=local_integer(sent)
+            )
+        )
 
     def show_update(self, update: FollowUpdate) -> None:
         if update.trouble:
@@ -89,19 +109,25 @@ class UploadPage(WizardPage):
         if self._following_since is None:
             self._following_since = time.monotonic()
         if status.state is ImportState.PENDING:
-            self.server_label.setText("The server has the file and will start shortly…")
+            self.server_label.setText(_("The server has the file and will start shortly…"))
             return
         if status.percent is None or not status.known:
             # The server does not say how far it is: a bar that moves without a figure,
             # and the time it has taken so far, never a made-up "0 of 0 rows".
             self.server_progress.setRange(0, 0)
             elapsed = duration(time.monotonic() - self._following_since)
-            said = f" (it says “{status.word}”)" if status.word else ""
-            self.server_label.setText(f"The server is working on it{said}: {elapsed} so far")
+            if status.word:
+                text = _("The server is working on it (it says “{word}”): {elapsed} so far")
+            else:
+                text = _("The server is working on it: {elapsed} so far")
+            self.server_label.setText(text.format(word=status.word, elapsed=elapsed))
             return
         self.server_progress.setRange(0, max(status.total, 1))
         self.server_progress.setValue(status.processed)
-        text = f"Processing on the server: {status.processed:,} of {status.total:,} rows"
+        done, total = local_integer(status.processed), local_integer(status.total)
         if update.seconds_left is not None:
-            text += f", about {duration(update.seconds_left)} left"
+            text = _("Processing on the server: {done} of {total} rows, about {left} left")
+        else:
+            text = _("Processing on the server: {done} of {total} rows")
+        text = text.format(done=done, total=total, left=duration(update.seconds_left or 0))
         self.server_label.setText(text)

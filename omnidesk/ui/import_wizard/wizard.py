@@ -32,6 +32,7 @@ from shiboken6 import isValid
 from omnidesk import kinds
 from omnidesk.api import ImportState, ListKind, OmnitronError
 from omnidesk.api.session import Session
+from omnidesk.i18n import N_, _, n_
 from omnidesk.imports import (
     AnswerLost,
     GuardrailSettings,
@@ -47,7 +48,7 @@ from omnidesk.imports import (
 from omnidesk.settings import Profile
 from omnidesk.spreadsheet import CheckResult
 
-from ..formatting import local_datetime
+from ..formatting import local_datetime, local_integer
 from ..style import Tone, mark
 from ..tasks import BackgroundTasks, settle
 from ..widgets import EnvironmentBanner, ask, environment_words
@@ -59,7 +60,7 @@ from .result_page import ResultPage
 from .target_chooser import TargetChooser
 from .upload_page import UploadPage
 
-CANCEL_WORDS = {Step.UPLOAD: "Stop watching", Step.RESULT: "Close"}
+CANCEL_WORDS = {Step.UPLOAD: N_("Stop watching"), Step.RESULT: N_("Close")}
 
 
 class ImportWizard(QDialog):
@@ -130,10 +131,10 @@ class ImportWizard(QDialog):
             self.pages.addWidget(page)
             page.changed.connect(self._update_buttons)
 
-        self.back = QPushButton("Back")
-        self.next = QPushButton("Next")
+        self.back = QPushButton(_("Back"))
+        self.next = QPushButton(_("Next"))
         self.next.setDefault(True)
-        self.cancel = QPushButton("Cancel")
+        self.cancel = QPushButton(_("Cancel"))
         self.back.clicked.connect(self._go_back)
         self.next.clicked.connect(self._go_on)
         self.cancel.clicked.connect(self.reject)
@@ -165,7 +166,11 @@ class ImportWizard(QDialog):
         self._show_page(Step.CHOOSE)
 
     def _set_title(self, path: Path | None) -> None:
-        title = f"Import {path.name}" if path is not None else "Import a spreadsheet"
+        title = (
+            _("Import {file}").format(file=path.name)
+            if path is not None
+            else _("Import a spreadsheet")
+        )
         if self.profile is not None:
             title += f" — {environment_words(self.profile)}"
         self.setWindowTitle(title)
@@ -231,7 +236,7 @@ class ImportWizard(QDialog):
         page = self._all_pages()[step]
         self.back.setVisible(step in (Step.CHECK, Step.CHANGES))
         self.next.setVisible(step in (Step.CHECK, Step.CHANGES))
-        self.cancel.setText(CANCEL_WORDS.get(step, "Cancel"))
+        self.cancel.setText(_(CANCEL_WORDS.get(step, N_("Cancel"))))
         if step is Step.CHECK:
             self.check_page.update_good_rows_only()
         self.next.setText(page.next_text())
@@ -344,10 +349,15 @@ class ImportWizard(QDialog):
         answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.question = ask(
             self,
-            "Import the same file again?",
-            f"This very file was imported into “{earlier.list_name}” on "
-            f"{local_datetime(earlier.started_at)} ({earlier.state.words}). Import it again?",
-            go=(QMessageBox.StandardButton.Yes, "Import again"),
+            _("Import the same file again?"),
+            _(
+                "This very file was imported into “{name}” on {when} ({state}). Import it again?"
+            ).format(
+                name=earlier.list_name,
+                when=local_datetime(earlier.started_at),
+                state=earlier.state.words,
+            ),
+            go=(QMessageBox.StandardButton.Yes, _("Import again")),
             stay=(QMessageBox.StandardButton.No, None),
             answered=lambda again: settle(answered, again),
         )
@@ -362,12 +372,23 @@ class ImportWizard(QDialog):
         answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.question = ask(
             self,
-            "Upload to production?",
-            f"{count:,} rows go to “{target.name if target else ''}” on {self.profile.name}, "
-            "the live store: shoppers see the new values as soon as the server has "
-            "processed them. Upload now?",
-            go=(QMessageBox.StandardButton.Yes, f"Upload to {self.profile.name}"),
-            stay=(QMessageBox.StandardButton.No, "Not yet"),
+            _("Upload to production?"),
+            n_(
+                "{count} row goes to “{list}” on {store}, the live store: shoppers see the "
+                "new values as soon as the server has processed them. Upload now?",
+                "{count} rows go to “{list}” on {store}, the live store: shoppers see the "
+                "new values as soon as the server has processed them. Upload now?",
+                count,
+            ).format(
+                count=local_integer(count),
+                list=target.name if target else "",
+                store=self.profile.name,
+            ),
+            go=(
+                QMessageBox.StandardButton.Yes,
+                _("Upload to {store}").format(store=self.profile.name),
+            ),
+            stay=(QMessageBox.StandardButton.No, _("Not yet")),
             answered=lambda go: settle(answered, go),
         )
         return await answered
@@ -421,7 +442,9 @@ class ImportWizard(QDialog):
             return None
         except OmnitronError as problem:
             if not self._closed:
-                self._show_result_failure(f"The file could not be sent: {problem}")
+                self._show_result_failure(
+                    _("The file could not be sent: {problem}").format(problem=problem)
+                )
             return None
         self.record_id = sending.record_id
         if self._closed:
@@ -440,8 +463,11 @@ class ImportWizard(QDialog):
             )
         except OmnitronError as problem:
             self._show_result_failure(
-                "The answer to the upload was lost, and the list could not be read to see "
-                f"whether the file arrived: {problem} Look at the list before sending it again."
+                _(
+                    "The answer to the upload was lost, and the list could not be read to see "
+                    "whether the file arrived: {problem} Look at the list before sending it "
+                    "again."
+                ).format(problem=problem)
             )
             return
         self._show_page(Step.RESULT)
@@ -503,14 +529,16 @@ class ImportWizard(QDialog):
     def _ask_before_discarding(self) -> None:
         if self.question is not None and self.question.isVisible():
             return  # asked already: one question at a time
-        name = self.path.name if self.path is not None else "this file"
+        name = self.path.name if self.path is not None else _("this file")
         self.question = ask(
             self,
-            "Discard this import?",
-            f"The import of {name} is not sent yet; closing throws away the columns and "
-            "answers you chose. Discard it?",
+            _("Discard this import?"),
+            _(
+                "The import of {file} is not sent yet; closing throws away the columns and "
+                "answers you chose. Discard it?"
+            ).format(file=name),
             go=(QMessageBox.StandardButton.Discard, None),
-            stay=(QMessageBox.StandardButton.Cancel, "Keep working"),
+            stay=(QMessageBox.StandardButton.Cancel, _("Keep working")),
             answered=lambda discard: self.discard() if discard else None,
         )
 
