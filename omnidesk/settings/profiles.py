@@ -14,6 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from omnidesk.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 
@@ -25,12 +27,14 @@ class Environment(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            Environment.PRODUCTION: "Production",
-            Environment.STAGING: "Staging",
-            Environment.TEST: "Test",
-            Environment.DEMO: "Demo",
-        }[self]
+        return _(
+            {
+                Environment.PRODUCTION: N_("Production"),
+                Environment.STAGING: N_("Staging"),
+                Environment.TEST: N_("Test"),
+                Environment.DEMO: N_("Demo"),
+            }[self]
+        )
 
 
 @dataclass(frozen=True)

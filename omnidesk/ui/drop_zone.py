@@ -8,25 +8,30 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from omnidesk.i18n import _
 from omnidesk.spreadsheet import SUPPORTED_SUFFIXES
 
 ACCEPTED_TEXT = ", ".join(sorted(SUPPORTED_SUFFIXES))
-FILE_FILTER = "Spreadsheets (" + " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES)) + ")"
+PATTERNS = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
 
 
 def dropped_spreadsheet(mime: QMimeData) -> tuple[Path | None, str]:
     """The one spreadsheet being dragged, or None and the reason it cannot be taken."""
     files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
     if not files:
-        return None, "Only files can be dropped here."
+        return None, _("Only files can be dropped here.")
     if len(files) > 1:
-        return None, "Drop one file at a time."
+        return None, _("Drop one file at a time.")
     suffix = files[0].suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        shown = suffix or "without an extension"
-        return None, (
-            f"{files[0].name}: {shown} files are not spreadsheets OmniDesk reads ({ACCEPTED_TEXT})."
-        )
+        if suffix:
+            refusal = _("{file}: {suffix} files are not spreadsheets OmniDesk reads ({accepted}).")
+        else:
+            refusal = _(
+                "{file}: files without an extension are not spreadsheets OmniDesk reads "
+                "({accepted})."
+            )
+        return None, refusal.format(file=files[0].name, suffix=suffix, accepted=ACCEPTED_TEXT)
     return files[0], ""
 
 
@@ -41,10 +46,12 @@ class DropZone(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAcceptDrops(True)
         self.setMinimumHeight(160)
-        self.message = QLabel(f"Drop a spreadsheet here\n({ACCEPTED_TEXT})")
+        self.message = QLabel(
+            _("Drop a spreadsheet here\n({accepted})").format(accepted=ACCEPTED_TEXT)
+        )
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        browse = QPushButton("Browse…")
+        browse = QPushButton(_("Browse…"))
         browse.clicked.connect(self.browse)
         layout = QVBoxLayout(self)
         layout.addStretch()
@@ -56,7 +63,12 @@ class DropZone(QWidget):
         self._refusing = False
 
     def browse(self) -> None:
-        self.dialog = QFileDialog(self, "Choose a spreadsheet", "", FILE_FILTER)
+        self.dialog = QFileDialog(
+            self,
+            _("Choose a spreadsheet"),
+            "",
+            _("Spreadsheets ({patterns})").format(patterns=PATTERNS),
+        )
         self.dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         self.dialog.fileSelected.connect(lambda path: self.fileChosen.emit(Path(path)))
         self.dialog.open()
@@ -71,7 +83,7 @@ class DropZone(QWidget):
             event.accept()
             return
         self._refusing = False
-        self.message.setText(f"Drop to check {path.name}")
+        self.message.setText(_("Drop to check {file}").format(file=path.name))
         self._show_drop("good")
         event.acceptProposedAction()
 

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 
 from omnidesk.api import OmnitronError, Page
+from omnidesk.i18n import _
 
 from .tasks import BackgroundTasks
 
@@ -250,7 +251,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.columns)
         ):
-            return self.columns[section].title
+            return _(self.columns[section].title)
         return None
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
@@ -317,10 +318,10 @@ class ServerSortProxy(QSortFilterProxyModel):
         if self._server_sort is None or self._local_sort is not None:
             return
         column, order = self._server_sort
-        title = self.source.columns[column].title.lower()
-        self.notice = (
-            f"The server does not sort by {title}: the rows are sorted here once all are loaded."
-        )
+        title = _(self.source.columns[column].title).lower()
+        self.notice = _(
+            "The server does not sort by {column}: the rows are sorted here once all are loaded."
+        ).format(column=title)
         self._start_local_sort(column, order)
 
     def _start_local_sort(self, column: int, order: Qt.SortOrder) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from omnidesk.api import CodeRefused, OmnitronError, TwoFactorRequired
+from omnidesk.i18n import N_, _
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.profiles import check_base_url, clean_base_url
 
@@ -42,7 +43,7 @@ class Connect(Protocol):
     ) -> Awaitable[None]: ...
 
 
-NEW_SERVER = "New server…"
+NEW_SERVER = N_("New server…")
 
 
 class SignInDialog(QDialog):
@@ -55,7 +56,7 @@ class SignInDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sign in to Omnitron")
+        self.setWindowTitle(_("Sign in to Omnitron"))
         self.setMinimumWidth(460)
         self.profiles = [expired] if expired else profiles
         self.connect_to = connect
@@ -67,9 +68,9 @@ class SignInDialog(QDialog):
         for profile in self.profiles:
             self.profile.addItem(f"{profile.name} ({profile.environment.label})", profile)
         if not expired:
-            self.profile.addItem(NEW_SERVER, None)
+            self.profile.addItem(_(NEW_SERVER), None)
         self.server_name = QLineEdit()
-        self.server_name.setPlaceholderText("e.g. Acme staging")
+        self.server_name.setPlaceholderText(_("e.g. Acme staging"))
         self.address = QLineEdit()
         self.address.setPlaceholderText("https://acme.omnitron.example")
         self.environment = QComboBox()
@@ -81,14 +82,14 @@ class SignInDialog(QDialog):
         # The second step's code: typed, sent once, cleared; never kept anywhere.
         self.code = QLineEdit()
         self.code.setObjectName("totpCode")
-        self.code.setPlaceholderText("6-digit code")
+        self.code.setPlaceholderText(_("6-digit code"))
         self.code.setMaxLength(7)  # room for the space apps show in the middle
         self.code.setValidator(
             QRegularExpressionValidator(QRegularExpression(r"\d{0,3} ?\d{0,3}"), self.code)
         )
         self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
-        self.back = QPushButton("Back")
-        self.back.setToolTip("Sign in with your password again")
+        self.back = QPushButton(_("Back"))
+        self.back.setToolTip(_("Sign in with your password again"))
         self.back.clicked.connect(self._password_step)
         self.back.hide()
         self.warning = QLabel()
@@ -99,15 +100,17 @@ class SignInDialog(QDialog):
         self.error.setWordWrap(True)
         mark(self.error, Tone.ERROR)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress_note = QLabel()  # "Signing in…": news, not an error
+        self.progress_note.setObjectName("signInProgress")
 
         self.form = QFormLayout()
-        self.form.addRow("Server", self.profile)
-        self.form.addRow("Name", self.server_name)
-        self.form.addRow("Address", self.address)
-        self.form.addRow("Environment", self.environment)
-        self.form.addRow("Username", self.username)
-        self.form.addRow("Password", self.password)
-        self.form.addRow("Code", self.code)
+        self.form.addRow(_("Server"), self.profile)
+        self.form.addRow(_("Name"), self.server_name)
+        self.form.addRow(_("Address"), self.address)
+        self.form.addRow(_("Environment"), self.environment)
+        self.form.addRow(_("Username"), self.username)
+        self.form.addRow(_("Password"), self.password)
+        self.form.addRow(_("Code"), self.code)
         self.form.setRowVisible(self.code, False)
         self.code_step = False
 
@@ -115,7 +118,7 @@ class SignInDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setText(_("Sign in"))
         self.buttons.addButton(self.back, QDialogButtonBox.ButtonRole.ResetRole)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -124,6 +127,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
         layout.addWidget(self.warning)
+        layout.addWidget(self.progress_note)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
@@ -142,15 +146,17 @@ class SignInDialog(QDialog):
         self.form.setRowVisible(self.password, True)
         self._profile_chosen()
         self.back.hide()
-        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setText(_("Sign in"))
         self.error.setText("")
         if self.expired:
             self.intro.setText(
-                f"Your session on {self.expired.name} has ended. Sign in again to continue; "
-                "what you were doing carries on after."
+                _(
+                    "Your session on {server} has ended. Sign in again to continue; what you "
+                    "were doing carries on after."
+                ).format(server=self.expired.name)
             )
         else:
-            self.intro.setText("Choose the Omnitron server and sign in.")
+            self.intro.setText(_("Choose the Omnitron server and sign in."))
         self.password.selectAll()
 
     def _code_step(self, profile: Profile) -> None:
@@ -163,10 +169,12 @@ class SignInDialog(QDialog):
             self.form.setRowVisible(field, False)
         self.form.setRowVisible(self.code, True)
         self.back.show()
-        self.sign_in_button.setText("Verify")
+        self.sign_in_button.setText(_("Verify"))
         self.intro.setText(
-            f"{profile.username} on {profile.name} signs in with a second step: enter the "
-            "6-digit code your authenticator app shows for this account."
+            _(
+                "{user} on {server} signs in with a second step: enter the 6-digit code your "
+                "authenticator app shows for this account."
+            ).format(user=profile.username, server=profile.name)
         )
         self.error.setText("")
         self.code.clear()
@@ -196,16 +204,16 @@ class SignInDialog(QDialog):
             name = self.server_name.text().strip()
             address = clean_base_url(self.address.text())
             if not name:
-                return "Give this server a name, so you can pick it next time."
+                return _("Give this server a name, so you can pick it next time.")
             if problem := check_base_url(address):
                 return problem
             # Qt hands enum data back as plain text: make it an Environment again.
             environment = Environment(self.environment.currentData())
             chosen = Profile(name, address, username, environment)
         if not username:
-            return "Enter your username."
+            return _("Enter your username.")
         if not self.password.text():
-            return "Enter your password."
+            return _("Enter your password.")
         return Profile(chosen.name, chosen.base_url, username, chosen.environment)
 
     def _show_warning(self) -> None:
@@ -228,10 +236,12 @@ class SignInDialog(QDialog):
             code = "".join(self.code.text().split())
             self.code.clear()  # sent once at most, never kept
             if len(code) != 6:
-                self.error.setText("Enter the 6 digits your authenticator app shows.")
+                self.error.setText(_("Enter the 6 digits your authenticator app shows."))
                 self.code.setFocus()
                 return
-        self.error.setText("Verifying the code…" if code else "Signing in…")
+        # Said in plain text, not in the error's colour: nothing has gone wrong.
+        self.error.setText("")
+        self.progress_note.setText(_("Verifying the code…") if code else _("Signing in…"))
         self.sign_in_button.setEnabled(False)
         try:
             if code is None:
@@ -243,8 +253,10 @@ class SignInDialog(QDialog):
             return
         except CodeRefused as refused:
             self.error.setText(
-                f"{refused} If it keeps failing, check that your device's clock is right, "
-                "or go Back and sign in with your password again."
+                _(
+                    "{refused} If it keeps failing, check that your device's clock is right, "
+                    "or go Back and sign in with your password again."
+                ).format(refused=refused)
             )
             self.code.setFocus()
             return
@@ -258,6 +270,7 @@ class SignInDialog(QDialog):
             return
         finally:
             self.sign_in_button.setEnabled(True)
+            self.progress_note.setText("")
         self.signed_in_profile = profile
         self.password.clear()
         self.accept()
