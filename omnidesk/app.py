@@ -154,11 +154,13 @@ class Application:
                 self.client = OmnitronClient(last.base_url, token, facts=self.facts)
                 return last
         answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        dialog = SignInDialog(saved, self.connect)
+        dialog = SignInDialog(saved, self.connect, offer_demo=not saved)
         dialog.finished.connect(lambda result: settle(answered, result == 1))
         dialog.open()
         if not await answered:
             return None
+        if dialog.demo_chosen:
+            return await self._start_demo()
         return dialog.signed_in_profile
 
     async def _show_window(self, profile: Profile) -> bool:

@@ -28,6 +28,9 @@ DOMAIN = "omnidesk"
 SOURCE_LANGUAGE = "en"
 # The languages OmniDesk speaks, each with its name as its speakers write it.
 LANGUAGES = {"en": "English", "tr": "Türkçe"}
+# Not a language: every translated sentence comes out as ⟦sentence⟧, so a test (or a
+# developer's eye on a screenshot) sees at once the text that never went through _().
+PSEUDO = "pseudo"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
@@ -51,8 +54,10 @@ def system_language() -> str:
 def set_language(language: str | None = None) -> str:
     """Speak ``language`` (a code of LANGUAGES), or the system's when None; returns the code."""
     global _translation, _language
-    code = language if language in LANGUAGES else system_language()
-    if code == SOURCE_LANGUAGE:
+    code = language if language in LANGUAGES or language == PSEUDO else system_language()
+    if code == PSEUDO:
+        _translation = _Bracketed()
+    elif code == SOURCE_LANGUAGE:
         _translation = gettext.NullTranslations()
     else:
         _translation = gettext.translation(
@@ -60,6 +65,14 @@ def set_language(language: str | None = None) -> str:
         )
     _language = code
     return code
+
+
+class _Bracketed(gettext.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return f"⟦{msgid1 if n == 1 else msgid2}⟧"
 
 
 def language() -> str:
@@ -85,14 +98,18 @@ def number(value: int | float | Decimal) -> str:
     """A count or a figure as the language writes it: 1,234,567 or 1.234.567."""
     from babel.numbers import format_decimal  # on first use: the CLI starts faster without
 
-    return str(format_decimal(value, locale=_language))
+    return str(format_decimal(value, locale=_number_locale()))
 
 
 def amount(value: Decimal) -> str:
     """Money, always with its two decimals: 1,709.90 or 1.709,90. Never through float."""
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, format="#,##0.00", locale=_language))
+    return str(format_decimal(value, format="#,##0.00", locale=_number_locale()))
+
+
+def _number_locale() -> str:
+    return SOURCE_LANGUAGE if _language == PSEUDO else _language
 
 
 set_language()

@@ -53,14 +53,18 @@ class SignInDialog(QDialog):
         connect: Connect,
         *,
         expired: Profile | None = None,
+        offer_demo: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """``offer_demo``: nobody has signed in on this computer yet, so the first screen
+        offers the demo (a local store with made-up lists) beside a real server."""
         super().__init__(parent)
         self.setWindowTitle(_("Sign in to Omnitron"))
         self.setMinimumWidth(460)
         self.profiles = [expired] if expired else profiles
         self.connect_to = connect
         self.signed_in_profile: Profile | None = None
+        self.demo_chosen = False
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -120,6 +124,18 @@ class SignInDialog(QDialog):
         self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.sign_in_button.setText(_("Sign in"))
         self.buttons.addButton(self.back, QDialogButtonBox.ButtonRole.ResetRole)
+        self.try_demo = QPushButton(_("Try the demo"))
+        self.try_demo.setObjectName("tryDemo")
+        self.try_demo.setToolTip(
+            _("Look around on a store on this computer, with made-up lists: nothing you do "
+              "reaches a real server.")
+        )  # fmt: skip
+        self.try_demo.clicked.connect(self._demo)
+        self.offers_demo = offer_demo and not expired
+        if self.offers_demo:
+            self.buttons.addButton(self.try_demo, QDialogButtonBox.ButtonRole.ActionRole)
+        else:
+            self.try_demo.hide()
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -146,6 +162,7 @@ class SignInDialog(QDialog):
         self.form.setRowVisible(self.password, True)
         self._profile_chosen()
         self.back.hide()
+        self.try_demo.setVisible(self.offers_demo)
         self.sign_in_button.setText(_("Sign in"))
         self.error.setText("")
         if self.expired:
@@ -155,9 +172,17 @@ class SignInDialog(QDialog):
                     "were doing carries on after."
                 ).format(server=self.expired.name)
             )
+        elif self.offers_demo:
+            self.intro.setText(
+                _("Sign in to your Omnitron server, or try OmniDesk first on the demo store.")
+            )
         else:
             self.intro.setText(_("Choose the Omnitron server and sign in."))
         self.password.selectAll()
+
+    def _demo(self) -> None:
+        self.demo_chosen = True
+        self.accept()
 
     def _code_step(self, profile: Profile) -> None:
         """The second step: the password was right, the account wants its code too."""
@@ -169,6 +194,7 @@ class SignInDialog(QDialog):
             self.form.setRowVisible(field, False)
         self.form.setRowVisible(self.code, True)
         self.back.show()
+        self.try_demo.hide()
         self.sign_in_button.setText(_("Verify"))
         self.intro.setText(
             _(

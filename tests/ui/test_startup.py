@@ -131,6 +131,46 @@ def test_first_start_asks_for_a_server_and_remembers_it(
     assert run.result() == 0
 
 
+def test_a_first_start_offers_the_demo_and_it_opens_on_the_local_store(
+    qtbot: QtBot, private_home: Path, loop: object
+) -> None:
+    application = Application(Options())
+    application.tokens.persistent = False
+    run = asyncio.ensure_future(application.run())
+
+    def dialog() -> SignInDialog | None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog)]
+        return found[0] if found and found[0].isVisible() else None
+
+    qtbot.waitUntil(lambda: dialog() is not None)
+    sign_in = dialog()
+    assert sign_in is not None
+    assert sign_in.try_demo.isVisible()
+    assert "demo" in sign_in.intro.text()
+    qtbot.mouseClick(sign_in.try_demo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(application.window, MainWindow), timeout=60_000)
+    window = application.window
+    assert window is not None
+    qtbot.waitUntil(lambda: window.panes[ListKind.PRICE].model.rowCount() > 0, timeout=30_000)
+    assert "Demo" in window.windowTitle()
+    assert application.profiles.load() == []  # the demo is not a server to pick next time
+    window.close()
+    qtbot.waitUntil(run.done, timeout=30_000)
+    assert run.result() == 0
+
+
+def test_once_a_server_is_known_the_demo_is_not_offered_again(qtbot: QtBot, loop: object) -> None:
+    async def never(profile: object, password: str) -> None:
+        raise AssertionError("not signing in here")
+
+    known = Profile("Acme", "https://acme.omnitron.example", "ayse", Environment.PRODUCTION)
+    dialog = SignInDialog([known], never, offer_demo=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.try_demo.isVisible()
+    assert dialog.intro.text() == "Choose the Omnitron server and sign in."
+
+
 def test_signing_out_forgets_the_token_and_asks_where_to_sign_in_next(
     qtbot: QtBot, private_home: Path, sandbox: SandboxServer, loop: object
 ) -> None:
