@@ -108,6 +108,22 @@ def amount(value: Decimal) -> str:
     return str(format_decimal(value, format="#,##0.00", locale=_number_locale()))
 
 
+def percent(value: int | float | Decimal) -> str:
+    """A share as the language writes it: "6 %" in English, "%6" in Turkish."""
+    return _("{number} %").format(number=number(value))
+
+
+def capitalized(text: str) -> str:
+    """``text`` with its first letter in capitals and the rest untouched (a SKU or a
+    name inside stays as it is); in Turkish i becomes İ, which str.upper() gets wrong."""
+    if not text:
+        return text
+    first = text[0]
+    if _language == "tr" and first in "iı":
+        first = "İ" if first == "i" else "I"
+    return first.upper() + text[1:]
+
+
 def _number_locale() -> str:
     return SOURCE_LANGUAGE if _language == PSEUDO else _language
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from omnidesk.currencies import same_currency
-from omnidesk.i18n import N_, _, n_, number
+from omnidesk.i18n import N_, _, n_, number, percent
 from omnidesk.kinds import ListKind
 
 
@@ -245,10 +245,10 @@ GUARDRAILS: tuple[GuardrailRule, ...] = (
         STOCK_LISTS,
         _stock_to_zero,
         lambda count, context: n_(
-            "{count} product in stock would go to 0 ({share}% of the rows).",
-            "{count} products in stock would go to 0 ({share}% of the rows).",
+            "{count} product in stock would go to 0 ({share} of the rows).",
+            "{count} products in stock would go to 0 ({share} of the rows).",
             count,
-        ).format(count=number(count), share=number(round(_share(count, context)))),
+        ).format(count=number(count), share=percent(round(_share(count, context)))),
         enough=lambda count, context: (
             count >= context.settings.stock_to_zero_count
             and _share(count, context) >= context.settings.stock_to_zero_percent
@@ -302,7 +302,7 @@ def rules_for(kind: ListKind) -> list[GuardrailRule]:
 
 
 def always_asked(rules: Sequence[GuardrailRule] = GUARDRAILS) -> str:
-    """'Prices of zero, retail below price and a foreign currency always ask.'"""
+    """'Always asked: prices of zero, retail below price and a foreign currency.'"""
     parts = [_(rule.always) for rule in rules if rule.always and not rule.thresholds]
     if not parts:
         return ""
@@ -311,4 +311,4 @@ def always_asked(rules: Sequence[GuardrailRule] = GUARDRAILS) -> str:
         if len(parts) == 1
         else _("{these} and {last}").format(these=", ".join(parts[:-1]), last=parts[-1])
     )
-    return _("{listed} always ask.").format(listed=f"{listed[0].upper()}{listed[1:]}")
+    return _("Always asked: {listed}.").format(listed=listed)

@@ -20,7 +20,6 @@ class MappingMemory(Protocol):
 
 def remembered_words(remembered: dict[str, str | None]) -> str:
     """'Columns mapped as you mapped this header before: İndirimli Fiyat → price.'"""
-    pairs = ", ".join(
-        f"{header} → {field or _('not imported')}" for header, field in remembered.items()
-    )
+    not_imported = _("not imported")
+    pairs = ", ".join(f"{header} → {field or not_imported}" for header, field in remembered.items())
     return _("Columns mapped as you mapped this header before: {pairs}.").format(pairs=pairs)

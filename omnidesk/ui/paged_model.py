@@ -318,10 +318,9 @@ class ServerSortProxy(QSortFilterProxyModel):
         if self._server_sort is None or self._local_sort is not None:
             return
         column, order = self._server_sort
-        title = _(self.source.columns[column].title).lower()
         self.notice = _(
-            "The server does not sort by {column}: the rows are sorted here once all are loaded."
-        ).format(column=title)
+            "The server does not sort by “{column}”: the rows are sorted here once all are loaded."
+        ).format(column=_(self.source.columns[column].title))
         self._start_local_sort(column, order)
 
     def _start_local_sort(self, column: int, order: Qt.SortOrder) -> None:

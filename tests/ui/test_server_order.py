@@ -62,7 +62,7 @@ def test_a_server_that_does_not_sort_gets_its_rows_sorted_here_and_no_false_arro
     assert len(set(codes)) > 5
     assert pane.sort_note.isVisibleTo(pane)
     assert pane.sort_note.text() == (
-        "The server does not sort by code: the rows are sorted here once all are loaded."
+        "The server does not sort by “Code”: the rows are sorted here once all are loaded."
     )
     assert false_arrows == []
 

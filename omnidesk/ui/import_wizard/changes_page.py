@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk.api import OmnitronError
-from omnidesk.i18n import _, n_
+from omnidesk.i18n import _, capitalized, n_
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 
 from ..formatting import local_integer, signed_percent
@@ -56,7 +56,7 @@ class ChangesPage(WizardPage):
         self.change_filter = QComboBox()
         self.change_filter.addItem(_("All changes"), None)
         for kind in (ChangeKind.NEW, ChangeKind.CHANGED, ChangeKind.NOT_IN_CATALOGUE):
-            self.change_filter.addItem(kind.words.capitalize(), kind.value)
+            self.change_filter.addItem(capitalized(kind.words), kind.value)
         self.change_filter.addItem(_("Behind a guardrail"), ChangesShown.BEHIND_A_GUARDRAIL)
         self.changes = ChangesModel(self)
         self.changes_view: ChangesShown | None = None
@@ -187,7 +187,7 @@ class ChangesPage(WizardPage):
         if not (by_row and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder):
             self.changes.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.movement.setText(self._movement_text(diff))
-        text = diff.summary().capitalize() + "."
+        text = capitalized(diff.summary()) + "."
         if diff.notes:
             text += " " + " ".join(diff.notes)
         self.changes_summary.setText(text)

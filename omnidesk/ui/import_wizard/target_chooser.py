@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from omnidesk import kinds
 from omnidesk.api import AnyList, ListKind, OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
-from omnidesk.i18n import _
+from omnidesk.i18n import _, capitalized
 from omnidesk.imports import ImportTarget
 
 from ..style import Tone, mark
@@ -36,7 +36,7 @@ class TargetChooser(QWidget):
         self.target = target
         self.kind_choice = QComboBox()
         for entry in kinds.KINDS.values():
-            self.kind_choice.addItem(entry.noun.capitalize(), entry.kind.value)
+            self.kind_choice.addItem(capitalized(entry.noun), entry.kind.value)
         self.kind_choice.setCurrentIndex(self.kind_choice.findData(kind.value))
         self.list_choice = QComboBox()
         self.list_choice.setMinimumWidth(280)

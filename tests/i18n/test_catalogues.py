@@ -1,0 +1,54 @@
+"""Each language's catalogue says every sentence OmniDesk can show, and says it whole."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import messages  # noqa: E402  (tools/ is not a package: the same script the developers run)
+
+PLACEHOLDER = re.compile(r"\{[a-z_0-9]*[^{}]*\}")
+
+LANGUAGES = sorted(messages.catalogues())
+
+
+def test_turkish_is_one_of_the_catalogues() -> None:
+    assert "tr" in LANGUAGES
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_sentence_has_its_translation(language: str) -> None:
+    missing = messages.missing(language)
+    assert missing == [], f"{len(missing)} untranslated in {language}: see tools/messages.py"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_translation_keeps_every_placeholder_of_its_sentence(language: str) -> None:
+    with messages.catalogues()[language].open("rb") as source:
+        catalog = read_po(source, locale=language)
+    wrong = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set().union(*(PLACEHOLDER.findall(text) for text in sources))
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in filter(None, strings):  # an empty one is the test above's
+            if set(PLACEHOLDER.findall(text)) != wanted:
+                wrong.append(f"{sources[0]!r} → {text!r}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalogue_has_no_sentence_the_code_no_longer_says(language: str) -> None:
+    """An obsolete entry is a sentence translated for nothing (tools/messages.py drops it)."""
+    with messages.catalogues()[language].open("rb") as source:
+        catalog = read_po(source, locale=language)
+    said = {m.id for m in messages.extracted() if m.id}
+    assert sorted(str(m.id) for m in catalog if m.id and m.id not in said) == []
