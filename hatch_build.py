@@ -6,6 +6,7 @@ commands included, so a checkout always speaks the catalogues it holds.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,9 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-
-        for po_path in Path(self.root, "resources", "locale").glob("*/LC_MESSAGES/*.po"):
-            with po_path.open("rb") as source:
-                catalog = read_po(source)
-            with po_path.with_suffix(".mo").open("wb") as compiled:
-                write_mo(compiled, catalog, use_fuzzy=False)
+        sys.path.insert(0, str(Path(self.root, "tools")))
+        try:
+            from messages import compile_catalogues  # the one recipe, shared with the tests
+        finally:
+            sys.path.pop(0)
+        compile_catalogues(Path(self.root))

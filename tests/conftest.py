@@ -16,6 +16,13 @@ import pytest
 
 from omnidesk.sandbox import Dialect, Faults, SandboxServer
 from tests.accounts import MemoryKeyring
+from tools.messages import compile_catalogues
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A catalogue edited since the install is what the tests must speak, not its old .mo."""
+    compile_catalogues(stale_only=True)
+
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -3,6 +3,9 @@
     .venv/bin/python tools/messages.py          # omnidesk.pot, and each .po updated
     .venv/bin/python tools/messages.py --check  # exit 1 if a .po lacks a translation
 
+The build compiles each .po into its .mo with compile_catalogues() (hatch_build.py), and
+the test suite does again for a .po edited since (tests/conftest.py).
+
 The same extraction serves tests/i18n: what this script sees is what the test checks.
 """
 
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +55,22 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         with path.open("wb") as out:
             write_po(out, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
+
+
+def compile_catalogues(root: Path = ROOT, *, stale_only: bool = False) -> list[Path]:
+    """Each .po under ``root``'s resources compiled into its .mo (only those older than
+    their .po when ``stale_only``); returns the .mo files written."""
+    written = []
+    for po_path in (root / "resources" / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if stale_only and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as source:
+            catalog = read_po(source)
+        with mo_path.open("wb") as compiled:
+            write_mo(compiled, catalog, use_fuzzy=False)
+        written.append(mo_path)
+    return written
 
 
 def missing(language: str) -> list[str]:
