@@ -24,6 +24,7 @@ from omnidesk import APP_ID
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
+from omnidesk.i18n import _
 from omnidesk.imports import Journal
 from omnidesk.resources import resource_path
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
@@ -40,6 +41,7 @@ from omnidesk.ui import style
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.sign_in import SignInDialog
+from omnidesk.ui.single_instance import InstanceListener, hand_over
 from omnidesk.ui.tasks import BackgroundTasks, settle
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class Application:
         self.journal = Journal(journal_file())
         self.client: OmnitronClient | None = None
         self.demo: DemoServer | None = None
+        self.arrived: list[Path] = []  # files handed over by later starts, for the window
         self.window: MainWindow | None = None
         self.started = time.perf_counter()
         self._running: asyncio.Task[int] | None = None
@@ -186,8 +189,9 @@ class Application:
         window.closing.connect(closed.set)
         window.show()
         window.start()
-        for path in self.options.open_files:
+        for path in (*self.options.open_files, *self.arrived):
             window.open_import(path)
+        self.arrived.clear()
         if self.options.report_ready or self.options.quit_when_ready:
             await self._report_when_ready(window)
         if self.options.quit_when_ready:
@@ -196,6 +200,19 @@ class Application:
         self.window = None  # a signal now has no window to close (see stop())
         window.deleteLater()  # with its menus and popups, before the loop stops
         return bool(switching)
+
+    def receive_files(self, files: list[Path]) -> None:
+        """A later start handed over its files (none: it wanted the window shown)."""
+        window = self.window
+        if window is None:  # still signing in: opened with the window
+            self.arrived.extend(files)
+            return
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        for path in files:
+            window.open_import(path)
 
     async def _ask_to_sign_in(self) -> bool:
         assert self.window is not None
@@ -231,6 +248,14 @@ def run_gui(options: Options) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     name_application(app)
+    unattended = options.report_ready or options.quit_when_ready
+    # `omnidesk --demo` asks for the demo's own window; anything else goes to a running one.
+    if not (unattended or options.demo) and hand_over(options.open_files):
+        print(_("omnidesk: the OmniDesk window already open takes it from here."))
+        return 0
+    listener = InstanceListener()
+    if not unattended:
+        listener.listen()
     style.install(app)
     # The loop ends when Application.run() returns, after its clean-up (closing the
     # client, stopping the demo server); Qt quitting on its own would cut that short.
@@ -239,6 +264,7 @@ def run_gui(options: Options) -> int:
     asyncio.set_event_loop(loop)
     try:
         application = Application(options)
+        listener.filesArrived.connect(application.receive_files)
         _stop_on_signals(loop, application)
         with loop:
             return loop.run_until_complete(application.run())
@@ -249,6 +275,8 @@ def run_gui(options: Options) -> int:
     except asyncio.CancelledError:  # stopped by a signal before the window opened
         print("omnidesk: stopped.", file=sys.stderr)
         return 130
+    finally:
+        listener.close()  # the next start opens its own window, not knocks on a closed one
 
 
 def _storage_problem(problem: OSError | sqlite3.Error) -> str:
