@@ -20,7 +20,7 @@ import qasync
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from omnidesk import APP_ID
+from omnidesk import APP_DISPLAY_NAME, APP_ID
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
@@ -202,7 +202,7 @@ def app_icon() -> QIcon:
 def name_application(app: QApplication) -> None:
     """Names, icon and desktop entry: what the window manager and the task bar show."""
     app.setApplicationName("OmniDesk")
-    app.setApplicationDisplayName("OmniDesk")
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setOrganizationName("OmniDesk")
     app.setWindowIcon(app_icon())
     # Wayland and most docks match windows to the installed .desktop entry by this name.

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk import __version__, kinds
+from omnidesk import APP_DISPLAY_NAME, __version__, kinds
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
 from omnidesk.imports import ImportTarget, Journal
@@ -46,9 +46,20 @@ from .widgets import EnvironmentBanner, ask
 
 
 def window_title(profile: Profile) -> str:
-    if profile.environment is Environment.PRODUCTION:
-        return f"OmniDesk — PRODUCTION — {profile.name}"
-    return f"OmniDesk — {profile.environment.label} — {profile.name}"
+    """Where the window is signed in, then the app's name: "Test — Acme staging — OmniDesk".
+
+    The name comes last and is spelled as the application's display name, because
+    X11, Wayland and Windows add that name after any title that does not already end
+    with it; a title starting with it read "OmniDesk — Demo — Demo — OmniDesk".
+    """
+    environment = (
+        "PRODUCTION" if profile.environment is Environment.PRODUCTION else profile.environment.label
+    )
+    # A profile named after its environment ("Demo", "Staging") is said once.
+    parts = [environment]
+    if profile.name.casefold() != environment.casefold():
+        parts.append(profile.name)
+    return " — ".join([*parts, APP_DISPLAY_NAME])
 
 
 class MainWindow(QMainWindow):

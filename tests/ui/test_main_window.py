@@ -12,11 +12,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from omnidesk import APP_DISPLAY_NAME
 from omnidesk.api import OmnitronClient
 from omnidesk.kinds import ListKind
 from omnidesk.sandbox import Faults
+from omnidesk.settings import Environment, Profile
 from omnidesk.ui.list_pane import ListPane
-from omnidesk.ui.main_window import MainWindow
+from omnidesk.ui.main_window import MainWindow, window_title
 from omnidesk.ui.paged_model import LoadState
 
 from .conftest import Runner
@@ -40,7 +42,24 @@ def test_price_lists_appear_with_their_count(
     assert pane.count.text() == f"{total} price lists"
     assert "Demo Price List" in names(pane)
     assert pane.states.currentWidget() is pane.states.table_page
-    assert window.windowTitle() == "OmniDesk — Test — Sandbox"
+    assert window.windowTitle() == "Test — Sandbox — OmniDesk"
+
+
+@pytest.mark.parametrize(
+    ("name", "environment", "title"),
+    [
+        ("Demo", Environment.DEMO, "Demo — OmniDesk"),
+        ("Acme", Environment.PRODUCTION, "PRODUCTION — Acme — OmniDesk"),
+        ("Staging", Environment.STAGING, "Staging — OmniDesk"),
+    ],
+)
+def test_the_title_says_each_thing_once_and_ends_with_the_app_name(
+    name: str, environment: Environment, title: str
+) -> None:
+    # X11, Wayland and Windows append the display name to a title that does not end
+    # with it: ending with it is what keeps "OmniDesk" from being said twice there.
+    assert window_title(Profile(name, "https://x.example", "u", environment)) == title
+    assert title.endswith(APP_DISPLAY_NAME)  # what app.py names the application
 
 
 def test_name_filter_reaches_the_server_and_shows_n_of_m(qtbot: QtBot, window: MainWindow) -> None:
