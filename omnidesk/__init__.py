@@ -8,3 +8,6 @@ APP_ID = "io.github.omnidesk.OmniDesk"
 # What the window manager and task bar call the app (QApplication's display name); window
 # titles end with it (ui/main_window.py window_title).
 APP_DISPLAY_NAME = "OmniDesk"
+# Said by Help ▸ About and the AppStream metainfo (tests/test_packaging.py keeps them equal).
+LICENCE = "MIT"
+HOMEPAGE = "https://github.com/omnidesk/omnidesk"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import platform
 import signal
 import sqlite3
 import sys
@@ -20,13 +21,14 @@ import qasync
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from omnidesk import APP_DISPLAY_NAME, APP_ID
+from omnidesk import APP_DISPLAY_NAME, APP_ID, __version__
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.imports import Journal
 from omnidesk.resources import resource_path
-from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
+from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore, logs
+from omnidesk.settings.logs import keep_out_of_logs
 from omnidesk.settings.paths import data_dir, journal_file, preferences_file, profiles_file
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.ui import style
@@ -36,6 +38,8 @@ from omnidesk.ui.sign_in import SignInDialog
 from omnidesk.ui.tasks import BackgroundTasks, settle
 
 log = logging.getLogger(__name__)
+
+WINDOW_LOG = "omnidesk.log"  # in the log folder; the command line's is import.log
 
 
 @dataclass
@@ -122,7 +126,9 @@ class Application:
             if self.client is not None:
                 await self.client.aclose()
             self.client = OmnitronClient(profile.base_url)
+        keep_out_of_logs(password)
         token = await self.client.login(profile.username, password)
+        keep_out_of_logs(token)
         if profile.environment is not Environment.DEMO:
             self.tokens.set(profile.name, profile.username, token)
             self.profiles.remember(profile)
@@ -132,6 +138,7 @@ class Application:
         if saved:
             last = saved[0]
             token = self.tokens.get(last.name, last.username)
+            keep_out_of_logs(token)
             if token:
                 # A stored token may have expired: the first request will say so, and
                 # the sign-in dialog then opens by itself.
@@ -210,6 +217,8 @@ def name_application(app: QApplication) -> None:
 
 
 def run_gui(options: Options) -> int:
+    logs.configure(WINDOW_LOG, echo_to_stderr=True)
+    log.info("OmniDesk %s starting (Python %s)", __version__, platform.python_version())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     name_application(app)

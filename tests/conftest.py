@@ -6,6 +6,7 @@ depend on order, and tests that turn a fault knob on get it turned off again by
 the `faults` fixture.
 """
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import keyring
 import pytest
 
 from omnidesk.sandbox import Faults, SandboxServer
+from omnidesk.settings import logs
 from tests.accounts import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -47,6 +49,17 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for variable in XDG_FOLDERS:
         monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def log_configuration() -> Iterator[None]:
+    """A test that starts the app or the command line configures the log (in its private
+    home): the next test starts without that file open and at the level it had."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    logs.stop()
+    root.setLevel(level)
 
 
 @pytest.fixture

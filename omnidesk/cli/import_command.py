@@ -42,7 +42,8 @@ from omnidesk.imports import (
     find_list,
     header_for,
 )
-from omnidesk.settings import Profile, ProfileStore, TokenStore
+from omnidesk.settings import Profile, ProfileStore, TokenStore, logs
+from omnidesk.settings.logs import keep_out_of_logs
 from omnidesk.settings.paths import journal_file, preferences_file, profiles_file
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.spreadsheet import SpreadsheetError
@@ -50,6 +51,9 @@ from omnidesk.spreadsheet import SpreadsheetError
 from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_ROW_ERRORS, EXIT_STILL_RUNNING
 from .printer import Printer, check_summary, count, duration, finding_line, size
 
+log = logging.getLogger(__name__)
+
+IMPORT_LOG = "import.log"  # in the log folder, beside the window's omnidesk.log
 MAX_FINDINGS_SHOWN = 20
 MAX_ROWS_NAMED = 10  # rows named per guardrail
 BAR_WIDTH = 30
@@ -115,8 +119,13 @@ def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
     except OSError as error:  # the journal or the temporary folder
         printer.problem(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return EXIT_FAILURE
-    except Exception as error:  # a bug: still one line, never a traceback in a job's log
-        printer.problem(f"unexpected problem ({type(error).__name__}): {error}")
+    except Exception as error:  # a bug: one line here, the traceback in the log file
+        log.exception("omnidesk import stopped on an unexpected error")
+        where = logs.log_file()
+        printer.problem(
+            f"unexpected problem ({type(error).__name__}): {error}"
+            + (f" (details in {where})" if where is not None else "")
+        )
         return EXIT_FAILURE
 
 
@@ -172,6 +181,7 @@ def find_connection(options: ImportOptions) -> Connection:
         raise Failed("no saved profile. Sign in once with the app (omnidesk), or try --demo.")
     with _quiet("omnidesk.settings"):  # its "no keyring" warning is for the window
         token = TokenStore().get(chosen.name, chosen.username)
+    keep_out_of_logs(token)
     if not token:
         raise Failed(
             f"not signed in to “{chosen.name}” ({chosen.base_url}). "

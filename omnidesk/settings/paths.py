@@ -17,6 +17,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def log_dir() -> Path:
+    """Where the log files go (Linux: ~/.local/state/omnidesk/log; Windows: …\\Logs)."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
 # The files in those folders, named here once: the window and the command line share them.
 def profiles_file() -> Path:
     return config_dir() / "profiles.json"

@@ -27,13 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk import APP_DISPLAY_NAME, __version__, kinds
+from omnidesk import APP_DISPLAY_NAME, kinds
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.imports import ImportTarget, Journal
 from omnidesk.settings import Environment, Profile
+from omnidesk.settings.paths import log_dir
 from omnidesk.settings.preferences import PreferencesStore
 
+from .about import open_folder, show_about
 from .drop_zone import dropped_spreadsheet
 from .import_wizard import ImportWizard
 from .imports_view import ImportsPane
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
         self._close_confirmed = False
         self._switching = False
         self.question: QMessageBox | None = None
+        self.about_box: QMessageBox | None = None
         self.profile = profile
         self.session = session
         self.tasks = tasks
@@ -213,6 +217,11 @@ class MainWindow(QMainWindow):
             pane.table.addActions([open_action, self.edit_action, self.new_action])
 
         help_menu = self.menuBar().addMenu("&Help")
+        log_folder = QAction(_("Open &log folder"), self)
+        log_folder.setToolTip(_("The log files to send with a problem report"))
+        log_folder.triggered.connect(lambda: open_folder(log_dir()))
+        help_menu.addAction(log_folder)
+        help_menu.addSeparator()
         about = QAction("&About OmniDesk", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -359,13 +368,7 @@ class MainWindow(QMainWindow):
             self.open_import(path)
 
     def _about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "About OmniDesk",
-            f"OmniDesk {__version__}\nPrice lists and stock lists for Omnitron.",
-            parent=self,
-        )
-        box.open()
+        self.about_box = show_about(self)
 
     async def ask_to_sign_in(self) -> bool:
         """Open the sign-in dialog for this server; True once signed in again."""
