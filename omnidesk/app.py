@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qasync
+from PySide6.QtCore import qVersion
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from omnidesk import APP_DISPLAY_NAME, APP_ID, __version__
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
+from omnidesk.cli.exit_codes import EXIT_FAILURE
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.imports import Journal
 from omnidesk.resources import resource_path
@@ -32,6 +34,7 @@ from omnidesk.settings.logs import keep_out_of_logs
 from omnidesk.settings.paths import data_dir, journal_file, preferences_file, profiles_file
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.ui import style
+from omnidesk.ui.crash import CrashReporter, describe
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.sign_in import SignInDialog
@@ -218,9 +221,15 @@ def name_application(app: QApplication) -> None:
 
 def run_gui(options: Options) -> int:
     logs.configure(WINDOW_LOG, echo_to_stderr=True)
-    log.info("OmniDesk %s starting (Python %s)", __version__, platform.python_version())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    log.info(
+        "OmniDesk %s starting: Python %s, Qt %s, %s",
+        __version__,
+        platform.python_version(),
+        qVersion(),
+        platform.platform(),
+    )
     name_application(app)
     style.install(app)
     # The loop ends when Application.run() returns, after its clean-up (closing the
@@ -228,11 +237,13 @@ def run_gui(options: Options) -> int:
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    crashes = CrashReporter()
+    crashes.install(loop)
     try:
         application = Application(options)
         _stop_on_signals(loop, application)
         with loop:
-            return loop.run_until_complete(application.run())
+            return loop.run_until_complete(run_reporting(application, crashes))
     except OmnitronError as problem:  # the demo's own sign-in failed: say so and stop
         return _cannot_start(options, str(problem))
     except (OSError, sqlite3.Error) as problem:  # the data folder: read-only, full, a file
@@ -240,6 +251,32 @@ def run_gui(options: Options) -> int:
     except asyncio.CancelledError:  # stopped by a signal before the window opened
         print("omnidesk: stopped.", file=sys.stderr)
         return 130
+    finally:
+        crashes.uninstall()
+
+
+# What run_gui says in words itself; anything else escaping Application.run() is a bug.
+FORESEEN = (OmnitronError, OSError, sqlite3.Error, asyncio.CancelledError)
+
+
+async def run_reporting(application: Application, crashes: CrashReporter) -> int:
+    """Runs the app; a bug that stops it (while starting, say) is shown before it ends."""
+    try:
+        return await application.run()
+    except FORESEEN:
+        raise
+    except Exception as bug:
+        options = application.options
+        if options.report_ready or options.quit_when_ready:  # runs nobody watches
+            log.error("OmniDesk stopped on an unexpected error", exc_info=bug)
+            print(f"omnidesk: unexpected error: {describe(bug)}", file=sys.stderr)
+            return EXIT_FAILURE
+        dialog = crashes.report(bug, "while starting or closing", fatal=True)
+        if dialog is not None:
+            closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            dialog.finished.connect(lambda _result: settle(closed, None))
+            await closed
+        return EXIT_FAILURE
 
 
 def _storage_problem(problem: OSError | sqlite3.Error) -> str:
@@ -255,7 +292,7 @@ def _cannot_start(options: Options, message: str) -> int:
     print(f"omnidesk: {message}", file=sys.stderr)
     if not (options.report_ready or options.quit_when_ready):  # runs nobody watches
         QMessageBox.critical(None, "OmniDesk cannot start", message)
-    return 2
+    return EXIT_FAILURE
 
 
 def _stop_on_signals(loop: asyncio.AbstractEventLoop, application: Application) -> None:

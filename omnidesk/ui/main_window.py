@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(lambda: self.open_import())
         file_menu.addAction(self.import_action)
         export = QAction("&Export current view…", self, shortcut=QKeySequence("Ctrl+E"))
+        export.setObjectName("exportAction")
         export.triggered.connect(lambda: self._on_list_pane(ListPane.export))
         file_menu.addAction(export)
         file_menu.addSeparator()
