@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from omnidesk.settings import Environment
 
 from .drop_zone import dropped_spreadsheet
+from .formatting import local_integer
 from .paged_model import LoadState, PagedTableModel
 from .style import BANNER_COLOURS
 
@@ -228,7 +229,8 @@ class TableWithStates(QStackedWidget):
         if has_rows:
             if state is LoadState.FAILED:
                 self.more_failed.setText(
-                    f"Only the first {len(self.model.rows):,} {self.plural} could be loaded. "
+                    f"Only the first {local_integer(len(self.model.rows))} {self.plural} "
+                    "could be loaded. "
                     f"{self.model.error}"
                 )
             self.setCurrentWidget(self.table_page)

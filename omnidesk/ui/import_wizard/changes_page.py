@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from omnidesk.api import OmnitronError
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 
+from ..formatting import local_integer
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ChangeKindFilter, ChangesModel
@@ -95,7 +96,7 @@ class ChangesPage(WizardPage):
         draft = self.wizard.draft
         if draft is None or draft.diff is None:
             return "Upload"
-        return f"Upload {self.rows_to_upload():,} rows"
+        return f"Upload {local_integer(self.rows_to_upload())} rows"
 
     # -- comparing --------------------------------------------------------------------------------
 
@@ -159,7 +160,8 @@ class ChangesPage(WizardPage):
             text += " " + " ".join(diff.notes)
         self.changes_summary.setText(text)
         self.skip_unchanged.setText(
-            f"Skip the {len(diff.unchanged_rows):,} unchanged rows (the server does less work)"
+            f"Skip the {local_integer(len(diff.unchanged_rows))} unchanged rows "
+            "(the server does less work)"
         )
         self.changed.emit()
 

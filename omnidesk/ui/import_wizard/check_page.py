@@ -37,6 +37,7 @@ from omnidesk.spreadsheet import (
     write_annotated_copy,
 )
 
+from ..formatting import local_integer
 from ..widgets import DataTable
 from .models import PreviewModel, ProblemRowsOnly
 from .pages import Step, WizardPage
@@ -122,8 +123,8 @@ class CheckPage(WizardPage):
         result = draft.checked if draft is not None else None
         if result is not None and result.error_rows:
             self.good_rows_only.setText(
-                f"Continue with only the {result.valid_rows:,} good rows "
-                f"({result.error_rows:,} rows with errors are left out)"
+                f"Continue with only the {local_integer(result.valid_rows)} good rows "
+                f"({local_integer(result.error_rows)} rows with errors are left out)"
             )
             self.good_rows_only.setVisible(result.valid_rows > 0)
         else:
@@ -165,7 +166,9 @@ class CheckPage(WizardPage):
                 loop.call_soon_threadsafe(self.preview.add_rows, more)
 
         def report(done: int) -> None:  # in the worker thread
-            loop.call_soon_threadsafe(self.check_summary.setText, f"Checking… {done:,} rows so far")
+            loop.call_soon_threadsafe(
+                self.check_summary.setText, f"Checking… {local_integer(done)} rows so far"
+            )
 
         keep_rows = first_time or self.preview.rowCount() <= len(rows)
         try:
@@ -186,14 +189,15 @@ class CheckPage(WizardPage):
         self.changed.emit()
 
     def _summarise(self, result: CheckResult) -> None:
-        parts = [f"{result.rows:,} rows: {result.valid_rows:,} good"]
+        parts = [f"{local_integer(result.rows)} rows: {local_integer(result.valid_rows)} good"]
         if result.error_rows:
-            parts.append(f"{result.error_rows:,} with errors")
+            parts.append(f"{local_integer(result.error_rows)} with errors")
         if result.warning_rows:
-            parts.append(f"{result.warning_rows:,} with warnings")
+            parts.append(f"{local_integer(result.warning_rows)} with warnings")
         text = ", ".join(parts) + "."
         if result.rows > self.preview.rowCount():
-            text += f" Showing the first {self.preview.rowCount():,} rows; all were checked."
+            shown = local_integer(self.preview.rowCount())
+            text += f" Showing the first {shown} rows; all were checked."
         if result.notes:
             text += "\n" + " ".join(result.notes)
         if result.mapping.missing:

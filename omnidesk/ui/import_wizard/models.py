@@ -189,7 +189,9 @@ class ChangesModel(FixedColumnsModel):
                     for name in change.differing
                 )
             percent = change.percent
-            return "" if percent is None else f"{percent:+.1f} %"
+            if percent is None:
+                return ""
+            return f"{'+' if percent > 0 else ''}{local_decimal(percent, 1)} %"
         if role in _COLOUR_ROLES:
             if change.kind is ChangeKind.NOT_IN_CATALOGUE:
                 return problem_colour(Tone.ERROR, role)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
 from omnidesk.imports import ImportOutcome, RowProblem
 
+from ..formatting import local_integer
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ProblemsModel
@@ -55,11 +56,12 @@ class ResultPage(WizardPage):
             self.result_headline.setText("The import failed")
             self.result_reason.setText(outcome.reason or "")
         counts = (
-            f"{outcome.created:,} created · {outcome.updated:,} updated · "
-            f"{outcome.failed_rows:,} refused by the server"
+            f"{local_integer(outcome.created)} created · "
+            f"{local_integer(outcome.updated)} updated · "
+            f"{local_integer(outcome.failed_rows)} refused by the server"
         )
         if left_out:
-            counts += f" · {left_out:,} left out by the check before upload"
+            counts += f" · {local_integer(left_out)} left out by the check before upload"
         self.result_counts.setText(counts)
         self.problems.show_problems(refused)
         self.save_problems.setVisible(annotatable and bool(outcome.problems))

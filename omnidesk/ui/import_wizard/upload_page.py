@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout
 from omnidesk.api import ImportState
 from omnidesk.imports import FollowUpdate, UploadPlan
 
+from ..formatting import local_integer
 from ..style import Tone, mark
 from .pages import Step, WizardPage
 
@@ -55,14 +56,14 @@ class UploadPage(WizardPage):
         self.server_progress.setRange(0, 0)
 
     def sending(self, plan: UploadPlan, name: str) -> None:
-        self.bytes_label.setText(f"Sending {plan.rows:,} rows to “{name}”")
+        self.bytes_label.setText(f"Sending {local_integer(plan.rows)} rows to “{name}”")
 
     def sent_bytes(self, done: int, total: int) -> None:
         self.bytes_progress.setMaximum(max(total, 1))
         self.bytes_progress.setValue(done)
 
     def sent(self, plan: UploadPlan, name: str) -> None:
-        self.bytes_label.setText(f"Sent {plan.rows:,} rows to “{name}”")
+        self.bytes_label.setText(f"Sent {local_integer(plan.rows)} rows to “{name}”")
 
     def show_update(self, update: FollowUpdate) -> None:
         if update.trouble:
@@ -76,7 +77,8 @@ class UploadPage(WizardPage):
             return
         self.server_progress.setRange(0, max(status.total, 1))
         self.server_progress.setValue(status.processed)
-        text = f"Processing on the server: {status.processed:,} of {status.total:,} rows"
+        done, total = local_integer(status.processed), local_integer(status.total)
+        text = f"Processing on the server: {done} of {total} rows"
         if update.seconds_left is not None:
             text += f", about {duration(update.seconds_left)} left"
         self.server_label.setText(text)
