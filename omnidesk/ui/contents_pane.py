@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from omnidesk import kinds
 from omnidesk.api import AnyList, ListKind, Page
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 
 from .export import write_table
 from .filter_bar import TYPING_PAUSE_MS
@@ -86,6 +87,7 @@ class ContentsPane(QWidget):
         self.model: PagedTableModel[Any] = PagedTableModel(columns, tasks, page_size=200)
         self.proxy = ServerSortProxy(self.model, self)
         self.table = DataTable()
+        self.table.setAccessibleName(self.words.contents_title)  # "Prices"
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(False)  # the server keeps its own order; sort on demand
         self.table.setColumnWidth(0, 170)  # 13-digit barcodes fit
@@ -103,6 +105,7 @@ class ContentsPane(QWidget):
         mark(self.title, Tone.STRONG)
         self.sku = QLineEdit()
         self.sku.setPlaceholderText("SKU (exact)…")
+        self.sku.setAccessibleName(_("SKU (exact)"))
         self.sku.setClearButtonEnabled(True)
         self.sku.setMaximumWidth(220)
         self.states.clearRequested.connect(self.sku.clear)
@@ -112,6 +115,7 @@ class ContentsPane(QWidget):
         close = QToolButton()
         close.setText("✕")
         close.setToolTip("Close the contents")
+        close.setAccessibleName(_("Close the contents"))
         close.clicked.connect(self._close)
 
         header = QHBoxLayout()

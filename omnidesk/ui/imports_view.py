@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
 
 from .formatting import local_datetime, local_integer
@@ -97,6 +98,7 @@ class ImportsPane(QWidget):
         refresh.clicked.connect(self.refresh)
         self.model = JournalModel(self)
         self.table = DataTable()
+        self.table.setAccessibleName(_("Imports"))
         self.table.setSortingEnabled(False)
         self.table.setModel(self.model)
         for column, width in enumerate((140, 200, 200, 70, 110, 70, 70, 70)):

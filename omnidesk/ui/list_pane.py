@@ -43,6 +43,7 @@ class ListPane(QWidget):
         )
         self.proxy = ServerSortProxy(self.model, self)
         self.table = DataTable()
+        self.table.setAccessibleName(self.words.title)  # "Price lists"
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.openRequested.connect(self.open_index)

@@ -14,7 +14,6 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -43,6 +42,7 @@ from .imports_view import ImportsPane
 from .list_pane import ListPane
 from .paged_model import LoadState
 from .preferences_dialog import PreferencesDialog
+from .shortcuts import ShortcutsDialog
 from .sign_in import Connect, SignInDialog
 from .tasks import BackgroundTasks, settle
 from .widgets import EnvironmentBanner, ask
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self._switching = False
         self.question: QMessageBox | None = None
         self.about_box: QMessageBox | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.profile = profile
         self.session = session
         self.tasks = tasks
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.addItems([pane.words.title for pane in self.panes.values()] + ["Imports"])
+        self.navigation.setAccessibleName(_("Pages"))
         self.navigation.setFixedWidth(150)
         self.navigation.setIconSize(QSize(16, 16))
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -218,6 +220,9 @@ class MainWindow(QMainWindow):
             pane.table.addActions([open_action, self.edit_action, self.new_action])
 
         help_menu = self.menuBar().addMenu("&Help")
+        keys = QAction(_("&Keyboard shortcuts"), self, shortcut=QKeySequence("F1"))
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
         log_folder = QAction(_("Open &log folder"), self)
         log_folder.setToolTip(_("The log files to send with a problem report"))
         log_folder.triggered.connect(lambda: open_folder(log_dir()))
@@ -228,12 +233,15 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
         # Delete must never delete anything: say so instead of doing nothing silently.
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self)
-        delete.activated.connect(
+        # An action of the window (no menu holds it), so Help ▸ Keyboard shortcuts lists it.
+        delete = QAction(_("Say where lists are deleted (in Omnitron itself)"), self)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.triggered.connect(
             lambda: self.statusBar().showMessage(
                 "OmniDesk does not delete lists; that is done in Omnitron itself.", 5000
             )
         )
+        self.addAction(delete)
 
     def _show_page(self, row: int) -> None:
         if row < 0:
@@ -367,6 +375,13 @@ class MainWindow(QMainWindow):
         if path is not None:
             event.acceptProposedAction()
             self.open_import(path)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.shortcuts_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _about(self) -> None:
         self.about_box = show_about(self)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractProxyModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -18,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -30,7 +28,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
+from omnidesk.i18n import N_
 from omnidesk.settings import Environment
 
 from .drop_zone import dropped_spreadsheet
@@ -38,9 +38,26 @@ from .formatting import local_integer
 from .paged_model import LoadState, PagedTableModel
 from .style import BANNER_COLOURS
 
+# The keys a table understands besides the menus' shortcuts, for Help ▸ Keyboard shortcuts;
+# DataTable.keyPressEvent below is where each is handled.
+TABLE_KEYS: tuple[tuple[QKeySequence.StandardKey | str, str], ...] = (
+    ("Return", N_("Open the contents of the selected list")),
+    (QKeySequence.StandardKey.Copy, N_("Copy the selected cells, ready to paste into a sheet")),
+    (
+        QKeySequence.StandardKey.MoveToEndOfDocument,
+        N_("Go to the last row (the rest of the list is loaded first)"),
+    ),
+    (QKeySequence.StandardKey.MoveToStartOfDocument, N_("Go to the first row")),
+    ("Tab", N_("Leave the table for the next control")),
+)
+
 
 class DataTable(QTableView):
     """A read-only table: Enter opens the current row, Ctrl+C copies cells as TSV.
+
+    Tab leaves the table (arrows move between cells): walking a thousand cells to
+    reach the button after it would trap the keyboard. Ctrl+End goes to the real
+    last row of a list the server pages, loading the rest first.
 
     With ``accept_file_drops()``, a spreadsheet dropped on a row is offered to
     ``fileDropped`` with that row (an invalid index between rows).
@@ -64,6 +81,7 @@ class DataTable(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setHighlightSections(False)
+        self.setTabKeyNavigation(False)
         self.doubleClicked.connect(self.openRequested)
 
     def accept_file_drops(self) -> None:
@@ -101,7 +119,24 @@ class DataTable(QTableView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.openRequested.emit(self.currentIndex())
             return
+        if event.matches(QKeySequence.StandardKey.MoveToEndOfDocument):  # Ctrl+End
+            paged = self.paged_model()
+            if paged is not None and not paged.fully_loaded:
+                paged.tasks.start(self._end_once_loaded(paged))
+                return
         super().keyPressEvent(event)
+
+    def paged_model(self) -> PagedTableModel[Any] | None:
+        """The server-paged model under this table's proxy, if it shows one."""
+        model = self.model()
+        while isinstance(model, QAbstractProxyModel):
+            model = model.sourceModel()
+        return model if isinstance(model, PagedTableModel) else None
+
+    async def _end_once_loaded(self, paged: PagedTableModel[Any]) -> None:
+        # The view knows only the pages loaded so far; its "end" would be row 100 of 5,000.
+        if await paged.load_all() and isValid(self) and self.model().rowCount():
+            self.select_row(self.model().rowCount() - 1)
 
     def copy_selection(self) -> None:
         """Selected cells as tab-separated lines, ready to paste into a spreadsheet."""
@@ -246,27 +281,6 @@ class TableWithStates(QStackedWidget):
             )
             self.clear_button.setVisible(bool(hint))
         self.setCurrentWidget(self.message_page)
-
-
-class DateBoundEdit(QDateEdit):
-    """A date that may be left open: its lowest value reads "any" and means no bound."""
-
-    UNSET = QDate(2000, 1, 1)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setMinimumDate(self.UNSET)
-        self.setSpecialValueText("any")
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.clear_bound()
-
-    def bound(self) -> date | None:
-        chosen = self.date()
-        return None if chosen == self.UNSET else date(chosen.year(), chosen.month(), chosen.day())
-
-    def clear_bound(self) -> None:
-        self.setDate(self.UNSET)
 
 
 BANNER_WORDS = {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
@@ -91,12 +92,12 @@ def test_auto_sync_and_date_filters(
     pane.filters.auto_sync.setCurrentIndex(2)  # "no"
     qtbot.waitUntil(lambda: settled(pane) and all(not r.is_auto_sync for r in pane.model.rows))
     pane.filters.auto_sync.setCurrentIndex(0)
-    pane.filters.created_from.setDate(QDate(2023, 4, 1))
-    pane.filters.created_to.setDate(QDate(2023, 7, 31))
+    pane.filters.created_from.set_bound(date(2023, 4, 1))
+    pane.filters.created_to.set_bound(date(2023, 7, 31))
     expected = run(
         client.stock_lists.list(
-            created_after=QDate(2023, 4, 1).toPython(),  # type: ignore[arg-type]
-            created_before=QDate(2023, 7, 31).toPython(),  # type: ignore[arg-type]
+            created_after=date(2023, 4, 1),
+            created_before=date(2023, 7, 31),
         )
     )
     qtbot.waitUntil(

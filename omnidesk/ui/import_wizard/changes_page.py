@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk.api import OmnitronError
+from omnidesk.i18n import _
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 
 from ..formatting import local_integer
@@ -52,6 +53,7 @@ class ChangesPage(WizardPage):
         self.skip_unchanged.setChecked(True)
         self.skip_unchanged.toggled.connect(self.changed)
         self.change_filter = QComboBox()
+        self.change_filter.setAccessibleName(_("Show"))
         self.change_filter.addItem("All changes", None)
         for kind in (ChangeKind.NEW, ChangeKind.CHANGED, ChangeKind.NOT_IN_CATALOGUE):
             self.change_filter.addItem(kind.value.capitalize(), kind.value)
@@ -59,6 +61,7 @@ class ChangesPage(WizardPage):
         self.changes_view: ChangeKindFilter | None = None
         self.change_filter.currentIndexChanged.connect(self._filter_changes)
         self.changes_table = DataTable()
+        self.changes_table.setAccessibleName(_("What would change"))
         self.changes_table.setSortingEnabled(False)
         self.changes_table.setModel(self.changes)
         for column, width in enumerate((60, 150, 110, 260, 260)):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omnidesk.i18n import _
 from omnidesk.imports.preparation import headers_of
 from omnidesk.spreadsheet import (
     CheckResult,
@@ -65,6 +66,7 @@ class CheckPage(WizardPage):
         self.preview = PreviewModel(self)
         self.preview_filter: ProblemRowsOnly | None = None
         self.preview_table = DataTable()
+        self.preview_table.setAccessibleName(_("The sheet as read, problems coloured"))
         self.preview_table.setSortingEnabled(False)
         # The filtering proxy asks Python about every row; it is put between the
         # view and a hundred thousand rows only while "only problems" is on.
@@ -87,6 +89,7 @@ class CheckPage(WizardPage):
         side_layout.addWidget(self.styles_box)
         side_layout.addStretch()
         scroll = QScrollArea()
+        scroll.setAccessibleName(_("Columns and decimal separators"))
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(360)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
+from omnidesk.i18n import _
 from omnidesk.imports import ImportOutcome, RowProblem
 
 from ..formatting import local_integer
@@ -33,6 +34,7 @@ class ResultPage(WizardPage):
         mark(self.result_reason, Tone.ERROR)
         self.problems = ProblemsModel(self)
         self.problems_table = DataTable()
+        self.problems_table.setAccessibleName(_("Rows that did not make it"))
         self.problems_table.setSortingEnabled(False)
         self.problems_table.setModel(self.problems)
         self.problems_table.setColumnWidth(0, 70)
