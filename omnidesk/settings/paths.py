@@ -31,5 +31,10 @@ def preferences_file() -> Path:
     return config_dir() / "preferences.json"
 
 
+def ui_state_file() -> Path:
+    """The window's layout between runs (size, splitters, columns, last folders)."""
+    return config_dir() / "ui.ini"
+
+
 def journal_file() -> Path:
     return data_dir() / "journal.sqlite3"

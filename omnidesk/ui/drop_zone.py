@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWi
 
 from omnidesk.spreadsheet import SUPPORTED_SUFFIXES
 
+from .memory import IMPORT, last_folder
+
 ACCEPTED_TEXT = ", ".join(sorted(SUPPORTED_SUFFIXES))
 FILE_FILTER = "Spreadsheets (" + " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES)) + ")"
 
@@ -56,7 +58,8 @@ class DropZone(QWidget):
         self._refusing = False
 
     def browse(self) -> None:
-        self.dialog = QFileDialog(self, "Choose a spreadsheet", "", FILE_FILTER)
+        folder = last_folder(IMPORT)
+        self.dialog = QFileDialog(self, "Choose a spreadsheet", str(folder or ""), FILE_FILTER)
         self.dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         self.dialog.fileSelected.connect(lambda path: self.fileChosen.emit(Path(path)))
         self.dialog.open()

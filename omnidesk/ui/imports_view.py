@@ -98,6 +98,7 @@ class ImportsPane(QWidget):
         refresh.clicked.connect(self.refresh)
         self.model = JournalModel(self)
         self.table = DataTable()
+        self.table.setObjectName("importsTable")
         self.table.setAccessibleName(_("Imports"))
         self.table.setSortingEnabled(False)
         self.table.setModel(self.model)

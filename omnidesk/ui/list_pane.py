@@ -19,6 +19,7 @@ from .filter_bar import ListFilterBar
 from .formatting import local_integer
 from .kinds import KIND_VIEWS
 from .list_dialog import ListDialog
+from .memory import remember_columns, remember_splitter, restore_columns, restore_splitter
 from .paged_model import LoadState, PagedTableModel, ServerSortProxy
 from .style import Tone, mark
 from .tasks import BackgroundTasks
@@ -43,6 +44,7 @@ class ListPane(QWidget):
         )
         self.proxy = ServerSortProxy(self.model, self)
         self.table = DataTable()
+        self.table.setObjectName(f"{kind.value}ListsTable")
         self.table.setAccessibleName(self.words.title)  # "Price lists"
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -72,7 +74,7 @@ class ListPane(QWidget):
         header.addWidget(self.count)
         header.addWidget(export)
 
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.states)
         split.addWidget(self.contents)
         split.setStretchFactor(0, 3)
@@ -91,6 +93,22 @@ class ListPane(QWidget):
         for position, column in enumerate(self.model.columns):
             if column.title in widths:
                 self.table.setColumnWidth(position, widths[column.title])
+
+    def restore_layout(self) -> None:
+        """The splitter and the columns as they were left last time (memory.py)."""
+        # The splitter once the contents first show: hidden, they have no size to restore.
+        self.contents.opened.connect(self._restore_split, Qt.ConnectionType.SingleShotConnection)
+        restore_columns(f"{self.kind.value}_lists", self.table.horizontalHeader())
+        restore_columns(f"{self.kind.value}_contents", self.contents.table.horizontalHeader())
+
+    def _restore_split(self) -> None:
+        restore_splitter(f"{self.kind.value}_lists", self.split)
+
+    def remember_layout(self) -> None:
+        if self.contents.isVisible():  # closed, the split says nothing: keep the last one
+            remember_splitter(f"{self.kind.value}_lists", self.split)
+        remember_columns(f"{self.kind.value}_lists", self.table.horizontalHeader())
+        remember_columns(f"{self.kind.value}_contents", self.contents.table.horizontalHeader())
 
     def start(self) -> None:
         self.refresh()

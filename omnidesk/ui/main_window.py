@@ -40,6 +40,7 @@ from .drop_zone import dropped_spreadsheet
 from .import_wizard import ImportWizard
 from .imports_view import ImportsPane
 from .list_pane import ListPane
+from .memory import remember_columns, remember_geometry, restore_columns, restore_geometry
 from .paged_model import LoadState
 from .preferences_dialog import PreferencesDialog
 from .shortcuts import ShortcutsDialog
@@ -99,7 +100,6 @@ class MainWindow(QMainWindow):
         self.reconnect = reconnect
         self.sign_in_dialog: SignInDialog | None = None
         self.setWindowTitle(window_title(profile))
-        self._fit_to_screen()
 
         # One page per kind of list, in the registry's order, then the Imports page.
         self.panes = {kind: ListPane(kind, session, tasks) for kind in kinds.KINDS}
@@ -145,6 +145,21 @@ class MainWindow(QMainWindow):
         for notice in notices:
             self.statusBar().addPermanentWidget(QLabel(notice))
         self.navigation.setCurrentRow(0)
+        self._restore_layout()
+
+    def _restore_layout(self) -> None:
+        """Where the person left the window, its splitters and its columns (memory.py)."""
+        if not restore_geometry("window", self):
+            self._fit_to_screen()
+        for pane in self.panes.values():
+            pane.restore_layout()
+        restore_columns("imports", self.imports.table.horizontalHeader())
+
+    def _remember_layout(self) -> None:
+        remember_geometry("window", self)
+        for pane in self.panes.values():
+            pane.remember_layout()
+        remember_columns("imports", self.imports.table.horizontalHeader())
 
     def _fit_to_screen(self) -> None:
         screen = QGuiApplication.primaryScreen()
@@ -439,6 +454,7 @@ class MainWindow(QMainWindow):
             return
         for wizard in list(self.wizards):
             wizard.reject()  # its jobs end now, before the window takes it along
+        self._remember_layout()
         if self._switching:
             self.switch_server_requested.emit()
         self.closing.emit()

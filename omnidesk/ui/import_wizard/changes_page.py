@@ -61,6 +61,7 @@ class ChangesPage(WizardPage):
         self.changes_view: ChangeKindFilter | None = None
         self.change_filter.currentIndexChanged.connect(self._filter_changes)
         self.changes_table = DataTable()
+        self.changes_table.setObjectName("wizardChangesTable")
         self.changes_table.setAccessibleName(_("What would change"))
         self.changes_table.setSortingEnabled(False)
         self.changes_table.setModel(self.changes)

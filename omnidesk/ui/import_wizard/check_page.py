@@ -39,6 +39,7 @@ from omnidesk.spreadsheet import (
 )
 
 from ..formatting import local_integer
+from ..memory import ANNOTATED, in_last_folder, remember_folder
 from ..widgets import DataTable
 from .models import PreviewModel, ProblemRowsOnly
 from .pages import Step, WizardPage
@@ -98,7 +99,7 @@ class CheckPage(WizardPage):
         top.addWidget(self.check_summary, 1)
         top.addWidget(self.only_problems)
         top.addWidget(self.save_annotated)
-        split = QSplitter()
+        self.split = split = QSplitter()
         split.addWidget(self.preview_table)
         split.addWidget(scroll)
         split.setStretchFactor(0, 3)
@@ -284,11 +285,15 @@ class CheckPage(WizardPage):
         draft = self.wizard.draft
         if draft is None or draft.checked is None:
             return
-        suggested = draft.path.with_name(f"{draft.path.stem} (checked).xlsx")
-        dialog = QFileDialog(self, "Save annotated workbook", str(suggested))
+        # Beside the file checked, unless another folder was chosen for these before.
+        suggested = in_last_folder(
+            ANNOTATED, f"{draft.path.stem} (checked).xlsx", draft.path.parent
+        )
+        dialog = QFileDialog(self, "Save annotated workbook", suggested)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters(["Excel workbook (*.xlsx)"])
         dialog.setDefaultSuffix("xlsx")
+        dialog.fileSelected.connect(lambda out: remember_folder(ANNOTATED, Path(out)))
         dialog.fileSelected.connect(
             lambda out: self.wizard.tasks.start(
                 self.save_annotated_copy(Path(out), with_server_problems_too)

@@ -34,6 +34,7 @@ class ResultPage(WizardPage):
         mark(self.result_reason, Tone.ERROR)
         self.problems = ProblemsModel(self)
         self.problems_table = DataTable()
+        self.problems_table.setObjectName("wizardProblemsTable")
         self.problems_table.setAccessibleName(_("Rows that did not make it"))
         self.problems_table.setSortingEnabled(False)
         self.problems_table.setModel(self.problems)

@@ -44,6 +44,16 @@ from omnidesk.imports import (
 from omnidesk.spreadsheet import CheckResult
 
 from ..formatting import local_datetime
+from ..memory import (
+    IMPORT,
+    remember_columns,
+    remember_folder,
+    remember_geometry,
+    remember_splitter,
+    restore_columns,
+    restore_geometry,
+    restore_splitter,
+)
 from ..style import Tone, mark
 from ..tasks import BackgroundTasks, settle
 from ..widgets import ask
@@ -80,7 +90,6 @@ class ImportWizard(QDialog):
         """
         super().__init__(parent)
         self.setWindowTitle("Import a spreadsheet")
-        self.resize(1100, 700)
         self.session = session
         self.tasks = tasks
         self.journal = journal
@@ -139,6 +148,11 @@ class ImportWizard(QDialog):
         self.chooser.kindChosen.connect(self._kind_chosen)
         self.chooser.targetChanged.connect(self._target_changed)
         self._show_page(Step.CHOOSE)
+        if not restore_geometry("wizard", self):
+            self.resize(1100, 700)
+        restore_splitter("wizard_check", self.check_page.split)
+        restore_columns("wizard_changes", self.changes_page.changes_table.horizontalHeader())
+        restore_columns("wizard_problems", self.result_page.problems_table.horizontalHeader())
 
     def _all_pages(self) -> tuple[WizardPage, ...]:
         return (
@@ -245,6 +259,7 @@ class ImportWizard(QDialog):
     # -- choosing and checking the file -----------------------------------------------------------
 
     def open_file(self, path: Path) -> None:
+        remember_folder(IMPORT, path)  # dropped or browsed: Browse… opens there next time
         self._close_draft()
         self.draft = ImportDraft(
             path,
@@ -393,6 +408,13 @@ class ImportWizard(QDialog):
         if self.draft is not None:
             self.draft.close()  # the file; what the draft found stays for whoever asks
         super().reject()
+
+    def done(self, result: int) -> None:
+        remember_geometry("wizard", self)
+        remember_splitter("wizard_check", self.check_page.split)
+        remember_columns("wizard_changes", self.changes_page.changes_table.horizontalHeader())
+        remember_columns("wizard_problems", self.result_page.problems_table.horizontalHeader())
+        super().done(result)
 
     def _start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = self.tasks.start(job)
