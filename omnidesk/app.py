@@ -27,6 +27,7 @@ from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.cli.exit_codes import EXIT_FAILURE
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
+from omnidesk.i18n import set_language
 from omnidesk.imports import Journal
 from omnidesk.resources import resource_path
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore, logs
@@ -39,6 +40,7 @@ from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.sign_in import SignInDialog
 from omnidesk.ui.tasks import BackgroundTasks, settle
+from omnidesk.ui.translations import install_qt_translations
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +233,10 @@ def run_gui(options: Options) -> int:
         platform.platform(),
     )
     name_application(app)
+    # Before any widget exists: every sentence is looked up as its widget is built.
+    language = set_language(PreferencesStore(preferences_file()).language())
+    qt_words = install_qt_translations(app, language)
+    log.info("speaking %s; Qt's own words %s", language, "too" if qt_words else "in English")
     style.install(app)
     # The loop ends when Application.run() returns, after its clean-up (closing the
     # client, stopping the demo server); Qt quitting on its own would cut that short.

@@ -432,12 +432,7 @@ class MainWindow(QMainWindow):
             if wizard.uploading and wizard.path is not None
         ]
         dialog = self.preferences_dialog
-        if (
-            dialog is not None
-            and self.preferences is not None
-            and dialog.isVisible()
-            and dialog.values() != self.preferences.load()
-        ):
+        if dialog is not None and dialog.isVisible() and dialog.has_changes():
             lost.append("throws away the preferences you changed")
         return lost
 
