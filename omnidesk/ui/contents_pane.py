@@ -27,7 +27,7 @@ from omnidesk.i18n import _
 
 from .export import write_table
 from .filter_bar import TYPING_PAUSE_MS
-from .formatting import local_integer
+from .formatting import BARCODE_SAMPLE, MONEY_SAMPLE, local_decimal, local_integer
 from .kinds import KIND_VIEWS
 from .memory import EXPORT, in_last_folder, remember_folder
 from .paged_model import LoadState, PagedTableModel, ServerSortProxy
@@ -97,9 +97,9 @@ class ContentsPane(QWidget):
         self.table.setAccessibleName(self.words.contents_title)  # "Prices"
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(False)  # the server keeps its own order; sort on demand
-        self.table.setColumnWidth(0, 170)  # 13-digit barcodes fit
-        for column in range(1, len(columns)):
-            self.table.setColumnWidth(column, 110)
+        wide = {0: BARCODE_SAMPLE}  # SKUs: a 13-digit barcode shows whole
+        wide |= {c: local_decimal(MONEY_SAMPLE) for c in range(1, len(columns))}
+        self.table.fit_columns(wide)
         self.table.horizontalHeader().sectionClicked.connect(self._sort_clicked)
         self.states = TableWithStates(
             self.table, self.model, self.words.row_noun, self.words.row_plural

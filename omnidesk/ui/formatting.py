@@ -19,10 +19,10 @@ def date_format() -> str:
 
     The bare "C" locale (servers, containers) has no readable one: ISO then.
     """
-    locale = QLocale()
-    if locale.language() == QLocale.Language.C:
+    short = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    # "C" dates (d MM yyyy) also come with English words when LANG=C and LANGUAGE=en.
+    if short == QLocale.c().dateFormat(QLocale.FormatType.ShortFormat):
         return "yyyy-MM-dd"
-    short = locale.dateFormat(QLocale.FormatType.ShortFormat)
     return re.sub(r"y+", "yyyy", re.sub(r"M+", "MM", re.sub(r"d+", "dd", short)))
 
 
@@ -57,6 +57,16 @@ def local_integer(value: int) -> str:
     if abs(value) >= 2**63:  # beyond what QLocale takes: still grouped, the English way
         return f"{value:,}"
     return _numbers().toString(value)
+
+
+# The widest texts a column usually holds, for DataTable.fit_columns.
+BARCODE_SAMPLE = "8690000000000"  # EAN-13: the longest SKUs a catalogue has in numbers
+MONEY_SAMPLE = Decimal("1234567.89")
+COUNT_SAMPLE = 1_000_000
+
+
+def datetime_sample() -> str:
+    return local_datetime(datetime(2024, 12, 31, 23, 59))
 
 
 def yes_no(flag: bool) -> str:

@@ -13,7 +13,7 @@ from omnidesk.api.session import Session
 from omnidesk.i18n import _
 from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
 
-from .formatting import local_datetime, local_integer
+from .formatting import COUNT_SAMPLE, datetime_sample, local_datetime, local_integer
 from .style import Tone, mark
 from .table_models import RIGHT, FixedColumnsModel, problem_colour
 from .tasks import BackgroundTasks
@@ -102,8 +102,12 @@ class ImportsPane(QWidget):
         self.table.setAccessibleName(_("Imports"))
         self.table.setSortingEnabled(False)
         self.table.setModel(self.model)
-        for column, width in enumerate((140, 200, 200, 70, 110, 70, 70, 70)):
-            self.table.setColumnWidth(column, width)
+        count = local_integer(COUNT_SAMPLE)
+        samples = [datetime_sample(), "kasim-fiyatlari-2024.xlsx", "Outlet fiyatları 2024"]
+        samples += [count, "upload failed", count, count, count]  # rows, state, the counts
+        self.table.fit_columns(dict(enumerate(samples)))
+        # A longer file name loses its middle, not its end: "kasim-fi…2024 son.xlsx".
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = QHBoxLayout()
         header.addWidget(heading)
         header.addStretch()

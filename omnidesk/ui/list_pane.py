@@ -16,7 +16,7 @@ from omnidesk.imports import ImportTarget
 
 from .contents_pane import ContentsPane, Exporter
 from .filter_bar import ListFilterBar
-from .formatting import local_integer
+from .formatting import datetime_sample, local_integer
 from .kinds import KIND_VIEWS
 from .list_dialog import ListDialog
 from .memory import remember_columns, remember_splitter, restore_columns, restore_splitter
@@ -89,10 +89,16 @@ class ListPane(QWidget):
         self._fix_column_widths()
 
     def _fix_column_widths(self) -> None:
-        widths = {"Name": 260, "Code": 150, "Currency": 80, "Auto-sync": 80, "Created": 150}
-        for position, column in enumerate(self.model.columns):
-            if column.title in widths:
-                self.table.setColumnWidth(position, widths[column.title])
+        samples = {
+            "Name": "Outlet fiyatları sonbahar 2024",
+            "Code": "ERP-PL-TR-OUT-2024",
+            "Currency": "TRY",
+            "Auto-sync": "Yes",
+            "Created": datetime_sample(),
+        }
+        self.table.fit_columns(
+            {i: samples[c.title] for i, c in enumerate(self.model.columns) if c.title in samples}
+        )
 
     def restore_layout(self) -> None:
         """The splitter and the columns as they were left last time (memory.py)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -83,6 +84,20 @@ class DataTable(QTableView):
         self.horizontalHeader().setHighlightSections(False)
         self.setTabKeyNavigation(False)
         self.doubleClicked.connect(self.openRequested)
+
+    def fit_columns(self, samples: Mapping[int, str]) -> None:
+        """Each column as wide as its widest likely text (a 13-digit barcode, a date, a
+        count) or its title, in the font in use: pixel widths cut them off at other fonts."""
+        model = self.model()
+        if model is None:
+            return
+        metrics = self.fontMetrics()
+        # The cell's margins on both sides, and room for the sort arrow beside the title.
+        padding = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 24
+        for column, sample in samples.items():
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            widest = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title))
+            self.setColumnWidth(column, widest + padding)
 
     def accept_file_drops(self) -> None:
         self.setAcceptDrops(True)

@@ -19,7 +19,7 @@ from omnidesk.api import OmnitronError
 from omnidesk.i18n import _
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 
-from ..formatting import local_integer
+from ..formatting import BARCODE_SAMPLE, COUNT_SAMPLE, local_integer
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ChangeKindFilter, ChangesModel
@@ -65,8 +65,11 @@ class ChangesPage(WizardPage):
         self.changes_table.setAccessibleName(_("What would change"))
         self.changes_table.setSortingEnabled(False)
         self.changes_table.setModel(self.changes)
-        for column, width in enumerate((60, 150, 110, 260, 260)):
-            self.changes_table.setColumnWidth(column, width)
+        self.changes_table.fit_columns(
+            {0: local_integer(COUNT_SAMPLE), 1: BARCODE_SAMPLE, 2: "not in catalogue"}
+        )
+        for column in (3, 4):  # "price 1.234,50 · retail 1.543,10": as wide as two of them
+            self.changes_table.setColumnWidth(column, 260)
         top = QHBoxLayout()
         top.addWidget(self.changes_summary, 1)
         top.addWidget(self.change_filter)

@@ -156,6 +156,7 @@ class CheckPage(WizardPage):
             return
         if first_time or self.preview.rowCount() == 0:
             self.preview.show_rows(headers_of(header), rows)
+            self._fit_preview_columns()
         self.show_mapping(header)
         self.check_summary.setText(f"Checking {draft.path.name}… (the first rows are below)")
 
@@ -191,6 +192,15 @@ class CheckPage(WizardPage):
         self._summarise(result)
         self.update_good_rows_only()
         self.changed.emit()
+
+    def _fit_preview_columns(self) -> None:
+        # The sheet's own columns, as wide as the first rows need (barcodes whole), but
+        # a column of long descriptions does not push the others out of sight.
+        table = self.preview_table
+        table.resizeColumnsToContents()
+        widest = table.fontMetrics().horizontalAdvance("x" * 40)
+        for column in range(self.preview.columnCount()):
+            table.setColumnWidth(column, min(table.columnWidth(column), widest))
 
     def _summarise(self, result: CheckResult) -> None:
         parts = [f"{local_integer(result.rows)} rows: {local_integer(result.valid_rows)} good"]

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 from omnidesk.i18n import _
 from omnidesk.imports import ImportOutcome, RowProblem
 
-from ..formatting import local_integer
+from ..formatting import COUNT_SAMPLE, local_integer
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ProblemsModel
@@ -38,8 +38,7 @@ class ResultPage(WizardPage):
         self.problems_table.setAccessibleName(_("Rows that did not make it"))
         self.problems_table.setSortingEnabled(False)
         self.problems_table.setModel(self.problems)
-        self.problems_table.setColumnWidth(0, 70)
-        self.problems_table.setColumnWidth(1, 140)
+        self.problems_table.fit_columns({0: local_integer(COUNT_SAMPLE), 1: "Perakende fiyatı"})
         self.save_problems = QPushButton("Save the problems into an annotated workbook…")
         self.save_problems.clicked.connect(lambda: wizard.check_page.ask_annotated_path(True))
         layout = QVBoxLayout(self)
