@@ -32,10 +32,14 @@ def _bytes(settings: QSettings, key: str) -> QByteArray | None:
     return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
 
-def remember_geometry(key: str, widget: QWidget) -> None:
+def _keep(key: str, state: QByteArray) -> None:
     settings = ui_settings()
-    settings.setValue(f"{key}/geometry", widget.saveGeometry())
+    settings.setValue(key, state)
     settings.sync()
+
+
+def remember_geometry(key: str, widget: QWidget) -> None:
+    _keep(f"{key}/geometry", widget.saveGeometry())
 
 
 def restore_geometry(key: str, widget: QWidget) -> bool:
@@ -45,9 +49,7 @@ def restore_geometry(key: str, widget: QWidget) -> bool:
 
 
 def remember_splitter(key: str, splitter: QSplitter) -> None:
-    settings = ui_settings()
-    settings.setValue(f"splitters/{key}", splitter.saveState())
-    settings.sync()
+    _keep(f"splitters/{key}", splitter.saveState())
 
 
 def restore_splitter(key: str, splitter: QSplitter) -> bool:

@@ -27,6 +27,13 @@ def new_price_list(qtbot: QtBot, session: Session, tasks: BackgroundTasks) -> Li
     return dialog
 
 
+def shown_new(qtbot: QtBot, dialog: ListDialog) -> ListDialog:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
 def error(dialog: ListDialog, field: str) -> str:
     label = dialog.error_labels[field]
     return label.text() if label.isVisibleTo(dialog) else ""
@@ -88,10 +95,7 @@ def test_auto_sync_makes_the_code_required_and_says_why(
 def test_a_new_list_opens_without_red_and_enter_says_what_is_missing(
     qtbot: QtBot, session: Session, tasks: BackgroundTasks, kind: ListKind
 ) -> None:
-    dialog = ListDialog(kind, session, tasks)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = shown_new(qtbot, ListDialog(kind, session, tasks))
     # A stock list starts with auto-sync on and no code, as the server makes it; still
     # nothing is wrong before the person has done anything.
     assert [f for f in dialog.error_labels if error(dialog, f)] == []
@@ -163,10 +167,7 @@ def test_the_currency_shows_its_code_as_the_tables_do(new_price_list: ListDialog
 def test_typing_starts_in_the_name_and_tab_goes_down_the_form(
     qtbot: QtBot, session: Session, tasks: BackgroundTasks, kind: ListKind
 ) -> None:
-    dialog = ListDialog(kind, session, tasks)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = shown_new(qtbot, ListDialog(kind, session, tasks))
     chain, widget = [], dialog.name
     while widget not in chain:
         chain.append(widget)
