@@ -13,8 +13,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QKeyEvent, QKeySequence
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QStyle, QWidget
 
 from omnidesk.i18n import N_, _
@@ -77,10 +86,33 @@ class DateBoundEdit(QLineEdit):
         self.editingFinished.connect(self._tidy)
 
     def _calendar_icon(self) -> QIcon:
-        themed = QIcon.fromTheme("x-office-calendar")
-        if not themed.isNull():
-            return themed
-        return self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown)
+        """A down arrow in the field's own text colour: the style's stock arrow is dark
+        in either scheme, and vanished on a dark field."""
+        side = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        pixmap = QPixmap(side, side)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Text))
+        third = side / 3
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(third * 0.5, third),
+                    QPointF(side - third * 0.5, third),
+                    QPointF(side / 2, side - third),
+                ]
+            )
+        )
+        painter.end()
+        return QIcon(pixmap)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The scheme switched: the arrow again, in the new text colour (not while building).
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "calendar_action"):
+            self.calendar_action.setIcon(self._calendar_icon())
 
     # -- the value --------------------------------------------------------------------------------
 

@@ -199,3 +199,15 @@ def test_the_imports_page_states(qtbot: QtBot, window: MainWindow, scheme: str) 
     view = window.imports.table
     index = window.imports.model.index(0, 4)
     cell(scheme, "text on a failed import's state", view, index)
+
+
+def test_the_calendar_arrow_of_a_date_field(qtbot: QtBot, window: MainWindow, scheme: str) -> None:
+    edit = window.panes[ListKind.PRICE].filters.created_from
+    image = edit.calendar_action.icon().pixmap(16, 16).toImage()
+    arrow = next(
+        QColor.fromRgba(image.pixel(x, y))
+        for y in range(image.height())
+        for x in range(image.width())
+        if QColor.fromRgba(image.pixel(x, y)).alpha() == 255
+    )
+    passes(contrast(arrow, drawn_under(edit)), scheme, "the calendar arrow")
