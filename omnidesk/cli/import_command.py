@@ -28,6 +28,7 @@ from omnidesk.api import (
     OmnitronError,
 )
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.imports import (
     Blocker,
     ChangeKind,
@@ -124,7 +125,7 @@ def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
         where = logs.log_file()
         printer.problem(
             f"unexpected problem ({type(error).__name__}): {error}"
-            + (f" (details in {where})" if where is not None else "")
+            + (_(" (details in {file})").format(file=where) if where is not None else "")
         )
         return EXIT_FAILURE
 

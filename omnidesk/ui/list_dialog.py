@@ -46,7 +46,7 @@ from omnidesk.api import (
 )
 from omnidesk.api.rules import ListFields, changed_fields, check_list_fields
 from omnidesk.api.session import Session
-from omnidesk.i18n import _
+from omnidesk.i18n import N_, _
 
 from .formatting import local_datetime
 from .style import Tone, mark
@@ -55,7 +55,8 @@ from .widgets import ask
 
 UNIQUENESS_PAUSE_MS = 400
 DIALOG_WIDTH = 560
-SAVE_WORDS = "&Save"  # with its Alt key, also when it comes back after "Saving…"
+# With its Alt key, also when it comes back after "Saving…" (Qt's own "Save" has none).
+SAVE_WORDS = N_("&Save")
 
 
 def fields_of(row: PriceList | StockList) -> ListFields:
@@ -140,7 +141,7 @@ class ListDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(SAVE_WORDS)
+        self.save_button.setText(_(SAVE_WORDS))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -406,7 +407,7 @@ class ListDialog(QDialog):
     def _set_saving(self, saving: bool) -> None:
         self.saving = saving
         self.busy.setVisible(saving)
-        self.save_button.setText("Saving…" if saving else SAVE_WORDS)
+        self.save_button.setText("Saving…" if saving else _(SAVE_WORDS))
         self.validate()
 
     def _show_refusal(self, refused: ValidationFailed) -> None:
