@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import platform
 import signal
 import sqlite3
 import sys
@@ -17,18 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qasync
+from PySide6.QtCore import qVersion
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from omnidesk import APP_ID
+from omnidesk import APP_DISPLAY_NAME, APP_ID, __version__
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
+from omnidesk.cli.exit_codes import EXIT_FAILURE
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
-from omnidesk.i18n import _
+from omnidesk.i18n import _, set_language
 from omnidesk.imports import Journal
 from omnidesk.resources import resource_path
-from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore
+from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore, logs
 from omnidesk.settings.facts import FactsStore
+from omnidesk.settings.logs import keep_out_of_logs
 from omnidesk.settings.paths import (
     data_dir,
     facts_file,
@@ -38,13 +42,17 @@ from omnidesk.settings.paths import (
 )
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.ui import style
+from omnidesk.ui.crash import CrashReporter, describe
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.sign_in import SignInDialog
 from omnidesk.ui.single_instance import InstanceListener, hand_over
 from omnidesk.ui.tasks import BackgroundTasks, settle
+from omnidesk.ui.translations import install_qt_translations
 
 log = logging.getLogger(__name__)
+
+WINDOW_LOG = "omnidesk.log"  # in the log folder; the command line's is import.log
 
 
 @dataclass
@@ -134,7 +142,9 @@ class Application:
         An account with two-factor sign-in raises TwoFactorRequired; the dialog then
         calls again with the person's code, which goes to the server and nowhere else.
         """
+        keep_out_of_logs(password)
         if code is not None and self.client is not None and self.client.waiting_for_code:
+            keep_out_of_logs(code)
             token = await self.client.verify_code(code)
         else:
             if self.client is None or self.client.base_url != profile.base_url.rstrip("/"):
@@ -142,6 +152,7 @@ class Application:
                     await self.client.aclose()
                 self.client = OmnitronClient(profile.base_url, facts=self.facts)
             token = await self.client.login(profile.username, password)
+        keep_out_of_logs(token)
         if profile.environment is not Environment.DEMO:
             self.tokens.set(profile.name, profile.username, token)
             self.profiles.remember(profile)
@@ -151,6 +162,7 @@ class Application:
         if saved:
             last = saved[0]
             token = self.tokens.get(last.name, last.username)
+            keep_out_of_logs(token)
             if token:
                 # A stored token may have expired: the first request will say so, and
                 # the sign-in dialog then opens by itself.
@@ -237,7 +249,7 @@ def app_icon() -> QIcon:
 def name_application(app: QApplication) -> None:
     """Names, icon and desktop entry: what the window manager and the task bar show."""
     app.setApplicationName("OmniDesk")
-    app.setApplicationDisplayName("OmniDesk")
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setOrganizationName("OmniDesk")
     app.setWindowIcon(app_icon())
     # Wayland and most docks match windows to the installed .desktop entry by this name.
@@ -245,9 +257,21 @@ def name_application(app: QApplication) -> None:
 
 
 def run_gui(options: Options) -> int:
+    logs.configure(WINDOW_LOG, echo_to_stderr=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    log.info(
+        "OmniDesk %s starting: Python %s, Qt %s, %s",
+        __version__,
+        platform.python_version(),
+        qVersion(),
+        platform.platform(),
+    )
     name_application(app)
+    # Before any widget exists: every sentence is looked up as its widget is built.
+    language = set_language(PreferencesStore(preferences_file()).language())
+    qt_words = install_qt_translations(app, language)
+    log.info("speaking %s; Qt's own words %s", language, "too" if qt_words else "in English")
     unattended = options.report_ready or options.quit_when_ready
     # `omnidesk --demo` asks for the demo's own window; anything else goes to a running one.
     if not (unattended or options.demo) and hand_over(options.open_files):
@@ -262,12 +286,14 @@ def run_gui(options: Options) -> int:
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    crashes = CrashReporter()
+    crashes.install(loop)
     try:
         application = Application(options)
         listener.filesArrived.connect(application.receive_files)
         _stop_on_signals(loop, application)
         with loop:
-            return loop.run_until_complete(application.run())
+            return loop.run_until_complete(run_reporting(application, crashes))
     except OmnitronError as problem:  # the demo's own sign-in failed: say so and stop
         return _cannot_start(options, str(problem))
     except (OSError, sqlite3.Error) as problem:  # the data folder: read-only, full, a file
@@ -276,7 +302,32 @@ def run_gui(options: Options) -> int:
         print("omnidesk: stopped.", file=sys.stderr)
         return 130
     finally:
+        crashes.uninstall()
         listener.close()  # the next start opens its own window, not knocks on a closed one
+
+
+# What run_gui says in words itself; anything else escaping Application.run() is a bug.
+FORESEEN = (OmnitronError, OSError, sqlite3.Error, asyncio.CancelledError)
+
+
+async def run_reporting(application: Application, crashes: CrashReporter) -> int:
+    """Runs the app; a bug that stops it (while starting, say) is shown before it ends."""
+    try:
+        return await application.run()
+    except FORESEEN:
+        raise
+    except Exception as bug:
+        options = application.options
+        if options.report_ready or options.quit_when_ready:  # runs nobody watches
+            log.error("OmniDesk stopped on an unexpected error", exc_info=bug)
+            print(f"omnidesk: unexpected error: {describe(bug)}", file=sys.stderr)
+            return EXIT_FAILURE
+        dialog = crashes.report(bug, "while starting or closing", fatal=True)
+        if dialog is not None:
+            closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            dialog.finished.connect(lambda _result: settle(closed, None))
+            await closed
+        return EXIT_FAILURE
 
 
 def _storage_problem(problem: OSError | sqlite3.Error) -> str:
@@ -292,7 +343,7 @@ def _cannot_start(options: Options, message: str) -> int:
     print(f"omnidesk: {message}", file=sys.stderr)
     if not (options.report_ready or options.quit_when_ready):  # runs nobody watches
         QMessageBox.critical(None, "OmniDesk cannot start", message)
-    return 2
+    return EXIT_FAILURE
 
 
 def _stop_on_signals(loop: asyncio.AbstractEventLoop, application: Application) -> None:

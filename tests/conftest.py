@@ -7,6 +7,7 @@ the `faults` fixture. It speaks the contract's primary dialect; a test that
 switches variants on gets the primary one back from the `dialect` fixture.
 """
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import keyring
 import pytest
 
 from omnidesk.sandbox import Dialect, Faults, SandboxServer
+from omnidesk.settings import logs
 from tests.accounts import MemoryKeyring
 from tools.messages import compile_catalogues
 
@@ -62,6 +64,17 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for variable in XDG_FOLDERS:
         monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def log_configuration() -> Iterator[None]:
+    """A test that starts the app or the command line configures the log (in its private
+    home): the next test starts without that file open and at the level it had."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    logs.stop()
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from omnidesk.api import (
     OmnitronError,
 )
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.imports import (
     AnswerLost,
     ChangeKind,
@@ -39,7 +40,8 @@ from omnidesk.imports import (
     find_list,
     remembered_words,
 )
-from omnidesk.settings import Profile, ProfileStore, TokenStore
+from omnidesk.settings import Profile, ProfileStore, TokenStore, logs
+from omnidesk.settings.logs import keep_out_of_logs
 from omnidesk.settings.mappings import MappingStore
 from omnidesk.settings.paths import journal_file, mappings_file, preferences_file, profiles_file
 from omnidesk.settings.preferences import PreferencesStore
@@ -56,6 +58,9 @@ from .import_output import (
 )
 from .printer import Printer, check_summary, count, finding_line, size
 
+log = logging.getLogger(__name__)
+
+IMPORT_LOG = "import.log"  # in the log folder, beside the window's omnidesk.log
 MAX_FINDINGS_SHOWN = 20
 
 
@@ -120,8 +125,13 @@ def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
     except OSError as error:  # the journal or the temporary folder
         printer.problem(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return EXIT_FAILURE
-    except Exception as error:  # a bug: still one line, never a traceback in a job's log
-        printer.problem(f"unexpected problem ({type(error).__name__}): {error}")
+    except Exception as error:  # a bug: one line here, the traceback in the log file
+        log.exception("omnidesk import stopped on an unexpected error")
+        where = logs.log_file()
+        printer.problem(
+            f"unexpected problem ({type(error).__name__}): {error}"
+            + (_(" (details in {file})").format(file=where) if where is not None else "")
+        )
         return EXIT_FAILURE
 
 
@@ -177,6 +187,7 @@ def find_connection(options: ImportOptions) -> Connection:
         raise Failed("no saved profile. Sign in once with the app (omnidesk), or try --demo.")
     with _quiet("omnidesk.settings"):  # its "no keyring" warning is for the window
         token = TokenStore().get(chosen.name, chosen.username)
+    keep_out_of_logs(token)
     if not token:
         raise Failed(
             f"not signed in to “{chosen.name}” ({chosen.base_url}). "

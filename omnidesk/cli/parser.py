@@ -171,7 +171,13 @@ def _seconds(text: str) -> float:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .import_command import ImportOptions, run_import
+    from omnidesk.settings import logs
+
+    from .import_command import IMPORT_LOG, ImportOptions, run_import
+
+    # A scheduled import has nobody watching: what it did is in the log folder, beside
+    # the window's own log (Help ▸ Open log folder).
+    logs.configure(IMPORT_LOG)
 
     return run_import(
         ImportOptions(

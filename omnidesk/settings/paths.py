@@ -17,6 +17,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def log_dir() -> Path:
+    """Where the log files go (Linux: ~/.local/state/omnidesk/log; Windows: …\\Logs)."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
 # The files in those folders, named here once: the window and the command line share them.
 def profiles_file() -> Path:
     return config_dir() / "profiles.json"
@@ -24,6 +29,11 @@ def profiles_file() -> Path:
 
 def preferences_file() -> Path:
     return config_dir() / "preferences.json"
+
+
+def ui_state_file() -> Path:
+    """The window's layout between runs (size, splitters, columns, last folders)."""
+    return config_dir() / "ui.ini"
 
 
 def journal_file() -> Path:

@@ -1,6 +1,7 @@
-"""The person's preferences: for now, the guardrail thresholds of imports.
+"""The person's preferences: the guardrail thresholds of imports, and the window's language.
 
 A small JSON file beside the profiles; a damaged or missing file means defaults.
+Each part is saved without touching the others.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 # The thresholds belong to the guardrails they set; this module only keeps them on disk.
+from omnidesk.i18n import LANGUAGES
 from omnidesk.imports.guardrails import THRESHOLDS, GuardrailSettings, Threshold
 
 log = logging.getLogger(__name__)
@@ -76,9 +78,33 @@ class PreferencesStore:
             values[threshold.name] = value
         return GuardrailSettings(**values)
 
+    def language(self) -> str | None:
+        """The language chosen for the window ("en", "tr"), or None: the system's."""
+        chosen = self._read().get("language")
+        return chosen if isinstance(chosen, str) and chosen in LANGUAGES else None
+
     def save(self, guardrails: GuardrailSettings) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         values = {name: str(value) for name, value in asdict(guardrails).items()}
+        self._write("guardrails", values)
+
+    def save_language(self, language: str | None) -> None:
+        """None: follow the system's language again."""
+        self._write("language", language if language in LANGUAGES else None)
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return raw if isinstance(raw, dict) else {}
+
+    def _write(self, part: str, value: Any) -> None:
+        everything = self._read()
+        if value is None:
+            everything.pop(part, None)
+        else:
+            everything[part] = value
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"guardrails": values}, indent=2), encoding="utf-8")
+        temporary.write_text(json.dumps(everything, indent=2), encoding="utf-8")
         temporary.replace(self.path)

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 from omnidesk import kinds
 from omnidesk.api import AnyList, ListKind, Page
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 
 from .export import write_table
 from .filter_bar import TYPING_PAUSE_MS
-from .formatting import local_integer
+from .formatting import BARCODE_SAMPLE, MONEY_SAMPLE, local_decimal, local_integer
 from .kinds import KIND_VIEWS
+from .memory import EXPORT, in_last_folder, remember_folder
 from .paged_model import LoadState, PagedTableModel, ServerSortProxy
 from .style import Tone, mark
 from .tasks import BackgroundTasks
@@ -45,12 +47,16 @@ class Exporter:
 
     def ask(self, suggested_name: str) -> None:
         # open(), never exec(): a nested event loop would stall every running request.
-        self.dialog = QFileDialog(self.owner, "Export", suggested_name)
+        self.dialog = QFileDialog(self.owner, "Export", in_last_folder(EXPORT, suggested_name))
         self.dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         self.dialog.setNameFilters(["Excel workbook (*.xlsx)", "CSV, comma-separated (*.csv)"])
         self.dialog.setDefaultSuffix("xlsx")
-        self.dialog.fileSelected.connect(lambda path: self.tasks.start(self.export(Path(path))))
+        self.dialog.fileSelected.connect(self._chosen)
         self.dialog.open()
+
+    def _chosen(self, path: str) -> None:
+        remember_folder(EXPORT, Path(path))
+        self.tasks.start(self.export(Path(path)))
 
     async def export(self, path: Path) -> bool:
         if not await self.model.load_all():
@@ -73,6 +79,7 @@ class Exporter:
 class ContentsPane(QWidget):
     """The product prices or stocks of one list, paged and filterable by SKU."""
 
+    opened = Signal()
     closed = Signal()
 
     def __init__(self, kind: ListKind, session: Session, tasks: BackgroundTasks) -> None:
@@ -86,11 +93,13 @@ class ContentsPane(QWidget):
         self.model: PagedTableModel[Any] = PagedTableModel(columns, tasks, page_size=200)
         self.proxy = ServerSortProxy(self.model, self)
         self.table = DataTable()
+        self.table.setObjectName(f"{kind.value}ContentsTable")
+        self.table.setAccessibleName(self.words.contents_title)  # "Prices"
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(False)  # the server keeps its own order; sort on demand
-        self.table.setColumnWidth(0, 170)  # 13-digit barcodes fit
-        for column in range(1, len(columns)):
-            self.table.setColumnWidth(column, 110)
+        wide = {0: BARCODE_SAMPLE}  # SKUs: a 13-digit barcode shows whole
+        wide |= {c: local_decimal(MONEY_SAMPLE) for c in range(1, len(columns))}
+        self.table.fit_columns(wide)
         self.table.horizontalHeader().sectionClicked.connect(self._sort_clicked)
         # The arrow shows once every row is loaded and sorted, not over rows still coming.
         self.proxy.orderStateChanged.connect(
@@ -107,6 +116,7 @@ class ContentsPane(QWidget):
         mark(self.title, Tone.STRONG)
         self.sku = QLineEdit()
         self.sku.setPlaceholderText("SKU (exact)…")
+        self.sku.setAccessibleName(_("SKU (exact)"))
         self.sku.setClearButtonEnabled(True)
         self.sku.setMaximumWidth(220)
         self.states.clearRequested.connect(self.sku.clear)
@@ -116,6 +126,7 @@ class ContentsPane(QWidget):
         close = QToolButton()
         close.setText("✕")
         close.setToolTip("Close the contents")
+        close.setAccessibleName(_("Close the contents"))
         close.clicked.connect(self._close)
 
         header = QHBoxLayout()
@@ -143,6 +154,7 @@ class ContentsPane(QWidget):
         self.title.setText(f"{self.words.contents_title} in “{row.name}”{suffix}")
         self.reload()
         self.show()
+        self.opened.emit()
 
     def reload(self) -> None:
         """The open list's rows again, from the first page, with the SKU filter."""

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWi
 from omnidesk.i18n import _
 from omnidesk.spreadsheet import SUPPORTED_SUFFIXES
 
+from .memory import IMPORT, last_folder
+
 ACCEPTED_TEXT = ", ".join(sorted(SUPPORTED_SUFFIXES))
 PATTERNS = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
 
@@ -63,10 +65,11 @@ class DropZone(QWidget):
         self._refusing = False
 
     def browse(self) -> None:
+        folder = last_folder(IMPORT)
         self.dialog = QFileDialog(
             self,
             _("Choose a spreadsheet"),
-            "",
+            str(folder or ""),
             _("Spreadsheets ({patterns})").format(patterns=PATTERNS),
         )
         self.dialog.setFileMode(QFileDialog.FileMode.ExistingFile)

@@ -1,7 +1,13 @@
-"""How values look on screen: dates and money in the person's locale, never through float."""
+"""How values look on screen: numbers, dates and money in the person's locale, never through float.
+
+Every number and date the window shows goes through here, so a count reads the
+same in a table, a title and a sentence (1.234 in Türkiye, 1,234 in England,
+12,34,567 in India).
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,27 +16,59 @@ from PySide6.QtCore import QDateTime, QLocale, QTimeZone
 from omnidesk.i18n import _
 
 
+def date_format() -> str:
+    """The locale's short date, zero-padded and with the whole year: 03.06.2024, 06/03/2024.
+
+    The bare "C" locale (servers, containers) has no readable one: ISO then.
+    """
+    short = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    # "C" dates (d MM yyyy) also come with English words when LANG=C and LANGUAGE=en.
+    if short == QLocale.c().dateFormat(QLocale.FormatType.ShortFormat):
+        return "yyyy-MM-dd"
+    return re.sub(r"y+", "yyyy", re.sub(r"M+", "MM", re.sub(r"d+", "dd", short)))
+
+
 def local_datetime(moment: datetime) -> str:
     qt_moment = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
+    return qt_moment.toString(f"{date_format()} HH:mm")
+
+
+def _numbers() -> QLocale:
     locale = QLocale()
-    if locale.language() == QLocale.Language.C:
-        # The bare "C" locale (servers, containers) has no readable short format.
-        return qt_moment.toString("yyyy-MM-dd HH:mm")
-    return locale.toString(qt_moment, QLocale.FormatType.ShortFormat)
+    # The "C" locale leaves thousands ungrouped, where f"{n:,}" elsewhere grouped them:
+    # grouped everywhere, so a count reads the same in a table and in a sentence.
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
+    return locale
 
 
 def local_decimal(value: Decimal | None, places: int = 2) -> str:
-    """1234.5 → "1,234.50" or "1.234,50", by the person's locale."""
+    """1234.5 → "1,234.50", "1.234,50" or "12,34,567.50", grouped as the person's locale does."""
     if value is None:
         return ""
-    locale = QLocale()
-    text = f"{value:,.{places}f}"  # Decimal formatting: exact, no float on the way
-    group, point = locale.groupSeparator(), locale.decimalPoint()
-    return text.replace(",", "\x00").replace(".", point).replace("\x00", group)
+    locale = _numbers()
+    text = f"{abs(value):.{places}f}"  # Decimal formatting: exact, no float on the way
+    whole, _, fraction = text.partition(".")
+    grouped = local_integer(int(whole))
+    negative = value < 0 and any(digit not in "0." for digit in text)  # not "-0.00"
+    sign = locale.negativeSign() if negative else ""
+    return f"{sign}{grouped}{locale.decimalPoint() + fraction if fraction else ''}"
 
 
 def local_integer(value: int) -> str:
-    return QLocale().toString(value)
+    """1234 → "1,234" or "1.234": every count the window shows."""
+    if abs(value) >= 2**63:  # beyond what QLocale takes: still grouped, the English way
+        return f"{value:,}"
+    return _numbers().toString(value)
+
+
+# The widest texts a column usually holds, for DataTable.fit_columns.
+BARCODE_SAMPLE = "8690000000000"  # EAN-13: the longest SKUs a catalogue has in numbers
+MONEY_SAMPLE = Decimal("1234567.89")
+COUNT_SAMPLE = 1_000_000
+
+
+def datetime_sample() -> str:
+    return local_datetime(datetime(2024, 12, 31, 23, 59))
 
 
 def signed_percent(value: Decimal) -> str:

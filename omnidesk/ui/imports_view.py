@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
+from omnidesk.i18n import _, n_
 from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
 
-from .formatting import local_datetime, local_integer
+from .formatting import COUNT_SAMPLE, datetime_sample, local_datetime, local_integer
 from .style import Tone, mark
 from .table_models import RIGHT, AnyIndex, FixedColumnsModel, problem_colour
 from .tasks import BackgroundTasks
@@ -36,17 +37,22 @@ def state_words(record: ImportRecord, *, followed: bool = False) -> str:
     """How an import stands, as a person says it: "done, 2 refused", never just "success"."""
     state = record.state
     if state is JournalState.SUCCESS:
-        refused = record.failed or 0
-        return f"done, {refused:,} refused" if refused else "done"
-    if state is JournalState.FAILURE:
-        return "failed"
-    if state is JournalState.UPLOAD_FAILED:
-        return "not sent"
+        return done_words(record.failed or 0)
     if state is JournalState.ARRIVED:
-        return "arrived (its answer was lost)"
+        return _("arrived (its answer was lost)")
     if state is JournalState.WAITING:
-        return "on the server, following…" if followed else "on the server"
-    return "sending…" if followed else "sent, answer lost"
+        return _("on the server, following…") if followed else state.words
+    if state is JournalState.UPLOADING:
+        return _("sending…") if followed else _("sent, answer lost")
+    return state.words
+
+
+def done_words(refused: int) -> str:
+    if not refused:
+        return JournalState.SUCCESS.words
+    return n_("done, {count} refused", "done, {count} refused", refused).format(
+        count=local_integer(refused)
+    )
 
 
 class JournalModel(FixedColumnsModel):
@@ -140,11 +146,17 @@ class ImportsPane(QWidget):
         refresh.clicked.connect(self.refresh)
         self.model = JournalModel(self)
         self.table = DataTable()
+        self.table.setObjectName("importsTable")
+        self.table.setAccessibleName(_("Imports"))
         self.table.setSortingEnabled(False)
         self.table.setModel(self.model)
         self.table.openRequested.connect(self._open_index)
-        for column, width in enumerate((140, 200, 180, 180, 60, 140, 70, 70, 70)):
-            self.table.setColumnWidth(column, width)
+        count = local_integer(COUNT_SAMPLE)
+        samples = [datetime_sample(), "kasim-fiyatlari-2024.xlsx", "Outlet fiyatları 2024"]
+        samples += ["Acme staging", count, done_words(COUNT_SAMPLE), count, count, count]
+        self.table.fit_columns(dict(enumerate(samples)))
+        # A longer file name loses its middle, not its end: "kasim-fi…2024 son.xlsx".
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = QHBoxLayout()
         header.addWidget(heading)
         header.addStretch()

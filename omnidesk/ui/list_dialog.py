@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QMessageBox,
     QProgressBar,
@@ -47,6 +46,7 @@ from omnidesk.api import (
 )
 from omnidesk.api.rules import ListFields, changed_fields, check_list_fields
 from omnidesk.api.session import Session
+from omnidesk.i18n import N_, _
 
 from .formatting import local_datetime
 from .style import Tone, mark
@@ -54,6 +54,9 @@ from .tasks import BackgroundTasks
 from .widgets import ask
 
 UNIQUENESS_PAUSE_MS = 400
+DIALOG_WIDTH = 560
+# With its Alt key, also when it comes back after "Saving…" (Qt's own "Save" has none).
+SAVE_WORDS = N_("&Save")
 
 
 def fields_of(row: PriceList | StockList) -> ListFields:
@@ -85,7 +88,8 @@ class ListDialog(QDialog):
         noun = self.words.noun
         self.noun = noun
         self.setWindowTitle(f"Edit {noun}" if existing else f"New {noun}")
-        self.setMinimumWidth(520)
+        # One width whatever messages come and go below the fields; only the height follows.
+        self.setFixedWidth(DIALOG_WIDTH)
         self.saving = False
         self.requests_sent = 0
         self._confirmed_discard = False
@@ -106,21 +110,21 @@ class ListDialog(QDialog):
         self.name.setPlaceholderText("e.g. Outlet prices autumn")
         self.code = QLineEdit()
         self.code.setPlaceholderText("the list's ID in the ERP (optional)")
-        self.auto_sync = QCheckBox("Keep in sync with the ERP (auto-sync)")
+        self.auto_sync = QCheckBox("&Keep in sync with the ERP (auto-sync)")
         # Parented by the form below, after the fields above it, so Tab goes name →
         # code → auto-sync → currency. A stock list has no currency: see below.
         self.currency = QComboBox()
         self.error_labels = {field: self._error_label() for field in ("name", "code", "currency")}
 
         form = QFormLayout()
-        form.addRow("Name", self.name)
+        form.addRow("&Name", self.name)  # Alt+N, Alt+C, Alt+K, Alt+U, Alt+S: as underlined
         form.addRow("", self.error_labels["name"])
-        form.addRow("Code", self.code)
+        form.addRow("&Code", self.code)
         form.addRow("", self.error_labels["code"])
         form.addRow("", self.auto_sync)
         if self.words.has_currency:
             self._fill_currencies()
-            form.addRow("Currency", self.currency)
+            form.addRow("C&urrency", self.currency)
             form.addRow("", self.error_labels["currency"])
         else:
             # A kind without a currency still makes it a child, hidden: a parentless
@@ -137,12 +141,11 @@ class ListDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(_(SAVE_WORDS))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        # Messages come and go under the fields: let the dialog grow and shrink with them.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self.busy)
@@ -163,6 +166,9 @@ class ListDialog(QDialog):
         self.auto_sync.toggled.connect(lambda: self._edited("code"))
         self.currency.currentIndexChanged.connect(lambda: self._edited("currency"))
         self.currency.editTextChanged.connect(lambda: self._edited("currency"))
+        # Nothing is wrong with a form nobody has filled in yet: its problems show from
+        # the first change, or when the person tries to save.
+        self.problems_shown = existing is not None
         self.validate()
         self.name.setFocus()  # Ctrl+N, then type: the name comes first
 
@@ -185,7 +191,11 @@ class ListDialog(QDialog):
         self.currency.setEditable(True)
         self.currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for code in CURRENCIES:  # `try` first, as the contract says
-            self.currency.addItem(f"{code} — {CURRENCY_NAMES.get(code, code)}", code)
+            # The code as the tables show it (TRY); the server's own spelling is the data.
+            self.currency.addItem(f"{code.upper()} — {CURRENCY_NAMES.get(code, code)}", code)
+        line = self.currency.lineEdit()
+        if line is not None:  # typed in to find a currency: named as its combo box
+            line.setAccessibleName(_("Currency"))
         completer = QCompleter(self.currency.model(), self.currency)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)  # "lira" finds try
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -199,7 +209,7 @@ class ListDialog(QDialog):
         if fields.currency is not None:
             index = self.currency.findData(fields.currency)
             if index < 0:  # a currency the server has and we do not know: keep it
-                self.currency.addItem(fields.currency, fields.currency)
+                self.currency.addItem(fields.currency.upper(), fields.currency)
                 index = self.currency.count() - 1
             self.currency.setCurrentIndex(index)
 
@@ -230,6 +240,7 @@ class ListDialog(QDialog):
         return self.values != self.original
 
     def _edited(self, field: str) -> None:
+        self.problems_shown = True
         self.server_errors.pop(field, None)
         if field in ("name", "code"):
             self.taken.pop(field, None)
@@ -242,12 +253,37 @@ class ListDialog(QDialog):
         """Show every problem under its field; Save is enabled only when there is none."""
         problems = check_list_fields(self.kind, self.values)
         for field, label in self.error_labels.items():
-            message = problems.get(field) or self.taken.get(field) or self.server_errors.get(field)
+            message = problems.get(field) if self.problems_shown else None
+            message = message or self.taken.get(field) or self.server_errors.get(field)
             label.setText(message or "")
             label.setVisible(bool(message))
         valid = not problems and not self.taken
         self.save_button.setEnabled(valid and not self.saving)
+        self._fit_height()
         return valid
+
+    def _fit_height(self) -> None:
+        # The width is fixed; the height grows and shrinks with the messages shown.
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        height = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        self.setFixedHeight(height if height > 0 else layout.totalSizeHint().height())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter means Save. While Save cannot be pressed, Enter says why instead of
+        # doing nothing: every problem shows, and the first field with one takes focus.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not self.save_button.isEnabled() and not self.saving:
+            self.problems_shown = True
+            self.validate()
+            fields = {"name": self.name, "code": self.code, "currency": self.currency}
+            wrong = [f for f, label in self.error_labels.items() if label.isVisibleTo(self)]
+            if wrong:
+                fields[wrong[0]].setFocus()
+            return
+        super().keyPressEvent(event)
 
     # -- is the name or code taken? ---------------------------------------------------------------
 
@@ -371,7 +407,7 @@ class ListDialog(QDialog):
     def _set_saving(self, saving: bool) -> None:
         self.saving = saving
         self.busy.setVisible(saving)
-        self.save_button.setText("Saving…" if saving else "Save")
+        self.save_button.setText("Saving…" if saving else _(SAVE_WORDS))
         self.validate()
 
     def _show_refusal(self, refused: ValidationFailed) -> None:
@@ -394,6 +430,7 @@ class ListDialog(QDialog):
     def _show_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.show()
+        self._fit_height()
 
     # -- leaving ----------------------------------------------------------------------------------
 

@@ -16,9 +16,10 @@ from omnidesk.imports import ImportTarget
 
 from .contents_pane import ContentsPane, Exporter
 from .filter_bar import ListFilterBar
-from .formatting import local_integer
+from .formatting import datetime_sample, local_integer
 from .kinds import KIND_VIEWS
 from .list_dialog import ListDialog
+from .memory import remember_columns, remember_splitter, restore_columns, restore_splitter
 from .paged_model import LoadState, PagedTableModel, ServerSortProxy
 from .style import Tone, mark
 from .tasks import BackgroundTasks
@@ -43,6 +44,8 @@ class ListPane(QWidget):
         )
         self.proxy = ServerSortProxy(self.model, self)
         self.table = DataTable()
+        self.table.setObjectName(f"{kind.value}ListsTable")
+        self.table.setAccessibleName(self.words.title)  # "Price lists"
         self.table.setModel(self.proxy)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         # Said under the filters when the server cannot sort and the rows are sorted here.
@@ -77,7 +80,7 @@ class ListPane(QWidget):
         header.addWidget(self.count)
         header.addWidget(export)
 
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.states)
         split.addWidget(self.contents)
         split.setStretchFactor(0, 3)
@@ -99,10 +102,32 @@ class ListPane(QWidget):
         self.sort_note.setVisible(bool(self.proxy.notice))
 
     def _fix_column_widths(self) -> None:
-        widths = {"Name": 260, "Code": 150, "Currency": 80, "Auto-sync": 80, "Created": 150}
-        for position, column in enumerate(self.model.columns):
-            if column.title in widths:
-                self.table.setColumnWidth(position, widths[column.title])
+        samples = {
+            "Name": "Outlet fiyatları sonbahar 2024",
+            "Code": "ERP-PL-TR-OUT-2024",
+            "Currency": "TRY",
+            "Auto-sync": "Yes",
+            "Created": datetime_sample(),
+        }
+        self.table.fit_columns(
+            {i: samples[c.title] for i, c in enumerate(self.model.columns) if c.title in samples}
+        )
+
+    def restore_layout(self) -> None:
+        """The splitter and the columns as they were left last time (memory.py)."""
+        # The splitter once the contents first show: hidden, they have no size to restore.
+        self.contents.opened.connect(self._restore_split, Qt.ConnectionType.SingleShotConnection)
+        restore_columns(f"{self.kind.value}_lists", self.table.horizontalHeader())
+        restore_columns(f"{self.kind.value}_contents", self.contents.table.horizontalHeader())
+
+    def _restore_split(self) -> None:
+        restore_splitter(f"{self.kind.value}_lists", self.split)
+
+    def remember_layout(self) -> None:
+        if self.contents.isVisible():  # closed, the split says nothing: keep the last one
+            remember_splitter(f"{self.kind.value}_lists", self.split)
+        remember_columns(f"{self.kind.value}_lists", self.table.horizontalHeader())
+        remember_columns(f"{self.kind.value}_contents", self.contents.table.horizontalHeader())
 
     def start(self) -> None:
         self.refresh()

@@ -14,7 +14,6 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,31 +26,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk import __version__, kinds
+from omnidesk import APP_DISPLAY_NAME, kinds
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.imports import ImportDraft, ImportRecord, ImportTarget, Journal
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.mappings import MappingStore
-from omnidesk.settings.paths import mappings_file
+from omnidesk.settings.paths import log_dir, mappings_file
 from omnidesk.settings.preferences import PreferencesStore
 
+from .about import open_folder, show_about
 from .drop_zone import dropped_spreadsheet
 from .import_report import ImportReportDialog
 from .import_wizard import ImportWizard
 from .imports_view import ImportsPane
 from .list_pane import ListPane
+from .memory import remember_columns, remember_geometry, restore_columns, restore_geometry
 from .paged_model import LoadState
 from .preferences_dialog import PreferencesDialog
+from .shortcuts import ShortcutsDialog
 from .sign_in import Connect, SignInDialog
 from .tasks import BackgroundTasks, settle
 from .widgets import EnvironmentBanner, ask
 
 
 def window_title(profile: Profile) -> str:
-    if profile.environment is Environment.PRODUCTION:
-        return f"OmniDesk — PRODUCTION — {profile.name}"
-    return f"OmniDesk — {profile.environment.label} — {profile.name}"
+    """Where the window is signed in, then the app's name: "Test — Acme staging — OmniDesk".
+
+    The name comes last and is spelled as the application's display name, because
+    X11, Wayland and Windows add that name after any title that does not already end
+    with it; a title starting with it read "OmniDesk — Demo — Demo — OmniDesk".
+    """
+    environment = (
+        "PRODUCTION" if profile.environment is Environment.PRODUCTION else profile.environment.label
+    )
+    # A profile named after its environment ("Demo", "Staging") is said once.
+    parts = [environment]
+    if profile.name.casefold() != environment.casefold():
+        parts.append(profile.name)
+    return " — ".join([*parts, APP_DISPLAY_NAME])
 
 
 class MainWindow(QMainWindow):
@@ -81,13 +95,14 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._switching = False
         self.question: QMessageBox | None = None
+        self.about_box: QMessageBox | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self.profile = profile
         self.session = session
         self.tasks = tasks
         self.reconnect = reconnect
         self.sign_in_dialog: SignInDialog | None = None
         self.setWindowTitle(window_title(profile))
-        self._fit_to_screen()
 
         # One page per kind of list, in the registry's order, then the Imports page.
         self.panes = {kind: ListPane(kind, session, tasks) for kind in kinds.KINDS}
@@ -109,6 +124,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.addItems([pane.words.title for pane in self.panes.values()] + ["Imports"])
+        self.navigation.setAccessibleName(_("Pages"))
         self.navigation.setFixedWidth(150)
         self.navigation.setIconSize(QSize(16, 16))
         self.navigation.currentRowChanged.connect(self._show_page)
@@ -135,6 +151,21 @@ class MainWindow(QMainWindow):
         for notice in notices:
             self.statusBar().addPermanentWidget(QLabel(notice))
         self.navigation.setCurrentRow(0)
+        self._restore_layout()
+
+    def _restore_layout(self) -> None:
+        """Where the person left the window, its splitters and its columns (memory.py)."""
+        if not restore_geometry("window", self):
+            self._fit_to_screen()
+        for pane in self.panes.values():
+            pane.restore_layout()
+        restore_columns("imports", self.imports.table.horizontalHeader())
+
+    def _remember_layout(self) -> None:
+        remember_geometry("window", self)
+        for pane in self.panes.values():
+            pane.remember_layout()
+        remember_columns("imports", self.imports.table.horizontalHeader())
 
     def _fit_to_screen(self) -> None:
         screen = QGuiApplication.primaryScreen()
@@ -153,6 +184,7 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(lambda: self.open_import())
         file_menu.addAction(self.import_action)
         export = QAction("&Export current view…", self, shortcut=QKeySequence("Ctrl+E"))
+        export.setObjectName("exportAction")
         export.triggered.connect(lambda: self._on_list_pane(ListPane.export))
         file_menu.addAction(export)
         file_menu.addSeparator()
@@ -209,17 +241,28 @@ class MainWindow(QMainWindow):
             pane.table.addActions([open_action, self.edit_action, self.new_action])
 
         help_menu = self.menuBar().addMenu("&Help")
+        keys = QAction(_("&Keyboard shortcuts"), self, shortcut=QKeySequence("F1"))
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
+        log_folder = QAction(_("Open &log folder"), self)
+        log_folder.setToolTip(_("The log files to send with a problem report"))
+        log_folder.triggered.connect(lambda: open_folder(log_dir()))
+        help_menu.addAction(log_folder)
+        help_menu.addSeparator()
         about = QAction("&About OmniDesk", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
         # Delete must never delete anything: say so instead of doing nothing silently.
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self)
-        delete.activated.connect(
+        # An action of the window (no menu holds it), so Help ▸ Keyboard shortcuts lists it.
+        delete = QAction(_("Say where lists are deleted (in Omnitron itself)"), self)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.triggered.connect(
             lambda: self.statusBar().showMessage(
                 "OmniDesk does not delete lists; that is done in Omnitron itself.", 5000
             )
         )
+        self.addAction(delete)
 
     def _show_page(self, row: int) -> None:
         if row < 0:
@@ -385,14 +428,15 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.open_import(path)
 
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.shortcuts_dialog = dialog
+        dialog.open()
+        return dialog
+
     def _about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "About OmniDesk",
-            f"OmniDesk {__version__}\nPrice lists and stock lists for Omnitron.",
-            parent=self,
-        )
-        box.open()
+        self.about_box = show_about(self)
 
     async def ask_to_sign_in(self) -> bool:
         """Open the sign-in dialog for this server; True once signed in again."""
@@ -425,12 +469,7 @@ class MainWindow(QMainWindow):
             if wizard.uploading and wizard.path is not None
         ]
         dialog = self.preferences_dialog
-        if (
-            dialog is not None
-            and self.preferences is not None
-            and dialog.isVisible()
-            and dialog.values() != self.preferences.load()
-        ):
+        if dialog is not None and dialog.isVisible() and dialog.has_changes():
             lost.append("throws away the preferences you changed")
         return lost
 
@@ -449,6 +488,7 @@ class MainWindow(QMainWindow):
         for wizard in list(self.wizards):
             wizard.discard()  # asked above; its jobs end now, before the window takes it along
         self.imports.stop_following()  # the journal keeps them; the next start offers them
+        self._remember_layout()
         if self._switching:
             self.switch_server_requested.emit()
         self.closing.emit()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from omnidesk.settings import Environment
@@ -74,16 +74,65 @@ BANNER_COLOURS = {
 }
 
 
+# The window's own colours when the system asks for dark and the platform gives no dark
+# palette (a GNOME or KDE session whose Qt has no theme plugin, say): Fusion's roles in
+# dark, each text role past 4.5:1 on what it is drawn on.
+DARK_PALETTE = {
+    QPalette.ColorRole.Window: "#2b2b2b",
+    QPalette.ColorRole.WindowText: "#eeeeee",
+    QPalette.ColorRole.Base: "#1f1f1f",
+    QPalette.ColorRole.AlternateBase: "#282828",
+    QPalette.ColorRole.ToolTipBase: "#3a3a3a",
+    QPalette.ColorRole.ToolTipText: "#eeeeee",
+    QPalette.ColorRole.PlaceholderText: "#a6a6a6",
+    QPalette.ColorRole.Text: "#eeeeee",
+    QPalette.ColorRole.Button: "#353535",
+    QPalette.ColorRole.ButtonText: "#eeeeee",
+    QPalette.ColorRole.BrightText: "#ff8a80",
+    QPalette.ColorRole.Light: "#4a4a4a",
+    QPalette.ColorRole.Midlight: "#3e3e3e",
+    QPalette.ColorRole.Mid: "#2f2f2f",
+    QPalette.ColorRole.Dark: "#1a1a1a",
+    QPalette.ColorRole.Shadow: "#101010",
+    QPalette.ColorRole.Highlight: "#2f65ca",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.Link: "#8ab4f8",
+    QPalette.ColorRole.LinkVisited: "#c58af9",
+}
+DARK_DISABLED = {
+    QPalette.ColorRole.WindowText: "#8c8c8c",
+    QPalette.ColorRole.Text: "#8c8c8c",
+    QPalette.ColorRole.ButtonText: "#8c8c8c",
+    QPalette.ColorRole.Highlight: "#3a3a3a",
+    QPalette.ColorRole.HighlightedText: "#8c8c8c",
+}
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in DARK_PALETTE.items():
+        palette.setColor(role, QColor(colour))
+    for role, colour in DARK_DISABLED.items():
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(colour))
+    return palette
+
+
+def _is_dark(palette: QPalette) -> bool:
+    return palette.window().color().lightness() < 128
+
+
+class _Painting:
+    """The scheme the app is painted in, and whether the dark palette is ours."""
+
+    dark: bool | None = None  # None until install(): then the palette's lightness decides
+    palette_is_ours = False
+
+
 def dark_scheme() -> bool:
-    """Whether the window is drawn dark: the system's scheme, else the palette's lightness."""
-    hints = QGuiApplication.styleHints()
-    scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
-    if scheme is Qt.ColorScheme.Dark:
-        return True
-    if scheme is Qt.ColorScheme.Light:
-        return False
-    window = QGuiApplication.palette().window().color()
-    return window.lightness() < 128
+    """Whether the window is drawn dark (the scheme follow() last painted)."""
+    if _Painting.dark is None:
+        return _is_dark(QGuiApplication.palette())
+    return _Painting.dark
 
 
 def colours() -> Colours:
@@ -136,9 +185,28 @@ def style_sheet(now: Colours) -> str:
     """
 
 
+def follow(app: QApplication, scheme: Qt.ColorScheme) -> None:
+    """Paint the app for the system's colour scheme: its palette and the tones' colours.
+
+    What is drawn decides: a platform that gives a dark palette is dark whatever it
+    reports. When the system asks for dark and the platform's palette is light (it
+    has none for dark), the app's own dark palette goes in, and out again for light.
+    """
+    if _Painting.palette_is_ours:
+        app.setPalette(QPalette())  # back to whatever the platform gives now
+        _Painting.palette_is_ours = False
+    platform_dark = _is_dark(app.palette())
+    dark = platform_dark or scheme is Qt.ColorScheme.Dark
+    if dark and not platform_dark:
+        app.setPalette(dark_palette())
+        _Painting.palette_is_ours = True
+    _Painting.dark = dark
+    app.setStyleSheet(style_sheet(DARK if dark else LIGHT))
+
+
 def install(app: QApplication) -> None:
-    """The app's style sheet for the scheme in use, built again when the system switches."""
-    app.setStyleSheet(style_sheet(colours()))
+    """Paint the app for the scheme in use, and again whenever the system switches."""
     hints = app.styleHints()
+    follow(app, hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown)
     if hints is not None:
-        hints.colorSchemeChanged.connect(lambda _scheme: app.setStyleSheet(style_sheet(colours())))
+        hints.colorSchemeChanged.connect(lambda scheme: follow(app, scheme))

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Coroutine
 from typing import Any, TypeVar
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -24,9 +21,12 @@ class BackgroundTasks:
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._running.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            # Every slot handles the errors a person can act on; this is a bug.
-            log.error("background task failed", exc_info=task.exception())
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # Every slot handles the errors a person can act on; this is a bug. The loop's
+            # exception handler logs it, and in the app shows it (ui/crash.py).
+            task.get_loop().call_exception_handler(
+                {"message": "in a background task", "exception": error, "task": task}
+            )
 
     @property
     def running(self) -> int:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractProxyModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -18,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -26,20 +24,41 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
+from omnidesk.i18n import N_
 from omnidesk.settings import Environment, Profile
 
 from .drop_zone import dropped_spreadsheet
+from .formatting import local_integer
 from .paged_model import LoadState, PagedTableModel
 from .style import BANNER_COLOURS
+
+# The keys a table understands besides the menus' shortcuts, for Help ▸ Keyboard shortcuts;
+# DataTable.keyPressEvent below is where each is handled.
+TABLE_KEYS: tuple[tuple[QKeySequence.StandardKey | str, str], ...] = (
+    ("Return", N_("Open the contents of the selected list")),
+    (QKeySequence.StandardKey.Copy, N_("Copy the selected cells, ready to paste into a sheet")),
+    (
+        QKeySequence.StandardKey.MoveToEndOfDocument,
+        N_("Go to the last row (the rest of the list is loaded first)"),
+    ),
+    (QKeySequence.StandardKey.MoveToStartOfDocument, N_("Go to the first row")),
+    ("Tab", N_("Leave the table for the next control")),
+)
 
 
 class DataTable(QTableView):
     """A read-only table: Enter opens the current row, Ctrl+C copies cells as TSV.
+
+    Tab leaves the table (arrows move between cells): walking a thousand cells to
+    reach the button after it would trap the keyboard. Ctrl+End goes to the real
+    last row of a list the server pages, loading the rest first.
 
     With ``accept_file_drops()``, a spreadsheet dropped on a row is offered to
     ``fileDropped`` with that row (an invalid index between rows).
@@ -63,7 +82,22 @@ class DataTable(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setHighlightSections(False)
+        self.setTabKeyNavigation(False)
         self.doubleClicked.connect(self.openRequested)
+
+    def fit_columns(self, samples: Mapping[int, str]) -> None:
+        """Each column as wide as its widest likely text (a 13-digit barcode, a date, a
+        count) or its title, in the font in use: pixel widths cut them off at other fonts."""
+        model = self.model()
+        if model is None:
+            return
+        metrics = self.fontMetrics()
+        # The cell's margins on both sides, and room for the sort arrow beside the title.
+        padding = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 24
+        for column, sample in samples.items():
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            widest = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title))
+            self.setColumnWidth(column, widest + padding)
 
     def accept_file_drops(self) -> None:
         self.setAcceptDrops(True)
@@ -86,7 +120,7 @@ class DataTable(QTableView):
         event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path, _ = dropped_spreadsheet(event.mimeData())
+        path, _refusal = dropped_spreadsheet(event.mimeData())
         if path is None:
             event.ignore()
             return
@@ -100,7 +134,24 @@ class DataTable(QTableView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.openRequested.emit(self.currentIndex())
             return
+        if event.matches(QKeySequence.StandardKey.MoveToEndOfDocument):  # Ctrl+End
+            paged = self.paged_model()
+            if paged is not None and not paged.fully_loaded:
+                paged.tasks.start(self._end_once_loaded(paged))
+                return
         super().keyPressEvent(event)
+
+    def paged_model(self) -> PagedTableModel[Any] | None:
+        """The server-paged model under this table's proxy, if it shows one."""
+        model = self.model()
+        while isinstance(model, QAbstractProxyModel):
+            model = model.sourceModel()
+        return model if isinstance(model, PagedTableModel) else None
+
+    async def _end_once_loaded(self, paged: PagedTableModel[Any]) -> None:
+        # The view knows only the pages loaded so far; its "end" would be row 100 of 5,000.
+        if await paged.load_all() and isValid(self) and self.model().rowCount():
+            self.select_row(self.model().rowCount() - 1)
 
     def copy_selection(self) -> None:
         """Selected cells as tab-separated lines, ready to paste into a spreadsheet."""
@@ -228,7 +279,8 @@ class TableWithStates(QStackedWidget):
         if has_rows:
             if state is LoadState.FAILED:
                 self.more_failed.setText(
-                    f"Only the first {len(self.model.rows):,} {self.plural} could be loaded. "
+                    f"Only the first {local_integer(len(self.model.rows))} {self.plural} "
+                    "could be loaded. "
                     f"{self.model.error}"
                 )
             self.setCurrentWidget(self.table_page)
@@ -244,27 +296,6 @@ class TableWithStates(QStackedWidget):
             )
             self.clear_button.setVisible(bool(hint))
         self.setCurrentWidget(self.message_page)
-
-
-class DateBoundEdit(QDateEdit):
-    """A date that may be left open: its lowest value reads "any" and means no bound."""
-
-    UNSET = QDate(2000, 1, 1)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setMinimumDate(self.UNSET)
-        self.setSpecialValueText("any")
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.clear_bound()
-
-    def bound(self) -> date | None:
-        chosen = self.date()
-        return None if chosen == self.UNSET else date(chosen.year(), chosen.month(), chosen.day())
-
-    def clear_bound(self) -> None:
-        self.setDate(self.UNSET)
 
 
 BANNER_WORDS = {

@@ -66,3 +66,26 @@ def test_the_ends_of_the_dialogs_ranges_are_kept(tmp_path: Path) -> None:
     ):
         store.save(chosen)
         assert store.load() == chosen
+
+
+def test_the_language_is_kept_beside_the_guardrails_without_touching_them(
+    tmp_path: Path,
+) -> None:
+    store = PreferencesStore(tmp_path / "preferences.json")
+    assert store.language() is None  # the system's
+    chosen = GuardrailSettings(Decimal(15), 5, Decimal(2))
+    store.save(chosen)
+    store.save_language("tr")
+    assert (store.language(), store.load()) == ("tr", chosen)
+    store.save(GuardrailSettings())
+    assert store.language() == "tr"  # saving the thresholds keeps the language
+    store.save_language(None)
+    assert store.language() is None
+    assert store.load() == GuardrailSettings()
+
+
+@pytest.mark.parametrize("written", ['"klingon"', "7", "{"])
+def test_a_language_omnidesk_does_not_speak_means_the_systems(tmp_path: Path, written: str) -> None:
+    path = tmp_path / "preferences.json"
+    path.write_text(f'{{"language": {written}}}', encoding="utf-8")
+    assert PreferencesStore(path).language() is None

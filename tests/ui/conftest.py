@@ -27,12 +27,19 @@ from omnidesk.api.session import Session
 from omnidesk.imports import Journal
 from omnidesk.sandbox import SandboxServer
 from omnidesk.settings import Environment, Profile
+from omnidesk.ui import style
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.tasks import BackgroundTasks
 
 T = TypeVar("T")
 
 QUICK_RETRIES = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_style(qapp: QApplication) -> None:
+    """The app's own style sheet and colour scheme, as run_gui installs them."""
+    style.install(qapp)
 
 
 @pytest.fixture(scope="session")

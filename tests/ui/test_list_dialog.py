@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from omnidesk.api import ListKind, OmnitronClient, PriceList
@@ -27,6 +27,13 @@ def new_price_list(qtbot: QtBot, session: Session, tasks: BackgroundTasks) -> Li
     return dialog
 
 
+def shown_new(qtbot: QtBot, dialog: ListDialog) -> ListDialog:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
 def error(dialog: ListDialog, field: str) -> str:
     label = dialog.error_labels[field]
     return label.text() if label.isVisibleTo(dialog) else ""
@@ -39,6 +46,10 @@ def exists(run: Runner, client: OmnitronClient, name: str) -> list[PriceList]:
 def test_each_rule_blocks_save_with_its_message(qtbot: QtBot, new_price_list: ListDialog) -> None:
     dialog = new_price_list
     assert not dialog.save_button.isEnabled()
+    assert error(dialog, "name") == ""  # nothing typed yet is not a mistake
+    qtbot.keyClicks(dialog.name, "x")
+    dialog.name.clear()
+    dialog.name.textEdited.emit("")
     assert error(dialog, "name") == "A name is required."
     qtbot.keyClicks(dialog.name, "x" * 65)
     assert error(dialog, "name") == "At most 64 characters; this name has 65."
@@ -81,13 +92,82 @@ def test_auto_sync_makes_the_code_required_and_says_why(
 
 
 @pytest.mark.parametrize("kind", [ListKind.PRICE, ListKind.STOCK])
+def test_a_new_list_opens_without_red_and_enter_says_what_is_missing(
+    qtbot: QtBot, session: Session, tasks: BackgroundTasks, kind: ListKind
+) -> None:
+    dialog = shown_new(qtbot, ListDialog(kind, session, tasks))
+    # A stock list starts with auto-sync on and no code, as the server makes it; still
+    # nothing is wrong before the person has done anything.
+    assert [f for f in dialog.error_labels if error(dialog, f)] == []
+    assert not dialog.save_button.isEnabled()
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)  # Enter = Save, which cannot be yet
+    assert dialog.isVisible()
+    assert error(dialog, "name") == "A name is required."
+    assert dialog.focusWidget() is dialog.name
+    if kind is ListKind.STOCK:
+        assert "Auto-sync needs a code" in error(dialog, "code")
+
+
+def test_enter_saves_from_any_field(
+    qtbot: QtBot, new_price_list: ListDialog, client: OmnitronClient, run: Runner
+) -> None:
+    dialog = new_price_list
+    name = unique("Enter")
+    qtbot.keyClicks(dialog.name, name)
+    dialog.currency.setFocus()
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.keyClick(dialog.currency, Qt.Key.Key_Return)
+    assert [row.name for row in exists(run, client, name)] == [name]
+
+
+def test_each_alt_key_goes_where_its_underlined_letter_says(
+    qtbot: QtBot, new_price_list: ListDialog
+) -> None:
+    dialog = new_price_list
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    form = dialog.findChild(QFormLayout)
+    assert form is not None
+    label = form.labelForField(dialog.name)
+    assert isinstance(label, QLabel)
+    assert label.text() == "&Name"
+    for letter, where in (("C", dialog.code), ("U", dialog.currency), ("N", dialog.name)):
+        qtbot.keyClick(dialog, getattr(Qt.Key, f"Key_{letter}"), Qt.KeyboardModifier.AltModifier)
+        assert dialog.focusWidget() is where or where.isAncestorOf(dialog.focusWidget())
+    before = dialog.auto_sync.isChecked()
+    qtbot.keyClick(dialog, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.auto_sync.isChecked() is not before)  # an animated click
+    assert dialog.save_button.text() == "&Save"
+
+
+def test_the_dialog_keeps_its_width_as_messages_come_and_go(
+    qtbot: QtBot, new_price_list: ListDialog
+) -> None:
+    dialog = new_price_list
+    qtbot.waitExposed(dialog)
+    width, height = dialog.width(), dialog.height()
+    qtbot.keyClicks(dialog.name, "x" * 65)  # a message under the name
+    assert dialog.width() == width
+    assert dialog.height() > height  # room made for it
+    dialog._show_banner("The server did not accept this: " + "a long explanation " * 12)
+    assert dialog.width() == width
+    dialog.name.clear()
+    dialog.name.setText("A fine name")
+    dialog.name.textEdited.emit("A fine name")  # the message goes, and the banner with it
+    assert dialog.width() == width
+    assert dialog.height() == height
+
+
+def test_the_currency_shows_its_code_as_the_tables_do(new_price_list: ListDialog) -> None:
+    assert new_price_list.currency.currentText() == "TRY — Turkish lira"
+    assert new_price_list.values.currency == "try"
+
+
+@pytest.mark.parametrize("kind", [ListKind.PRICE, ListKind.STOCK])
 def test_typing_starts_in_the_name_and_tab_goes_down_the_form(
     qtbot: QtBot, session: Session, tasks: BackgroundTasks, kind: ListKind
 ) -> None:
-    dialog = ListDialog(kind, session, tasks)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = shown_new(qtbot, ListDialog(kind, session, tasks))
     chain, widget = [], dialog.name
     while widget not in chain:
         chain.append(widget)
@@ -106,7 +186,7 @@ def test_currency_list_starts_with_try_and_is_searchable(new_price_list: ListDia
     assert dialog.values.currency == "try"
     completer = dialog.currency.completer()
     completer.setCompletionPrefix("sterling")
-    assert completer.currentCompletion().startswith("gbp")
+    assert completer.currentCompletion().startswith("GBP")
 
 
 def test_taken_name_and_code_are_caught_before_sending(

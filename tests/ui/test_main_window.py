@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from omnidesk import APP_DISPLAY_NAME
 from omnidesk.api import OmnitronClient
 from omnidesk.kinds import ListKind
 from omnidesk.sandbox import Faults
+from omnidesk.settings import Environment, Profile
 from omnidesk.ui.list_pane import ListPane
-from omnidesk.ui.main_window import MainWindow
+from omnidesk.ui.main_window import MainWindow, window_title
 from omnidesk.ui.paged_model import LoadState
 
 from .conftest import Runner
@@ -40,7 +43,24 @@ def test_price_lists_appear_with_their_count(
     assert pane.count.text() == f"{total} price lists"
     assert "Demo Price List" in names(pane)
     assert pane.states.currentWidget() is pane.states.table_page
-    assert window.windowTitle() == "OmniDesk — Test — Sandbox"
+    assert window.windowTitle() == "Test — Sandbox — OmniDesk"
+
+
+@pytest.mark.parametrize(
+    ("name", "environment", "title"),
+    [
+        ("Demo", Environment.DEMO, "Demo — OmniDesk"),
+        ("Acme", Environment.PRODUCTION, "PRODUCTION — Acme — OmniDesk"),
+        ("Staging", Environment.STAGING, "Staging — OmniDesk"),
+    ],
+)
+def test_the_title_says_each_thing_once_and_ends_with_the_app_name(
+    name: str, environment: Environment, title: str
+) -> None:
+    # X11, Wayland and Windows append the display name to a title that does not end
+    # with it: ending with it is what keeps "OmniDesk" from being said twice there.
+    assert window_title(Profile(name, "https://x.example", "u", environment)) == title
+    assert title.endswith(APP_DISPLAY_NAME)  # what app.py names the application
 
 
 def test_name_filter_reaches_the_server_and_shows_n_of_m(qtbot: QtBot, window: MainWindow) -> None:
@@ -72,12 +92,12 @@ def test_auto_sync_and_date_filters(
     pane.filters.auto_sync.setCurrentIndex(2)  # "no"
     qtbot.waitUntil(lambda: settled(pane) and all(not r.is_auto_sync for r in pane.model.rows))
     pane.filters.auto_sync.setCurrentIndex(0)
-    pane.filters.created_from.setDate(QDate(2023, 4, 1))
-    pane.filters.created_to.setDate(QDate(2023, 7, 31))
+    pane.filters.created_from.set_bound(date(2023, 4, 1))
+    pane.filters.created_to.set_bound(date(2023, 7, 31))
     expected = run(
         client.stock_lists.list(
-            created_after=QDate(2023, 4, 1).toPython(),  # type: ignore[arg-type]
-            created_before=QDate(2023, 7, 31).toPython(),  # type: ignore[arg-type]
+            created_after=date(2023, 4, 1),
+            created_before=date(2023, 7, 31),
         )
     )
     qtbot.waitUntil(

@@ -116,7 +116,7 @@ def test_first_start_asks_for_a_server_and_remembers_it(
     window = application.window
     assert window is not None
     qtbot.waitUntil(lambda: window.panes[ListKind.PRICE].model.rowCount() > 0)
-    assert window.windowTitle() == "OmniDesk — Test — Local sandbox"
+    assert window.windowTitle() == "Test — Local sandbox — OmniDesk"
 
     saved = ProfileStore(private_home / "xdg_config_home" / "omnidesk" / "profiles.json").load()
     assert [(p.name, p.base_url, p.username, p.environment) for p in saved] == [
@@ -187,7 +187,7 @@ def test_signing_out_forgets_the_token_and_asks_where_to_sign_in_next(
     qtbot.waitUntil(lambda: isinstance(application.window, MainWindow))
     first = application.window
     assert first is not None
-    assert first.windowTitle() == "OmniDesk — Staging — Staging"  # straight in, no dialog
+    assert first.windowTitle() == "Staging — OmniDesk"  # straight in, no dialog
 
     first.switch_action.trigger()
 
@@ -208,7 +208,7 @@ def test_signing_out_forgets_the_token_and_asks_where_to_sign_in_next(
     )
     second = application.window
     assert second is not None
-    assert second.windowTitle() == "OmniDesk — Test — Test"
+    assert second.windowTitle() == "Test — OmniDesk"
     second.close()
     qtbot.waitUntil(run.done)
     assert run.result() == 0

@@ -80,7 +80,8 @@ def to_changes(qtbot: QtBot, wizard: ImportWizard) -> None:
     checked(qtbot, wizard)
     qtbot.waitUntil(wizard.next.isEnabled)
     wizard.next.click()
-    qtbot.waitUntil(lambda: wizard.diff is not None)
+    # Reading the whole list and looking up new SKUs: seconds when the machine is busy.
+    qtbot.waitUntil(lambda: wizard.diff is not None, timeout=20_000)
 
 
 def upload(qtbot: QtBot, wizard: ImportWizard, *, confirming: bool = False) -> None:

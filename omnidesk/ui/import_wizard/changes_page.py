@@ -20,7 +20,7 @@ from omnidesk.api import OmnitronError
 from omnidesk.i18n import _, capitalized, n_
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 
-from ..formatting import local_integer, signed_percent
+from ..formatting import BARCODE_SAMPLE, COUNT_SAMPLE, local_integer, signed_percent
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ChangesModel, ChangesShown
@@ -54,6 +54,7 @@ class ChangesPage(WizardPage):
         self.skip_unchanged.setChecked(True)
         self.skip_unchanged.toggled.connect(self.changed)
         self.change_filter = QComboBox()
+        self.change_filter.setAccessibleName(_("Show"))
         self.change_filter.addItem(_("All changes"), None)
         for kind in (ChangeKind.NEW, ChangeKind.CHANGED, ChangeKind.NOT_IN_CATALOGUE):
             self.change_filter.addItem(capitalized(kind.words), kind.value)
@@ -65,11 +66,16 @@ class ChangesPage(WizardPage):
         self.movement.setObjectName("changesMovement")
         self.movement.setWordWrap(True)
         self.changes_table = DataTable()
+        self.changes_table.setObjectName("wizardChangesTable")
+        self.changes_table.setAccessibleName(_("What would change"))
         self.changes_table.setModel(self.changes)
         self.changes_table.setSortingEnabled(True)  # by any column: the model sorts itself
         self.changes_table.sortByColumn(ChangesModel.ROW, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((60, 150, 110, 300, 300)):
-            self.changes_table.setColumnWidth(column, width)
+        self.changes_table.fit_columns(
+            {0: local_integer(COUNT_SAMPLE), 1: BARCODE_SAMPLE, 2: _("not in catalogue")}
+        )
+        for column in (3, 4):  # "price 1.234,50 · retail 1.543,10": as wide as two of them
+            self.changes_table.setColumnWidth(column, 300)
         top = QHBoxLayout()
         top.addWidget(self.changes_summary, 1)
         top.addWidget(self.change_filter)

@@ -42,6 +42,7 @@ from omnidesk.spreadsheet import (
 )
 
 from ..formatting import local_integer
+from ..memory import ANNOTATED, in_last_folder, remember_folder
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import PreviewModel, ProblemRowsOnly
@@ -70,6 +71,7 @@ class CheckPage(WizardPage):
         self.preview = PreviewModel(self)
         self.preview_filter: ProblemRowsOnly | None = None
         self.preview_table = DataTable()
+        self.preview_table.setAccessibleName(_("The sheet as read, problems coloured"))
         self.preview_table.setSortingEnabled(False)
         # The filtering proxy asks Python about every row; it is put between the
         # view and a hundred thousand rows only while "only problems" is on.
@@ -118,6 +120,7 @@ class CheckPage(WizardPage):
         side_layout.addWidget(self.styles_box)
         side_layout.addStretch()
         scroll = QScrollArea()
+        scroll.setAccessibleName(_("Columns and decimal separators"))
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(360)
@@ -126,7 +129,7 @@ class CheckPage(WizardPage):
         top.addWidget(self.check_summary, 1)
         top.addWidget(self.only_problems)
         top.addWidget(self.save_annotated)
-        split = QSplitter()
+        self.split = split = QSplitter()
         split.addWidget(self.preview_table)
         split.addWidget(scroll)
         split.setStretchFactor(0, 3)
@@ -194,6 +197,7 @@ class CheckPage(WizardPage):
             return
         if first_time or self.preview.rowCount() == 0:
             self.preview.show_rows(headers_of(header), rows)
+            self._fit_preview_columns()
         self.show_mapping(header)
         self.remembered.setText(remembered_words(draft.remembered) if draft.remembered else "")
         self.remembered_row.setVisible(bool(draft.remembered))
@@ -232,6 +236,15 @@ class CheckPage(WizardPage):
         self._summarise(result)
         self.update_good_rows_only()
         self.changed.emit()
+
+    def _fit_preview_columns(self) -> None:
+        # The sheet's own columns, as wide as the first rows need (barcodes whole), but
+        # a column of long descriptions does not push the others out of sight.
+        table = self.preview_table
+        table.resizeColumnsToContents()
+        widest = table.fontMetrics().horizontalAdvance("x" * 40)
+        for column in range(self.preview.columnCount()):
+            table.setColumnWidth(column, min(table.columnWidth(column), widest))
 
     def _summarise(self, result: CheckResult) -> None:
         parts = [
@@ -364,11 +377,15 @@ class CheckPage(WizardPage):
         draft = self.wizard.draft
         if draft is None or draft.checked is None:
             return
-        suggested = draft.path.with_name(_("{name} (checked).xlsx").format(name=draft.path.stem))
-        dialog = QFileDialog(self, _("Save annotated workbook"), str(suggested))
+        # Beside the file checked, unless another folder was chosen for these before.
+        suggested = in_last_folder(
+            ANNOTATED, _("{name} (checked).xlsx").format(name=draft.path.stem), draft.path.parent
+        )
+        dialog = QFileDialog(self, _("Save annotated workbook"), suggested)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters([_("Excel workbook (*.xlsx)")])
         dialog.setDefaultSuffix("xlsx")
+        dialog.fileSelected.connect(lambda out: remember_folder(ANNOTATED, Path(out)))
         dialog.fileSelected.connect(
             lambda out: self.wizard.tasks.start(
                 self.save_annotated_copy(Path(out), with_server_problems_too)

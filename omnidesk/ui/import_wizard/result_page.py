@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 from omnidesk.i18n import _
 from omnidesk.imports import ImportOutcome, Reconciliation, RowProblem
 
-from ..formatting import local_integer
+from ..formatting import COUNT_SAMPLE, local_integer
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import ProblemsModel
@@ -34,10 +34,13 @@ class ResultPage(WizardPage):
         mark(self.result_reason, Tone.ERROR)
         self.problems = ProblemsModel(self)
         self.problems_table = DataTable()
+        self.problems_table.setObjectName("wizardProblemsTable")
+        self.problems_table.setAccessibleName(_("Rows that did not make it"))
         self.problems_table.setSortingEnabled(False)
         self.problems_table.setModel(self.problems)
-        self.problems_table.setColumnWidth(0, 70)
-        self.problems_table.setColumnWidth(1, 140)
+        self.problems_table.fit_columns(
+            {0: local_integer(COUNT_SAMPLE), 1: "Perakende fiyatı"}  # the widest field name
+        )
         self.retry = QPushButton(_("Send it again"))
         self.retry.clicked.connect(wizard.retry_upload)
         self.retry.hide()

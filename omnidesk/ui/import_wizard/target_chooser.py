@@ -42,6 +42,11 @@ class TargetChooser(QWidget):
         self.list_choice.setMinimumWidth(280)
         self.list_choice.setEditable(True)
         self.list_choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.kind_choice.setAccessibleName(_("Kind of list to import into"))
+        self.list_choice.setAccessibleName(_("List to import into"))
+        line = self.list_choice.lineEdit()
+        if line is not None:  # typed in to find a list: the same name for a screen reader
+            line.setAccessibleName(_("List to import into"))
         self.list_problem = QLabel()
         mark(self.list_problem, Tone.ERROR)
         layout = QHBoxLayout(self)

@@ -49,6 +49,16 @@ from omnidesk.settings import Profile
 from omnidesk.spreadsheet import CheckResult
 
 from ..formatting import local_datetime, local_integer
+from ..memory import (
+    IMPORT,
+    remember_columns,
+    remember_folder,
+    remember_geometry,
+    remember_splitter,
+    restore_columns,
+    restore_geometry,
+    restore_splitter,
+)
 from ..style import Tone, mark
 from ..tasks import BackgroundTasks, settle
 from ..widgets import EnvironmentBanner, ask, environment_words
@@ -93,7 +103,6 @@ class ImportWizard(QDialog):
         self.profile = profile
         self.mappings = mappings
         self._set_title(None)
-        self.resize(1100, 700)
         self.session = session
         self.tasks = tasks
         self.journal = journal
@@ -164,6 +173,11 @@ class ImportWizard(QDialog):
         self.chooser.kindChosen.connect(self._kind_chosen)
         self.chooser.targetChanged.connect(self._target_changed)
         self._show_page(Step.CHOOSE)
+        if not restore_geometry("wizard", self):
+            self.resize(1100, 700)
+        restore_splitter("wizard_check", self.check_page.split)
+        restore_columns("wizard_changes", self.changes_page.changes_table.horizontalHeader())
+        restore_columns("wizard_problems", self.result_page.problems_table.horizontalHeader())
 
     def _set_title(self, path: Path | None) -> None:
         title = (
@@ -284,6 +298,7 @@ class ImportWizard(QDialog):
     # -- choosing and checking the file -----------------------------------------------------------
 
     def open_file(self, path: Path) -> None:
+        remember_folder(IMPORT, path)  # dropped or browsed: Browse… opens there next time
         self.open_draft(
             ImportDraft(
                 path,
@@ -541,6 +556,13 @@ class ImportWizard(QDialog):
             stay=(QMessageBox.StandardButton.Cancel, _("Keep working")),
             answered=lambda discard: self.discard() if discard else None,
         )
+
+    def done(self, result: int) -> None:
+        remember_geometry("wizard", self)
+        remember_splitter("wizard_check", self.check_page.split)
+        remember_columns("wizard_changes", self.changes_page.changes_table.horizontalHeader())
+        remember_columns("wizard_problems", self.result_page.problems_table.horizontalHeader())
+        super().done(result)
 
     def _start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = self.tasks.start(job)
