@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from omnidesk.i18n import N_
+from omnidesk.i18n import N_, _, n_
 from omnidesk.settings import Environment, Profile
 
 from .drop_zone import dropped_spreadsheet
@@ -232,9 +232,9 @@ class TableWithStates(QStackedWidget):
         self.message.setObjectName("stateMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.retry_button = QPushButton("Retry")
+        self.retry_button = QPushButton(_("Retry"))
         self.retry_button.clicked.connect(self.retryRequested)
-        self.clear_button = QPushButton("Clear filters")
+        self.clear_button = QPushButton(_("Clear filters"))
         self.clear_button.clicked.connect(self.clearRequested)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -250,7 +250,7 @@ class TableWithStates(QStackedWidget):
         self.more_failed = QLabel()
         self.more_failed.setObjectName("moreFailed")
         self.more_failed.setWordWrap(True)
-        self.more_retry = QPushButton("Retry")
+        self.more_retry = QPushButton(_("Retry"))
         self.more_retry.clicked.connect(model.retry)
         self.more_bar = QFrame()
         self.more_bar.setObjectName("moreBar")
@@ -278,45 +278,50 @@ class TableWithStates(QStackedWidget):
         self.more_bar.setVisible(has_rows and state is LoadState.FAILED)
         if has_rows:
             if state is LoadState.FAILED:
-                self.more_failed.setText(
-                    f"Only the first {local_integer(len(self.model.rows))} {self.plural} "
-                    "could be loaded. "
-                    f"{self.model.error}"
-                )
+                loaded = len(self.model.rows)
+                only = n_(
+                    "Only the first {count} {noun} could be loaded.",
+                    "Only the first {count} {plural} could be loaded.",
+                    loaded,
+                ).format(count=local_integer(loaded), noun=self.noun, plural=self.plural)
+                self.more_failed.setText(f"{only} {self.model.error}")
             self.setCurrentWidget(self.table_page)
             return
         if state is LoadState.LOADING:
-            self.message.setText(f"Loading {self.plural}…")
+            self.message.setText(_("Loading {plural}…").format(plural=self.plural))
         elif state is LoadState.FAILED:
-            self.message.setText(f"The {self.plural} could not be loaded.\n{self.model.error}")
+            failed = _("The {plural} could not be loaded.").format(plural=self.plural)
+            self.message.setText(f"{failed}\n{self.model.error}")
         else:
-            hint = f" {self.empty_hint}" if self.empty_hint else ""
-            self.message.setText(
-                f"No {self.noun} matches{hint}." if hint else f"No {self.plural} yet."
-            )
+            hint = self.empty_hint
+            if hint:
+                empty = _("No {noun} matches {filters}.").format(noun=self.noun, filters=hint)
+            else:
+                empty = _("No {plural} yet.").format(plural=self.plural)
+            self.message.setText(empty)
             self.clear_button.setVisible(bool(hint))
         self.setCurrentWidget(self.message_page)
 
 
 BANNER_WORDS = {
-    Environment.PRODUCTION: "PRODUCTION — changes go to the live store",
-    Environment.STAGING: "STAGING",
-    Environment.TEST: "TEST",
-    Environment.DEMO: "DEMO — sample data on this computer; nothing here is real",
+    Environment.PRODUCTION: N_("PRODUCTION — changes go to the live store"),
+    Environment.STAGING: N_("STAGING"),
+    Environment.TEST: N_("TEST"),
+    Environment.DEMO: N_("DEMO — sample data on this computer; nothing here is real"),
 }
 
 
 def environment_words(profile: Profile) -> str:
     """'PRODUCTION — Acme': where a change goes, for titles and buttons."""
     if profile.is_production:
-        return f"PRODUCTION — {profile.name}"
+        return _("PRODUCTION — {name}").format(name=profile.name)
     return f"{profile.environment.label} — {profile.name}"
 
 
 class EnvironmentBanner(QLabel):
     def __init__(self, environment: Environment, where: str) -> None:
         background, foreground = BANNER_COLOURS[environment]
-        super().__init__(f"{BANNER_WORDS[environment]}   ·   {where}")
+        super().__init__(f"{_(BANNER_WORDS[environment])}   ·   {where}")
         self.setObjectName("environmentBanner")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setStyleSheet(
