@@ -117,7 +117,7 @@ class Application:
             with contextlib.suppress(Exception):
                 await starting
             raise
-        self.client = OmnitronClient(profile.base_url, facts=self.facts)
+        self.client = OmnitronClient(profile.base_url, facts=self.facts, ca_file=profile.ca_file)
         await self.client.login(DEMO_USER, DEMO_PASSWORD)
         return profile
 
@@ -137,7 +137,9 @@ class Application:
             if self.client is None or self.client.base_url != profile.base_url.rstrip("/"):
                 if self.client is not None:
                     await self.client.aclose()
-                self.client = OmnitronClient(profile.base_url, facts=self.facts)
+                self.client = OmnitronClient(
+                    profile.base_url, facts=self.facts, ca_file=profile.ca_file
+                )
             token = await self.client.login(profile.username, password)
         if profile.environment is not Environment.DEMO:
             self.tokens.set(profile.name, profile.username, token)
@@ -151,7 +153,9 @@ class Application:
             if token:
                 # A stored token may have expired: the first request will say so, and
                 # the sign-in dialog then opens by itself.
-                self.client = OmnitronClient(last.base_url, token, facts=self.facts)
+                self.client = OmnitronClient(
+                    last.base_url, token, facts=self.facts, ca_file=last.ca_file
+                )
                 return last
         answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         dialog = SignInDialog(saved, self.connect)

@@ -19,6 +19,7 @@ from .errors import (
     ImportStatusUnclear,
     NotFound,
     OmnitronError,
+    PagingBroken,
     PermissionDenied,
     ServerError,
     ServerUnreachable,
@@ -40,7 +41,7 @@ from .models import (
     ProductStock,
     StockList,
 )
-from .transport import RetryPolicy
+from .transport import Retrying, RetryPolicy
 
 __all__ = [
     "CURRENCIES",
@@ -63,6 +64,7 @@ __all__ = [
     "OmnitronClient",
     "OmnitronError",
     "Page",
+    "PagingBroken",
     "PermissionDenied",
     "PriceList",
     "PriceLists",
@@ -72,6 +74,7 @@ __all__ = [
     "ProductStock",
     "ProductStocks",
     "RetryPolicy",
+    "Retrying",
     "ServerError",
     "ServerFacts",
     "ServerUnreachable",
