@@ -424,15 +424,19 @@ class Store:
             job["errors"] = json.loads(job["errors"])
         return job
 
-    def update_import_job(self, cache_key: str, **fields: Any) -> None:
+    def update_import_job(
+        self, cache_key: str, *, within: sqlite3.Connection | None = None, **fields: Any
+    ) -> None:
+        """``within`` a transaction already open: the counters land with the rows they count."""
         if "errors" in fields:
             fields["errors"] = json.dumps(fields["errors"][:MAX_LISTED_ERRORS])
         assignments = ", ".join(f"{name} = ?" for name in fields)
+        sql = f"UPDATE import_jobs SET {assignments} WHERE cache_key = ?"
+        if within is not None:
+            within.execute(sql, (*fields.values(), cache_key))
+            return
         with self.transaction() as conn:
-            conn.execute(
-                f"UPDATE import_jobs SET {assignments} WHERE cache_key = ?",
-                (*fields.values(), cache_key),
-            )
+            conn.execute(sql, (*fields.values(), cache_key))
 
     def _abandon_unfinished_imports(self) -> None:
         # A job that was running when the sandbox stopped can never finish: its file
