@@ -168,10 +168,12 @@ class Catalogue:
                 if progress is not None and page.count:
                     progress(min(skus, skus * read // page.count), skus)
 
+            # A catalogue page is one request (a list's has its i1 twin): twice the
+            # pages at once is the same bound on requests in flight.
             products = [
                 product
                 async for product in every_row_in_parallel(
-                    fetch, lambda product: product.pk, counted
+                    fetch, lambda product: product.pk, counted, at_once=2 * PAGES_AT_ONCE
                 )
             ]
             self._keep(products)

@@ -354,6 +354,8 @@ class OmnitronClient:
             base_url=self.base_url,
             timeout=timeout,
             verify=ssl_context(ca_file) if verify is True else verify,
+            # Pages read in parallel (each with its i1 twin) keep their connections.
+            limits=httpx.Limits(max_keepalive_connections=4 * PAGES_AT_ONCE),
             transport=transport,
             headers={"Accept": "application/json", "User-Agent": "OmniDesk"},
         )

@@ -180,4 +180,8 @@ def _i1_skus(answer: Any) -> dict[int, str]:
 
 
 def _with_sku(row: C, sku: str) -> C:
-    return dataclasses.replace(row, product_sku=sku)
+    # What dataclasses.replace gives, without its checks: for 100,000 rows of a list,
+    # a second of the comparison's time.
+    copied: C = object.__new__(type(row))
+    vars(copied).update(vars(row), product_sku=sku)
+    return copied
