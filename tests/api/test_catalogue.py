@@ -17,17 +17,9 @@ from omnidesk.api import OmnitronClient, RetryPolicy
 from omnidesk.api.catalogue import near_key
 from omnidesk.sandbox import SandboxServer
 
+from .conftest import Counting
+
 pytestmark = pytest.mark.asyncio
-
-
-class Counting(httpx.AsyncHTTPTransport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[httpx.URL] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.sent.append(request.url)
-        return await super().handle_async_request(request)
 
 
 @pytest_asyncio.fixture

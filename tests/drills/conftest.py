@@ -20,30 +20,19 @@ from typing import Any
 
 import pytest
 
-from omnidesk.api import OmnitronClient, RetryPolicy
+from omnidesk.api import RetryPolicy
 from omnidesk.imports import ImportRun, ImportTarget, Journal, file_sha256, prepare_upload
 from omnidesk.imports.workflow import ImportOutcome, UploadPlan
 from omnidesk.kinds import from_word
 from omnidesk.sandbox.store import Store
 from omnidesk.spreadsheet import check_spreadsheet, open_spreadsheet
+from tests.imports.conftest import Relogin
+
+__all__ = ["Relogin"]  # the person at the sign-in dialog, for the drills too
 
 REPO = Path(__file__).resolve().parents[2]
 # At a 30 % failure rate, ten tries leave one request in 170,000 failing.
 PATIENT = RetryPolicy(attempts=10, base_delay=0.005, max_delay=0.05)
-
-
-class Relogin:
-    """The person at the sign-in dialog: signs in again and counts the times."""
-
-    def __init__(self) -> None:
-        self.client: OmnitronClient | None = None
-        self.times = 0
-
-    async def __call__(self) -> bool:
-        assert self.client is not None
-        self.times += 1
-        await self.client.login("demo", "demo")
-        return True
 
 
 def price_file(path: Path, skus: list[str], price: str = "4.00") -> Path:
