@@ -129,6 +129,7 @@ async def test_list_writes_at_a_30_percent_failure_rate_fail_only_when_an_answer
                 told.append(str(lost))
         faults.fail_rate = 0.0
         on_server = [row async for row in client.price_lists.iterate(name=tag)]
+    print(f"\n30 % faults, list writes: 48 writes, {len(told)} answers lost and told so")
     assert len(on_server) == 24  # none created twice
     assert {row.code for row in on_server} == {f"{tag}-C{n}" for n in range(24)}
     # Only lost answers reach the person now (a 503 is sent again): ~15 % of 48, not ~30 %.
@@ -153,6 +154,7 @@ async def test_tokens_expiring_every_two_seconds_sign_in_again_and_the_import_en
         record_id, _, outcome = await upload_and_follow(run, source, tmp_path / "u")
     journal_record = journal.get(record_id)
     journal.close()
+    print(f"\nexpiring tokens: 500 rows, signed in again {relogin.times} times")
     assert outcome.state is ImportState.SUCCESS
     assert outcome.created == 500
     assert relogin.times >= 1
@@ -204,6 +206,7 @@ async def test_a_server_killed_mid_import_leaves_the_list_partly_updated_and_say
             "SELECT COUNT(*) FROM product_prices WHERE price_list = ? AND price = '3.10'",
             (target.pk,),
         ).fetchone()[0]
+    print(f"\nkilled: {job['processed']} of 2000 applied; told: {outcome.reason}")
     # The server's side: what it counted is exactly what the list holds.
     assert 400 <= job["processed"] < 2000
     assert applied == job["processed"] == job["created"]
