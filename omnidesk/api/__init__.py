@@ -4,7 +4,6 @@ from omnidesk.kinds import ListKind
 
 from .client import (
     ListContents,
-    ListFilters,
     ListResource,
     OmnitronClient,
     PriceLists,
@@ -29,6 +28,7 @@ from .errors import (
     ValidationFailed,
 )
 from .facts import FactsKeeper, ServerFacts
+from .list_filters import ListFilters
 from .models import (
     AnyContents,
     AnyList,

@@ -35,8 +35,6 @@ from .errors import (
 )
 from .facts import FactsKeeper, Learned, ServerFacts
 from .list_filters import LIST_FIELDS, ListFilters, filter_params
-
-__all__ = ["ListFilters"]  # re-exported: omnidesk.api names it
 from .models import (
     AnyContents,
     AnyList,
