@@ -128,7 +128,7 @@ class Application:
             with contextlib.suppress(Exception):
                 await starting
             raise
-        self.client = OmnitronClient(profile.base_url, facts=self.facts)
+        self.client = OmnitronClient(profile.base_url, facts=self.facts, ca_file=profile.ca_file)
         await self.client.login(DEMO_USER, DEMO_PASSWORD)
         return profile
 
@@ -150,7 +150,9 @@ class Application:
             if self.client is None or self.client.base_url != profile.base_url.rstrip("/"):
                 if self.client is not None:
                     await self.client.aclose()
-                self.client = OmnitronClient(profile.base_url, facts=self.facts)
+                self.client = OmnitronClient(
+                    profile.base_url, facts=self.facts, ca_file=profile.ca_file
+                )
             token = await self.client.login(profile.username, password)
         keep_out_of_logs(token)
         if profile.environment is not Environment.DEMO:
@@ -166,7 +168,9 @@ class Application:
             if token:
                 # A stored token may have expired: the first request will say so, and
                 # the sign-in dialog then opens by itself.
-                self.client = OmnitronClient(last.base_url, token, facts=self.facts)
+                self.client = OmnitronClient(
+                    last.base_url, token, facts=self.facts, ca_file=last.ca_file
+                )
                 return last
         answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         dialog = SignInDialog(saved, self.connect, offer_demo=not saved)

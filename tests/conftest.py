@@ -45,6 +45,7 @@ def faults(sandbox: SandboxServer) -> Iterator[Faults]:
     sandbox.faults.fail_rate = 0.0
     sandbox.faults.token_ttl = None
     sandbox.faults.import_rows_per_second = None
+    sandbox.faults.drop_answer_once(None)
 
 
 @pytest.fixture

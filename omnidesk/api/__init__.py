@@ -4,7 +4,6 @@ from omnidesk.kinds import ListKind
 
 from .client import (
     ListContents,
-    ListFilters,
     ListResource,
     OmnitronClient,
     PriceLists,
@@ -19,6 +18,7 @@ from .errors import (
     ImportStatusUnclear,
     NotFound,
     OmnitronError,
+    PagingBroken,
     PermissionDenied,
     ServerError,
     ServerUnreachable,
@@ -28,6 +28,7 @@ from .errors import (
     ValidationFailed,
 )
 from .facts import FactsKeeper, ServerFacts
+from .list_filters import ListFilters
 from .models import (
     AnyContents,
     AnyList,
@@ -40,7 +41,7 @@ from .models import (
     ProductStock,
     StockList,
 )
-from .transport import RetryPolicy
+from .transport import Retrying, RetryPolicy
 
 __all__ = [
     "CURRENCIES",
@@ -63,6 +64,7 @@ __all__ = [
     "OmnitronClient",
     "OmnitronError",
     "Page",
+    "PagingBroken",
     "PermissionDenied",
     "PriceList",
     "PriceLists",
@@ -72,6 +74,7 @@ __all__ = [
     "ProductStock",
     "ProductStocks",
     "RetryPolicy",
+    "Retrying",
     "ServerError",
     "ServerFacts",
     "ServerUnreachable",

@@ -10,11 +10,11 @@ async with OmnitronClient("https://acme.omnitron.example") as client:
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Generic, TypedDict, TypeVar, Unpack
+from typing import Any, Generic, TypeVar, Unpack
 
 import httpx
 
@@ -22,7 +22,8 @@ from omnidesk import kinds
 from omnidesk.kinds import ListKind
 
 from . import contract, polling
-from .adapter import ordered_page, read_page
+from .adapter import ordered_page
+from .catalogue import Catalogue, Products
 from .contract import API_PREFIX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .errors import (
     CodeRefused,
@@ -33,20 +34,22 @@ from .errors import (
     ValidationFailed,
 )
 from .facts import FactsKeeper, Learned, ServerFacts
+from .list_filters import LIST_FIELDS, ListFilters, filter_params
 from .models import (
     AnyContents,
     AnyList,
     ImportStatus,
     Page,
     PriceList,
-    Product,
     ProductPrice,
     ProductStock,
     StockList,
 )
 from .ordering import sort_locally
+from .paging import PAGES_AT_ONCE, every_row, every_row_in_parallel
 from .skus import SkuFinder
-from .transport import RetryPolicy, Sleep, Transport
+from .tls import ssl_context
+from .transport import DEADLINE, OnRetry, RetryPolicy, Sleep, Transport
 from .upload import FileUpload, ProgressCallback
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=8.0)
@@ -72,52 +75,6 @@ class _Secret:
         return "<token hidden>"
 
 
-async def _every_row(
-    fetch: Callable[[int], Awaitable[Page[T]]],
-    on_page: Callable[[Page[T]], None] | None = None,
-) -> AsyncIterator[T]:
-    page_number = 1
-    while True:
-        page = await fetch(page_number)
-        if on_page is not None:
-            on_page(page)
-        for row in page.results:
-            yield row
-        if not page.has_next or not page.results:
-            return
-        page_number += 1
-
-
-class ListFilters(TypedDict, total=False):
-    """The server's list filters, each optional (name and code: contains)."""
-
-    name: str
-    code: str
-    code_exact: str
-    is_auto_sync: bool
-    created_after: date | datetime
-    created_before: date | datetime
-
-
-def _filter_params(filters: ListFilters) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if name := filters.get("name"):
-        params["name"] = name
-    if code := filters.get("code"):
-        params["code"] = code
-    if (code_exact := filters.get("code_exact")) is not None:
-        params["code__exact"] = code_exact
-    if (is_auto_sync := filters.get("is_auto_sync")) is not None:
-        params["is_auto_sync"] = contract.boolean_param(is_auto_sync)
-    return params | contract.created_date_params(
-        filters.get("created_after"), filters.get("created_before")
-    )
-
-
-# The fields a list of any kind has; a kind with a currency has that one too.
-_LIST_FIELDS = frozenset({"name", "code", "is_auto_sync"})
-
-
 class ListResource(Generic[L]):
     """The lists of one kind: find, read, create, change, and import spreadsheets into."""
 
@@ -126,7 +83,7 @@ class ListResource(Generic[L]):
         self.kind = kind
         self.parse = parse  # the answer's JSON as a list of this kind
         entry = kinds.info(kind)
-        self.fields = _LIST_FIELDS | ({"currency"} if entry.has_currency else set())
+        self.fields = LIST_FIELDS | ({"currency"} if entry.has_currency else set())
         self.what = f"That {entry.noun}"
         self.noun = entry.noun
         self.plural = entry.plural
@@ -149,7 +106,7 @@ class ListResource(Generic[L]):
         (``in_order`` False) and its rows are in the server's own order.
         """
         params: dict[str, Any] = {"page": page, "limit": limit}
-        params |= _filter_params(filters)
+        params |= filter_params(filters)
 
         def get(order: dict[str, str]) -> Awaitable[Any]:
             return self._client._request(
@@ -174,7 +131,7 @@ class ListResource(Generic[L]):
             return self.list(ordering=ordering, page=page, limit=page_size, **filters)
 
         if not ordering:
-            async for row in _every_row(fetch):
+            async for row in every_row(fetch):
                 yield row
             return
         in_order = True
@@ -183,7 +140,7 @@ class ListResource(Generic[L]):
             nonlocal in_order
             in_order = in_order and page.in_order
 
-        rows = [row async for row in _every_row(fetch, seen)]
+        rows = [row async for row in every_row(fetch, seen)]
         if not in_order:
             rows = sort_locally(rows, ordering, lambda row: row.pk)
         for row in rows:
@@ -231,6 +188,7 @@ class ListResource(Generic[L]):
             "POST",
             contract.import_path(self.kind, pk),
             content=upload.chunks,
+            content_length=upload.length,
             headers=upload.headers,
             what=self.what,
             action=f"import into this {self.noun}",
@@ -329,33 +287,33 @@ class ListContents(Generic[C]):
         product_sku: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
         on_page: Callable[[Page[C]], None] | None = None,
+        at_once: int = PAGES_AT_ONCE,
+        on_note: Callable[[str], None] | None = None,
     ) -> AsyncIterator[C]:
-        """Every row of the list; ``on_page`` hears of each page (for a progress bar)."""
-        async for row in _every_row(
-            lambda page: self.list(list_pk, product_sku=product_sku, page=page, limit=page_size),
-            on_page,
-        ):
+        """Every row of the list, in the server's order; ``on_page`` hears of each page
+        as it arrives (for a progress bar). Pages are read ``at_once`` at a time once the
+        first told how many there are (paging.py); 1 reads them one after another.
+        ``on_note`` hears why, if a parallel read had to be done again page after page.
+        """
+
+        def fetch(page: int) -> Awaitable[Page[C]]:
+            return self.list(list_pk, product_sku=product_sku, page=page, limit=page_size)
+
+        rows = (
+            every_row(fetch, on_page)
+            if at_once <= 1
+            else every_row_in_parallel(fetch, _identity, on_page, at_once=at_once, on_note=on_note)
+        )
+        async for row in rows:
             yield row
+
+
+def _identity(row: AnyContents) -> int:
+    return row.identity
 
 
 ProductPrices = ListContents[ProductPrice]
 ProductStocks = ListContents[ProductStock]
-
-
-class Products:
-    def __init__(self, client: OmnitronClient) -> None:
-        self._client = client
-
-    async def list(
-        self, *, sku: str | None = None, page: int = 1, limit: int = DEFAULT_PAGE_SIZE
-    ) -> Page[Product]:
-        params: dict[str, Any] = {"page": page, "limit": limit}
-        if sku:
-            params["sku"] = sku
-        body = await self._client._request(
-            "GET", f"{API_PREFIX}/products/", params=params, action="look up products"
-        )
-        return read_page(body, Product.from_json, self._client.learned, page=page, limit=limit)
 
 
 class OmnitronClient:
@@ -367,12 +325,18 @@ class OmnitronClient:
         token: str | None = None,
         *,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
+        ca_file: str | Path | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
         facts: FactsKeeper | None = None,
+        on_retry: OnRetry | None = None,
+        deadline: float = DEADLINE,
     ) -> None:
+        """``verify`` True trusts the system's authorities, certifi's and ``ca_file``'s
+        (tls.py); ``on_retry`` hears of each request sent again, to say "retrying";
+        ``deadline`` bounds each call, all its attempts and waits included."""
         # Every wait (retry backoff, import polling) goes through `sleep`, so tests can
         # watch the pauses without patching asyncio for everybody.
         self.sleep = sleep
@@ -382,19 +346,26 @@ class OmnitronClient:
         # What this server has shown of itself, kept by `facts` between runs.
         self.learned = Learned(self.base_url, facts)
         self.skus = SkuFinder(self._request, self.learned)
+        # Every SKU a file brings, looked up in as few requests as can be (catalogue.py).
+        self.catalogue = Catalogue(self._request, self.skus.remember)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout,
-            verify=verify,
+            verify=ssl_context(ca_file) if verify is True else verify,
+            # Pages read in parallel (each with its i1 twin) keep their connections.
+            limits=httpx.Limits(max_keepalive_connections=4 * PAGES_AT_ONCE),
             transport=transport,
             headers={"Accept": "application/json", "User-Agent": "OmniDesk"},
         )
-        self._transport = Transport(self._http, retry or RetryPolicy(), sleep=sleep)
+        self._transport = Transport(
+            self._http, retry or RetryPolicy(), sleep=sleep, deadline=deadline
+        )
+        self._transport.on_retry = on_retry
         self.price_lists = ListResource(self, ListKind.PRICE, PriceList.from_json)
         self.stock_lists = ListResource(self, ListKind.STOCK, StockList.from_json)
         self.product_prices = ListContents(self, ListKind.PRICE, ProductPrice.from_json)
         self.product_stocks = ListContents(self, ListKind.STOCK, ProductStock.from_json)
-        self.products = Products(self)
+        self.products = Products(self._request, self.learned)
         lists: tuple[ListResource[AnyList], ...] = (self.price_lists, self.stock_lists)
         self._lists = {resource.kind: resource for resource in lists}
         contents: tuple[ListContents[AnyContents], ...] = (self.product_prices, self.product_stocks)
@@ -420,6 +391,15 @@ class OmnitronClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    @property
+    def on_retry(self) -> OnRetry | None:
+        """Told of each request about to be sent again (Retrying.message says so in words)."""
+        return self._transport.on_retry
+
+    @on_retry.setter
+    def on_retry(self, listener: OnRetry | None) -> None:
+        self._transport.on_retry = listener
 
     @property
     def signed_in(self) -> bool:
@@ -453,6 +433,7 @@ class OmnitronClient:
                 contract.LOGIN_PATH,
                 json_body={"username": username, "password": password},
                 authenticated=False,
+                changes=False,  # a lost answer to a sign-in saved nothing
             )
         except (NotFound, UnexpectedResponse) as problem:
             # Omnitron always answers its sign-in, so a 404 (JSON or a web server's page)
@@ -485,6 +466,7 @@ class OmnitronClient:
                 contract.TOTP_VERIFY_PATH,
                 json_body={"temp_token": waiting.reveal(), "token": digits},
                 authenticated=False,
+                changes=False,
             )
         except ValidationFailed as refused:
             raise CodeRefused(str(refused)) from None

@@ -45,6 +45,10 @@ SKUS_FROM_PRODUCTS: Final = "products"
 PRODUCTS_PER_LOOKUP: Final = 100
 LOOKUPS_AT_ONCE: Final = 4
 
+# The catalogue: /products/ [doc on the channel variant; ours for the core path], with
+# ?sku= (one SKU, exact) [doc] and ?pk__in=1,2,3 [ours].
+PRODUCTS_PATH: Final = f"{API_PREFIX}/products/"
+
 LOGIN_PATH: Final = f"{API_PREFIX}/auth/login/"
 TOTP_VERIFY_PATH: Final = f"{API_PREFIX}/auth/totp/verify/"  # [doc]
 TOTP_DIGITS: Final = 6  # [doc] "the 6-digit code"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from omnidesk.i18n import _
+
 from .contract import is_error_code
 
 
@@ -208,3 +210,19 @@ class UnexpectedResponse(OmnitronError):
             else ("The server answered with something unexpected: ")
         )
         super().__init__(prefix + what)
+
+
+class PagingBroken(OmnitronError):
+    """Asked for the next page, the server (or a cache before it) sent one already seen:
+    the rest of the rows cannot be read, and what was read is not the whole."""
+
+    def __init__(self, page: int) -> None:
+        self.page = page
+        super().__init__(
+            _(
+                "The server sent the same rows again when asked for page {page}, so the rest "
+                "cannot be read: a cache or proxy between you and the server may be ignoring "
+                "the page number. Nothing was compared or changed; ask your Omnitron "
+                "administrator to check it."
+            ).format(page=page)
+        )

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from . import contract
 from .adapter import note_page_size
-from .contract import API_PREFIX, I1_PREFIX
+from .catalogue import LOOK_UP
+from .contract import API_PREFIX, I1_PREFIX, PRODUCTS_PATH
 from .errors import (
     AuthenticationRequired,
     NotFound,
@@ -29,8 +30,6 @@ from .models import AnyContents, Page, Product
 C = TypeVar("C", bound=AnyContents)
 Request = Callable[..., Awaitable[Any]]  # OmnitronClient._request
 
-PRODUCTS_PATH = f"{API_PREFIX}/products/"
-LOOK_UP = "look up products in the catalogue"
 # What an i1 that is not there, or not open to this account, answers: v1 alone then.
 I1_UNAVAILABLE = (NotFound, UnexpectedResponse, PermissionDenied, AuthenticationRequired)
 
@@ -42,7 +41,7 @@ class SkuFinder:
         self._sku_of: dict[int, str] = {}  # product pk → SKU
         self._pk_of: dict[str, int] = {}  # SKU → product pk
 
-    def _remember(self, products: Iterable[Product]) -> None:
+    def remember(self, products: Iterable[Product]) -> None:
         for product in products:
             self._sku_of[product.pk] = product.sku
             self._pk_of[product.sku] = product.pk
@@ -56,7 +55,7 @@ class SkuFinder:
         )
         page = Page.from_json(body, Product.from_json, page=1, limit=10)
         # A server whose sku filter means "contains" answers more: only the exact one counts.
-        self._remember(page.results)
+        self.remember(page.results)
         return self._pk_of.get(sku)
 
     async def page(
@@ -147,7 +146,7 @@ class SkuFinder:
             params = {"pk__in": ",".join(map(str, pks)), "limit": len(pks), "page": number}
             body = await self._request("GET", PRODUCTS_PATH, params=params, action=LOOK_UP)
             page = Page.from_json(body, Product.from_json, page=number, limit=len(pks))
-            self._remember(page.results)
+            self.remember(page.results)
             # More products than asked for: the filter was ignored; walking them all
             # would read the whole catalogue.
             if page.count > len(pks) or not page.has_next or not page.results:
@@ -162,7 +161,7 @@ class SkuFinder:
                 )
             except NotFound:
                 return  # gone from the catalogue: the row shows its product pk
-        self._remember([Product.from_json(body)])
+        self.remember([Product.from_json(body)])
 
 
 def _i1_skus(answer: Any) -> dict[int, str]:
@@ -181,4 +180,8 @@ def _i1_skus(answer: Any) -> dict[int, str]:
 
 
 def _with_sku(row: C, sku: str) -> C:
-    return dataclasses.replace(row, product_sku=sku)
+    # What dataclasses.replace gives, without its checks: for 100,000 rows of a list,
+    # a second of the comparison's time.
+    copied: C = object.__new__(type(row))
+    vars(copied).update(vars(row), product_sku=sku)
+    return copied

@@ -1,10 +1,16 @@
 """One HTTP exchange with retries, and the translation of its failures into OmnitronError.
 
 Reads (GET) are repeated on connection errors, 429 and 502/503/504, with
-exponential backoff and jitter. Writes (POST, PATCH) are repeated only when the
-request provably never left this machine (no connection could be made), or was
-turned away unprocessed (429, which asks to come back later), so a list is never
-created twice because an answer got lost.
+exponential backoff and jitter. Writes (POST, PATCH, uploads) are repeated only
+when the request provably never left this machine (no connection could be made),
+or was turned away unprocessed (503, 429: the server says it did not do it), so a
+list is never created twice because an answer got lost. A certificate problem is
+never repeated: it will not pass by itself.
+
+Every call ends: all its attempts and waits share one deadline (httpx's timeout
+is per read, so a body dripped a byte at a time would otherwise never time out),
+and an answer larger than any Omnitron answer is refused before it fills memory.
+Whoever wants to tell the person "retrying" passes ``on_retry``.
 """
 
 from __future__ import annotations
@@ -15,13 +21,14 @@ import json
 import logging
 import random
 import re
-import ssl
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from omnidesk.i18n import _
 
 from .errors import (
     AuthenticationRequired,
@@ -33,15 +40,21 @@ from .errors import (
     UnexpectedResponse,
     ValidationFailed,
 )
+from .tls import NEVER_SENT, is_certificate_problem, unreachable
 
 log = logging.getLogger("omnidesk.api")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-# "Too many requests": refused before any work, so even a write may be sent again.
-REFUSED_UNPROCESSED = 429
+# "Too many requests" and "unavailable": turned away before any work, so even a write
+# may be sent again. 502 and 504 may come from a proxy whose server did the work.
+REFUSED_UNPROCESSED = frozenset({429, 503})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Errors raised before a single byte of the request reached the server.
-NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Every call, its retries included, ends within this many seconds.
+DEADLINE = 60.0
+# An upload's deadline grows with its size: the slowest link waited for, bytes a second.
+SLOWEST_UPLOAD = 50_000
+# No Omnitron answer comes near this (a page of 1,000 rows is about 300 KB).
+MAX_ANSWER_BYTES = 32 * 2**20
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,33 @@ class RetryPolicy:
         """Backoff before retry number 1, 2, …: exponential, capped, with ±50 % jitter."""
         raw = min(self.max_delay, self.base_delay * 2.0 ** (retry_number - 1))
         return raw * (0.5 + rng())
+
+
+@dataclass(frozen=True)
+class Retrying:
+    """A request is about to be sent again: what the person may be shown meanwhile."""
+
+    method: str
+    path: str
+    attempt: int  # the attempt about to be made: 2 is the first retry
+    attempts: int  # in all
+    wait: float  # seconds before it
+    status: int | None  # the answer that turned it away (503, 429), or None: no answer
+
+    @property
+    def message(self) -> str:
+        if self.status == 429:
+            why = _("The server asked to slow down.")
+        elif self.status is not None:
+            why = _("The server is busy (HTTP {status}).").format(status=self.status)
+        else:
+            why = _("The connection failed.")
+        return _("{why} Retrying in {seconds:.0f} s (attempt {attempt} of {attempts})…").format(
+            why=why, seconds=max(1.0, self.wait), attempt=self.attempt, attempts=self.attempts
+        )
+
+
+OnRetry = Callable[[Retrying], None]
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -75,6 +115,10 @@ ContentFactory = Callable[[], AsyncIterable[bytes]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
+class _TooLarge(Exception):
+    pass
+
+
 class Transport:
     """Sends requests for the client; knows nothing of lists or imports."""
 
@@ -84,10 +128,15 @@ class Transport:
         policy: RetryPolicy,
         *,
         sleep: Sleep = asyncio.sleep,
+        deadline: float = DEADLINE,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self.http = http
         self.policy = policy
         self.sleep = sleep
+        self.deadline = deadline
+        self.max_answer_bytes = max_answer_bytes
+        self.on_retry: OnRetry | None = None
 
     async def request(
         self,
@@ -97,38 +146,67 @@ class Transport:
         params: dict[str, Any] | None = None,
         json_body: Any = None,
         content: ContentFactory | None = None,
+        content_length: int | None = None,
         headers: dict[str, str] | None = None,
         what: str = "That item",
         action: str | None = None,
+        changes: bool | None = None,
     ) -> Any:
         """The decoded JSON answer of a successful request; OmnitronError otherwise.
 
         ``what`` names the object for a 404 ("That price list"), ``action`` what the
-        request does for a 403 ("change this price list").
+        request does for a 403 ("change this price list"). ``changes`` False says a
+        write changes nothing on the server (a sign-in): a lost answer is then not
+        "a change that may have been saved". ``content_length`` lengthens the deadline
+        of an upload by what a slow link needs to carry it.
         """
         idempotent = method in IDEMPOTENT_METHODS
+        sent_a_change = (not idempotent) if changes is None else changes
+        deadline = self.deadline + (content_length or 0) / SLOWEST_UPLOAD
+        ends_at = time.monotonic() + deadline
         retry_number = 0
+
+        async def again(wait: float, status: int | None) -> bool:
+            """Wait and say so, if another attempt is allowed and fits the deadline."""
+            nonlocal retry_number
+            if retry_number + 1 >= self.policy.attempts:
+                return False
+            if time.monotonic() + wait >= ends_at:
+                return False
+            retry_number += 1
+            if self.on_retry is not None:
+                self.on_retry(
+                    Retrying(method, path, retry_number + 1, self.policy.attempts, wait, status)
+                )
+            await self.sleep(wait)
+            return True
+
         while True:
             started = time.monotonic()
             try:
-                response = await self.http.request(
-                    method,
-                    path,
-                    params=params,
-                    json=json_body,
-                    content=content() if content else None,
-                    headers=headers,
-                )
-            except httpx.TransportError as problem:
-                retryable = idempotent or isinstance(problem, NEVER_SENT)
-                if retryable and retry_number + 1 < self.policy.attempts:
-                    retry_number += 1
-                    log.info(
-                        "%s %s: %s; retry %d", method, path, type(problem).__name__, retry_number
+                async with asyncio.timeout(max(0.0, ends_at - started)):
+                    response = await self._exchange(
+                        method, path, params, json_body, content, headers
                     )
-                    await self.sleep(self.policy.delay(retry_number))
-                    continue
-                raise unreachable(problem, sent_a_change=not idempotent) from None
+            except TimeoutError:
+                log.info("%s %s: no whole answer within %.0f s", method, path, deadline)
+                raise self._too_slow(deadline, sent_a_change) from None
+            except _TooLarge:
+                raise UnexpectedResponse(
+                    _(
+                        "an answer larger than {megabytes} MB, more than any Omnitron answer; "
+                        "it was not read."
+                    ).format(megabytes=self.max_answer_bytes // 2**20)
+                ) from None
+            except httpx.TransportError as problem:
+                retryable = (idempotent or isinstance(problem, NEVER_SENT)) and (
+                    not is_certificate_problem(problem)
+                )
+                if retryable:
+                    log.info("%s %s: %s; retrying", method, path, type(problem).__name__)
+                    if await again(self.policy.delay(retry_number + 1), None):
+                        continue
+                raise unreachable(problem, sent_a_change=sent_a_change) from None
             log.debug(
                 "%s %s -> %d in %.0f ms",
                 method,
@@ -137,58 +215,62 @@ class Transport:
                 (time.monotonic() - started) * 1000,
             )
             status = response.status_code
-            if (
-                (idempotent or status == REFUSED_UNPROCESSED)
-                and status in RETRY_STATUSES
-                and retry_number + 1 < self.policy.attempts
-            ):
+            if (idempotent or status in REFUSED_UNPROCESSED) and status in RETRY_STATUSES:
                 wait = retry_after_seconds(response)
                 if wait is None or wait <= self.policy.max_retry_after:
-                    retry_number += 1
-                    await self.sleep(wait if wait is not None else self.policy.delay(retry_number))
-                    continue
+                    pause = wait if wait is not None else self.policy.delay(retry_number + 1)
+                    if await again(pause, status):
+                        continue
             return decode(response, what=what, action=action)
 
-
-def unreachable(problem: httpx.TransportError, *, sent_a_change: bool) -> ServerUnreachable:
-    host = problem.request.url.host if _has_request(problem) else "the server"
-    text = str(problem)
-    if isinstance(problem, httpx.ConnectError):
-        cause = problem.__cause__ or problem.__context__
-        if isinstance(cause, ssl.SSLError) or "CERTIFICATE" in text.upper() or "SSL" in text:
-            return ServerUnreachable(
-                f"The secure connection to {host} could not be verified: its certificate "
-                "is not trusted. Check the server address; do not turn verification off."
-            )
-        if re.search(
-            r"name or service not known|nodename nor servname|getaddrinfo|resolve", text, re.I
-        ):
-            return ServerUnreachable(
-                f"The server {host} could not be found. Check the address in the connection "
-                "profile and your network."
-            )
-        return ServerUnreachable(
-            f"Nothing answers at {host}. Check the server address and your network, then try again."
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        json_body: Any,
+        content: ContentFactory | None,
+        headers: dict[str, str] | None,
+    ) -> httpx.Response:
+        """One attempt, its answer read whole, but never more than max_answer_bytes."""
+        async with self.http.stream(
+            method,
+            path,
+            params=params,
+            json=json_body,
+            content=content() if content else None,
+            headers=headers,
+        ) as streamed:
+            declared = streamed.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_answer_bytes:
+                raise _TooLarge
+            body = bytearray()
+            async for chunk in streamed.aiter_bytes():
+                body += chunk
+                if len(body) > self.max_answer_bytes:
+                    raise _TooLarge
+        # Decoded already: the copy must not say gzip, nor a length it no longer has.
+        kept = [
+            (name, value)
+            for name, value in streamed.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            streamed.status_code, headers=kept, content=bytes(body), request=streamed.request
         )
-    if isinstance(problem, NEVER_SENT):
-        return ServerUnreachable(f"{host} did not accept a connection in time. Try again.")
-    if sent_a_change:
-        return ServerUnreachable(
-            f"The connection to {host} broke before the answer came. The change may or may "
-            "not have been saved: refresh to check before trying again.",
-            maybe_applied=True,
-        )
-    if isinstance(problem, httpx.TimeoutException):
-        return ServerUnreachable(f"{host} did not answer in time. Try again in a moment.")
-    return ServerUnreachable(f"The connection to {host} broke. Try again in a moment.")
 
-
-def _has_request(problem: httpx.TransportError) -> bool:
-    try:
-        problem.request  # noqa: B018 - raises RuntimeError when the error has no request
-    except RuntimeError:
-        return False
-    return True
+    def _too_slow(self, seconds: float, sent_a_change: bool) -> ServerUnreachable:
+        host = self.http.base_url.host or _("the server")
+        text = _(
+            "{host} had not answered in full after {seconds:.0f} s, so OmniDesk stopped "
+            "waiting. Something between you and the server may be slowing its answers; "
+            "try again later."
+        ).format(host=host, seconds=seconds)
+        if sent_a_change:
+            text += " " + _(
+                "The change may or may not have been saved: refresh to check before trying again."
+            )
+        return ServerUnreachable(text, maybe_applied=sent_a_change)
 
 
 def _excerpt(response: httpx.Response) -> str:

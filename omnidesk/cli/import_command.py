@@ -25,6 +25,7 @@ from omnidesk.api import (
     ListKind,
     OmnitronClient,
     OmnitronError,
+    Retrying,
 )
 from omnidesk.api.session import Session
 from omnidesk.i18n import _
@@ -279,8 +280,13 @@ async def _online(
     demo: Any = None
     try:
         if connection.profile is not None:
-            client = OmnitronClient(connection.profile.base_url, connection.token)
-            where = f"“{connection.profile.name}”"
+            profile = connection.profile
+            client = OmnitronClient(
+                profile.base_url, connection.token, ca_file=profile.ca_file, on_retry=_say(printer)
+            )
+            where = f"“{profile.name}”"
+            if profile.insecure_warning:
+                printer.problem(profile.insecure_warning)
 
             async def no_terminal() -> bool:
                 return False  # nobody to type a password: say so and stop
@@ -294,17 +300,29 @@ async def _online(
                 demo = DemoServer()
             except OmnitronError as taken:  # another demo started since the early check
                 raise Failed(str(taken)) from None
-            profile = await asyncio.to_thread(demo.start)
-            printer.line(f"Demo server at {profile.base_url}, signed in as {profile.username}.")
-            client = OmnitronClient(profile.base_url)
+            demo_profile = await asyncio.to_thread(demo.start)
+            printer.line(
+                f"Demo server at {demo_profile.base_url}, signed in as {demo_profile.username}."
+            )
+            client = OmnitronClient(demo_profile.base_url, on_retry=_say(printer))
             where = "the demo"
-            progress.username = profile.username
+            progress.username = demo_profile.username
             session = Session(client, _demo_sign_in(client))
         try:
             if demo is not None:
                 await _demo_sign_in(client)()
             return await _with_session(options, session, draft, printer, progress)
         except AuthenticationRequired:
+            if progress.cache_key is not None:  # refused while following: the job goes on
+                raise Failed(
+                    _(
+                        "the saved sign-in for {where} expired while the import was being "
+                        "followed. The server's import goes on (it may have finished already); "
+                        "open OmniDesk and sign in to see how it ends: it is in the import "
+                        "history."
+                    ).format(where=where),
+                    EXIT_STILL_RUNNING,
+                ) from None
             raise Failed(
                 f"the saved sign-in for {where} was refused (it may have expired). "
                 "Sign in again with the app (omnidesk), then run this again."
@@ -318,6 +336,11 @@ async def _online(
     finally:
         if demo is not None:
             await asyncio.to_thread(demo.stop)
+
+
+def _say(printer: Printer) -> Callable[[Retrying], None]:
+    """Tell the person when a request is sent again, so a pause is not taken for a hang."""
+    return lambda retrying: printer.progress(retrying.message, force=True)
 
 
 def _demo_sign_in(client: OmnitronClient) -> Callable[[], Awaitable[bool]]:

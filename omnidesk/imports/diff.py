@@ -7,7 +7,6 @@ the list's). They need the person's explicit confirmation before the upload.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,10 +22,6 @@ from omnidesk.kinds import info
 from omnidesk.spreadsheet import SKU_FIELD, CleanRow, schema_for
 
 from .guardrails import Context, GuardrailSettings, RowFacts, rules_for
-
-# Looking SKUs up in the catalogue costs a request each; past this, they are not checked.
-MAX_CATALOGUE_LOOKUPS = 500
-CATALOGUE_LOOKUPS_AT_ONCE = 8
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -257,35 +252,20 @@ def compare(
 async def mark_unknown_products(
     client: OmnitronClient, diff: ImportDiff, progress: Progress | None = None
 ) -> None:
-    """Turn NEW rows whose SKU the catalogue does not know into NOT_IN_CATALOGUE."""
+    """Turn NEW rows whose SKU the catalogue does not know into NOT_IN_CATALOGUE.
+
+    Every new SKU is looked up (``client.catalogue``: batched, in parallel, kept for
+    the client's life); ``progress`` hears (SKUs done, SKUs in all).
+    """
     new_skus = list(diff.new_at)
-    to_ask = new_skus[:MAX_CATALOGUE_LOOKUPS]
-    if len(new_skus) > len(to_ask):
-        diff.notes.append(
-            f"{len(new_skus) - len(to_ask):,} new SKUs were not looked up in the catalogue; "
-            "the server will say if any is unknown."
-        )
-    gate = asyncio.Semaphore(CATALOGUE_LOOKUPS_AT_ONCE)
-    unknown: set[str] = set()
-    done = 0
-
-    async def look_up(sku: str) -> None:
-        nonlocal done
-        async with gate:
-            page = await client.products.list(sku=sku, limit=1)
-        if not any(product.sku == sku for product in page.results):
-            unknown.add(sku)
-        done += 1
-        if progress is not None:
-            progress(done, len(to_ask))
-
+    if not new_skus:
+        return
     try:
-        await asyncio.gather(*(look_up(sku) for sku in to_ask))
+        found = await client.catalogue.find(new_skus, progress)
     except OmnitronError:
         diff.notes.append("The catalogue could not be asked about new SKUs.")
         return
-    if not unknown:
-        return
+    unknown = [sku for sku in new_skus if sku not in found]
     for sku in unknown:
         for position in diff.new_at.pop(sku, ()):
             change = diff.changes[position]

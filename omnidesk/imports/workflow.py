@@ -8,6 +8,7 @@ import cut short anywhere can be found and followed again.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import time
 from collections.abc import Awaitable, Callable
@@ -25,7 +26,7 @@ from omnidesk.api import (
 )
 from omnidesk.api.polling import FIRST_INTERVAL, LONGEST_INTERVAL, poll_import
 from omnidesk.api.session import Session
-from omnidesk.i18n import _
+from omnidesk.i18n import _, n_
 from omnidesk.spreadsheet import CheckResult, write_clean_upload
 
 from .journal import ImportReport, Journal, JournalState, ReportRow
@@ -92,6 +93,17 @@ class ImportOutcome:
     error_count: int
     # The counters the server told (V10: some servers tell none): the others read 0.
     counted: frozenset[str] = frozenset({"created", "updated"})
+    # How far the job got, as the last status that said so (0 when none did).
+    processed: int = 0
+    total: int = 0
+
+    @property
+    def partly_applied(self) -> bool:
+        """A job that failed after the server had worked through some rows: the list
+        holds part of the file (a server that died mid-import)."""
+        return self.state is ImportState.FAILURE and (
+            self.processed > 0 or self.created + self.updated > 0
+        )
 
     @property
     def counts_known(self) -> bool:
@@ -111,8 +123,38 @@ class ImportOutcome:
         return self.state is ImportState.SUCCESS
 
 
-def outcome_of(status: ImportStatus, row_map: list[int]) -> ImportOutcome:
-    """The server's answer, its row errors told against the person's own sheet rows."""
+def partly_updated(noun: str, processed: int, total: int) -> str:
+    """What a job that failed midway left behind, in words."""
+    if total > processed:
+        how_far = n_(
+            "the server had worked through {processed:,} of {total:,} row when it stopped",
+            "the server had worked through {processed:,} of {total:,} rows when it stopped",
+            total,
+        ).format(processed=processed, total=total)
+    else:
+        how_far = n_(
+            "the server had worked through {processed:,} row when it stopped",
+            "the server had worked through {processed:,} rows when it stopped",
+            processed,
+        ).format(processed=processed)
+    return _(
+        "The {noun} is partly updated: {how_far}. Check the {noun} in Omnitron; sending "
+        "the same file again brings the other rows in and leaves the ones already done as "
+        "they are."
+    ).format(noun=noun, how_far=how_far)
+
+
+def outcome_of(
+    status: ImportStatus,
+    row_map: list[int],
+    *,
+    furthest: ImportStatus | None = None,
+    noun: str = "",
+) -> ImportOutcome:
+    """The server's answer, its row errors told against the person's own sheet rows.
+
+    ``furthest``: the status that said the most rows were processed, for a job that
+    failed midway (its last answer may no longer count them)."""
     problems = []
     for error in status.errors:
         row = None
@@ -121,7 +163,8 @@ def outcome_of(status: ImportStatus, row_map: list[int]) -> ImportOutcome:
             position = error.line - 2
             row = row_map[position] if 0 <= position < len(row_map) else None
         problems.append(RowProblem(row, error.column, error.message))
-    return ImportOutcome(
+    far = furthest if furthest is not None and furthest.processed > status.processed else status
+    outcome = ImportOutcome(
         state=status.state,
         created=status.created,
         updated=status.updated,
@@ -129,7 +172,14 @@ def outcome_of(status: ImportStatus, row_map: list[int]) -> ImportOutcome:
         reason=status.failure_reason,
         error_count=status.error_count,
         counted=frozenset(status.counted),
+        processed=far.processed if "processed" in far.counted else 0,
+        total=far.total if "total" in far.counted else 0,
     )
+    if outcome.partly_applied:
+        processed = outcome.processed or outcome.created + outcome.updated
+        said = partly_updated(noun or _("list"), processed, outcome.total)
+        outcome = dataclasses.replace(outcome, reason=f"{said} {outcome.reason or ''}".strip())
+    return outcome
 
 
 class EtaEstimator:
@@ -260,8 +310,13 @@ class ImportRun:
             noun=self.target.noun,
         )
         status: ImportStatus | None = None
+        furthest: ImportStatus | None = None
         try:
             async for status in statuses:
+                if "processed" in status.counted and (
+                    furthest is None or status.processed >= furthest.processed
+                ):
+                    furthest = status
                 if on_update is not None:
                     left = eta.seconds_left(status.processed, status.total)
                     on_update(FollowUpdate(status, None, left))
@@ -275,7 +330,7 @@ class ImportRun:
             await self._note(record_id, message=str(unclear))
             return ImportOutcome(ImportState.UNKNOWN, 0, 0, (), str(unclear), 0, frozenset())
         assert status is not None  # the loop ends only on a finished job
-        outcome = outcome_of(status, row_map)
+        outcome = outcome_of(status, row_map, furthest=furthest, noun=self.target.noun)
         refused = [ReportRow(p.row, p.column, p.message) for p in outcome.problems]
         await asyncio.to_thread(
             without_gc_pauses, functools.partial(self.journal.record_refused, record_id, refused)

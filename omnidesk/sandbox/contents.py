@@ -88,6 +88,8 @@ def read_only_endpoints(
     from_clause = f"{table} AS t JOIN products AS p ON p.pk = t.product" if joined else table
     columns = "t.*, p.sku AS product_sku" if joined else "*"
     prefix = "t." if joined else ""
+    # Filters name t's columns only: a page's rows are picked in t, then joined.
+    keys_first = (f"t.{key}", from_clause) if joined else None
 
     def filters(request: Request) -> tuple[list[str], list[Any]]:
         # The documented filters [doc]; like django-filter, the sandbox ignores any
@@ -116,13 +118,15 @@ def read_only_endpoints(
             raise method_not_allowed(request, ("GET", "HEAD", "OPTIONS"))
         where, params = filters(request)
         wire = wire_of(request)
+        picked_in = f"{table} AS t" if joined else from_clause
         return paginated(
             request,
-            from_clause + (" WHERE " + " AND ".join(where) if where else ""),
+            picked_in + (" WHERE " + " AND ".join(where) if where else ""),
             params,
             columns=columns,
             order_by=f"{prefix}{key} ASC",
             serialize=lambda row: serialize(row, wire),
+            joined=keys_first,
         )
 
     async def detail(request: Request) -> Response:

@@ -11,7 +11,9 @@ import asyncio
 import json
 import logging
 import random
-from dataclasses import dataclass
+import re
+import threading
+from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,12 +27,32 @@ class Faults:
     token_ttl: float | None = None
     # Pace of import processing, so a progress bar moves visibly in the demo.
     import_rows_per_second: float | None = None
+    # How many answers drop_answer_once has dropped so far.
+    answers_dropped: int = 0
+    _drop_next: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fail_rate <= 1.0:
             raise ValueError("fail_rate must be between 0 and 1")
         if self.latency_ms < 0:
             raise ValueError("latency_ms must not be negative")
+
+    def drop_answer_once(self, path: str | None) -> None:
+        """The next request whose path matches the pattern ``path`` (re.search) is
+        processed, then its answer is dropped: a POST creates, an upload's job starts,
+        and the client hears only a broken connection. One shot; None cancels it."""
+        with self._lock:
+            self._drop_next = re.compile(path) if path is not None else None
+
+    def take_drop(self, path: str) -> bool:
+        """Whether this request's answer is the one to drop (and the shot is spent)."""
+        with self._lock:
+            if self._drop_next is None or not self._drop_next.search(path):
+                return False
+            self._drop_next = None
+            self.answers_dropped += 1
+            return True
 
 
 class DroppedConnection(Exception):
@@ -62,6 +84,9 @@ class FaultInjection:
             return
         if self.faults.latency_ms:
             await asyncio.sleep(self.faults.latency_ms / 1000)
+        if self.faults.take_drop(scope["path"]):
+            await self._process_then_drop(scope, receive, send)
+            return
         if self.faults.fail_rate and self.rng.random() < self.faults.fail_rate:
             if self.rng.random() < 0.5:
                 await _send_unavailable(send)

@@ -405,14 +405,17 @@ async def run_import(
                     else:
                         updated += 1
                     processed += 1
-            store.update_import_job(
-                cache_key,
-                processed=processed,
-                created=created,
-                updated=updated,
-                error_count=error_count,
-                errors=errors,
-            )
+                # In the rows' own transaction: a server killed between the two would
+                # otherwise hold rows its job does not count.
+                store.update_import_job(
+                    cache_key,
+                    within=conn,
+                    processed=processed,
+                    created=created,
+                    updated=updated,
+                    error_count=error_count,
+                    errors=errors,
+                )
             if rows_per_second:
                 await asyncio.sleep(min(batch_size, total - start) / rows_per_second)
             else:

@@ -54,6 +54,7 @@ def paginated(
     columns: str,
     order_by: str,
     serialize: Callable[[dict[str, Any]], dict[str, Any]],
+    joined: tuple[str, str] | None = None,
 ) -> JSONResponse:
     limit = page_size(request)
     number = page_number(request)
@@ -64,6 +65,7 @@ def paginated(
         order_by=order_by,
         offset=(number - 1) * limit,
         limit=limit,
+        joined=joined,
     )
     last_page = max(1, -(-page.count // limit))
     if number > last_page:

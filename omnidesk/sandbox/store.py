@@ -110,6 +110,9 @@ CREATE TABLE IF NOT EXISTS list_grants (
 );
 CREATE INDEX IF NOT EXISTS product_prices_product ON product_prices(product);
 CREATE INDEX IF NOT EXISTS product_stocks_product ON product_stocks(product);
+-- A list's rows in pk order without sorting them all for every page.
+CREATE INDEX IF NOT EXISTS product_prices_list ON product_prices(price_list);
+CREATE INDEX IF NOT EXISTS product_stocks_list ON product_stocks(stock_list);
 """
 
 # The status endpoint lists at most this many row errors; error_count has them all.
@@ -176,6 +179,10 @@ class Store:
         self._conn.row_factory = sqlite3.Row
         self._conn.create_function("icontains", 2, _icontains, deterministic=True)
         self._conn.create_collation("letters_first", _letters_first)
+        # Each page of a list tells its count; counting 100,000 rows for each of 1,000
+        # pages would be most of the work. Counts are kept until the next write.
+        self._writes = 0
+        self._counts: dict[tuple[str, tuple[Any, ...]], tuple[int, int]] = {}
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -193,6 +200,7 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
+            self._writes += 1
             try:
                 yield self._conn
             except BaseException:
@@ -218,15 +226,37 @@ class Store:
         order_by: str,
         offset: int,
         limit: int,
+        joined: tuple[str, str] | None = None,
     ) -> PageOfRows:
-        """One page of `SELECT columns FROM from_where`, with the total count, read atomically."""
+        """One page of `SELECT columns FROM from_where`, with the total count, read atomically.
+
+        ``joined`` (the key, and a join clause holding from_where's table as t): the
+        page's keys are picked in from_where alone and only its rows joined, so a
+        page deep into 100,000 rows does not join every row before it.
+        """
         with self._lock:
-            count = self._conn.execute(f"SELECT COUNT(*) FROM {from_where}", params).fetchone()[0]
-            rows = self._conn.execute(
-                f"SELECT {columns} FROM {from_where} ORDER BY {order_by} LIMIT ? OFFSET ?",
-                (*params, limit, offset),
-            ).fetchall()
+            count = self._count(from_where, params)
+            if joined is None:
+                sql = f"SELECT {columns} FROM {from_where} ORDER BY {order_by} LIMIT ? OFFSET ?"
+            else:
+                key, join = joined
+                sql = (
+                    f"SELECT {columns} FROM {join} WHERE {key} IN (SELECT {key} FROM "
+                    f"{from_where} ORDER BY {order_by} LIMIT ? OFFSET ?) ORDER BY {order_by}"
+                )
+            rows = self._conn.execute(sql, (*params, limit, offset)).fetchall()
         return PageOfRows(count=count, rows=[dict(row) for row in rows])
+
+    def _count(self, from_where: str, params: Sequence[Any]) -> int:
+        key = (from_where, tuple(params))
+        known = self._counts.get(key)
+        if known is not None and known[0] == self._writes:
+            return known[1]
+        count: int = self._conn.execute(f"SELECT COUNT(*) FROM {from_where}", params).fetchone()[0]
+        if len(self._counts) > 1000:
+            self._counts.clear()
+        self._counts[key] = (self._writes, count)
+        return count
 
     def is_empty(self) -> bool:
         return self.query_one("SELECT 1 FROM products LIMIT 1") is None
@@ -394,15 +424,19 @@ class Store:
             job["errors"] = json.loads(job["errors"])
         return job
 
-    def update_import_job(self, cache_key: str, **fields: Any) -> None:
+    def update_import_job(
+        self, cache_key: str, *, within: sqlite3.Connection | None = None, **fields: Any
+    ) -> None:
+        """``within`` a transaction already open: the counters land with the rows they count."""
         if "errors" in fields:
             fields["errors"] = json.dumps(fields["errors"][:MAX_LISTED_ERRORS])
         assignments = ", ".join(f"{name} = ?" for name in fields)
+        sql = f"UPDATE import_jobs SET {assignments} WHERE cache_key = ?"
+        if within is not None:
+            within.execute(sql, (*fields.values(), cache_key))
+            return
         with self.transaction() as conn:
-            conn.execute(
-                f"UPDATE import_jobs SET {assignments} WHERE cache_key = ?",
-                (*fields.values(), cache_key),
-            )
+            conn.execute(sql, (*fields.values(), cache_key))
 
     def _abandon_unfinished_imports(self) -> None:
         # A job that was running when the sandbox stopped can never finish: its file

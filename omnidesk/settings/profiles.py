@@ -43,6 +43,9 @@ class Profile:
     base_url: str
     username: str
     environment: Environment = Environment.PRODUCTION
+    # A company's own certificate authority (a PEM file), trusted besides the system's
+    # and certifi's for this server (api/tls.py). None: those two only.
+    ca_file: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -125,6 +128,7 @@ class ProfileStore:
                     base_url=item["base_url"],
                     username=item["username"],
                     environment=Environment(item.get("environment", "production")),
+                    ca_file=item.get("ca_file") if isinstance(item.get("ca_file"), str) else None,
                 )
                 for item in raw.get("profiles", [])
             ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest_asyncio
 
 from omnidesk.api import OmnitronClient, RetryPolicy
@@ -18,3 +19,15 @@ async def client(sandbox: SandboxServer) -> AsyncIterator[OmnitronClient]:
     async with OmnitronClient(sandbox.url, retry=QUICK_RETRIES) as signed_in:
         await signed_in.login("demo", "demo")
         yield signed_in
+
+
+class Counting(httpx.AsyncHTTPTransport):
+    """The real transport, keeping the URL of every request it sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[httpx.URL] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request.url)
+        return await super().handle_async_request(request)

@@ -22,6 +22,7 @@ from omnidesk.api import (
     AuthenticationRequired,
     OmnitronClient,
     PermissionDenied,
+    Retrying,
     RetryPolicy,
     ServerError,
     ServerUnreachable,
@@ -128,8 +129,31 @@ async def test_a_write_turned_away_with_429_is_sent_again_after_retry_after() ->
     assert [request.method for request in script.requests] == ["POST", "POST"]
 
 
-async def test_post_is_not_repeated_after_a_503() -> None:
-    script = Script(json_response(503, {}), json_response(201, LIST))
+async def test_a_write_turned_away_with_503_is_sent_again_and_the_caller_hears_it() -> None:
+    # 503 says the server did not do it (issue 14, item 6): a create, an edit and an
+    # upload are repeated, bounded, and whoever listens hears "retrying".
+    script = Script(json_response(503, {}), json_response(503, {}), json_response(201, LIST))
+    heard: list[Retrying] = []
+    async with mocked(script, on_retry=heard.append) as client:
+        created = await client.price_lists.create(name="A")
+    assert created.pk == 1
+    assert [request.method for request in script.requests] == ["POST"] * 3
+    assert [(event.attempt, event.status) for event in heard] == [(2, 503), (3, 503)]
+    assert heard[0].message.startswith("The server is busy (HTTP 503). Retrying in ")
+    assert "(attempt 2 of 4)" in heard[0].message
+
+
+async def test_a_write_refused_with_503_every_time_ends_after_the_bounded_attempts() -> None:
+    script = Script(json_response(503, {}))
+    async with mocked(script) as client:
+        with pytest.raises(ServerError, match="temporarily unavailable"):
+            await client.stock_lists.update(1, name="B")
+    assert len(script.requests) == 4
+
+
+async def test_a_write_answered_502_is_not_repeated() -> None:
+    # A proxy's 502 or 504 may hide a server that did the work: never blindly again.
+    script = Script(json_response(502, {}), json_response(201, LIST))
     async with mocked(script) as client:
         with pytest.raises(ServerError):
             await client.price_lists.create(name="A")

@@ -151,6 +151,22 @@ async def test_against_the_sandbox_current_prices_and_unknown_skus(
     assert diff.counts[ChangeKind.NOT_IN_CATALOGUE] == 1
 
 
+@pytest.mark.asyncio
+async def test_every_new_sku_is_looked_up_not_the_first_500(session: Session) -> None:
+    # Issue 12: 54,081 of a 60,000-row file were left unknown, "0 not in catalogue".
+    client = session.client
+    real = [p.sku for p in (await client.products.list(limit=1000, page=2)).results]
+    ghosts = [f"GHOST-{n}" for n in range(1500)]
+    rows = [price(n + 2, sku, "5.00") for n, sku in enumerate(real + ghosts)]
+    diff = compare(ListKind.PRICE, rows, {}, list_currency="try")
+    heard: list[tuple[int, int]] = []
+    await mark_unknown_products(client, diff, lambda *p: heard.append(p))
+    assert diff.counts[ChangeKind.NOT_IN_CATALOGUE] == 1500
+    assert diff.counts[ChangeKind.NEW] == 1000
+    assert diff.notes == []  # none left unasked
+    assert heard[-1] == (2500, 2500)
+
+
 def test_a_big_price_rise_needs_a_look_with_its_own_threshold() -> None:
     rows = [price(2, "B", "500.00"), price(3, "C", "12.00")]  # ×10 (a typo's zero), +20 %
     diff = compare(ListKind.PRICE, rows, CURRENT, list_currency="try")

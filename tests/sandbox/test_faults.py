@@ -83,3 +83,29 @@ def test_knobs_refuse_impossible_values() -> None:
         Faults(fail_rate=1.5)
     with pytest.raises(ValueError, match="latency"):
         Faults(latency_ms=-1)
+
+
+def test_drop_answer_once_processes_the_next_matching_request_then_drops_only_its_answer(
+    api: httpx.Client, i1: httpx.Client, faults: Faults
+) -> None:
+    # For the wizard's "a dropped answer is reconciled" (issue 12): aimed and one-shot.
+    target = api.post("/price_list/", json={"name": unique("Drop once")}).json()
+    sku = api.get("/products/", params={"limit": 1}).json()["results"][0]["sku"]
+    faults.drop_answer_once(r"/excel_import/$")
+    assert api.get("/price_list/").status_code == 200  # no match: answered as usual
+    upload = {"file": ("d.csv", f"product__sku,price\n{sku},9.99\n".encode(), "text/csv")}
+    with pytest.raises(httpx.RemoteProtocolError):
+        api.post(f"/price_list/{target['pk']}/excel_import/", files=upload)
+    assert faults.answers_dropped == 1
+    # The work was done: the job exists and the row lands.
+    deadline = time.monotonic() + 10
+    while not (found := i1.get("/product_price/", params={"price_list": target["pk"]}).json())[
+        "results"
+    ]:
+        assert time.monotonic() < deadline, "the dropped upload was not processed"
+        time.sleep(0.02)
+    assert found["results"][0]["price"] == "9.99"
+    # One shot: the next upload is answered.
+    again = api.post(f"/price_list/{target['pk']}/excel_import/", files=upload)
+    assert again.status_code == 200
+    assert "cache_key" in again.json()

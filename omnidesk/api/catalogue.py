@@ -1,0 +1,198 @@
+"""The catalogue's products by SKU: every SKU of a file looked up, in as few requests as can be.
+
+The contract gives ``/products/?sku=`` (one SKU a request) [doc on the channel
+variant]; a file may bring 60,000 new SKUs. So the cost of each way is weighed
+on the first page of the catalogue, which tells its size: when the SKUs to find
+are fewer than the catalogue's pages, each is asked for exactly; otherwise the
+whole catalogue is read once, its pages in parallel (paging.py), and kept for
+the client's life. Either way the answer is checked here, not trusted: a server
+whose ``sku`` filter means "contains", or that ignores it, still gives only exact
+matches, and "not found" is said only when the server was really asked.
+
+The same catalogue answers which SKU a person may have meant (``near_misses``):
+18299 for 018299, as Excel writes a code it took for a number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from .adapter import read_page
+from .contract import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PRODUCTS_PATH
+from .facts import Learned
+from .models import Page, Product
+from .paging import PAGES_AT_ONCE, every_row_in_parallel
+
+LOOK_UP = "look up products in the catalogue"
+Request = Callable[..., Awaitable[Any]]  # OmnitronClient._request
+Progress = Callable[[int, int], None]  # (SKUs done, SKUs in all)
+Remember = Callable[[Iterable[Product]], None]
+
+
+def near_key(sku: str) -> str:
+    """What is left of a SKU once the ways a spreadsheet mangles one are undone: spaces
+    anywhere, the letters' case, a trailing ".0" (a number cell), leading zeros."""
+    text = "".join(sku.split()).casefold()
+    while text.endswith(".0"):
+        text = text[:-2]
+    return text.lstrip("0") or text[:1]
+
+
+class _Inconclusive(Exception):
+    """An exact lookup whose answer cannot tell (the filter was ignored)."""
+
+
+class Catalogue:
+    def __init__(self, request: Request, remember: Remember | None = None) -> None:
+        self._request = request
+        self._remember = remember  # the SKU finder's pk ↔ SKU maps learn from here too
+        self._found: dict[str, Product] = {}  # SKU → its product, as the server has it
+        self._absent: set[str] = set()  # asked for exactly: not in the catalogue
+        self._whole = False  # every product has been read: _found is the catalogue
+        self._reading = asyncio.Lock()
+
+    def forget(self) -> None:
+        """Drop what is known: the next question asks the server again."""
+        self._found.clear()
+        self._absent.clear()
+        self._whole = False
+
+    async def find(
+        self, skus: Iterable[str], progress: Progress | None = None
+    ) -> dict[str, Product]:
+        """The product of each SKU the catalogue has (exact SKUs); the others are left out."""
+        asked = list(dict.fromkeys(skus))
+        wanted = [sku for sku in asked if not self._known(sku)]
+        total = len(wanted)
+        if wanted:
+            await self._look_up(wanted, progress)
+        if progress is not None:
+            progress(total, total)
+        return {sku: self._found[sku] for sku in asked if sku in self._found}
+
+    async def near_misses(self, skus: Iterable[str]) -> dict[str, str]:
+        """For each SKU the catalogue does not have, the one catalogue SKU it differs from
+        only in leading zeros, case, spaces or a trailing ".0". A SKU with no such
+        SKU, or with several, is left out: a one-click fix needs one answer."""
+        await self._read_whole(None, 0)
+        index: dict[str, list[str]] = {}
+        for sku in self._found:
+            index.setdefault(near_key(sku), []).append(sku)
+        misses: dict[str, str] = {}
+        for sku in dict.fromkeys(skus):
+            if sku in self._found:
+                continue
+            candidates = [other for other in index.get(near_key(sku), ()) if other != sku]
+            if len(candidates) == 1:
+                misses[sku] = candidates[0]
+        return misses
+
+    def _known(self, sku: str) -> bool:
+        return self._whole or sku in self._found or sku in self._absent
+
+    def _keep(self, products: Iterable[Product]) -> None:
+        kept = list(products)
+        for product in kept:
+            self._found[product.sku] = product
+        if self._remember is not None:
+            self._remember(kept)
+
+    async def _page(self, number: int, limit: int = MAX_PAGE_SIZE) -> Page[Product]:
+        params = {"page": number, "limit": limit}
+        body = await self._request("GET", PRODUCTS_PATH, params=params, action=LOOK_UP)
+        return Page.from_json(body, Product.from_json, page=number, limit=limit)
+
+    async def _look_up(self, wanted: list[str], progress: Progress | None) -> None:
+        if len(wanted) > PAGES_AT_ONCE:
+            # Weigh the two ways on the catalogue's first page: its count and page size.
+            first = await self._page(1)
+            self._keep(first.results)
+            served = len(first.results) or 1
+            pages = -(-first.count // served)
+            wanted = [sku for sku in wanted if not self._known(sku)]
+            if len(wanted) > pages:
+                await self._read_whole(progress, len(wanted), first)
+                return
+        try:
+            await self._each(wanted, progress)
+        except _Inconclusive:
+            await self._read_whole(progress, len(wanted))
+
+    async def _each(self, wanted: list[str], progress: Progress | None) -> None:
+        gate = asyncio.Semaphore(PAGES_AT_ONCE)
+        done = 0
+
+        async def one(sku: str) -> None:
+            nonlocal done
+            async with gate:
+                body = await self._request(
+                    "GET", PRODUCTS_PATH, params={"sku": sku, "limit": 10}, action=LOOK_UP
+                )
+            page = Page.from_json(body, Product.from_json, page=1, limit=10)
+            self._keep(page.results)
+            if sku not in self._found:
+                if page.has_next:  # more answers than one page: not an exact filter
+                    raise _Inconclusive
+                self._absent.add(sku)
+            done += 1
+            if progress is not None:
+                progress(done, len(wanted))
+
+        lookups = [asyncio.ensure_future(one(sku)) for sku in wanted]
+        try:
+            await asyncio.gather(*lookups)
+        except BaseException:
+            for lookup in lookups:
+                lookup.cancel()
+            await asyncio.gather(*lookups, return_exceptions=True)
+            raise
+
+    async def _read_whole(
+        self, progress: Progress | None, skus: int, first: Page[Product] | None = None
+    ) -> None:
+        async with self._reading:
+            if self._whole:
+                return
+            read = 0
+
+            async def fetch(number: int) -> Page[Product]:
+                if number == 1 and first is not None:
+                    return first
+                return await self._page(number)
+
+            def counted(page: Page[Product]) -> None:
+                nonlocal read
+                read += len(page.results)
+                if progress is not None and page.count:
+                    progress(min(skus, skus * read // page.count), skus)
+
+            # A catalogue page is one request (a list's has its i1 twin): twice the
+            # pages at once is the same bound on requests in flight.
+            products = [
+                product
+                async for product in every_row_in_parallel(
+                    fetch, lambda product: product.pk, counted, at_once=2 * PAGES_AT_ONCE
+                )
+            ]
+            self._keep(products)
+            self._absent.clear()
+            self._whole = True
+
+
+class Products:
+    """``/products/`` page by page, as the server answers it (``client.products``)."""
+
+    def __init__(self, request: Request, learned: Learned) -> None:
+        self._request = request
+        self._learned = learned
+
+    async def list(
+        self, *, sku: str | None = None, page: int = 1, limit: int = DEFAULT_PAGE_SIZE
+    ) -> Page[Product]:
+        params: dict[str, Any] = {"page": page, "limit": limit}
+        if sku:
+            params["sku"] = sku
+        body = await self._request("GET", PRODUCTS_PATH, params=params, action=LOOK_UP)
+        return read_page(body, Product.from_json, self._learned, page=page, limit=limit)
