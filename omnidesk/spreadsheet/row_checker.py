@@ -228,12 +228,15 @@ class RowChecker:
             empty = _SLOW if column.spec.required else None
             fast = column.fast
             if fast is FAST_CODE:
+                # Non-ASCII codes go the long way: an invisible character or an
+                # Arabic-Indic digit would make them differ from Omnitron's.
                 values = [
                     text
                     if type(c) is str
                     and (text := c.strip())
                     and (not text[0].isdigit() or ("e" not in text and "E" not in text))
                     and "\n" not in text
+                    and text.isascii()
                     else _SLOW
                     for c in raw
                 ]
@@ -339,6 +342,7 @@ class RowChecker:
                             text
                             and (not text[0].isdigit() or ("e" not in text and "E" not in text))
                             and "\n" not in text
+                            and text.isascii()
                         ):
                             values.append(text)
                             continue

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from omnidesk.i18n import _
+
 from .cells import SheetRow
 from .csv_text import TextFormat, detect_encoding, sniff_delimiter
 from .errors import EmptyFile, SheetNotFound, TooLarge, UnreadableFile
@@ -46,13 +48,15 @@ class TextSheet(Spreadsheet):
     def rows(self) -> Iterator[SheetRow]:
         assert self.text_format is not None
         limits = self._limits
-        number = 0
+        number = lines = 0
+        reader = None
         try:
             with self.path.open(encoding=self.text_format.encoding, newline="") as handle:
                 if self._skip_first_line:
                     handle.readline()
                 reader = csv.reader(handle, delimiter=self.text_format.delimiter)
                 for number, cells in enumerate(reader, 1):
+                    lines = reader.line_num
                     if not cells:
                         continue
                     if len(cells) > limits.max_columns:
@@ -77,10 +81,35 @@ class TextSheet(Spreadsheet):
                 "as “CSV UTF-8” and try again."
             ) from None
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise self._long_cell(
+                    number + 1, reader.line_num - lines if reader else 0
+                ) from None
             raise UnreadableFile(
                 f"Row {number + 1} of {self.path.name} cannot be split into columns ({error}). "
                 "A quote mark may be missing its partner."
             ) from None
+
+    def _long_cell(self, number: int, lines: int) -> UnreadableFile:
+        """A cell past the csv module's limit (131,072 characters): say which kind it is."""
+        limit = csv.field_size_limit()
+        if lines > 1:
+            # Across many lines: the rows after a lone quote mark, read as one cell.
+            return UnreadableFile(
+                _(
+                    "Row {row} of {name} has a cell that runs over {lines:,} lines and more "
+                    'than {limit:,} characters: a quote mark (") in that row is probably '
+                    "missing its partner, so the rows after it were read into one cell. Fix "
+                    "the quote and save again."
+                ).format(row=number, name=self.path.name, lines=lines, limit=limit)
+            )
+        return UnreadableFile(
+            _(
+                "Row {row} of {name} has a cell of more than {limit:,} characters on one line, "
+                "far longer than any price or stock list needs (OmniDesk reads cells up to "
+                "that length). Shorten or delete that cell and save again."
+            ).format(row=number, name=self.path.name, limit=limit)
+        )
 
     def close(self) -> None:
         """Nothing stays open between ``rows()`` calls."""

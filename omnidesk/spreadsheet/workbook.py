@@ -16,7 +16,7 @@ import python_calamine
 
 from omnidesk.i18n import _
 
-from .cells import CellValue, SheetRow
+from .cells import CellValue, SheetRow, UncalculatedFormula
 from .errors import (
     EmptyFile,
     PasswordProtected,
@@ -65,6 +65,7 @@ class WorkbookSheet(Spreadsheet):
         self._archive: zipfile.ZipFile | None = None
         self._workbook: python_calamine.CalamineWorkbook | None = None
         self._sizes: dict[str, SheetSize] | None = None
+        self._formulas = False  # the chosen sheet holds formulas (see _check_real_size)
         self.file_type = file_type
         try:
             if self.file_type in ("xlsx", "xlsm"):
@@ -254,6 +255,7 @@ class WorkbookSheet(Spreadsheet):
                 limit=limits.max_rows,
             )
         self._check_size(extent.rows, extent.columns)
+        self._formulas = extent.formulas
 
     def _check_unpacked(self, part: str, unpacked: int) -> None:
         limit = self._limits.max_unpacked_part_bytes
@@ -309,6 +311,11 @@ class WorkbookSheet(Spreadsheet):
         # restores the office suite's column positions (C stays the third column).
         offset = start[1] if start else 0
         pad: list[CellValue] = [""] * offset
+        uncalculated = (
+            self._stream.uncalculated_cells(self.sheet_name)
+            if self._formulas and self._stream is not None
+            else {}
+        )
         formatted = self._formatted_cells()
         try:
             upcoming = next(formatted, None)
@@ -324,6 +331,8 @@ class WorkbookSheet(Spreadsheet):
         row: Sequence[CellValue]
         with _calamine_errors(self.path), contextlib.closing(formatted):
             for number, cells in enumerate(sheet.iter_rows(), 1):
+                if uncalculated and number in uncalculated:
+                    cells = _with_formulas([*pad, *cells], uncalculated.pop(number))[offset:]
                 if (cells and cells[0] != "") or cells.count("") != len(cells):
                     row = [*pad, *cells] if offset else cells
                     while upcoming is not None and upcoming[0] < number:
@@ -379,6 +388,16 @@ def _calamine_errors(path: Path) -> Iterator[None]:
         if _is_calamine_panic(error):
             raise _calamine_failure(path, error) from None
         raise
+
+
+def _with_formulas(row: list[CellValue], formulas: list[tuple[int, str]]) -> list[CellValue]:
+    """``row`` with its never-calculated formula cells marked where calamine saw nothing."""
+    for column, formula in formulas:
+        if column >= len(row):
+            row.extend([""] * (column + 1 - len(row)))
+        if row[column] == "":
+            row[column] = UncalculatedFormula(formula)
+    return row
 
 
 def _gigabytes(size: int) -> str:

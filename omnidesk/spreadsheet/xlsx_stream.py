@@ -19,8 +19,9 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import IO
 from xml.etree.ElementTree import Element, iterparse
+from xml.sax.saxutils import unescape
 
-from .cells import CellValue, PaddedNumberCell, PercentCell, SheetRow
+from .cells import CellValue, PaddedNumberCell, PercentCell, SheetRow, UncalculatedFormula
 
 _BUILTIN_DATE_FORMATS = set(range(14, 23)) | {45, 46, 47}
 _BUILTIN_DURATION_FORMATS = {46}
@@ -32,6 +33,13 @@ _SCAN_CHUNK = 1 << 20
 _POSITIONED_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])([^>]*)>")
 _REFERENCE = re.compile(rb'\sr="([A-Za-z]*)([0-9]*)"')
 _ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+# A cell holding a formula and nothing else, or an empty value: never calculated.
+_UNCALCULATED = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*[^/>])>"
+    rb"<(?:[A-Za-z_][\w.-]*:)?f\b(?:[^>]*/>|[^>]*>([^<]*)</(?:[A-Za-z_][\w.-]*:)?f>)"
+    rb"(?:<(?:[A-Za-z_][\w.-]*:)?v\s*/>|<(?:[A-Za-z_][\w.-]*:)?v></(?:[A-Za-z_][\w.-]*:)?v>)?"
+    rb"</(?:[A-Za-z_][\w.-]*:)?c>"
+)
 _EPOCH_1900 = datetime.datetime(1899, 12, 30)
 _EPOCH_1904 = datetime.datetime(1904, 1, 1)
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -68,6 +76,7 @@ class SheetExtent:
     columns: int
     unpacked: int
     stopped: bool = False  # at a limit, before the end: the figures are only "more than"
+    formulas: bool = False  # whether any cell holds a formula (see uncalculated_cells)
 
 
 def _scanned_parts(handle: IO[bytes]) -> Iterator[bytes]:
@@ -298,7 +307,7 @@ class XlsxStream:
         """
         rows = bound = unpacked = row_tags = 0
         letters: set[bytes] = set()
-        unplaced = False
+        unplaced = formulas = False
         prefix = b""
         with self._archive.open(self.sheet_parts[sheet_name]) as handle:
             for number, part in enumerate(_scanned_parts(handle)):
@@ -308,6 +317,7 @@ class XlsxStream:
                     if root is not None and root.group(1):
                         prefix = root.group(1) + b":"
                 cell_tag = b"<" + prefix + b"c"
+                formulas = formulas or b"<" + prefix + b"f" in part
                 row_tags += part.count(b"<" + prefix + b"row")
                 if unpacked > max_bytes or row_tags > max_rows:
                     return SheetExtent(max(rows, row_tags), 0, unpacked, stopped=True)
@@ -334,7 +344,24 @@ class XlsxStream:
             rows, columns = self._exact_extent(sheet_name)
         elif bound * columns > max_cells >= rows * columns:
             rows = self._last_row(sheet_name, cell_tag)  # the quick bound is not enough
-        return SheetExtent(rows, columns, unpacked)
+        return SheetExtent(rows, columns, unpacked, formulas=formulas)
+
+    def uncalculated_cells(self, sheet_name: str) -> dict[int, list[tuple[int, str]]]:
+        """Row → (0-based column, formula) of the formula cells that hold no value.
+
+        calamine reads them as empty, which the check would call a missing price.
+        """
+        found: dict[int, list[tuple[int, str]]] = {}
+        with self._archive.open(self.sheet_parts[sheet_name]) as handle:
+            for part in _scanned_parts(handle):
+                for cell in _UNCALCULATED.finditer(part):
+                    where = _REFERENCE.search(cell.group(1))
+                    if where is None or not where.group(1) or not where.group(2):
+                        continue  # unplaced: only the streamed read can tell (it does)
+                    formula = unescape((cell.group(2) or b"").decode("utf-8", "replace"))
+                    column = _column_index(where.group(1).decode())
+                    found.setdefault(int(where.group(2)), []).append((column, formula))
+        return found
 
     def _last_row(self, sheet_name: str, cell_tag: bytes) -> int:
         rows = 0
@@ -440,7 +467,7 @@ class XlsxStream:
 
     def _cell_value(self, element: Element) -> CellValue:
         cell_type = element.get("t", "n")  # Excel's t attribute
-        raw = None
+        raw = formula = None
         inline: list[str] = []
         for child in element:
             tag = _local(child.tag)
@@ -448,10 +475,12 @@ class XlsxStream:
                 raw = child.text
             elif tag == "is":
                 inline.extend(t.text or "" for t in child.iter() if _local(t.tag) == "t")
+            elif tag == "f":
+                formula = child.text or ""
         if cell_type == "inlineStr":
             return "".join(inline)
         if raw is None:
-            return ""
+            return "" if formula is None else UncalculatedFormula(formula)
         if cell_type == "s":
             return self._shared(int(raw)) if raw.strip().isdigit() else ""
         if cell_type == "str":
