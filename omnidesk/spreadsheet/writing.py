@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Set
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from omnidesk.kinds import ListKind, info
 
+from .annotating import CannotStream, write_streamed_copy
 from .cells import SheetRow
 from .check_result import CheckResult
 from .errors import UnreadableFile, UnsuitableOutput
@@ -174,13 +176,24 @@ def write_annotated_copy(
 ) -> None:
     """Save ``source`` with problem cells coloured and commented, plus a Problems sheet.
 
-    An ``.xlsx``/``.xlsm`` keeps everything openpyxl can keep (formats, widths,
-    other sheets); other formats become an ``.xlsx`` with the same content.
+    An ``.xlsx``/``.xlsm`` is copied part by part with only the marked cells, the
+    styles and the workbook's list of sheets rewritten (``annotating``), so it keeps
+    everything, in seconds; one whose layout that does not follow keeps what
+    openpyxl can keep (formats, widths, other sheets). Other formats become an
+    ``.xlsx`` with the same content.
     """
     source, out = Path(source), Path(out)
     check_output_path(out, source=source)
     with open_spreadsheet(source, sheet=sheet or result.sheet) as opened:
         sheet_name = opened.sheet_name
+        # Macros stay only in an .xlsm copy; an .xlsx one is openpyxl's to make.
+        keeps_kind = opened.file_type == "xlsx" or out.suffix.lower() == ".xlsm"
+        if opened.file_type in ("xlsx", "xlsm") and keeps_kind:
+            try:
+                write_streamed_copy(source, sheet_name, result, out)
+                return
+            except (CannotStream, zipfile.BadZipFile, KeyError, ValueError):
+                pass  # a layout the stream does not follow: openpyxl copies it, slowly
         if opened.file_type in ("xlsx", "xlsm"):
             workbook = _load_for_editing(source, keep_vba=out.suffix.lower() == ".xlsm")
             found = workbook[sheet_name] if sheet_name in workbook.sheetnames else None

@@ -79,7 +79,7 @@ class SheetExtent:
     formulas: bool = False  # whether any cell holds a formula (see uncalculated_cells)
 
 
-def _scanned_parts(handle: IO[bytes]) -> Iterator[bytes]:
+def scanned_parts(handle: IO[bytes]) -> Iterator[bytes]:
     """``handle``'s bytes in pieces that never cut a tag in two."""
     left = b""
     while True:
@@ -310,7 +310,7 @@ class XlsxStream:
         unplaced = formulas = False
         prefix = b""
         with self._archive.open(self.sheet_parts[sheet_name]) as handle:
-            for number, part in enumerate(_scanned_parts(handle)):
+            for number, part in enumerate(scanned_parts(handle)):
                 unpacked += len(part)
                 if number == 0:
                     root = _ROOT_PREFIX.search(part)
@@ -353,7 +353,7 @@ class XlsxStream:
         """
         found: dict[int, list[tuple[int, str]]] = {}
         with self._archive.open(self.sheet_parts[sheet_name]) as handle:
-            for part in _scanned_parts(handle):
+            for part in scanned_parts(handle):
                 for cell in _UNCALCULATED.finditer(part):
                     where = _REFERENCE.search(cell.group(1))
                     if where is None or not where.group(1) or not where.group(2):
@@ -366,7 +366,7 @@ class XlsxStream:
     def _last_row(self, sheet_name: str, cell_tag: bytes) -> int:
         rows = 0
         with self._archive.open(self.sheet_parts[sheet_name]) as handle:
-            for part in _scanned_parts(handle):
+            for part in scanned_parts(handle):
                 found = set(_placed_cell(cell_tag).findall(part))
                 rows = max(rows, max((int(digits) for _, digits, e in found if not e), default=0))
         return rows
@@ -381,7 +381,7 @@ class XlsxStream:
         last_row = last_column = 0
         row = column = 0
         with self._archive.open(self.sheet_parts[sheet_name]) as handle:
-            for part in _scanned_parts(handle):
+            for part in scanned_parts(handle):
                 for found in _POSITIONED_TAG.finditer(part):
                     attributes = found.group(2)
                     where = _REFERENCE.search(attributes)
@@ -425,7 +425,7 @@ class XlsxStream:
         tag = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?=\s)[^>]*?\ss="(' + styles + rb')"[^>]*>')
         first = True
         with self._archive.open(self.sheet_parts[sheet_name]) as handle:
-            for text in _scanned_parts(handle):
+            for text in scanned_parts(handle):
                 for found in tag.finditer(text):
                     where = _CELL_REFERENCE.search(found.group(0))
                     if where is not None:
