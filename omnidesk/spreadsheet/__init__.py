@@ -23,6 +23,8 @@ values together and ``duplicates`` the repeated SKUs; ``findings`` and
 the annotated copy and the templates.
 """
 
+from typing import TYPE_CHECKING
+
 from .cells import CellValue, SheetRow, cell_text
 from .check_result import CheckResult, CleanRow, CleanValue, upload_text
 from .checking import check_rows, check_spreadsheet
@@ -62,7 +64,27 @@ from .schema import (
     schema_for,
 )
 from .sheet import PREVIEW_ROWS, SheetInfo, Spreadsheet
-from .writing import check_output_path, write_annotated_copy, write_clean_upload, write_template
+
+if TYPE_CHECKING:
+    from .writing import (
+        check_output_path,
+        write_annotated_copy,
+        write_clean_upload,
+        write_template,
+    )
+
+# The writers need openpyxl, a tenth of a second to import that a check never uses
+# (``omnidesk validate`` without --annotate): they are imported when first asked for.
+_WRITERS = ("check_output_path", "write_annotated_copy", "write_clean_upload", "write_template")
+
+
+def __getattr__(name: str) -> object:
+    if name in _WRITERS:
+        from . import writing
+
+        return getattr(writing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from omnidesk.i18n import _
@@ -13,7 +14,7 @@ from .cells import SheetRow
 from .csv_text import TextFormat, detect_encoding, sniff_delimiter
 from .errors import EmptyFile, SheetNotFound, TooLarge, UnreadableFile
 from .limits import ReadLimits
-from .sheet import SheetInfo, Spreadsheet
+from .sheet import Batch, SheetInfo, Spreadsheet
 
 _SEP_DIRECTIVE = re.compile(r"\ufeff?sep=(.)\r?\n", re.IGNORECASE)
 
@@ -89,6 +90,52 @@ class TextSheet(Spreadsheet):
                 f"Row {number + 1} of {self.path.name} cannot be split into columns ({error}). "
                 "A quote mark may be missing its partner."
             ) from None
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        """The csv module's rows as they come, ``size`` at a time.
+
+        A batch whose rows are all non-empty and within the limits (nearly all) is
+        handed on as the reader made it, its numbers a ``range``; the rest are
+        sifted row by row. An undecodable byte or a broken quote is reported, with
+        its exact row, by reading the file again the slow way (``rows``).
+        """
+        assert self.text_format is not None
+        limits = self._limits
+        number = 0
+        first = 1  # the first row not handed on yet
+        try:
+            with self.path.open(encoding=self.text_format.encoding, newline="") as handle:
+                if self._skip_first_line:
+                    handle.readline()
+                reader = csv.reader(handle, delimiter=self.text_format.delimiter)
+                while chunk := list(islice(reader, size)):
+                    first, number = number + 1, number + len(chunk)
+                    widths = set(map(len, chunk))
+                    if max(widths) > limits.max_columns or number > limits.max_rows:
+                        break  # rows() says which row goes past which limit
+                    # No row empty ([] or every cell ""); for rows of one width the test
+                    # is a comparison in C, which fails at the first cell of a real row.
+                    width = next(iter(widths))
+                    if (
+                        [""] * width not in chunk
+                        if len(widths) == 1 and width
+                        else all(map(any, chunk))
+                    ):
+                        yield range(first, number + 1), chunk
+                    else:
+                        kept = [(n, cells) for n, cells in enumerate(chunk, first) if any(cells)]
+                        yield [n for n, _ in kept], [cells for _, cells in kept]
+                    first = number + 1
+                else:
+                    return
+        except (UnicodeDecodeError, csv.Error):
+            pass
+        # Only a refusal is left to come: rows() raises it with the row it concerns.
+        replay = self.rows()
+        for row in replay:
+            if row.number >= first:
+                yield [row.number], [row.cells]
+        raise AssertionError("rows() read the file to its end")  # pragma: no cover
 
     def _long_cell(self, number: int, lines: int) -> UnreadableFile:
         """A cell past the csv module's limit (131,072 characters): say which kind it is."""
