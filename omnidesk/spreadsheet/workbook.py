@@ -27,7 +27,7 @@ from .errors import (
 )
 from .limits import ReadLimits
 from .probe import ProbeFailed, SheetSize, probe_workbook
-from .sheet import PREVIEW_ROWS, SheetInfo, Spreadsheet
+from .sheet import PREVIEW_ROWS, Batch, SheetInfo, Spreadsheet
 from .xlsx_stream import CellPositionsUnknown, XlsxStream, scanned_size
 
 
@@ -347,6 +347,31 @@ class WorkbookSheet(Spreadsheet):
                             upcoming = next(formatted, None)
                         row = shown
                     yield SheetRow(number, row)
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        """calamine's rows as they come, ``size`` at a time, when they need no mending.
+
+        A sheet whose data starts in column A, with no percent or zero-padded formats
+        and no formulas never calculated, is what calamine gives: its rows are handed
+        on as calamine makes them. Any other takes ``rows()``, which mends them.
+        """
+        sheet = self._sheet()
+        start = sheet.start
+        formats = self._stream is not None and self._stream.has_telling_formats
+        if (start and start[1]) or formats or self._formulas:
+            yield from super().batches(size)
+            return
+        empty = [""] * sheet.width
+        number = 0
+        with _calamine_errors(self.path):
+            rows = sheet.iter_rows()
+            while chunk := list(islice(rows, size)):
+                first, number = number + 1, number + len(chunk)
+                if empty not in chunk:  # rows are all the sheet's width: one C comparison each
+                    yield range(first, number + 1), chunk
+                else:
+                    kept = [(n, c) for n, c in enumerate(chunk, first) if c.count("") != len(c)]
+                    yield [n for n, _ in kept], [c for _, c in kept]
 
     def _formatted_cells(self) -> Generator[tuple[int, int, int]]:
         """Percent and zero-padded cells (.xlsx only): calamine reads values, not formats."""

@@ -399,6 +399,11 @@ class XlsxStream:
                         last_row, last_column = max(last_row, row), max(last_column, column)
         return last_row, last_column
 
+    @property
+    def has_telling_formats(self) -> bool:
+        """Whether any style shows numbers as percentages or zero-padded codes."""
+        return bool(self._percent_styles or self._padded_styles)
+
     def shown_as(self, style: int, value: CellValue) -> CellValue:
         """``value`` marked with what a percent or zero-padded format makes of it."""
         if not isinstance(value, int | float) or isinstance(value, bool):

@@ -115,3 +115,42 @@ def test_a_broken_quote_is_reported_with_its_row_by_batches_too(tmp_path: Path) 
         list(sheet.rows())
     assert refused.value.message == slow.value.message
     assert "Row 30002 of broken.csv" in refused.value.message
+
+
+@pytest.mark.parametrize("name", ["office_prices.xlsx", "office_prices.xls", "office_prices.ods"])
+def test_workbook_batches_give_the_rows_rows_gives(name: str) -> None:
+    from .conftest import FIXTURES
+
+    for sheet_name in ("Fiyatlar", "Lookup"):
+        with open_spreadsheet(FIXTURES / name, sheet=sheet_name) as sheet:
+            expected = [(row.number, list(row.cells)) for row in sheet.rows()]
+            got = [
+                (number, list(cells))
+                for numbers, batch in sheet.batches(2)
+                for number, cells in zip(numbers, batch, strict=True)
+            ]
+        assert got == expected
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_calamines_rows_in_batches_are_its_rows(tmp_path: Path, seed: int) -> None:
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for _ in range(1, rng.randint(2, 80)):
+        if rng.random() < 0.2:
+            continue  # an empty row between rows
+        sheet.append([rng.choice(["A", 1.5, None, "x", 3]) for _ in range(rng.randint(1, 5))])
+    path = tmp_path / "random.xlsx"
+    book.save(path)
+    with open_spreadsheet(path) as opened:
+        expected = [(row.number, list(row.cells)) for row in opened.rows()]
+        got = [
+            (number, list(cells))
+            for numbers, batch in opened.batches(rng.randint(1, 20))
+            for number, cells in zip(numbers, batch, strict=True)
+        ]
+    assert got == expected
