@@ -37,10 +37,10 @@ class Cost:
         return f"{name} | {self.exit} | {self.seconds:.2f} s | {self.peak_mb:.0f} MB"
 
 
-def validate_cost(path: Path, *args: str, timeout: float = 120) -> Cost:
+def validate_cost(path: Path, *args: str, kind: str = "price", timeout: float = 120) -> Cost:
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", _SCRIPT, "validate", str(path), "--kind", "price", *args],
+        [sys.executable, "-c", _SCRIPT, "validate", str(path), "--kind", kind, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "LANGUAGE": "en"},
