@@ -122,14 +122,13 @@ def _unexpected_cell_pattern(
         columns = b"(?:" + b"|".join(known) + b")"
     shorter = f"[0-9]{{1,{width - 1}}}|" if width > 1 else ""
     allowed = f'(?:{shorter}[0-{first}][0-9]{{{width - 1}}})"'.encode()
-    return re.compile(re.escape(cell_tag) + rb'\s(?!r="' + columns + allowed + rb")")
+    return re.compile(re.escape(cell_tag) + rb'(?!\sr="' + columns + allowed + rb")")
 
 
 def _unexpected_cell(cell_tag: bytes, letters: set[bytes], rows: int) -> re.Pattern[bytes]:
-    """A cell whose ``r=`` is not first, or names a column not in ``letters`` or a row
-    past ``_rows_allowed(rows)``: what an orderly sheet's next piece does not hold.
-    (``<c>`` without attributes is looked for apart: one alternative more would make
-    the search twice as slow.)"""
+    """A cell whose ``r=`` is not first (``<c>`` has none), or names a column not in
+    ``letters`` or a row past ``_rows_allowed(rows)``: what an orderly sheet's next
+    piece does not hold. (``<col>`` and the like match too; they are read, and pass.)"""
     # Rounded to the bound, so a pattern serves many pieces.
     return _unexpected_cell_pattern(cell_tag, frozenset(letters), _rows_allowed(rows))
 
@@ -317,23 +316,25 @@ class XlsxStream:
                     if root is not None and root.group(1):
                         prefix = root.group(1) + b":"
                 cell_tag = b"<" + prefix + b"c"
-                formulas = formulas or b"<" + prefix + b"f" in part
-                row_tags += part.count(b"<" + prefix + b"row")
-                if unpacked > max_bytes or row_tags > max_rows:
-                    return SheetExtent(max(rows, row_tags), 0, unpacked, stopped=True)
+                # "</f": a formula's text ends so, and its last byte is rare in a sheet,
+                # which keeps the search quick; a shared formula's first cell has one.
+                formulas = formulas or b"</" + prefix + b"f" in part
                 if unplaced:
-                    continue  # counted exactly below; only the limits are watched
+                    # Counted exactly below; meanwhile only the limits are watched.
+                    row_tags += part.count(b"<" + prefix + b"row")
+                    if unpacked > max_bytes or row_tags > max_rows:
+                        return SheetExtent(max(rows, row_tags), 0, unpacked, stopped=True)
+                    continue
                 rows = max(rows, _last_row_with_value(part, cell_tag))
-                if (
-                    letters
-                    and _unexpected_cell(cell_tag, letters, rows).search(part) is None
-                    and cell_tag + b">" not in part  # <c> without attributes, so without r=
-                ):
+                if unpacked > max_bytes or rows > max_rows:
+                    return SheetExtent(rows, 0, unpacked, stopped=True)
+                if letters and _unexpected_cell(cell_tag, letters, rows).search(part) is None:
                     bound = max(bound, _rows_allowed(rows))
                     continue
                 references = _placed_cell(cell_tag).findall(part)
                 if len(references) != part.count(cell_tag + b" ") + part.count(cell_tag + b">"):
                     unplaced = True  # a cell without r="…": see _exact_extent
+                    row_tags = part.count(b"<" + prefix + b"row")
                 for found_letters, digits, empty in set(references):
                     if not empty:  # <c r="Z900" s="3"/> holds nothing; calamine skips it
                         letters.add(found_letters)
