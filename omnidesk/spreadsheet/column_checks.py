@@ -50,6 +50,15 @@ def settled_column(column: ColumnChecker, raw: Sequence[CellValue]) -> list[Any]
     fast = column.fast
     if fast is None:
         return _choices(column, raw)
+    if len(raw) >= 256 and len(set(raw[:256])) <= 16:
+        # A rate or a quantity that repeats (20, 20, 10, 20…): its few distinct values
+        # are settled once and looked up, quicker than converting every cell.
+        distinct = list(set(raw))
+        if len(distinct) * 8 <= len(raw):
+            settled = settled_column(column, distinct)
+            if settled is None:
+                return None
+            return list(map(dict(zip(distinct, settled, strict=True)).__getitem__, raw))
     try:
         joined = "\n".join(raw)  # type: ignore[arg-type]  # a TypeError unless all text
     except TypeError:

@@ -154,3 +154,26 @@ def test_calamines_rows_in_batches_are_its_rows(tmp_path: Path, seed: int) -> No
             for number, cells in zip(numbers, batch, strict=True)
         ]
     assert got == expected
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_repeating_values_looked_up_agree_with_the_row_loop(seed: int) -> None:
+    # Big batches of few distinct rates and quantities: the look-up path's domain.
+    rng = random.Random(seed)
+    kind = rng.choice([ListKind.PRICE, ListKind.STOCK])
+    values = rng.sample(["20", "10", "1", "0", "8,5", "120", "x", "", "5.5", "007"], 4)
+    if kind is ListKind.PRICE:
+        header = SheetRow(1, ["sku", "price", "tax_rate"])
+        rows = [SheetRow(n, [f"S{n}", "5,50", rng.choice(values)]) for n in range(2, 1500)]
+    else:
+        header = SheetRow(1, ["sku", "stock"])
+        rows = [SheetRow(n, [f"S{n}", rng.choice(values)]) for n in range(2, 1500)]
+    outcomes = []
+    for columnar in (True, False):
+        checker = RowChecker(kind, header)
+        checker.columnar = columnar
+        for start in range(0, len(rows), 700):
+            batch = rows[start : start + 700]
+            checker.check_batch([r.number for r in batch], [r.cells for r in batch])
+        outcomes.append(comparable(checker.finish()))
+    assert outcomes[0] == outcomes[1]
