@@ -15,12 +15,17 @@ For finer control (a worker feeding batches), use ``find_header`` and
 ``RowChecker`` directly; ``check_rows`` shows how they fit together.
 
 Where things live: ``reading`` opens a file and hands it to a reader
-(``workbook``, ``text_file``); ``schema`` declares the columns of each kind of
-list and ``header`` finds them in a file; ``cell_checks`` checks one cell,
-``row_checker`` whole rows, ``row_rules`` adds the warnings that read a row's
-values together and ``duplicates`` the repeated SKUs; ``findings`` and
-``check_result`` are what a check returns; ``writing`` writes the clean upload,
-the annotated copy and the templates.
+(``workbook``, ``text_file``); ``limits`` bounds what a file may cost, measured by
+what it holds (``xlsx_stream.XlsxStream.extent`` for .xlsx, ``probe`` in a process
+of its own for .xls, .xlsb and .ods); ``schema`` declares the columns of each kind
+of list and ``header`` finds them in a file; ``cell_checks`` checks one cell,
+``column_checks`` a whole column of everyday cells at once, ``row_checker`` whole
+rows, ``row_rules`` adds the warnings that read a row's values together and
+``duplicates`` the repeated SKUs; ``findings`` and ``check_result`` are what a check
+returns; ``writing`` writes the clean upload, the annotated copy (``annotating``
+streams it for an .xlsx) and the templates, and holds ``csv_safe`` and
+``text_cell``, which keep text from becoming a live formula in any file OmniDesk
+writes.
 """
 
 from typing import TYPE_CHECKING

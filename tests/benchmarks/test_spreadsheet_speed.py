@@ -133,7 +133,9 @@ def test_100k_xlsx(inputs: Callable[[str, str, int], Path], kind: str) -> None:
         f"full check {spread(check)}; " + goal("check / calamine", ratios, 1.25)
     )
     assert preview <= 0.5
-    assert statistics.median(ratios) <= 1.55 * 1.2  # the figure before issue 15
+    # Before issue 15: 1.09-1.55. Measuring a sheet by its cells before calamine reads
+    # it (issue 14: a cell at XFD1048576 aborted the process) costs 0.1-0.2 s of this.
+    assert statistics.median(ratios) <= 2.2
 
 
 # VmHWM, not getrusage: a child's ru_maxrss starts from its parent's (pytest's) size.
