@@ -83,6 +83,17 @@ def test_the_fast_path_agrees_with_the_row_loop(seed: int) -> None:
     assert outcomes[0] == outcomes[1]
 
 
+def assert_batches_are_rows(path: Path, size: int, sheet: str | None = None) -> None:
+    with open_spreadsheet(path, sheet=sheet) as opened:
+        expected = [(row.number, list(row.cells)) for row in opened.rows()]
+        got = [
+            (number, list(cells))
+            for numbers, batch in opened.batches(size)
+            for number, cells in zip(numbers, batch, strict=True)
+        ]
+    assert got == expected
+
+
 @pytest.mark.parametrize("seed", range(30))
 def test_text_batches_give_the_rows_rows_gives(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
@@ -93,14 +104,7 @@ def test_text_batches_give_the_rows_rows_gives(tmp_path: Path, seed: int) -> Non
         )
     path = tmp_path / "random.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with open_spreadsheet(path) as sheet:
-        expected = [(row.number, list(row.cells)) for row in sheet.rows()]
-        got = [
-            (number, list(cells))
-            for numbers, batch in sheet.batches(rng.randint(1, 50))
-            for number, cells in zip(numbers, batch, strict=True)
-        ]
-    assert got == expected
+    assert_batches_are_rows(path, rng.randint(1, 50))
 
 
 def test_a_broken_quote_is_reported_with_its_row_by_batches_too(tmp_path: Path) -> None:
@@ -122,14 +126,7 @@ def test_workbook_batches_give_the_rows_rows_gives(name: str) -> None:
     from .conftest import FIXTURES
 
     for sheet_name in ("Fiyatlar", "Lookup"):
-        with open_spreadsheet(FIXTURES / name, sheet=sheet_name) as sheet:
-            expected = [(row.number, list(row.cells)) for row in sheet.rows()]
-            got = [
-                (number, list(cells))
-                for numbers, batch in sheet.batches(2)
-                for number, cells in zip(numbers, batch, strict=True)
-            ]
-        assert got == expected
+        assert_batches_are_rows(FIXTURES / name, 2, sheet=sheet_name)
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -146,14 +143,7 @@ def test_calamines_rows_in_batches_are_its_rows(tmp_path: Path, seed: int) -> No
         sheet.append([rng.choice(["A", 1.5, None, "x", 3]) for _ in range(rng.randint(1, 5))])
     path = tmp_path / "random.xlsx"
     book.save(path)
-    with open_spreadsheet(path) as opened:
-        expected = [(row.number, list(row.cells)) for row in opened.rows()]
-        got = [
-            (number, list(cells))
-            for numbers, batch in opened.batches(rng.randint(1, 20))
-            for number, cells in zip(numbers, batch, strict=True)
-        ]
-    assert got == expected
+    assert_batches_are_rows(path, rng.randint(1, 20))
 
 
 @pytest.mark.parametrize("seed", range(12))
