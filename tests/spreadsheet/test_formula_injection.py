@@ -143,6 +143,30 @@ def test_the_annotated_copy_writes_text_as_text(payload_csv: Path, tmp_path: Pat
     assert PAYLOADS[0] in values  # the header, in the Problems sheet's Column column
 
 
+def test_the_streamed_copy_of_a_workbook_writes_text_as_text(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["sku", PAYLOADS[6]])
+    for payload in PAYLOADS:
+        sheet.append([payload, "x"])
+    source = tmp_path / "payloads.xlsx"
+    book.save(source)
+    mapping: dict[str | int, str | None] = {PAYLOADS[6]: "price"}
+    with open_spreadsheet(source) as opened:
+        result = check_spreadsheet(opened, ListKind.PRICE, mapping=mapping)
+    out = tmp_path / "checked.xlsx"
+    write_annotated_copy(source, result, out)
+    problems = load_workbook(out)["Problems"]
+    for row in problems.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+    columns = [row[1] for row in problems.iter_rows(min_row=3, values_only=True)]
+    assert PAYLOADS[6] in columns  # the header as typed, a text
+
+
 def test_templates_have_no_formulas(tmp_path: Path) -> None:
     for kind in ListKind:
         out = tmp_path / f"{kind}.xlsx"
