@@ -136,4 +136,6 @@ def _choices(column: ColumnChecker, raw: Sequence[CellValue]) -> list[Any] | Non
         if known is None or known[0] != OK:
             return None  # not remembered (the cache is full) or not usable: cell by cell
         outcomes[value] = known[1]
+    if len(outcomes) == 1:  # one currency, one unit: the common file
+        return [*outcomes.values()] * len(raw)
     return list(map(outcomes.__getitem__, raw))
