@@ -15,13 +15,20 @@ For finer control (a worker feeding batches), use ``find_header`` and
 ``RowChecker`` directly; ``check_rows`` shows how they fit together.
 
 Where things live: ``reading`` opens a file and hands it to a reader
-(``workbook``, ``text_file``); ``schema`` declares the columns of each kind of
-list and ``header`` finds them in a file; ``cell_checks`` checks one cell,
-``row_checker`` whole rows, ``row_rules`` adds the warnings that read a row's
-values together and ``duplicates`` the repeated SKUs; ``findings`` and
-``check_result`` are what a check returns; ``writing`` writes the clean upload,
-the annotated copy and the templates.
+(``workbook``, ``text_file``); ``limits`` bounds what a file may cost, measured by
+what it holds (``xlsx_stream.XlsxStream.extent`` for .xlsx, ``probe`` in a process
+of its own for .xls, .xlsb and .ods); ``schema`` declares the columns of each kind
+of list and ``header`` finds them in a file; ``cell_checks`` checks one cell,
+``column_checks`` a whole column of everyday cells at once, ``row_checker`` whole
+rows, ``row_rules`` adds the warnings that read a row's values together and
+``duplicates`` the repeated SKUs; ``findings`` and ``check_result`` are what a check
+returns; ``writing`` writes the clean upload, the annotated copy (``annotating``
+streams it for an .xlsx) and the templates, and holds ``csv_safe`` and
+``text_cell``, which keep text from becoming a live formula in any file OmniDesk
+writes.
 """
+
+from typing import TYPE_CHECKING
 
 from .cells import CellValue, SheetRow, cell_text
 from .check_result import CheckResult, CleanRow, CleanValue, upload_text
@@ -62,7 +69,27 @@ from .schema import (
     schema_for,
 )
 from .sheet import PREVIEW_ROWS, SheetInfo, Spreadsheet
-from .writing import check_output_path, write_annotated_copy, write_clean_upload, write_template
+
+if TYPE_CHECKING:
+    from .writing import (
+        check_output_path,
+        write_annotated_copy,
+        write_clean_upload,
+        write_template,
+    )
+
+# The writers need openpyxl, a tenth of a second to import that a check never uses
+# (``omnidesk validate`` without --annotate): they are imported when first asked for.
+_WRITERS = ("check_output_path", "write_annotated_copy", "write_clean_upload", "write_template")
+
+
+def __getattr__(name: str) -> object:
+    if name in _WRITERS:
+        from . import writing
+
+        return getattr(writing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_LIMITS",

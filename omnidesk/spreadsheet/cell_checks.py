@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .cells import CellValue, PaddedNumberCell, PercentCell, cell_text, float_text
+from omnidesk.i18n import _
+
+from .cells import (
+    CellValue,
+    PaddedNumberCell,
+    PercentCell,
+    UncalculatedFormula,
+    cell_text,
+    float_text,
+)
 from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
 from .schema import CHOICE_ALIASES, Field, ValueKind
 
@@ -97,12 +107,26 @@ class ColumnChecker:
             self.cache[cell] = outcome
         return outcome
 
+    def _uncalculated(self, cell: UncalculatedFormula) -> Outcome:
+        formula = f" (={cell.formula[:60]})" if cell.formula else ""
+        return (
+            BAD,
+            _(
+                "{label} is a formula{formula} that was never calculated: the file holds no "
+                "value for it. Open the file in Excel, save it, and check it again."
+            ).format(label=self.spec.label, formula=formula),
+        )
+
     # -- codes --------------------------------------------------------------------------------
     def _code(self, cell: CellValue) -> Outcome:
         if type(cell) is str:
             text = cell.strip()
             if not text:
                 return _EMPTY
+            if not text.isascii():
+                unseen = _unseen_in_code(self.spec.label, text)
+                if unseen is not None:
+                    return (BAD, unseen)
             if "\n" in text:
                 # No code spans lines: in a CSV a quote mark missing its partner makes the
                 # rows after it one long cell, and this is where they ended up.
@@ -121,6 +145,8 @@ class ColumnChecker:
                     "again and save.",
                 )
             return (OK, text)
+        if type(cell) is UncalculatedFormula:
+            return self._uncalculated(cell)
         if isinstance(cell, bool):
             return (BAD, f"{self.spec.label} is {quoted(cell)}, not a code.")
         if isinstance(cell, float):
@@ -172,6 +198,8 @@ class ColumnChecker:
             return self._remember(cell, self.validate(Decimal(cell), cell))
         if cell is None:
             return _EMPTY
+        if type(cell) is UncalculatedFormula:
+            return self._uncalculated(cell)
         if isinstance(cell, bool):
             return (BAD, f"{self.spec.label} is {quoted(cell)}, not a number.")
         return (BAD, f"{self.spec.label} {quoted(cell)} is a date or time, not a number.")
@@ -278,6 +306,8 @@ class ColumnChecker:
     def _choice(self, cell: CellValue) -> Outcome:
         if cell is None:
             return _EMPTY
+        if type(cell) is UncalculatedFormula:
+            return self._uncalculated(cell)
         raw = cell if isinstance(cell, str) else cell_text(cell)
         text = raw.strip().casefold()
         if not text:
@@ -296,6 +326,36 @@ class ColumnChecker:
 
     def _info(self, cell: CellValue) -> Outcome:
         return (OK, cell_text(cell).strip() or None)
+
+
+def _unseen_in_code(label: str, text: str) -> str | None:
+    """Why a code with characters no one sees, or digits not 0–9, is not the code it looks like.
+
+    A right-to-left override (U+202E), a zero-width space or a soft hyphen is
+    invisible in a spreadsheet yet part of the text: the SKU would not be the one in
+    Omnitron. Arabic-Indic or full-width digits look like a code but are not 0–9.
+    """
+    unseen = [ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp")]
+    if unseen:
+        names = ", ".join(
+            dict.fromkeys(
+                f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL CHARACTER')}" for ch in unseen
+            )
+        )
+        visible = "".join(ch for ch in text if ch not in unseen)
+        return _(
+            "{label} “{visible}” holds invisible characters ({names}) that would make it "
+            "differ from the SKU in Omnitron. Type the code again without them."
+        ).format(label=label, visible=visible[:60], names=names)
+    foreign = [ch for ch in text if ch.isdigit() and not ch.isascii()]
+    if foreign:
+        script = unicodedata.name(foreign[0], "").split(" DIGIT")[0].title() or "other"
+        typed = "".join(str(unicodedata.digit(ch)) if ch in foreign else ch for ch in text)
+        return _(
+            "{label} “{text}” is written with {script} digits, not 0–9, so it would not match "
+            "the SKU in Omnitron. Type it with 0–9 ({typed})."
+        ).format(label=label, text=text[:60], script=script, typed=typed[:60])
+    return None
 
 
 def ambiguity_message(column: ColumnChecker, reading: NumberReading, shown: CellValue) -> str:

@@ -10,8 +10,33 @@ from decimal import Decimal
 # Below 2**53 every integer is exact in a float, so ``int(value)`` gives the digits typed.
 _EXACT_FLOAT_INT = 2**53
 
+
+class UncalculatedFormula:
+    """A formula cell whose file holds no calculated value.
+
+    Programs that write .xlsx files (openpyxl, many exports) store the formula and
+    leave computing it to Excel; until someone opens and saves the file in Excel,
+    there is no value to check or upload. calamine reads such a cell as empty.
+    """
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula  # without the "=", possibly "" (a shared formula's copy)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is UncalculatedFormula and other.formula == self.formula
+
+    def __hash__(self) -> int:
+        return hash(("=", self.formula))
+
+    def __repr__(self) -> str:
+        return f"UncalculatedFormula({self.formula!r})"
+
+
 CellValue = (
     str
+    | UncalculatedFormula
     | int
     | float
     | bool
@@ -114,6 +139,8 @@ def cell_text(value: CellValue) -> str:
         return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, UncalculatedFormula):
+        return "=" + value.formula  # what Excel's formula bar shows
     if isinstance(value, int):
         return str(value)
     if isinstance(value, PaddedNumberCell):

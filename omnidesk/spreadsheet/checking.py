@@ -7,19 +7,19 @@ needs finer control can also use directly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 
 from omnidesk.kinds import ListKind
 
-from .cells import SheetRow
+from .cells import CellValue, SheetRow
 from .check_result import CheckResult
 from .errors import EmptyFile, HeaderOnly
 from .header import find_header
 from .numbers import DecimalStyle
 from .row_checker import RowChecker
 from .schema import schema_for
-from .sheet import Spreadsheet
+from .sheet import Batch, Spreadsheet
 
 ProgressCallback = Callable[[int], None]
 RowsCallback = Callable[[list[SheetRow]], None]
@@ -51,20 +51,46 @@ def check_rows(
     wizard shows them), and ``pause`` is called every ``PAUSE_EVERY`` rows. Raises
     ``EmptyFile`` or ``HeaderOnly`` when there is nothing to check.
     """
+    return check_batches(
+        _batched(iter(rows), PAUSE_EVERY if pause is not None else PROGRESS_EVERY),
+        kind,
+        mapping=mapping,
+        header_row=header_row,
+        decimal_styles=decimal_styles,
+        progress=progress,
+        on_rows=on_rows,
+        pause=pause,
+    )
+
+
+def check_batches(
+    batches: Iterator[Batch],
+    kind: ListKind,
+    *,
+    mapping: Mapping[str | int, str | None] | None = None,
+    header_row: int | None = None,
+    decimal_styles: Mapping[str, DecimalStyle] | None = None,
+    progress: ProgressCallback | None = None,
+    on_rows: RowsCallback | None = None,
+    pause: Callable[[], None] | None = None,
+) -> CheckResult:
+    """``check_rows`` over rows as a reader batches them (``Spreadsheet.batches``).
+
+    ``pause`` is called every ``PAUSE_EVERY`` rows read, so batches that size keep a
+    window responsive. Rows are checked ``PROGRESS_EVERY`` at a time whatever the
+    batches' size.
+    """
     schema = schema_for(kind)
-    iterator = iter(rows) if pause is None else _pausing(rows, pause)
-    header, buffered, skipped = find_header(iterator, schema, mapping, header_row=header_row)
+    source = _RowSource(batches, pause)
+    header, buffered, skipped = find_header(source, schema, mapping, header_row=header_row)
     checker = RowChecker(kind, header, mapping=mapping, decimal_styles=decimal_styles)
     if buffered and on_rows is not None:
         on_rows(buffered)
     checker.check(buffered)
-    while True:
-        batch = list(islice(iterator, PROGRESS_EVERY))
-        if not batch:
-            break
+    for numbers, cells in _grouped(source.rest(), PROGRESS_EVERY):
         if on_rows is not None:
-            on_rows(batch)
-        checker.check(batch)
+            on_rows(list(map(SheetRow, numbers, cells)))
+        checker.check_batch(numbers, cells)
         if progress is not None:
             progress(checker.rows_checked)
     if checker.rows_checked == 0:
@@ -81,11 +107,68 @@ def check_rows(
     return result
 
 
-def _pausing(rows: Iterable[SheetRow], pause: Callable[[], None]) -> Iterator[SheetRow]:
-    for count, row in enumerate(rows, 1):
-        yield row
-        if count % PAUSE_EVERY == 0:
-            pause()
+class _RowSource:
+    """Batches read one row at a time while the header is looked for, then as batches."""
+
+    def __init__(self, batches: Iterator[Batch], pause: Callable[[], None] | None) -> None:
+        self._batches = batches
+        self._pause = pause
+        self._read = self._paused = 0
+        self._numbers: Sequence[int] = ()
+        self._cells: Sequence[Sequence[CellValue]] = ()
+        self._at = 0
+
+    def _next_batch(self) -> Batch | None:
+        batch = next(self._batches, None)
+        if batch is not None and self._pause is not None:
+            # Once for every PAUSE_EVERY rows read, as a row-by-row reader would pause.
+            self._read += len(batch[0])
+            while self._paused < self._read // PAUSE_EVERY:
+                self._paused += 1
+                self._pause()
+        return batch
+
+    def __iter__(self) -> Iterator[SheetRow]:
+        return self
+
+    def __next__(self) -> SheetRow:
+        while self._at >= len(self._numbers):
+            batch = self._next_batch()
+            if batch is None:
+                raise StopIteration
+            (self._numbers, self._cells), self._at = batch, 0
+        at = self._at
+        self._at += 1
+        return SheetRow(self._numbers[at], self._cells[at])
+
+    def rest(self) -> Iterator[Batch]:
+        """What the row-by-row reading has not taken, as batches."""
+        if self._at < len(self._numbers):
+            yield self._numbers[self._at :], self._cells[self._at :]
+        while (batch := self._next_batch()) is not None:
+            yield batch
+
+
+def _grouped(batches: Iterator[Batch], size: int) -> Iterator[Batch]:
+    """Batches joined (or passed on) so that each holds about ``size`` rows."""
+    numbers: list[int] = []
+    cells: list[Sequence[CellValue]] = []
+    for batch_numbers, batch_cells in batches:
+        if not numbers and len(batch_numbers) >= size:
+            yield batch_numbers, batch_cells
+            continue
+        numbers.extend(batch_numbers)
+        cells.extend(batch_cells)
+        if len(numbers) >= size:
+            yield numbers, cells
+            numbers, cells = [], []
+    if numbers:
+        yield numbers, cells
+
+
+def _batched(rows: Iterator[SheetRow], size: int) -> Iterator[Batch]:
+    while chunk := list(islice(rows, size)):
+        yield [row.number for row in chunk], [row.cells for row in chunk]
 
 
 def check_spreadsheet(
@@ -101,8 +184,8 @@ def check_spreadsheet(
 ) -> CheckResult:
     """``check_rows`` over an opened sheet, with the file and sheet named in the result."""
     try:
-        result = check_rows(
-            sheet.rows(),
+        result = check_batches(
+            sheet.batches(PAUSE_EVERY if pause is not None else PROGRESS_EVERY),
             kind,
             mapping=mapping,
             header_row=header_row,

@@ -22,6 +22,8 @@ _TURKISH_BYTES = (0xD0, 0xF0, 0xDD, 0xFD, 0xDE, 0xFE)
 # Windows-1254 leaves these undefined; a file that uses them is not Windows-1254.
 _UNDEFINED_IN_1254 = (0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D, 0x9E)
 _DELIMITERS = (",", ";", "\t", "|")
+_TELLING = {*_TURKISH_BYTES, *_UNDEFINED_IN_1254, *range(0x80, 0xA0)}
+_UNTELLING = bytes(b for b in range(256) if b not in _TELLING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +72,12 @@ def detect_encoding(path: Path) -> str:
                 except UnicodeDecodeError:
                     utf8 = False
             if not utf8:
+                # Only the telling bytes, in one pass; counting each byte over the whole
+                # chunk took half a second of a 20 MB file.
+                telling = chunk.translate(None, _UNTELLING)
                 for byte in counts:
-                    counts[byte] += chunk.count(byte)
-                high_controls += sum(chunk.count(b) for b in range(0x80, 0xA0))
+                    counts[byte] += telling.count(byte)
+                high_controls += sum(telling.count(b) for b in range(0x80, 0xA0))
         if utf8:
             try:
                 decoder.decode(b"", final=True)

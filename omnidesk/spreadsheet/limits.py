@@ -24,6 +24,18 @@ class ReadLimits:
     # calamine holds a whole sheet in memory, roughly 0.7 GB per million rows.
     max_rows: int = 2_000_000
     max_columns: int = 512
+    # calamine allocates a sheet as a grid from its first to its last cell, some 30
+    # bytes a place, filled or not: one cell at XFD1048576 asks for 17 billion places.
+    # 16 million places (about 500 MB) hold 2 million rows of 8 columns.
+    max_cells: int = 16_000_000
+    # What one part of a workbook (a sheet's XML, its shared strings) really unpacks
+    # to, counted while unpacking: a zip's headers may say anything.
+    max_unpacked_part_bytes: int = 1024 * 1024 * 1024
+    # Workbooks whose sheets cannot be measured without calamine (.xls, .xlsb, .ods) are
+    # first opened in a process of their own with this much memory and time; a file
+    # that needs more is refused there, and the window or command stays up.
+    probe_memory_bytes: int = 1024 * 1024 * 1024
+    probe_seconds: float = 60.0
 
 
 DEFAULT_LIMITS = ReadLimits()

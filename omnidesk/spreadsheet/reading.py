@@ -10,8 +10,11 @@ numbers the office suite shows.
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from pathlib import Path
+
+from omnidesk.i18n import _
 
 from .errors import (
     EmptyFile,
@@ -43,7 +46,19 @@ def open_spreadsheet(
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise UnreadableFile(f"{path} is a folder, not a spreadsheet file.")
+        if not stat.S_ISREG(status.st_mode):
+            # A named pipe or a device has no end to read to: opening one would wait for
+            # a writer that may never come, and the check would hang.
+            raise UnreadableFile(
+                _(
+                    "{name} is not a file saved on disk but a pipe or a device, which "
+                    "OmniDesk cannot read to its end. Save the list as a file and open that."
+                ).format(name=path.name)
+            )
+        size = status.st_size
         with path.open("rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:

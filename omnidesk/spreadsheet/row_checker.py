@@ -31,6 +31,7 @@ from .cell_checks import (
 )
 from .cells import CellValue, SheetRow
 from .check_result import CheckResult, GoodRows, StoredValue
+from .column_checks import settled_column
 from .duplicates import replaced_rows
 from .findings import Finding, FindingList, Severity
 from .header import headers_of, match_columns
@@ -127,40 +128,51 @@ class RowChecker:
 
     def check(self, rows: Iterable[SheetRow]) -> None:
         """Check a batch of data rows (rows must come in sheet order)."""
-        if self._blocked:
-            self.rows_checked += sum(1 for _ in rows)
-            return
         batch = rows if isinstance(rows, list) else list(rows)
+        self.check_batch([row.number for row in batch], [row.cells for row in batch])
+
+    def check_batch(self, numbers: Sequence[int], cells: Sequence[Sequence[CellValue]]) -> None:
+        """Check data rows given as their sheet row numbers and cells, in sheet order.
+
+        What ``check`` does without a ``SheetRow`` per row: a reader that has its rows
+        as lists (``Spreadsheet.batches``) hands them over as they are.
+        """
+        if self._blocked:
+            self.rows_checked += len(numbers)
+            return
         first, waited = len(self._good), len(self._waiting)
         rejected: list[_Rejection] = []
-        columns = self._fast_columns(batch) if self.columnar else None
+        columns = self._fast_columns(cells) if self.columnar else None
         parsed: Sequence[int] | None  # the rows read in full; None: all of them
         if columns is None:
-            self._check_each(batch, rejected)
+            self._check_each(numbers, cells, rejected)
             parsed = None
         else:
-            slow = _slow_rows(columns, len(batch))
+            slow = _slow_rows(columns, len(numbers))
             if not slow:
-                self._accept_fast(batch, columns)
+                self._accept_fast(numbers, columns)
                 parsed = ()
             else:
                 start = 0
-                for index in (*slow, len(batch)):
+                for index in (*slow, len(numbers)):
                     if start < index:
-                        self._accept_fast(batch[start:index], [c[start:index] for c in columns])
-                    if index < len(batch):
-                        self._check_each(batch[index : index + 1], rejected)
+                        self._accept_fast(numbers[start:index], [c[start:index] for c in columns])
+                    if index < len(numbers):
+                        self._check_each(
+                            numbers[index : index + 1], cells[index : index + 1], rejected
+                        )
                     start = index + 1
                 parsed, columns = slow, None
                 # Files whose cells mostly need the full treatment (text numbers, SKUs typed
                 # as numbers) are checked row by row from here on, without a wasted first pass.
-                if len(slow) > len(batch) // 2:
+                if len(slow) > len(numbers) // 2:
                     self.columnar = False
-        self._report(batch, first, waited, rejected, parsed, columns)
+        self._report(numbers, cells, first, waited, rejected, parsed, columns)
 
     def _report(
         self,
-        batch: list[SheetRow],
+        numbers: Sequence[int],
+        cells: Sequence[Sequence[CellValue]],
         first: int,
         waited: int,
         rejected: list[_Rejection],
@@ -180,7 +192,12 @@ class RowChecker:
             return
         dropped = {number for number, _ in rejected}
         dropped.update(entry.number for entry in self._waiting[waited:])
-        kept = [row for row in batch if row.number not in dropped] if dropped else batch
+        # Positions in the batch of the rows that were kept as usable.
+        kept: Sequence[int] = (
+            [i for i, number in enumerate(numbers) if number not in dropped]
+            if dropped
+            else range(len(numbers))
+        )
         flat, width = self._good.flat, self._good.width
         start = first * width
         if columns is None:
@@ -188,8 +205,8 @@ class RowChecker:
         if parsed is None:
             parsed = range(len(kept))
         elif parsed and dropped:
-            numbers = {batch[index].number for index in parsed}
-            parsed = [i for i, row in enumerate(kept) if row.number in numbers]
+            read = {numbers[index] for index in parsed}
+            parsed = [i for i, at in enumerate(kept) if numbers[at] in read]
         rules = self._rules
         # (row, rule) as one number, row first: ints sort far faster than pairs.
         count = len(rules)
@@ -201,39 +218,53 @@ class RowChecker:
         told, untold = 0, len(rejected)
         for key in flagged:
             position, order = divmod(key, count)
-            row = kept[position]
-            while told < untold and rejected[told][0] < row.number:
+            number = numbers[kept[position]]
+            while told < untold and rejected[told][0] < number:
                 self._reject(*rejected[told])
                 told += 1
             at = start + position * width
-            rules[order].check(row.number, row.cells, flat[at : at + width])
+            rules[order].check(number, cells[kept[position]], flat[at : at + width])
         for rejection in rejected[told:]:
             self._reject(*rejection)
 
-    def _fast_columns(self, batch: list[SheetRow]) -> list[list[_Settled]] | None:
+    def _fast_columns(self, cells: Sequence[Sequence[CellValue]]) -> list[list[_Settled]] | None:
         """The batch column by column, with the everyday cells already settled.
 
         List comprehensions settle a plain text SKU, an Excel number within range and
         a remembered choice several times faster than the row loop; a cell they cannot
         settle becomes ``_SLOW`` and its row goes through ``_check_each``.
         """
-        cells = [row.cells for row in batch]
         columns: list[list[_Settled]] = []
+        if not cells:
+            return [[] for _ in self._columns]
+        # Rows of one width (every workbook, most text files) turn into columns in C.
+        widths = set(map(len, cells))
+        whole = list(zip(*cells, strict=True)) if len(widths) == 1 else None
         for column in self._columns:
             index, upper = column.index, column.upper
-            try:
-                raw = [row[index] for row in cells]
-            except IndexError:
-                return None  # short rows (text files); the row loop handles them
+            if whole is not None and index < len(whole):
+                raw: Sequence[CellValue] = whole[index]
+            else:
+                try:
+                    raw = [row[index] for row in cells]
+                except IndexError:
+                    return None  # short rows (text files); the row loop handles them
+            settled = settled_column(column, raw)
+            if settled is not None:
+                columns.append(settled)
+                continue
             empty = _SLOW if column.spec.required else None
             fast = column.fast
             if fast is FAST_CODE:
+                # Non-ASCII codes go the long way: an invisible character or an
+                # Arabic-Indic digit would make them differ from Omnitron's.
                 values = [
                     text
                     if type(c) is str
                     and (text := c.strip())
                     and (not text[0].isdigit() or ("e" not in text and "E" not in text))
                     and "\n" not in text
+                    and text.isascii()
                     else _SLOW
                     for c in raw
                 ]
@@ -304,12 +335,17 @@ class RowChecker:
         if not vote.point and any("." in text for text in texts):
             vote.add(DecimalStyle.POINT)
 
-    def _accept_fast(self, batch: list[SheetRow], columns: list[list[_Settled]]) -> None:
-        self._good.numbers.extend(row.number for row in batch)
+    def _accept_fast(self, numbers: Sequence[int], columns: list[list[_Settled]]) -> None:
+        self._good.numbers.extend(numbers)
         self._good.flat.extend(chain.from_iterable(zip(*columns, strict=True)))
-        self.rows_checked += len(batch)
+        self.rows_checked += len(numbers)
 
-    def _check_each(self, rows: list[SheetRow], rejected: list[_Rejection]) -> None:
+    def _check_each(
+        self,
+        numbers: Sequence[int],
+        rows: Sequence[Sequence[CellValue]],
+        rejected: list[_Rejection],
+    ) -> None:
         # The common cells (a text SKU, an Excel number within range) are settled inline;
         # everything else goes through the column's cache and converter.
         plan = [(c.index, c.fast, c.cache, c.convert, c.upper) for c in self._columns]
@@ -318,9 +354,8 @@ class RowChecker:
         values_extend = self._good.flat.extend
         rejected_append = rejected.append
         checked = 0
-        for row in rows:
+        for number, cells in zip(numbers, rows, strict=True):
             checked += 1
-            cells = row.cells
             width = len(cells)
             values: list[StoredValue] = []
             problems: list[tuple[int, str]] | None = None
@@ -339,6 +374,7 @@ class RowChecker:
                             text
                             and (not text[0].isdigit() or ("e" not in text and "E" not in text))
                             and "\n" not in text
+                            and text.isascii()
                         ):
                             values.append(text)
                             continue
@@ -375,12 +411,12 @@ class RowChecker:
                             (position, f"{self._columns[position].spec.label} is missing.")
                         )
             if problems is not None:
-                rejected_append((row.number, problems))
+                rejected_append((number, problems))
             elif waiting is not None:
                 shown = {p: cells[self._columns[p].index] for p in waiting}
-                self._waiting.append(_Waiting(row.number, values, waiting, shown, cells))
+                self._waiting.append(_Waiting(number, values, waiting, shown, cells))
             else:
-                number_append(row.number)
+                number_append(number)
                 values_extend(values)
         self.rows_checked += checked
 

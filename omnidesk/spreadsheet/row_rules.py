@@ -16,6 +16,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import lt
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -112,12 +114,16 @@ class RetailBelowPrice(RowRule):
     def suspects(
         self, columns: Sequence[Sequence[StoredValue]], parsed: Sequence[int]
     ) -> Iterable[int]:
+        prices, retails = columns[self._price], columns[self._retail]
+        if None not in retails:
+            # Floats, ints and Decimals compare exactly with each other; in C, a million
+            # rows cost a few milliseconds.
+            below: Iterable[bool] = map(lt, retails, prices)  # type: ignore[arg-type]
+            return list(compress(count(), below))
         # Two floats compare directly; anything else needs a closer look.
         return [
             i
-            for i, (price, retail) in enumerate(
-                zip(columns[self._price], columns[self._retail], strict=True)
-            )
+            for i, (price, retail) in enumerate(zip(prices, retails, strict=True))
             if retail is not None
             and (type(retail) is not float or type(price) is not float or retail < price)
         ]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
+
+from omnidesk.i18n import _
 
 from .cells import SheetRow
 from .csv_text import TextFormat, detect_encoding, sniff_delimiter
 from .errors import EmptyFile, SheetNotFound, TooLarge, UnreadableFile
 from .limits import ReadLimits
-from .sheet import SheetInfo, Spreadsheet
+from .sheet import Batch, SheetInfo, Spreadsheet
 
 _SEP_DIRECTIVE = re.compile(r"\ufeff?sep=(.)\r?\n", re.IGNORECASE)
 
@@ -46,13 +49,15 @@ class TextSheet(Spreadsheet):
     def rows(self) -> Iterator[SheetRow]:
         assert self.text_format is not None
         limits = self._limits
-        number = 0
+        number = lines = 0
+        reader = None
         try:
             with self.path.open(encoding=self.text_format.encoding, newline="") as handle:
                 if self._skip_first_line:
                     handle.readline()
                 reader = csv.reader(handle, delimiter=self.text_format.delimiter)
                 for number, cells in enumerate(reader, 1):
+                    lines = reader.line_num
                     if not cells:
                         continue
                     if len(cells) > limits.max_columns:
@@ -77,10 +82,81 @@ class TextSheet(Spreadsheet):
                 "as “CSV UTF-8” and try again."
             ) from None
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise self._long_cell(
+                    number + 1, reader.line_num - lines if reader else 0
+                ) from None
             raise UnreadableFile(
                 f"Row {number + 1} of {self.path.name} cannot be split into columns ({error}). "
                 "A quote mark may be missing its partner."
             ) from None
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        """The csv module's rows as they come, ``size`` at a time.
+
+        A batch whose rows are all non-empty and within the limits (nearly all) is
+        handed on as the reader made it, its numbers a ``range``; the rest are
+        sifted row by row. An undecodable byte or a broken quote is reported, with
+        its exact row, by reading the file again the slow way (``rows``).
+        """
+        assert self.text_format is not None
+        limits = self._limits
+        number = 0
+        first = 1  # the first row not handed on yet
+        try:
+            with self.path.open(encoding=self.text_format.encoding, newline="") as handle:
+                if self._skip_first_line:
+                    handle.readline()
+                reader = csv.reader(handle, delimiter=self.text_format.delimiter)
+                while chunk := list(islice(reader, size)):
+                    first, number = number + 1, number + len(chunk)
+                    widths = set(map(len, chunk))
+                    if max(widths) > limits.max_columns or number > limits.max_rows:
+                        break  # rows() says which row goes past which limit
+                    # No row empty ([] or every cell ""); for rows of one width the test
+                    # is a comparison in C, which fails at the first cell of a real row.
+                    width = next(iter(widths))
+                    if (
+                        [""] * width not in chunk
+                        if len(widths) == 1 and width
+                        else all(map(any, chunk))
+                    ):
+                        yield range(first, number + 1), chunk
+                    else:
+                        kept = [(n, cells) for n, cells in enumerate(chunk, first) if any(cells)]
+                        yield [n for n, _ in kept], [cells for _, cells in kept]
+                    first = number + 1
+                else:
+                    return
+        except (UnicodeDecodeError, csv.Error):
+            pass
+        # Only a refusal is left to come: rows() raises it with the row it concerns.
+        replay = self.rows()
+        for row in replay:
+            if row.number >= first:
+                yield [row.number], [row.cells]
+        raise AssertionError("rows() read the file to its end")  # pragma: no cover
+
+    def _long_cell(self, number: int, lines: int) -> UnreadableFile:
+        """A cell past the csv module's limit (131,072 characters): say which kind it is."""
+        limit = csv.field_size_limit()
+        if lines > 1:
+            # Across many lines: the rows after a lone quote mark, read as one cell.
+            return UnreadableFile(
+                _(
+                    "Row {row} of {name} has a cell that runs over {lines:,} lines and more "
+                    'than {limit:,} characters: a quote mark (") in that row is probably '
+                    "missing its partner, so the rows after it were read into one cell. Fix "
+                    "the quote and save again."
+                ).format(row=number, name=self.path.name, lines=lines, limit=limit)
+            )
+        return UnreadableFile(
+            _(
+                "Row {row} of {name} has a cell of more than {limit:,} characters on one line, "
+                "far longer than any price or stock list needs (OmniDesk reads cells up to "
+                "that length). Shorten or delete that cell and save again."
+            ).format(row=number, name=self.path.name, limit=limit)
+        )
 
     def close(self) -> None:
         """Nothing stays open between ``rows()`` calls."""

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import zipfile
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
 import python_calamine
 
-from .cells import CellValue, SheetRow
+from omnidesk.i18n import _
+
+from .cells import CellValue, SheetRow, UncalculatedFormula
 from .errors import (
     EmptyFile,
     PasswordProtected,
@@ -24,8 +26,9 @@ from .errors import (
     UnreadableFile,
 )
 from .limits import ReadLimits
-from .sheet import PREVIEW_ROWS, SheetInfo, Spreadsheet
-from .xlsx_stream import CellPositionsUnknown, XlsxStream
+from .probe import ProbeFailed, SheetSize, probe_workbook
+from .sheet import PREVIEW_ROWS, Batch, SheetInfo, Spreadsheet
+from .xlsx_stream import CellPositionsUnknown, XlsxStream, scanned_size
 
 
 def _calamine_failure(path: Path, error: BaseException) -> SpreadsheetError:
@@ -61,10 +64,16 @@ class WorkbookSheet(Spreadsheet):
         self._stream: XlsxStream | None = None
         self._archive: zipfile.ZipFile | None = None
         self._workbook: python_calamine.CalamineWorkbook | None = None
+        self._sizes: dict[str, SheetSize] | None = None
+        self._formulas = False  # the chosen sheet holds formulas (see _check_real_size)
         self.file_type = file_type
         try:
             if self.file_type in ("xlsx", "xlsm"):
                 self._open_stream()
+            if self._stream is None or not self._stream.sheet_parts:
+                # Nothing but calamine can measure these sheets, and calamine may abort
+                # the process on one that is too large: it measures them in another.
+                self._sizes = self._probe()
             if self._stream is not None and self._stream.sheet_parts:
                 # Opening with calamine already reads every shared string (half a second
                 # per million); the stream knows the sheets without that.
@@ -85,6 +94,42 @@ class WorkbookSheet(Spreadsheet):
         except BaseException:
             self.close()
             raise
+
+    def _probe(self) -> dict[str, SheetSize]:
+        limits = self._limits
+        try:
+            sizes = probe_workbook(
+                self.path,
+                self.file_type,
+                memory=limits.probe_memory_bytes,
+                seconds=limits.probe_seconds,
+            )
+        except ProbeFailed as failure:
+            if failure.reason == "calamine":
+                if failure.password:
+                    raise _calamine_failure(self.path, python_calamine.PasswordError()) from None
+                raise _calamine_failure(self.path, Exception(failure.detail)) from None
+            if failure.reason == "time":
+                raise TooLarge(
+                    _(
+                        "{name} took more than {seconds:.0f} seconds to open, far longer than a "
+                        "price or stock list needs, so OmniDesk stopped. Open it in your "
+                        "spreadsheet program, delete what is not the list, and save it as .xlsx."
+                    ).format(name=self.path.name, seconds=limits.probe_seconds),
+                    limit_name="probe_seconds",
+                    limit=int(limits.probe_seconds),
+                ) from None
+            raise TooLarge(
+                _(
+                    "{name} needs more than {memory} of memory to open: its sheets reach far "
+                    "past their data, or repeat cells millions of times. OmniDesk did not open "
+                    "it. Open it in your spreadsheet program, delete the empty rows and columns "
+                    "after the list, and save it as .xlsx."
+                ).format(name=self.path.name, memory=_gigabytes(limits.probe_memory_bytes)),
+                limit_name="probe_memory_bytes",
+                limit=limits.probe_memory_bytes,
+            ) from None
+        return {size.name: size for size in sizes}
 
     def _calamine(self) -> python_calamine.CalamineWorkbook:
         if self._workbook is None:
@@ -122,6 +167,8 @@ class WorkbookSheet(Spreadsheet):
         return self._stream.rows(name)
 
     def _has_data(self, name: str) -> bool:
+        if self._sizes is not None and name in self._sizes:
+            return self._sizes[name].has_values
         streamed = self._streamed_rows(name)
         if streamed is not None:
             try:
@@ -158,22 +205,70 @@ class WorkbookSheet(Spreadsheet):
     def _sheet(self) -> python_calamine.CalamineSheet:
         if self._loaded is not None:
             return self._loaded
-        declared = self._declared_size()
-        if declared is not None:
-            self._check_size(*declared)
+        if self._sizes is None and (
+            self._stream is None or self.sheet_name not in self._stream.sheet_parts
+        ):
+            self._sizes = self._probe()  # the stream gave up on an odd file: measure it apart
+        if self._sizes is not None:
+            measured = self._sizes.get(self.sheet_name)
+            if measured is not None:
+                self._check_size(measured.height, measured.width)
+        else:
+            self._check_real_size()
         with _calamine_errors(self.path):
             sheet = self._calamine().get_sheet_by_name(self.sheet_name)
         self._check_size(sheet.height, sheet.width)
         self._loaded = sheet
         return sheet
 
-    def _declared_size(self) -> tuple[int, int] | None:
-        if self._stream is None or self.sheet_name not in self._stream.sheet_parts:
-            return None
+    def _check_real_size(self) -> None:
+        """Refuse what calamine would take too much memory for, measured in the XML itself.
+
+        Not ``<dimension>``, which may say A1:B2 over 800 MB of cells, and not the zip's
+        own sizes, which may say anything: the bytes as they unpack and the cells'
+        own positions.
+        """
+        limits = self._limits
+        assert self._stream is not None
+        assert self._archive is not None
+        for part in self._stream.string_parts:
+            self._check_unpacked(
+                part, scanned_size(self._archive, part, limits.max_unpacked_part_bytes)
+            )
         try:
-            return self._stream.dimension(self.sheet_name)
-        except Exception:
-            return None
+            extent = self._stream.extent(
+                self.sheet_name,
+                max_bytes=limits.max_unpacked_part_bytes,
+                max_rows=limits.max_rows,
+                max_cells=limits.max_cells,
+            )
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            raise _calamine_failure(self.path, error) from None
+        self._check_unpacked(self._stream.sheet_parts[self.sheet_name], extent.unpacked)
+        if extent.stopped:
+            raise TooLarge(
+                _(
+                    "Sheet “{sheet}” has more than {limit:,} rows; OmniDesk checks up to "
+                    "{limit:,} rows at a time. Split it into smaller files."
+                ).format(sheet=self.sheet_name, limit=limits.max_rows),
+                limit_name="max_rows",
+                limit=limits.max_rows,
+            )
+        self._check_size(extent.rows, extent.columns)
+        self._formulas = extent.formulas
+
+    def _check_unpacked(self, part: str, unpacked: int) -> None:
+        limit = self._limits.max_unpacked_part_bytes
+        if unpacked > limit:
+            raise TooLarge(
+                _(
+                    "{name} unpacks to more than {limit} in {part} alone, far more than a "
+                    "price or stock list holds; it may be a decompression bomb and was not "
+                    "opened. Open it in your spreadsheet program and save it again."
+                ).format(name=self.path.name, limit=_gigabytes(limit), part=part),
+                limit_name="max_unpacked_part_bytes",
+                limit=limit,
+            )
 
     def _check_size(self, height: int, width: int) -> None:
         limits = self._limits
@@ -191,6 +286,23 @@ class WorkbookSheet(Spreadsheet):
                 limit_name="max_columns",
                 limit=limits.max_columns,
             )
+        if height * width > limits.max_cells:
+            raise TooLarge(
+                _(
+                    "Sheet “{sheet}” reaches row {rows:,} and column {columns:,}: "
+                    "{cells:,} cells from the first to the last, and OmniDesk reads up to "
+                    "{limit:,}. Most of them are probably empty: delete the rows and columns "
+                    "after the list and save again."
+                ).format(
+                    sheet=self.sheet_name,
+                    rows=height,
+                    columns=width,
+                    cells=height * width,
+                    limit=limits.max_cells,
+                ),
+                limit_name="max_cells",
+                limit=limits.max_cells,
+            )
 
     def rows(self) -> Iterator[SheetRow]:
         sheet = self._sheet()
@@ -199,6 +311,11 @@ class WorkbookSheet(Spreadsheet):
         # restores the office suite's column positions (C stays the third column).
         offset = start[1] if start else 0
         pad: list[CellValue] = [""] * offset
+        uncalculated = (
+            self._stream.uncalculated_cells(self.sheet_name)
+            if self._formulas and self._stream is not None
+            else {}
+        )
         formatted = self._formatted_cells()
         try:
             upcoming = next(formatted, None)
@@ -210,21 +327,51 @@ class WorkbookSheet(Spreadsheet):
             with contextlib.closing(streamed):
                 yield from streamed
             return
+        cells: Sequence[CellValue]
+        row: Sequence[CellValue]
         with _calamine_errors(self.path), contextlib.closing(formatted):
             for number, cells in enumerate(sheet.iter_rows(), 1):
+                if uncalculated and number in uncalculated:
+                    cells = _with_formulas([*pad, *cells], uncalculated.pop(number))[offset:]
                 if (cells and cells[0] != "") or cells.count("") != len(cells):
                     row = [*pad, *cells] if offset else cells
                     while upcoming is not None and upcoming[0] < number:
                         upcoming = next(formatted, None)
                     if upcoming is not None and upcoming[0] == number:
                         assert self._stream is not None
-                        row = list(row)
+                        shown = list(row)
                         while upcoming is not None and upcoming[0] == number:
                             _, column, style = upcoming
-                            if column < len(row):
-                                row[column] = self._stream.shown_as(style, row[column])
+                            if column < len(shown):
+                                shown[column] = self._stream.shown_as(style, shown[column])
                             upcoming = next(formatted, None)
+                        row = shown
                     yield SheetRow(number, row)
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        """calamine's rows as they come, ``size`` at a time, when they need no mending.
+
+        A sheet whose data starts in column A, with no percent or zero-padded formats
+        and no formulas never calculated, is what calamine gives: its rows are handed
+        on as calamine makes them. Any other takes ``rows()``, which mends them.
+        """
+        sheet = self._sheet()
+        start = sheet.start
+        formats = self._stream is not None and self._stream.has_telling_formats
+        if (start and start[1]) or formats or self._formulas:
+            yield from super().batches(size)
+            return
+        empty = [""] * sheet.width
+        number = 0
+        with _calamine_errors(self.path):
+            rows = sheet.iter_rows()
+            while chunk := list(islice(rows, size)):
+                first, number = number + 1, number + len(chunk)
+                if empty not in chunk:  # rows are all the sheet's width: one C comparison each
+                    yield range(first, number + 1), chunk
+                else:
+                    kept = [(n, c) for n, c in enumerate(chunk, first) if c.count("") != len(c)]
+                    yield [n for n, _ in kept], [c for _, c in kept]
 
     def _formatted_cells(self) -> Generator[tuple[int, int, int]]:
         """Percent and zero-padded cells (.xlsx only): calamine reads values, not formats."""
@@ -266,6 +413,20 @@ def _calamine_errors(path: Path) -> Iterator[None]:
         if _is_calamine_panic(error):
             raise _calamine_failure(path, error) from None
         raise
+
+
+def _with_formulas(row: list[CellValue], formulas: list[tuple[int, str]]) -> list[CellValue]:
+    """``row`` with its never-calculated formula cells marked where calamine saw nothing."""
+    for column, formula in formulas:
+        if column >= len(row):
+            row.extend([""] * (column + 1 - len(row)))
+        if row[column] == "":
+            row[column] = UncalculatedFormula(formula)
+    return row
+
+
+def _gigabytes(size: int) -> str:
+    return f"{size / (1024 * 1024 * 1024):,.0f} GB" if size >= 1 << 30 else f"{size >> 20:,} MB"
 
 
 def _has_values(sheet: python_calamine.CalamineSheet) -> bool:

@@ -8,13 +8,16 @@ SKUs as text, so nothing depends on how a locale wrote the original.
 from __future__ import annotations
 
 import csv
+import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Set
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -23,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from omnidesk.kinds import ListKind, info
 
+from .annotating import CannotStream, write_streamed_copy
 from .cells import SheetRow
 from .check_result import CheckResult
 from .errors import UnreadableFile, UnsuitableOutput
@@ -38,6 +42,54 @@ PAUSE_EVERY = 500
 # Thousands of comment boxes make Excel sluggish; past this, cells are only coloured
 # and the Problems sheet still lists everything.
 MAX_COMMENTS = 5_000
+# What makes a spreadsheet program read a CSV cell as a formula (OWASP's CSV injection
+# list): a DDE payload such as =cmd|' /C calc'!A0 runs a program when the file is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A negative number is a formula's first character too, and harmless: -5 stays a number.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+
+
+def csv_safe(value: object) -> object:
+    """``value`` as a CSV cell that a spreadsheet program shows and never evaluates.
+
+    Text that a spreadsheet would take for a formula gets a leading single quote
+    (OWASP's advice); every other value, plain negative numbers included, is unchanged.
+    The one place for this, so every CSV OmniDesk writes for people (the window's
+    export, a command line's error file) escapes alike. Not for the clean upload:
+    Omnitron's importer reads text and would store the quote as part of the SKU.
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+def cell_safe_text(text: str) -> str:
+    """``text`` without the control characters an .xlsx cell cannot hold.
+
+    openpyxl refuses them (XML 1.0 has no way to write them) and a CSV may carry
+    them; every other character, tab and line breaks included, is kept.
+    """
+    return ILLEGAL_CHARACTERS_RE.sub("", text) if ILLEGAL_CHARACTERS_RE.search(text) else text
+
+
+def text_cell(sheet: object, value: object) -> object:
+    """A value for ``sheet.append`` in which text stays text, never a live formula.
+
+    openpyxl makes any string starting with ``=`` a formula; a text cell holds it as
+    typed instead. Control characters are dropped (see ``cell_safe_text``).
+    """
+    if not isinstance(value, str):
+        return value
+    text = cell_safe_text(value)
+    if text.startswith("="):
+        cell = WriteOnlyCell(sheet, text)
+        cell.data_type = "s"
+        return cell
+    return text
 
 
 def write_clean_upload(
@@ -76,7 +128,7 @@ def write_clean_upload(
         if clean.row in skip_rows:
             continue
         # Decimal cells are written with their exact digits; SKUs stay strings.
-        sheet.append([_as_written(sheet, clean.values[name]) for name in result.upload_fields])
+        sheet.append([text_cell(sheet, clean.values[name]) for name in result.upload_fields])
         count += 1
         if pause is not None and count % PAUSE_EVERY == 0:
             pause()
@@ -84,15 +136,6 @@ def write_clean_upload(
             written_rows.append(clean.row)
     workbook.save(path)
     return count
-
-
-def _as_written(sheet: object, value: object) -> object:
-    """Text stays text: openpyxl would turn a code like ``=A1`` into a formula."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def check_output_path(out: str | Path, *, source: str | Path | None = None) -> None:
@@ -133,13 +176,24 @@ def write_annotated_copy(
 ) -> None:
     """Save ``source`` with problem cells coloured and commented, plus a Problems sheet.
 
-    An ``.xlsx``/``.xlsm`` keeps everything openpyxl can keep (formats, widths,
-    other sheets); other formats become an ``.xlsx`` with the same content.
+    An ``.xlsx``/``.xlsm`` is copied part by part with only the marked cells, the
+    styles and the workbook's list of sheets rewritten (``annotating``), so it keeps
+    everything, in seconds; one whose layout that does not follow keeps what
+    openpyxl can keep (formats, widths, other sheets). Other formats become an
+    ``.xlsx`` with the same content.
     """
     source, out = Path(source), Path(out)
     check_output_path(out, source=source)
     with open_spreadsheet(source, sheet=sheet or result.sheet) as opened:
         sheet_name = opened.sheet_name
+        # Macros stay only in an .xlsm copy; an .xlsx one is openpyxl's to make.
+        keeps_kind = opened.file_type == "xlsx" or out.suffix.lower() == ".xlsm"
+        if opened.file_type in ("xlsx", "xlsm") and keeps_kind:
+            try:
+                write_streamed_copy(source, sheet_name, result, out)
+                return
+            except (CannotStream, zipfile.BadZipFile, KeyError, ValueError):
+                pass  # a layout the stream does not follow: openpyxl copies it, slowly
         if opened.file_type in ("xlsx", "xlsm"):
             workbook = _load_for_editing(source, keep_vba=out.suffix.lower() == ".xlsm")
             found = workbook[sheet_name] if sheet_name in workbook.sheetnames else None
@@ -180,11 +234,13 @@ def _copy_rows(target: Worksheet, rows: Iterable[SheetRow]) -> None:
         for index, value in enumerate(row.cells):
             if value is None or value == "":
                 continue
-            cell = target.cell(row=row.number, column=index + 1, value=value)
             if isinstance(value, str):
+                cell = target.cell(row=row.number, column=index + 1, value=cell_safe_text(value))
                 # Text from a CSV stays text: 000123 must not become 123, =A1 no formula.
                 cell.data_type = "s"
                 cell.number_format = "@"
+            else:
+                target.cell(row=row.number, column=index + 1, value=value)
 
 
 def _mark_findings(target: Worksheet, findings: list[Finding]) -> None:
@@ -198,7 +254,7 @@ def _mark_findings(target: Worksheet, findings: list[Finding]) -> None:
         cell.fill = ERROR_FILL if worst.severity is Severity.ERROR else WARNING_FILL
         if written < MAX_COMMENTS:
             text = "\n".join(f"{f.severity.capitalize()}: {f.message}" for f in cell_findings)
-            comment = Comment(text, "OmniDesk")
+            comment = Comment(cell_safe_text(text), "OmniDesk")
             comment.width, comment.height = 320, 40 + 40 * len(cell_findings)
             cell.comment = comment
 
@@ -222,10 +278,14 @@ def _add_problems_sheet(workbook: Workbook, checked: str, result: CheckResult) -
         ]
     )
     for note in result.notes:
-        sheet.append([None, None, "note", note])
+        _append_as_text(sheet, [None, None, "note", note])
     quoted = checked.replace("'", "''")
     for finding in result.findings:
-        sheet.append([finding.row, finding.column, str(finding.severity), finding.message])
+        # The column is the file's own header and the message quotes its cells: both
+        # are the file's text, which must not become formulas here.
+        _append_as_text(
+            sheet, [finding.row, finding.column, str(finding.severity), finding.message]
+        )
         link = sheet.cell(row=sheet.max_row, column=1)
         column = get_column_letter((finding.column_index or 0) + 1)
         link.hyperlink = f"#'{quoted}'!{column}{finding.row}"
@@ -235,6 +295,13 @@ def _add_problems_sheet(workbook: Workbook, checked: str, result: CheckResult) -
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:D{sheet.max_row}"
+
+
+def _append_as_text(sheet: Worksheet, values: list[object]) -> None:
+    sheet.append([cell_safe_text(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":  # openpyxl took text starting with = for a formula
+            cell.data_type = "s"
 
 
 def write_template(kind: ListKind, path: str | Path) -> None:

@@ -121,15 +121,38 @@ def write_xlsx(path: Path, header: list[str], rows: Iterator[list[object]]) -> N
 
 
 def write_csv(
-    path: Path, header: list[str], rows: Iterator[list[object]], *, turkish: bool = False
+    path: Path,
+    header: list[str],
+    rows: Iterator[list[object]],
+    *,
+    turkish: bool = False,
+    grouped: bool = False,
+    encoding: str = "utf-8",
 ) -> None:
-    """``turkish``: ``;`` between fields and decimal commas, as Excel saves it in Türkiye."""
+    """``turkish``: ``;`` between fields and decimal commas, as Excel saves it in Türkiye;
+    ``grouped``: thousands grouped too (``1.234,50``), as its "Number" format writes them."""
     delimiter = ";" if turkish else ","
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding=encoding, newline="") as handle:
         handle.write(delimiter.join(header) + "\n")
         for row in rows:
             cells = []
             for value in row:
-                text = f"{value:.2f}" if isinstance(value, float) else str(value)
-                cells.append(text.replace(".", ",") if turkish else text)
+                if isinstance(value, float):
+                    text = f"{value:,.2f}" if grouped else f"{value:.2f}"
+                    if turkish:
+                        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+                else:
+                    text = str(value)
+                cells.append(text)
             handle.write(delimiter.join(cells) + "\n")
+
+
+def turkish_price_rows(count: int, seed: int = 3) -> Iterator[list[object]]:
+    """Price rows with Turkish names, for a file saved as Windows-1254."""
+    rng = random.Random(seed)
+    for i in range(count):
+        price = rng.randint(100, 500_000) / 100
+        yield [
+            f"SKU{i:08d}", f"Ürün {i} {rng.choice(('Çorap', 'Gömlek', 'Kışlık Ceket'))}",
+            "Kasım Fiyatları", "try", price, round(price * 1.2, 2), rng.choice((1, 10, 20)),
+        ]  # fmt: skip

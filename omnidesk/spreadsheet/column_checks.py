@@ -1,0 +1,141 @@
+"""Settling a whole column of everyday cells at once, in C rather than cell by cell.
+
+A million-row price list is mostly text codes, amounts written one way and a
+few choices. Joined into one text, such a column is checked by one regular
+expression, and ``map`` converts its cells with no Python step per cell.
+``settled_column`` gives the column's checked values when every cell is of that
+everyday kind, and ``None`` otherwise: then ``RowChecker``'s comprehensions
+decide cell by cell, as before, and the two must agree on every cell they both
+settle (``tests/spreadsheet/test_column_checks.py`` compares them on random sheets).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .cell_checks import FAST_AMOUNT, FAST_CODE, FAST_WHOLE, OK, ColumnChecker
+from .cells import CellValue
+from .numbers import DecimalStyle
+
+# A code the row checker's comprehension would not take as it is, in a column
+# joined after a "\n" of its own: an empty cell or space before one (it is stripped
+# there), or a digit first and an E later (Excel's scientific notation, looked at
+# closely there). Each alternative starts at a line break, which keeps the search
+# quick; space after a code is looked for apart.
+_CODE_TROUBLE = re.compile(r"\n(?:\s|\Z|[0-9][^\n]*[eE])")
+_SPACE_AFTER = re.compile(r"\s\n")
+_SIMPLE_AMOUNTS = re.compile(r"[0-9]+(?:[.,][0-9]{1,2})?(?:\n[0-9]+(?:[.,][0-9]{1,2})?)*")
+# Amounts with thousands grouped, as Excel writes them in Türkiye (1.234,50) or in
+# London (1,234.50): the last mark is the decimal one, so each proves its convention.
+_AMOUNT = (
+    r"(?:[0-9]+(?:[.,][0-9]{1,2})?"
+    r"|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]{1,2}"
+    r"|[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]{1,2})"
+)
+_GROUPED_AMOUNTS = re.compile(_AMOUNT + r"(?:\n" + _AMOUNT + r")*")
+# Which kinds a column of them holds, searched in it with a "\n" before and after.
+_COMMA_GROUPED = re.compile(r"\n[0-9]{1,3}(?:\.[0-9]{3})+,")
+_POINT_GROUPED = re.compile(r"\n[0-9]{1,3}(?:,[0-9]{3})+\.")
+_SIMPLE_COMMA = re.compile(r"\n[0-9]+,[0-9]{1,2}\n")
+_SIMPLE_POINT = re.compile(r"\n[0-9]+\.[0-9]{1,2}\n")
+_WHOLE_NUMBERS = re.compile(r"[0-9]+(?:\n[0-9]+)*")
+
+
+def settled_column(column: ColumnChecker, raw: Sequence[CellValue]) -> list[Any] | None:
+    """The checked values of ``raw`` if every cell is an everyday one, else ``None``."""
+    if not raw:
+        return []
+    fast = column.fast
+    if fast is None:
+        return _choices(column, raw)
+    if len(raw) >= 256 and len(set(raw[:256])) <= 16:
+        # A rate or a quantity that repeats (20, 20, 10, 20…): its few distinct values
+        # are settled once and looked up, quicker than converting every cell.
+        distinct = list(set(raw))
+        if len(distinct) * 8 <= len(raw):
+            settled = settled_column(column, distinct)
+            if settled is None:
+                return None
+            return list(map(dict(zip(distinct, settled, strict=True)).__getitem__, raw))
+    try:
+        joined = "\n".join(raw)  # type: ignore[arg-type]  # a TypeError unless all text
+    except TypeError:
+        return None  # workbook numbers and mixed columns: the comprehensions decide
+    texts: Sequence[str] = raw  # type: ignore[assignment]  # all str: join said so
+    if joined.count("\n") != len(texts) - 1:
+        return None  # a cell holds a line break of its own
+    if fast is FAST_CODE:
+        marked = "\n" + joined + "\n"
+        if (
+            not joined.isascii()
+            or _CODE_TROUBLE.search(marked, 0, len(marked) - 1) is not None
+            or _SPACE_AFTER.search(marked) is not None
+        ):
+            return None
+        return list(texts)
+    if fast is FAST_AMOUNT:
+        if _SIMPLE_AMOUNTS.fullmatch(joined) is not None:
+            amounts = list(map(float, joined.replace(",", ".").split("\n")))
+            if max(amounts) > column.upper:
+                return None
+            # As the comprehension's texts vote: what a mark proves, once per column.
+            if "," in joined:
+                column.vote.add(DecimalStyle.COMMA)
+            if "." in joined:
+                column.vote.add(DecimalStyle.POINT)
+            return amounts
+        return _grouped_amounts(column, joined)
+    if fast is FAST_WHOLE:
+        if _WHOLE_NUMBERS.fullmatch(joined) is None:
+            return None
+        wholes = list(map(int, texts))
+        return wholes if max(wholes) <= column.upper else None
+    return None
+
+
+def _grouped_amounts(column: ColumnChecker, joined: str) -> list[float] | None:
+    """A column with thousands grouped, all in one convention: 1.234,50 and 10,5 alike.
+
+    Each cell votes as the full parser would have it vote (``numbers.read_number``):
+    a grouped amount its convention, a plain one by its mark. Both conventions in
+    one column are left to the cell-by-cell check.
+    """
+    if _GROUPED_AMOUNTS.fullmatch(joined) is None:
+        return None
+    marked = "\n" + joined + "\n"
+    comma = [p.search(marked) is not None for p in (_COMMA_GROUPED, _SIMPLE_COMMA)]
+    point = [p.search(marked) is not None for p in (_POINT_GROUPED, _SIMPLE_POINT)]
+    if any(comma) and any(point):
+        return None
+    if any(comma):
+        amounts = list(map(float, joined.replace(".", "").replace(",", ".").split("\n")))
+    else:
+        amounts = list(map(float, joined.replace(",", "").split("\n")))
+    if max(amounts) > column.upper:
+        return None
+    if any(comma):
+        column.vote.add(DecimalStyle.COMMA)
+    if any(point):
+        column.vote.add(DecimalStyle.POINT)
+    return amounts
+
+
+def _choices(column: ColumnChecker, raw: Sequence[CellValue]) -> list[Any] | None:
+    """Columns of a few distinct values (currencies, units): each is checked once."""
+    distinct = set(raw)
+    if any(type(value) is bool for value in distinct):
+        return None  # True == 1 == 1.0 would share an outcome with a number
+    cache = column.cache
+    for value in distinct.difference(cache):
+        column.convert(value)
+    outcomes: dict[CellValue, Any] = {}
+    for value in distinct:
+        known = cache.get(value)
+        if known is None or known[0] != OK:
+            return None  # not remembered (the cache is full) or not usable: cell by cell
+        outcomes[value] = known[1]
+    if len(outcomes) == 1:  # one currency, one unit: the common file
+        return [*outcomes.values()] * len(raw)
+    return list(map(outcomes.__getitem__, raw))
