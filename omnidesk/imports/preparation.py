@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from omnidesk.api.session import Session
 from omnidesk.kinds import ListKind, info
@@ -31,7 +32,6 @@ from omnidesk.spreadsheet import (
     CheckResult,
     ColumnMapping,
     DecimalStyle,
-    Severity,
     SheetRow,
     Spreadsheet,
     cell_text,
@@ -43,6 +43,7 @@ from omnidesk.spreadsheet import (
     schema_for,
 )
 
+from .blockers import Blocker, blockers_of
 from .diff import ImportDiff, compare, fetch_current, mark_unknown_products
 from .guardrails import GuardrailSettings
 from .journal import ImportRecord, ImportReport, Journal, file_sha256
@@ -82,19 +83,6 @@ class CompareStage(StrEnum):
 
 
 CompareProgress = Callable[[CompareStage, int, int], None]  # (stage, done, total)
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """Something the person must say yes to before the file goes.
-
-    ``key`` is ``row_errors`` (only the good rows would be sent), ``guardrail:<key>``
-    (imports/guardrails.py) or ``sent_before`` (this very file went to this list).
-    """
-
-    key: str
-    message: str
-    rows: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +133,10 @@ class ImportDraft:
         self.style_choice: dict[str, DecimalStyle] = {}
         self.checked: CheckResult | None = None
         self.diff: ImportDiff | None = None
+        # The list's values as the last comparison read them, by SKU.
+        self.current: dict[str, dict[str, Any]] | None = None
+        # Rows of the file the person chose not to send: neither compared nor sent.
+        self.left_out: frozenset[int] = frozenset()
         self.named_lists: dict[str, array[int]] = {}  # what the list-name column says
         self.sha256: str | None = None
         self.outcome: ImportOutcome | None = None
@@ -165,6 +157,13 @@ class ImportDraft:
     def choose_target(self, target: ImportTarget | None) -> None:
         self.target = target
         self.diff = None
+        self.current = None
+
+    def leave_out(self, rows: frozenset[int]) -> None:
+        """Rows of the file not to send (an undo's rows changed again since, say)."""
+        if rows != self.left_out:
+            self.left_out = rows
+            self.diff = None
 
     def map_column(self, index: int, field: str | None) -> None:
         self.mapping_choice[index] = field
@@ -338,12 +337,19 @@ class ImportDraft:
     ) -> ImportDiff | None:
         """What the file would change in the target list; None when the list or the file
         changed meanwhile (a newer comparison then runs). Raises OmnitronError."""
+        return await self._compare(session, progress, read_again=True)
+
+    async def _compare(
+        self, session: Session, progress: CompareProgress | None, *, read_again: bool
+    ) -> ImportDiff | None:
+        """``read_again=False``: against the values the last comparison read, when only
+        the rows left out changed since (a moment ago, on the person's click)."""
         assert self.target is not None, "choose the target first"
         assert self.checked is not None, "check() first"
-        target, result = self.target, self.checked
+        target, result, left_out = self.target, self.checked, self.left_out
 
         def still_wanted() -> bool:
-            return self.target == target and self.checked is result
+            return self.target == target and self.checked is result and self.left_out == left_out
 
         def reading(done: int, total: int) -> None:
             if progress is not None and still_wanted():
@@ -353,13 +359,17 @@ class ImportDraft:
             if progress is not None and still_wanted():
                 progress(CompareStage.LOOKING_UP, done, total)
 
-        current = await session.run(lambda c: fetch_current(c, target.kind, target.pk, reading))
+        if read_again or self.current is None:
+            current = await session.run(lambda c: fetch_current(c, target.kind, target.pk, reading))
+        else:
+            current = self.current
+        rows = (row for row in result.good_rows() if row.row not in left_out)
         diff = await asyncio.get_running_loop().run_in_executor(
             None,
             without_gc_pauses,
             lambda: compare(
                 target.kind,
-                politely(result.good_rows()) if self._pause else result.good_rows(),
+                politely(rows) if self._pause else rows,
                 current,
                 list_currency=target.currency,
                 settings=self.settings,
@@ -372,7 +382,7 @@ class ImportDraft:
         await session.run(lambda c: mark_unknown_products(c, diff, looking_up))
         if not still_wanted():
             return None
-        self.diff = diff
+        self.diff, self.current = diff, current
         return diff
 
     def rows_to_send(self, *, skip_unchanged: bool) -> int:
@@ -400,32 +410,7 @@ class ImportDraft:
 
     def blockers(self, earlier: ImportRecord | None = None) -> list[Blocker]:
         """Everything the person must confirm, in the order they meet it."""
-        found: list[Blocker] = []
-        result = self.checked
-        if result is not None and result.error_rows:
-            rows = tuple(sorted({f.row for f in result.findings if f.severity is Severity.ERROR}))
-            found.append(
-                Blocker(
-                    "row_errors",
-                    f"{_count(result.error_rows, 'row has', 'rows have')} errors; only the "
-                    f"{_count(result.valid_rows, 'good row', 'good rows')} would be sent.",
-                    rows,
-                )
-            )
-        if self.diff is not None:
-            found += [
-                Blocker(f"guardrail:{guardrail.key}", guardrail.message, guardrail.rows)
-                for guardrail in self.diff.guardrails
-            ]
-        if earlier is not None and self.target is not None:
-            found.append(
-                Blocker(
-                    "sent_before",
-                    f"This very file went to {self.target.noun} “{self.target.name}” on "
-                    f"{earlier.started_at:%Y-%m-%d %H:%M} UTC ({earlier.state.value}).",
-                )
-            )
-        return found
+        return blockers_of(self.checked, self.diff, self.target, earlier)
 
     # -- sending and following --------------------------------------------------------------------
 
@@ -434,6 +419,7 @@ class ImportDraft:
         assert self.checked is not None
         result = self.checked
         skip = self.diff.unchanged_rows if (skip_unchanged and self.diff) else frozenset()
+        skip |= self.left_out
         return await asyncio.get_running_loop().run_in_executor(
             None,
             without_gc_pauses,
@@ -459,8 +445,13 @@ class ImportDraft:
             sha256=await self.fingerprint(),
             on_bytes=on_bytes,
             report=report,
+            on_journaled=lambda record_id: self.journaled(record_id, plan),
         )
         return Sending(run, record_id, cache_key, plan)
+
+    def journaled(self, record_id: int, plan: UploadPlan) -> None:
+        """Called once the import is in the journal, before a byte is sent: a draft of a
+        file OmniDesk made (the staged edits of a grid, say) ties its source to it here."""
 
     def report(self, username: str, plan: UploadPlan) -> ImportReport:
         """What the journal keeps of this import before it goes (reporting.report_of)."""
@@ -488,7 +479,3 @@ class ImportDraft:
         if self.sheet is not None:
             self.sheet.close()
             self.sheet = None
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"

@@ -167,8 +167,10 @@ class ImportRun:
         sha256: str,
         on_bytes: Callable[[int, int], None] | None = None,
         report: ImportReport | None = None,
+        on_journaled: Callable[[int], None] | None = None,
     ) -> tuple[int, str]:
-        """Journal first, then send; returns (journal id, cache key)."""
+        """Journal first, then send; returns (journal id, cache key). ``on_journaled``
+        hears the journal id before anything is sent."""
         # The row map of a large file takes a moment to pack: not on the caller's thread.
         record_id = await asyncio.to_thread(
             functools.partial(
@@ -185,6 +187,8 @@ class ImportRun:
             )
         )
         ImportRun.sending_now.add(record_id)
+        if on_journaled is not None:
+            on_journaled(record_id)
         try:
             cache_key: str = await self.session.run(
                 lambda c: c.lists(self.target.kind).upload(
