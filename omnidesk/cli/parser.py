@@ -128,7 +128,54 @@ def build_parser() -> argparse.ArgumentParser:
             "--demo, whose server stops with the command"
         ),
     )
+    importing.add_argument(
+        "--json",
+        action="store_true",
+        help=(
+            "print one JSON object on stdout (file, kind, list, check, diff, guardrails, "
+            "result, journal_id, error); the progress lines go to stderr"
+        ),
+    )
+    importing.add_argument(
+        "--errors-out",
+        type=Path,
+        metavar="FILE.csv",
+        help=(
+            "write the rows that did not make it (refused by the server or held back by "
+            "the check) with the file's own columns and a problem column"
+        ),
+    )
     importing.set_defaults(handler=_import)
+
+    export = commands.add_parser(
+        "export",
+        help="save a list's contents as a file that imports back unchanged",
+        description=(
+            "Write every row of a list in the import's own columns (product__sku, price, …), "
+            "amounts as real numbers; imported back, the file changes nothing."
+        ),
+    )
+    export.add_argument("--kind", required=True, choices=kinds.WORDS)
+    export.add_argument(
+        "--list",
+        required=True,
+        metavar="PK_OR_CODE",
+        dest="list_ref",
+        help="the list: its exact code or its number (pk), as for import",
+    )
+    export_where = export.add_mutually_exclusive_group()
+    export_where.add_argument("--profile", metavar="NAME", help="a profile signed in with the app")
+    export_where.add_argument("--demo", action="store_true", help="use the local demo server")
+    export.add_argument(
+        "--csv",
+        choices=("semicolon", "comma"),
+        help=(
+            "for a .csv: semicolon (; and a decimal comma, as Turkish Excel reads it) or "
+            "comma (, and a decimal point); default: as the locale's Excel reads one"
+        ),
+    )
+    export.add_argument("out", type=Path, metavar="OUT.xlsx|OUT.csv")
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -185,5 +232,22 @@ def _import(args: argparse.Namespace) -> int:
             yes=args.yes,
             all_rows=args.all_rows,
             timeout=args.timeout,
+            json=args.json,
+            errors_out=args.errors_out,
+        )
+    )
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export_command import ExportOptions, run_export
+
+    return run_export(
+        ExportOptions(
+            kind=args.kind,
+            list_ref=args.list_ref,
+            out=args.out,
+            profile=args.profile,
+            demo=args.demo,
+            csv=args.csv,
         )
     )
