@@ -147,6 +147,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.set_defaults(handler=_import)
 
+    undo = commands.add_parser(
+        "undo",
+        help="put back what an earlier import changed, as an import of its own",
+        description=(
+            "Write the values an import changed as they were before it, compare them with "
+            "the list as it is now and import them like any file (guardrails stop it "
+            "unless --yes). Rows changed again since the import keep their newer values "
+            "unless --put-back-all. Products the import added stay: an import cannot "
+            "remove them. Exit status as for import."
+        ),
+    )
+    which = undo.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "journal_id",
+        nargs="?",
+        type=int,
+        metavar="JOURNAL_ID",
+        help="the import's number (omnidesk import --json gives it as journal_id)",
+    )
+    which.add_argument("--last", action="store_true", help="the last import to this server")
+    undo_where = undo.add_mutually_exclusive_group()
+    undo_where.add_argument("--profile", metavar="NAME", help="a profile signed in with the app")
+    undo_where.add_argument("--demo", action="store_true", help="use the local demo server")
+    undo.add_argument("--dry-run", action="store_true", help="compare only; send nothing")
+    undo.add_argument("--yes", action="store_true", help="go on despite guardrails")
+    undo.add_argument(
+        "--put-back-all",
+        action="store_true",
+        help="also put back rows someone changed after the import (default: keep theirs)",
+    )
+    undo.add_argument(
+        "--json", action="store_true", help="print one JSON object, as import --json does"
+    )
+    undo.set_defaults(handler=_undo)
+
     export = commands.add_parser(
         "export",
         help="save a list's contents as a file that imports back unchanged",
@@ -234,6 +269,22 @@ def _import(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             json=args.json,
             errors_out=args.errors_out,
+        )
+    )
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from .undo_command import UndoOptions, run_undo
+
+    return run_undo(
+        UndoOptions(
+            journal_id=args.journal_id,
+            profile=args.profile,
+            demo=args.demo,
+            dry_run=args.dry_run,
+            yes=args.yes,
+            json=args.json,
+            put_back_all=args.put_back_all,
         )
     )
 

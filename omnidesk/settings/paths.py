@@ -32,3 +32,9 @@ def journal_file() -> Path:
 
 def mappings_file() -> Path:
     return config_dir() / "column-mappings.json"
+
+
+def made_files_dir() -> Path:
+    """Import files OmniDesk writes itself (an undo, a grid's edits): kept, so that their
+    import can be reopened from the journal and undone in its turn."""
+    return data_dir() / "made"
