@@ -27,6 +27,7 @@ from omnidesk.api.session import Session
 from omnidesk.spreadsheet import CheckResult, write_clean_upload
 
 from .journal import ImportReport, Journal, JournalState, ReportRow
+from .staged import StagedEdits
 from .targets import ImportTarget
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -198,11 +199,13 @@ class ImportRun:
         except ServerUnreachable as lost:
             if not lost.maybe_applied:
                 self.journal.update(record_id, state=JournalState.UPLOAD_FAILED, message=str(lost))
+                StagedEdits(self.journal).settle(record_id, failed=str(lost))
             else:  # it may be on the server; without a cache key we cannot ask
                 self.journal.update(record_id, message=str(lost))
             raise
         except OmnitronError as problem:
             self.journal.update(record_id, state=JournalState.UPLOAD_FAILED, message=str(problem))
+            StagedEdits(self.journal).settle(record_id, failed=str(problem))
             raise
         finally:
             ImportRun.sending_now.discard(record_id)
@@ -238,11 +241,18 @@ class ImportRun:
         except NotFound:
             reason = "The server no longer knows this import; it may have been cleaned up."
             self.journal.update(record_id, state=JournalState.FAILURE, message=reason)
+            StagedEdits(self.journal).settle(record_id, failed=reason)
             return ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0)
         assert status is not None  # the loop ends only on a finished job
         outcome = outcome_of(status, row_map)
         refused = [ReportRow(p.row, p.column, p.message) for p in outcome.problems]
         await asyncio.to_thread(self.journal.record_refused, record_id, refused)
+        # Edits made in a grid and sent in this import go, but for the refused ones.
+        staged = StagedEdits(self.journal)
+        if outcome.succeeded:
+            staged.settle(record_id, refused={p.row: p.message for p in refused if p.row})
+        else:
+            staged.settle(record_id, failed=outcome.reason or "The import failed.")
         self.journal.update(
             record_id,
             state=JournalState.SUCCESS if outcome.succeeded else JournalState.FAILURE,
