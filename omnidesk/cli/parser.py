@@ -99,11 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
             "stop if they name two lists. Say which with pk:N or code:X"
         ),
     )
-    where = importing.add_mutually_exclusive_group()
-    where.add_argument(
-        "--profile", metavar="NAME", help="a profile signed in with the app (default: last used)"
-    )
-    where.add_argument("--demo", action="store_true", help="use the local demo server")
+    _where(importing)
     importing.add_argument(
         "--sheet", metavar="NAME", help="sheet to import (default: first with data)"
     )
@@ -167,9 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the import's number (omnidesk import --json gives it as journal_id)",
     )
     which.add_argument("--last", action="store_true", help="the last import to this server")
-    undo_where = undo.add_mutually_exclusive_group()
-    undo_where.add_argument("--profile", metavar="NAME", help="a profile signed in with the app")
-    undo_where.add_argument("--demo", action="store_true", help="use the local demo server")
+    _where(undo)
     undo.add_argument("--dry-run", action="store_true", help="compare only; send nothing")
     undo.add_argument("--yes", action="store_true", help="go on despite guardrails")
     undo.add_argument(
@@ -198,9 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="list_ref",
         help="the list: its exact code or its number (pk), as for import",
     )
-    export_where = export.add_mutually_exclusive_group()
-    export_where.add_argument("--profile", metavar="NAME", help="a profile signed in with the app")
-    export_where.add_argument("--demo", action="store_true", help="use the local demo server")
+    _where(export)
     export.add_argument(
         "--csv",
         choices=("semicolon", "comma"),
@@ -212,6 +204,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("out", type=Path, metavar="OUT.xlsx|OUT.csv")
     export.set_defaults(handler=_export)
     return parser
+
+
+def _where(command: argparse.ArgumentParser) -> None:
+    """The server a command talks to: a saved profile, or the demo's own (cli/connection.py)."""
+    where = command.add_mutually_exclusive_group()
+    where.add_argument(
+        "--profile", metavar="NAME", help="a profile signed in with the app (default: last used)"
+    )
+    where.add_argument("--demo", action="store_true", help="use the local demo server")
 
 
 def files_to_open(

@@ -15,7 +15,7 @@ from omnidesk.api import ListKind
 from omnidesk.api.session import Session
 from omnidesk.i18n import _, n_
 from omnidesk.imports import ImportDraft, ImportRecord, Journal
-from omnidesk.imports.undo import NothingToUndo, UndoDraft, prepare_undo
+from omnidesk.imports.undo import NothingToUndo, UndoDraft, named, prepare_undo
 from omnidesk.kinds import info
 from omnidesk.settings.paths import journal_file, made_files_dir, preferences_file
 from omnidesk.settings.preferences import PreferencesStore
@@ -101,7 +101,7 @@ class UndoSource:
                     "{count} products the import added stay in the list (an import cannot "
                     "remove them): {skus}",
                     len(facts.created),
-                ).format(count=len(facts.created), skus=_named(facts.created))
+                ).format(count=len(facts.created), skus=named(facts.created, MAX_NAMED))
             )
         if facts.emptied:
             printer.line(
@@ -114,7 +114,7 @@ class UndoSource:
                     len(facts.emptied),
                 ).format(
                     count=len(facts.emptied),
-                    cells=_named([f"{sku} {name}" for sku, name in facts.emptied]),
+                    cells=named([f"{sku} {name}" for sku, name in facts.emptied], MAX_NAMED),
                 )
             )
         again = facts.changed_again
@@ -155,12 +155,6 @@ class UndoSource:
                 "put_back_all": facts.put_back_all,
             }
         }  # fmt: skip
-
-
-def _named(items: list[str] | tuple[str, ...]) -> str:
-    shown = ", ".join(items[:MAX_NAMED])
-    more = len(items) - MAX_NAMED
-    return shown + (" " + _("and {count} more").format(count=more) if more > 0 else "")
 
 
 def _values(values: dict[str, str]) -> str:

@@ -53,6 +53,7 @@ class StagedEdit:
     value: str  # as the upload file writes it: "1709.99", "try", "12"
     original: str | None  # the list's value when the edit was made ("" for none)
     problem: str | None = None  # why the server refused it last time it was sent
+    sent_in: int | None = None  # the import it went in, until that import ends
 
 
 @dataclass(frozen=True)
@@ -105,15 +106,24 @@ class StagedEdits:
 
     def pending(self, where: EditedList) -> dict[tuple[str, str], StagedEdit]:
         """The list's edits not sent (or refused when sent), by (SKU, field)."""
+        return {key: e for key, e in self.edits(where).items() if e.sent_in is None}
+
+    def edits(self, where: EditedList) -> dict[tuple[str, str], StagedEdit]:
+        """The list's edits, those on their way in an import not ended yet too."""
         with self.journal.connection() as conn:
             rows = conn.execute(
-                "SELECT sku, field, value, original, problem FROM staged_edits "
-                "WHERE server = ? AND kind = ? AND list_pk = ? AND sent_in IS NULL",
+                "SELECT sku, field, value, original, problem, sent_in FROM staged_edits "
+                "WHERE server = ? AND kind = ? AND list_pk = ?",
                 (where.server, where.kind, where.list_pk),
             ).fetchall()
         return {
             (row["sku"], row["field"]): StagedEdit(
-                row["sku"], row["field"], row["value"], row["original"], row["problem"]
+                row["sku"],
+                row["field"],
+                row["value"],
+                row["original"],
+                row["problem"],
+                row["sent_in"],
             )
             for row in rows
         }

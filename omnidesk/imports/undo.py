@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -175,6 +175,13 @@ def changed_again(plan: UndoPlan, current: Current) -> list[ChangedAgain]:
     return found
 
 
+def named(items: Sequence[str], most: int = 10) -> str:
+    """'A, B, C and 12 more': the SKUs a sentence names, the first ``most`` of them."""
+    shown = ", ".join(items[:most])
+    more = len(items) - most
+    return shown + (" " + _("and {count} more").format(count=more) if more > 0 else "")
+
+
 def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -301,6 +308,7 @@ __all__ = [
     "UndoFacts",
     "UndoPlan",
     "changed_again",
+    "named",
     "plan_undo",
     "prepare_undo",
     "same_text",
