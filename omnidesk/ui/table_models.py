@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from omnidesk.i18n import _
+
 from .style import Tone, brush, fill_text_brush
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -31,7 +33,8 @@ class FixedColumnsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+            # Titles are marked N_ where they are written, and translated when shown.
+            return _(self.COLUMNS[section]) if 0 <= section < len(self.COLUMNS) else None
         return None
 
 

@@ -218,6 +218,7 @@ class CheckPage(WizardPage):
         self._summarise(result)
         self.update_good_rows_only()
         self.changed.emit()
+        self.wizard.check_done()
 
     def _summarise(self, result: CheckResult) -> None:
         parts = [f"{result.rows:,} rows: {result.valid_rows:,} good"]

@@ -45,13 +45,13 @@ from omnidesk.imports import (
 from omnidesk.settings import Profile
 from omnidesk.spreadsheet import CheckResult
 
-from ..formatting import local_datetime
 from ..style import Tone, mark
-from ..tasks import BackgroundTasks, settle
+from ..tasks import BackgroundTasks
 from ..widgets import EnvironmentBanner, ask, environment_words
 from .changes_page import ChangesPage
 from .check_page import CheckPage
 from .choose_page import ChoosePage
+from .confirmations import not_a_repeat, on_production
 from .pages import Step, WizardPage
 from .result_page import ResultPage
 from .target_chooser import TargetChooser
@@ -66,6 +66,7 @@ class ImportWizard(QDialog):
     # The journal id of an import the person stopped watching: the job goes on, and the
     # Imports page follows it in the background from here.
     stoppedWatching = Signal(int)
+    sent = Signal(int)  # the journal id of the import just taken by the server
 
     def __init__(
         self,
@@ -107,6 +108,10 @@ class ImportWizard(QDialog):
         self._closed = False
         self._discarding = False
         self._work = Path(tempfile.mkdtemp(prefix="omnidesk-import-"))
+        # A file OmniDesk made for one list (an undo, a grid's edits): its list is fixed,
+        # and once checked the wizard goes on to what will change by itself.
+        self.target_locked = False
+        self._straight_on = False
         self.question: QMessageBox | None = None
 
         self.step = QLabel()
@@ -221,7 +226,9 @@ class ImportWizard(QDialog):
     def _show_page(self, step: Step) -> None:
         self.pages.setCurrentIndex(step)
         self.step.setText(step.title)
-        self.chooser.set_enabled(step in (Step.CHOOSE, Step.CHECK, Step.CHANGES))
+        self.chooser.set_enabled(
+            step in (Step.CHOOSE, Step.CHECK, Step.CHANGES) and not self.target_locked
+        )
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -251,7 +258,7 @@ class ImportWizard(QDialog):
             self.start_compare()
         elif step is Step.CHANGES and self.next.isEnabled():
             self.next.setEnabled(False)
-            if await self._confirm_not_a_repeat() and await self._confirm_production():
+            if await not_a_repeat(self) and await on_production(self):
                 if self._closed:
                     return  # closed while the file was being recognised: nothing is sent
                 await self._upload_and_follow()
@@ -268,8 +275,14 @@ class ImportWizard(QDialog):
             self.start_check()
 
     def _target_changed(self) -> None:
-        if self.draft is not None:
-            self.draft.choose_target(self.chooser.target)
+        chosen, draft = self.chooser.target, self.draft
+        if draft is not None and chosen is not None and draft.target == chosen:
+            # The lists loaded and the draft's own is among them, as it knew it: nothing
+            # to compare again (that would reset the guardrails the person has ticked).
+            self._update_buttons()
+            return
+        if draft is not None:
+            draft.choose_target(chosen)
         if self.current_step is Step.CHANGES:
             self.start_compare()
         self._update_buttons()
@@ -288,8 +301,12 @@ class ImportWizard(QDialog):
             )
         )
 
-    def open_draft(self, draft: ImportDraft) -> None:
-        """Check a draft made elsewhere (an earlier import's failed rows, say)."""
+    def open_draft(self, draft: ImportDraft, *, made: bool = False) -> None:
+        """Check a draft made elsewhere (an earlier import's failed rows, say). ``made``: a
+        file OmniDesk wrote for its list (an undo, a grid's edits): the list is fixed,
+        and a clean check goes on to what will change by itself."""
+        self.target_locked = self.target_locked or made
+        self._straight_on = made
         self._close_draft()
         draft.settings = self.guardrail_settings  # the thresholds of today, not of then
         self.draft = draft
@@ -297,6 +314,13 @@ class ImportWizard(QDialog):
         self._set_title(draft.path)
         self._show_page(Step.CHECK)
         self.start_check()
+
+    def check_done(self) -> None:
+        """The check page has its result: a file OmniDesk made goes on by itself."""
+        if self._straight_on and self.current_step is Step.CHECK and self.check_page.can_go_on():
+            self._straight_on = False
+            self._show_page(Step.CHANGES)
+            self.start_compare()
 
     def start_check(self) -> None:
         self._stop_check()
@@ -331,44 +355,6 @@ class ImportWizard(QDialog):
         self._start(self.changes_page.compare())
 
     # -- uploading and following ------------------------------------------------------------------
-
-    async def _confirm_not_a_repeat(self) -> bool:
-        draft = self.draft
-        assert draft is not None
-        await draft.fingerprint()
-        earlier = draft.earlier_import(self.journal, self.session.client.base_url)
-        if earlier is None:
-            return True
-        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.question = ask(
-            self,
-            "Import the same file again?",
-            f"This very file was imported into “{earlier.list_name}” on "
-            f"{local_datetime(earlier.started_at)} ({earlier.state.value}). Import it again?",
-            go=(QMessageBox.StandardButton.Yes, "Import again"),
-            stay=(QMessageBox.StandardButton.No, None),
-            answered=lambda again: settle(answered, again),
-        )
-        return await answered
-
-    async def _confirm_production(self) -> bool:
-        """On the live store, once more: the Upload button said where; this asks."""
-        if not self.goes_to_production or self.profile is None:
-            return True
-        count = self.changes_page.rows_to_upload()
-        target = self.target
-        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.question = ask(
-            self,
-            "Upload to production?",
-            f"{count:,} rows go to “{target.name if target else ''}” on {self.profile.name}, "
-            "the live store: shoppers see the new values as soon as the server has "
-            "processed them. Upload now?",
-            go=(QMessageBox.StandardButton.Yes, f"Upload to {self.profile.name}"),
-            stay=(QMessageBox.StandardButton.No, "Not yet"),
-            answered=lambda go: settle(answered, go),
-        )
-        return await answered
 
     async def _upload_and_follow(self) -> None:
         # "Stop watching" while the file is being prepared or sent lets it arrive: cut
@@ -417,6 +403,7 @@ class ImportWizard(QDialog):
                 self._show_result_failure(f"The file could not be sent: {problem}")
             return None
         self.record_id = sending.record_id
+        self.sent.emit(sending.record_id)
         if self._closed:
             return None
         self.upload_page.sent(plan, name)
