@@ -3,7 +3,9 @@
 It drives the same ``ImportDraft`` as the wizard (omnidesk/imports/preparation.py)
 and tells each step in lines of text: check the file offline → compare with the
 list → stop on errors, guardrails or a file sent before (unless told to go on)
-→ upload → follow → the result. No Qt anywhere on this path.
+→ upload → follow → the result. With ``--json`` the lines go to stderr and stdout
+gets one JSON object (import_json.py); ``--errors-out`` writes the rows that did not
+make it. ``omnidesk undo`` runs an undo's draft through here too. No Qt anywhere.
 
 Exit codes: see exit_codes.py.
 """
@@ -12,23 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from omnidesk import kinds
-from omnidesk.api import (
-    AuthenticationRequired,
-    ListKind,
-    OmnitronClient,
-    OmnitronError,
-    Retrying,
-)
+from omnidesk.api import AuthenticationRequired, ListKind
 from omnidesk.api.session import Session
-from omnidesk.i18n import _
+from omnidesk.i18n import _, n_
 from omnidesk.imports import (
     AnswerLost,
     ChangeKind,
@@ -36,19 +31,22 @@ from omnidesk.imports import (
     ImportOutcome,
     ImportTarget,
     Journal,
-    ListNotFound,
+    RowProblem,
     UploadPlan,
     find_list,
     remembered_words,
 )
-from omnidesk.settings import Profile, ProfileStore, TokenStore, logs
-from omnidesk.settings.logs import keep_out_of_logs
+from omnidesk.imports.failed_rows import write_failed_rows
+from omnidesk.settings import logs
 from omnidesk.settings.mappings import MappingStore
-from omnidesk.settings.paths import journal_file, mappings_file, preferences_file, profiles_file
+from omnidesk.settings.paths import journal_file, mappings_file, preferences_file
 from omnidesk.settings.preferences import PreferencesStore
-from omnidesk.spreadsheet import SpreadsheetError
+from omnidesk.spreadsheet import Severity, SpreadsheetError
 
+from .connection import Connection, Failed, signed_in
+from .connection import find_connection as connection_for
 from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_ROW_ERRORS, EXIT_STILL_RUNNING
+from .import_json import import_json, print_json
 from .import_output import (
     EndUnknown,
     ImportFailed,
@@ -57,7 +55,7 @@ from .import_output import (
     report,
     show_progress,
 )
-from .printer import Printer, check_summary, count, finding_line, size
+from .printer import Printer, check_summary, count, csv_style, finding_line, size
 
 log = logging.getLogger(__name__)
 
@@ -77,63 +75,118 @@ class ImportOptions:
     yes: bool = False
     all_rows: bool = False
     timeout: float | None = None  # seconds to follow the server's job; None: to its end
+    json: bool = False  # one JSON object on stdout, the lines on stderr
+    errors_out: Path | None = None  # a CSV of the rows that did not make it
 
     @property
     def list_kind(self) -> ListKind:
         return kinds.from_word(self.kind)
 
 
-class Failed(Exception):
-    """The command ends here with this message on stderr and this exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-@dataclass
-class Connection:
-    """Where to send the file: a saved profile and its token, or the demo server."""
-
-    profile: Profile | None  # None: the demo, started when needed
-    token: str | None
-
-
 @dataclass
 class Progress:
-    """What has happened so far, for the message after Ctrl+C."""
+    """What has happened so far: for the message after Ctrl+C, and for the JSON."""
 
     upload_started: bool = False
     cache_key: str | None = None
     target: ImportTarget | None = None
     username: str = ""  # who the import is sent as, for its report in the journal
+    draft: ImportDraft | None = None
+    record_id: int | None = None  # the journal's record of what was sent
+    outcome: ImportOutcome | None = None
+    still_running: bool = False  # --timeout passed while the server worked
+    extra: dict[str, object] = field(default_factory=dict)  # an undo's facts, say
 
 
-def run_import(options: ImportOptions, printer: Printer | None = None) -> int:
+class DraftSource(Protocol):
+    """Where ``run_import`` gets its draft, and what it adds: a file given on the command
+    line (``FileSource``), or the undo of a journaled import (undo_command.py)."""
+
+    def offline(self, options: ImportOptions) -> ImportDraft | None:
+        """The draft, if it needs no server (then its file is checked before connecting)."""
+
+    async def online(self, options: ImportOptions, session: Session) -> ImportDraft:
+        """The draft made with the server's help (raises Failed)."""
+
+    def compared(self, draft: ImportDraft, printer: Printer) -> dict[str, object]:
+        """After the comparison: say what else the person must know; what the JSON adds."""
+
+
+class FileSource:
+    """The file given on the command line."""
+
+    def offline(self, options: ImportOptions) -> ImportDraft | None:
+        return ImportDraft(
+            options.file,
+            options.list_kind,
+            sheet_name=options.sheet,
+            settings=PreferencesStore(preferences_file()).load(),
+            paced=False,  # no window to keep responsive
+            mappings=MappingStore(mappings_file()),  # as the person mapped this header before
+        )
+
+    async def online(self, options: ImportOptions, session: Session) -> ImportDraft:
+        raise AssertionError("the file's draft is made offline")
+
+    def compared(self, draft: ImportDraft, printer: Printer) -> dict[str, object]:
+        return {}
+
+
+def run_import(
+    options: ImportOptions, printer: Printer | None = None, source: DraftSource | None = None
+) -> int:
     """The whole command; returns its exit code. Never raises for a foreseen problem."""
-    printer = printer or Printer()
+    # With --json, stdout is the JSON's alone: every line for people goes to stderr.
+    printer = printer or (Printer(out=sys.stderr) if options.json else Printer())
     progress = Progress()
+    error: str | None = None
     try:
+        if options.errors_out is not None:
+            _check_errors_out(options)
         connection = find_connection(options)
-        return asyncio.run(_run(options, connection, printer, progress))
+        code = asyncio.run(_run(options, connection, printer, progress, source or FileSource()))
     except Failed as failed:
         printer.problem(failed.message)
-        return failed.code
+        code, error = failed.code, failed.message
     except KeyboardInterrupt:
-        printer.problem(_interrupted_message(progress, demo=options.demo))
-        return EXIT_INTERRUPTED
-    except OSError as error:  # the journal or the temporary folder
-        printer.problem(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
-        return EXIT_FAILURE
-    except Exception as error:  # a bug: one line here, the traceback in the log file
+        error = _interrupted_message(progress, demo=options.demo)
+        printer.problem(error)
+        code = EXIT_INTERRUPTED
+    except OSError as problem:  # the journal or the temporary folder
+        error = f"{problem.strerror or problem}: {problem.filename or ''}".rstrip(": ")
+        printer.problem(error)
+        code = EXIT_FAILURE
+    except Exception as problem:  # a bug: one line here, the traceback in the log file
         log.exception("omnidesk import stopped on an unexpected error")
         where = logs.log_file()
+        error = f"unexpected problem ({type(problem).__name__}): {problem}"
         printer.problem(
-            f"unexpected problem ({type(error).__name__}): {error}"
-            + (_(" (details in {file})").format(file=where) if where is not None else "")
+            error + (_(" (details in {file})").format(file=where) if where is not None else "")
         )
-        return EXIT_FAILURE
+        code = EXIT_FAILURE
+    if options.json:
+        made = progress.draft
+        file, kind = (
+            (made.path, made.kind) if made is not None else (options.file, options.list_kind)
+        )
+        print_json(import_json(file, kind, progress, error))
+    return code
+
+
+def _check_errors_out(options: ImportOptions) -> None:
+    """Before any work: an errors file that could not be written is said at once."""
+    out = options.errors_out
+    assert out is not None
+    if out.suffix.lower() != ".csv":
+        raise Failed(
+            _("--errors-out {name}: the rows that did not make it are written as CSV, so the "
+              "name must end in .csv.").format(name=out.name)
+        )  # fmt: skip
+    if out.exists() and options.file.exists() and out.samefile(options.file):
+        raise Failed(
+            _("--errors-out {name} is the file being imported; give the errors file "
+              "another name.").format(name=out.name)
+        )  # fmt: skip
 
 
 def _interrupted_message(progress: Progress, *, demo: bool = False) -> str:
@@ -159,72 +212,32 @@ def _interrupted_message(progress: Progress, *, demo: bool = False) -> str:
 
 
 def find_connection(options: ImportOptions) -> Connection:
-    if options.demo:
-        if options.timeout is not None:
-            # Refused rather than explained afterwards: the demo server runs inside
-            # this command and stops with it, so a timeout could never leave its job
-            # going (as it does on a real server), only cut the import off halfway
-            # and leave the demo list partly updated.
-            raise Failed(
-                "--timeout does not go with --demo: the demo server stops with this "
-                "command, so its import would stop halfway too. Leave out --timeout "
-                "(a demo import takes seconds) or use --profile for a real server."
-            )
-        from omnidesk.demo import DEMO_RUNNING, demo_is_running
-
-        if demo_is_running():  # said now, not after the file's whole check
-            raise Failed(DEMO_RUNNING)
-        return Connection(None, None)
-
-    profiles = ProfileStore(profiles_file()).load()
-    if options.profile is not None:
-        chosen = next((p for p in profiles if p.name == options.profile), None)
-        if chosen is None:
-            saved = ", ".join(f"“{p.name}”" for p in profiles) or "none"
-            raise Failed(f"there is no saved profile “{options.profile}” (saved: {saved}).")
-    elif profiles:
-        chosen = profiles[0]  # the last one used
-    else:
-        raise Failed("no saved profile. Sign in once with the app (omnidesk), or try --demo.")
-    with _quiet("omnidesk.settings"):  # its "no keyring" warning is for the window
-        token = TokenStore().get(chosen.name, chosen.username)
-    keep_out_of_logs(token)
-    if not token:
+    if options.demo and options.timeout is not None:
+        # Refused rather than explained afterwards: the demo server runs inside
+        # this command and stops with it, so a timeout could never leave its job
+        # going (as it does on a real server), only cut the import off halfway
+        # and leave the demo list partly updated.
         raise Failed(
-            f"not signed in to “{chosen.name}” ({chosen.base_url}). "
-            "Sign in once with the app (omnidesk); the command uses the saved sign-in."
+            "--timeout does not go with --demo: the demo server stops with this "
+            "command, so its import would stop halfway too. Leave out --timeout "
+            "(a demo import takes seconds) or use --profile for a real server."
         )
-    return Connection(chosen, token)
-
-
-@contextmanager
-def _quiet(logger_name: str) -> Iterator[None]:
-    handler = logging.NullHandler()
-    logger = logging.getLogger(logger_name)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
+    return connection_for(options.profile, options.demo)
 
 
 # -- the offline check ---------------------------------------------------------------------------
 
 
-async def check_file(draft: ImportDraft, options: ImportOptions, printer: Printer) -> None:
+async def check_file(draft: ImportDraft, printer: Printer) -> None:
     try:
         await draft.open()
         result = await draft.check()
     except SpreadsheetError as error:
         raise Failed(error.message) from None
     except MemoryError:
-        raise Failed(
-            f"{options.file.name} is too large to check in the memory available."
-        ) from None
+        raise Failed(f"{draft.path.name} is too large to check in the memory available.") from None
     assert result is not None  # nothing else runs a newer check here
-    printer.line(
-        f"{options.file.name} — sheet “{result.sheet}”, {kinds.info(draft.kind).noun} file"
-    )
+    printer.line(f"{draft.path.name} — sheet “{result.sheet}”, {kinds.info(draft.kind).noun} file")
     if draft.remembered:
         printer.line(f"  note: {remembered_words(draft.remembered)}")
     for note in result.notes:
@@ -234,14 +247,15 @@ async def check_file(draft: ImportDraft, options: ImportOptions, printer: Printe
     hidden = len(result.findings) - MAX_FINDINGS_SHOWN
     if hidden > 0:
         printer.line(
-            f"  … and {hidden:,} more (all of them: omnidesk validate FILE --kind {options.kind})"
+            f"  … and {hidden:,} more (all of them: omnidesk validate FILE "
+            f"--kind {kinds.info(draft.kind).word})"
         )
     printer.line(f"Checked {check_summary(result)}")
     fits = draft.fits_other_kind()
     if fits is not None:
         theirs = kinds.info(fits)
         raise Failed(
-            f"{options.file.name} looks like a {theirs.noun} file: it has every column a "
+            f"{draft.path.name} looks like a {theirs.noun} file: it has every column a "
             f"{theirs.noun} needs. Run it again with --kind {theirs.word}; nothing was sent.",
             EXIT_ROW_ERRORS,
         )
@@ -253,104 +267,75 @@ async def check_file(draft: ImportDraft, options: ImportOptions, printer: Printe
 
 
 async def _run(
-    options: ImportOptions, connection: Connection, printer: Printer, progress: Progress
-) -> int:
-    draft = ImportDraft(
-        options.file,
-        options.list_kind,
-        sheet_name=options.sheet,
-        settings=PreferencesStore(preferences_file()).load(),
-        paced=False,  # no window to keep responsive
-        mappings=MappingStore(mappings_file()),  # as the person mapped this header in the window
-    )
-    try:
-        await check_file(draft, options, printer)
-        return await _online(options, connection, draft, printer, progress)
-    finally:
-        draft.close()
-
-
-async def _online(
     options: ImportOptions,
     connection: Connection,
-    draft: ImportDraft,
     printer: Printer,
     progress: Progress,
+    source: DraftSource,
 ) -> int:
-    demo: Any = None
     try:
-        if connection.profile is not None:
-            profile = connection.profile
-            client = OmnitronClient(
-                profile.base_url, connection.token, ca_file=profile.ca_file, on_retry=_say(printer)
-            )
-            where = f"“{profile.name}”"
-            if profile.insecure_warning:
-                printer.problem(profile.insecure_warning)
-
-            async def no_terminal() -> bool:
-                return False  # nobody to type a password: say so and stop
-
-            session = Session(client, no_terminal)
-            progress.username = connection.profile.username
-        else:
-            from omnidesk.demo import DemoServer
-
+        draft = progress.draft = source.offline(options)
+        if draft is not None:
+            await check_file(draft, printer)
+        async with signed_in(connection, printer) as signed:
+            progress.username = signed.username
+            if draft is None:
+                draft = progress.draft = await source.online(options, signed.session)
+                await check_file(draft, printer)
             try:
-                demo = DemoServer()
-            except OmnitronError as taken:  # another demo started since the early check
-                raise Failed(str(taken)) from None
-            demo_profile = await asyncio.to_thread(demo.start)
-            printer.line(
-                f"Demo server at {demo_profile.base_url}, signed in as {demo_profile.username}."
-            )
-            client = OmnitronClient(demo_profile.base_url, on_retry=_say(printer))
-            where = "the demo"
-            progress.username = demo_profile.username
-            session = Session(client, _demo_sign_in(client))
-        try:
-            if demo is not None:
-                await _demo_sign_in(client)()
-            return await _with_session(options, session, draft, printer, progress)
-        except AuthenticationRequired:
-            if progress.cache_key is not None:  # refused while following: the job goes on
+                return await _with_session(
+                    options, signed.session, draft, printer, progress, source
+                )
+            except AuthenticationRequired:
+                if progress.cache_key is None:
+                    raise  # refused before anything was sent: signed_in says so
                 raise Failed(
                     _(
                         "the saved sign-in for {where} expired while the import was being "
                         "followed. The server's import goes on (it may have finished already); "
                         "open OmniDesk and sign in to see how it ends: it is in the import "
                         "history."
-                    ).format(where=where),
+                    ).format(where=signed.where),
                     EXIT_STILL_RUNNING,
                 ) from None
-            raise Failed(
-                f"the saved sign-in for {where} was refused (it may have expired). "
-                "Sign in again with the app (omnidesk), then run this again."
-            ) from None
-        except ListNotFound as missing:
-            raise Failed(missing.message) from None
-        except OmnitronError as problem:
-            raise Failed(str(problem)) from None
-        finally:
-            await client.aclose()
     finally:
-        if demo is not None:
-            await asyncio.to_thread(demo.stop)
+        draft = progress.draft
+        try:
+            if draft is not None and options.errors_out is not None and draft.checked is not None:
+                await _write_errors_out(options.errors_out, draft, progress, printer)
+        finally:
+            if draft is not None:
+                draft.close()
 
 
-def _say(printer: Printer) -> Callable[[Retrying], None]:
-    """Tell the person when a request is sent again, so a pause is not taken for a hang."""
-    return lambda retrying: printer.progress(retrying.message, force=True)
-
-
-def _demo_sign_in(client: OmnitronClient) -> Callable[[], Awaitable[bool]]:
-    async def sign_in() -> bool:
-        from omnidesk.demo import DEMO_PASSWORD, DEMO_USER
-
-        await client.login(DEMO_USER, DEMO_PASSWORD)
-        return True
-
-    return sign_in
+async def _write_errors_out(
+    out: Path, draft: ImportDraft, progress: Progress, printer: Printer
+) -> None:
+    """The rows the server refused and those the check held back, by the file's own rows."""
+    result = draft.checked
+    assert result is not None
+    if progress.outcome is not None:
+        problems = draft.refused_rows(progress.outcome)
+    else:
+        problems = [
+            RowProblem(f.row, f.column, f.message)
+            for f in result.findings
+            if f.severity is Severity.ERROR
+        ]
+    written = await asyncio.to_thread(
+        write_failed_rows,
+        draft.path,
+        result.sheet,
+        result.header_row,
+        problems,
+        out,
+        style=csv_style(),
+    )
+    printer.line(
+        n_("Wrote {count} row that did not make it to {name}.",
+           "Wrote {count} rows that did not make it to {name}.", written
+        ).format(count=f"{written:,}", name=out)
+    )  # fmt: skip
 
 
 async def _with_session(
@@ -359,8 +344,10 @@ async def _with_session(
     draft: ImportDraft,
     printer: Printer,
     progress: Progress,
+    source: DraftSource,
 ) -> int:
-    target = await find_list(session, draft.kind, options.list_ref)
+    # A draft OmniDesk made (an undo) knows its list; a file from the command line does not.
+    target = draft.target or await find_list(session, draft.kind, options.list_ref)
     draft.choose_target(target)
     progress.target = target
     printer.line(
@@ -369,6 +356,7 @@ async def _with_session(
     diff = await draft.compare(session)
     assert diff is not None  # nothing changes the target or the file meanwhile here
     print_diff(diff, printer)
+    progress.extra = source.compared(draft, printer)
     result = draft.checked
     assert result is not None
 
@@ -472,7 +460,7 @@ async def _upload_and_follow(
             )
         except AnswerLost as lost:
             return await _reconciled(session, journal, draft, plan, lost, printer)
-    progress.cache_key = sending.cache_key
+    progress.cache_key, progress.record_id = sending.cache_key, sending.record_id
     printer.line(f"Uploaded. The server's job: {sending.cache_key}")
     watching = draft.follow(sending, lambda update: show_progress(update, printer))
     try:
@@ -480,10 +468,12 @@ async def _upload_and_follow(
         # in the journal as unfinished, for the app to follow later.
         outcome = await asyncio.wait_for(watching, options.timeout)
     except TimeoutError:
+        progress.still_running = True
         raise Failed(
             f"stopped watching after {options.timeout:g} s: the server's import "
             "goes on. Open OmniDesk to see how it ends (it is in the import history).",
             EXIT_STILL_RUNNING,
         ) from None
     printer.finish_progress()
+    progress.outcome = outcome
     return outcome

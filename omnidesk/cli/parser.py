@@ -99,11 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
             "stop if they name two lists. Say which with pk:N or code:X"
         ),
     )
-    where = importing.add_mutually_exclusive_group()
-    where.add_argument(
-        "--profile", metavar="NAME", help="a profile signed in with the app (default: last used)"
-    )
-    where.add_argument("--demo", action="store_true", help="use the local demo server")
+    _where(importing)
     importing.add_argument(
         "--sheet", metavar="NAME", help="sheet to import (default: first with data)"
     )
@@ -128,8 +124,95 @@ def build_parser() -> argparse.ArgumentParser:
             "--demo, whose server stops with the command"
         ),
     )
+    importing.add_argument(
+        "--json",
+        action="store_true",
+        help=(
+            "print one JSON object on stdout (file, kind, list, check, diff, guardrails, "
+            "result, journal_id, error); the progress lines go to stderr"
+        ),
+    )
+    importing.add_argument(
+        "--errors-out",
+        type=Path,
+        metavar="FILE.csv",
+        help=(
+            "write the rows that did not make it (refused by the server or held back by "
+            "the check) with the file's own columns and a problem column"
+        ),
+    )
     importing.set_defaults(handler=_import)
+
+    undo = commands.add_parser(
+        "undo",
+        help="put back what an earlier import changed, as an import of its own",
+        description=(
+            "Write the values an import changed as they were before it, compare them with "
+            "the list as it is now and import them like any file (guardrails stop it "
+            "unless --yes). Rows changed again since the import keep their newer values "
+            "unless --put-back-all. Products the import added stay: an import cannot "
+            "remove them. Exit status as for import."
+        ),
+    )
+    which = undo.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "journal_id",
+        nargs="?",
+        type=int,
+        metavar="JOURNAL_ID",
+        help="the import's number (omnidesk import --json gives it as journal_id)",
+    )
+    which.add_argument("--last", action="store_true", help="the last import to this server")
+    _where(undo)
+    undo.add_argument("--dry-run", action="store_true", help="compare only; send nothing")
+    undo.add_argument("--yes", action="store_true", help="go on despite guardrails")
+    undo.add_argument(
+        "--put-back-all",
+        action="store_true",
+        help="also put back rows someone changed after the import (default: keep theirs)",
+    )
+    undo.add_argument(
+        "--json", action="store_true", help="print one JSON object, as import --json does"
+    )
+    undo.set_defaults(handler=_undo)
+
+    export = commands.add_parser(
+        "export",
+        help="save a list's contents as a file that imports back unchanged",
+        description=(
+            "Write every row of a list in the import's own columns (product__sku, price, …), "
+            "amounts as real numbers; imported back, the file changes nothing."
+        ),
+    )
+    export.add_argument("--kind", required=True, choices=kinds.WORDS)
+    export.add_argument(
+        "--list",
+        required=True,
+        metavar="PK_OR_CODE",
+        dest="list_ref",
+        help="the list: its exact code or its number (pk), as for import",
+    )
+    _where(export)
+    export.add_argument(
+        "--csv",
+        choices=("semicolon", "comma"),
+        help=(
+            "for a .csv: semicolon (; and a decimal comma, as Turkish Excel reads it) or "
+            "comma (, and a decimal point); default: as the locale's Excel reads one"
+        ),
+    )
+    export.add_argument("out", type=Path, metavar="OUT.xlsx|OUT.csv")
+    export.set_defaults(handler=_export)
     return parser
+
+
+def _where(command: argparse.ArgumentParser) -> None:
+    """The server a command talks to: a saved profile, or the demo's own (cli/connection.py)."""
+    where = command.add_mutually_exclusive_group()
+    where.add_argument(
+        "--profile", metavar="NAME", help="a profile signed in with the app (default: last used)"
+    )
+    where.add_argument("--demo", action="store_true", help="use the local demo server")
 
 
 def files_to_open(
@@ -191,5 +274,38 @@ def _import(args: argparse.Namespace) -> int:
             yes=args.yes,
             all_rows=args.all_rows,
             timeout=args.timeout,
+            json=args.json,
+            errors_out=args.errors_out,
+        )
+    )
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from .undo_command import UndoOptions, run_undo
+
+    return run_undo(
+        UndoOptions(
+            journal_id=args.journal_id,
+            profile=args.profile,
+            demo=args.demo,
+            dry_run=args.dry_run,
+            yes=args.yes,
+            json=args.json,
+            put_back_all=args.put_back_all,
+        )
+    )
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export_command import ExportOptions, run_export
+
+    return run_export(
+        ExportOptions(
+            kind=args.kind,
+            list_ref=args.list_ref,
+            out=args.out,
+            profile=args.profile,
+            demo=args.demo,
+            csv=args.csv,
         )
     )

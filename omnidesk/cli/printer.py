@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:  # the window starts through this package: nothing heavy until needed
+    from omnidesk.imports.exporting import CsvStyle
     from omnidesk.spreadsheet import CheckResult, Finding
 
 # Without a terminal (a log file, a scheduled job) progress is a plain line this often.
@@ -90,3 +92,21 @@ def duration(seconds: float) -> str:
     if seconds < 3600:
         return f"about {round(seconds / 60)} min"
     return f"about {seconds / 3600:.1f} h"
+
+
+# Languages whose numbers take a decimal comma: Excel under them reads a CSV split by ";".
+DECIMAL_COMMA_LANGUAGES = frozenset(
+    "tr de fr es it pt nl ru pl cs da fi sv nb nn no el hu ro uk az id bg hr sk sl lt lv et".split()  # noqa: SIM905
+)
+
+
+def csv_style() -> CsvStyle:
+    """The CSV the person's spreadsheet program opens correctly, by the locale's language."""
+    from omnidesk.imports.exporting import DECIMAL_POINT_CSV, csv_style_for
+
+    for variable in ("LC_ALL", "LC_NUMERIC", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            code = value.split(".")[0].split("@")[0].split("_")[0].lower()
+            return csv_style_for("," if code in DECIMAL_COMMA_LANGUAGES else ".")
+    return DECIMAL_POINT_CSV

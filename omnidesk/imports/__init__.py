@@ -11,6 +11,7 @@ Underneath: diff (the comparison), guardrails (what needs a second look),
 workflow (upload and follow, with the journal), journal, targets, pacing.
 """
 
+from .blockers import Blocker
 from .diff import (
     Change,
     ChangeKind,
@@ -33,7 +34,7 @@ from .journal import (
 )
 from .mappings import MappingMemory, remembered_words
 from .opening import OnlyRows
-from .preparation import Blocker, CompareStage, ImportDraft, Opened, Sending
+from .preparation import CompareStage, ImportDraft, Opened, Sending
 from .reconcile import Reconciliation, journal_reconciliation, reconcile
 from .reporting import header_for
 from .targets import ImportTarget, ListNotFound, find_list

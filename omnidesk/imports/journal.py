@@ -13,6 +13,8 @@ import json
 import sqlite3
 import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -248,6 +250,13 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The file's connection, held for this thread: for the tables kept beside the
+        imports (staged.py), which this class need not know."""
+        with self._lock:
+            yield self._conn
 
     def start(
         self,

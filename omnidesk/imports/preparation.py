@@ -24,15 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from omnidesk.api.session import Session
-from omnidesk.i18n import _, n_, number
 from omnidesk.kinds import ListKind, info
 from omnidesk.spreadsheet import (
     CheckResult,
     ColumnMapping,
     DecimalStyle,
-    Severity,
     SheetRow,
     Spreadsheet,
     cell_text,
@@ -44,6 +43,7 @@ from omnidesk.spreadsheet import (
     schema_for,
 )
 
+from .blockers import Blocker, blockers_of
 from .diff import ImportDiff, compare, fetch_current, mark_unknown_products
 from .guardrails import GuardrailSettings
 from .journal import ImportRecord, ImportReport, Journal, file_sha256
@@ -85,19 +85,6 @@ class CompareStage(StrEnum):
 
 
 CompareProgress = Callable[[CompareStage, int, int], None]  # (stage, done, total)
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """Something the person must say yes to before the file goes.
-
-    ``key`` is ``row_errors`` (only the good rows would be sent), ``guardrail:<key>``
-    (imports/guardrails.py) or ``sent_before`` (this very file went to this list).
-    """
-
-    key: str
-    message: str
-    rows: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +135,10 @@ class ImportDraft:
         self.style_choice: dict[str, DecimalStyle] = {}
         self.checked: CheckResult | None = None
         self.diff: ImportDiff | None = None
+        # The list's values as the last comparison read them, by SKU.
+        self.current: dict[str, dict[str, Any]] | None = None
+        # Rows of the file the person chose not to send: neither compared nor sent.
+        self.left_out: frozenset[int] = frozenset()
         self.named_lists: dict[str, array[int]] = {}  # what the list-name column says
         self.sha256: str | None = None
         self.outcome: ImportOutcome | None = None
@@ -168,11 +159,18 @@ class ImportDraft:
     def choose_target(self, target: ImportTarget | None) -> None:
         self.target = target
         self.diff = None
+        self.current = None
+
+    def leave_out(self, rows: frozenset[int]) -> None:
+        """Rows of the file not to send (an undo's rows changed again since, say)."""
+        if rows != self.left_out:
+            self.left_out = rows
+            self.diff = None
 
     def map_column(self, index: int, field: str | None) -> None:
         self.mapping_choice[index] = field
         self._forget_check()
-        header, _ = self.header_and_rows()
+        header, _rows = self.header_and_rows()
         if self.mappings is not None and header is not None:
             headers = headers_of(header)
             chosen = {headers[i]: f for i, f in self.mapping_choice.items() if isinstance(i, int)}
@@ -180,7 +178,7 @@ class ImportDraft:
 
     def forget_mapping(self) -> None:
         """Back to the columns as they read by themselves, and not offered again."""
-        header, _ = self.header_and_rows()
+        header, _rows = self.header_and_rows()
         if self.mappings is not None and header is not None:
             self.mappings.forget(self.kind.value, headers_of(header))
         self.remembered = None
@@ -249,7 +247,9 @@ class ImportDraft:
         """The header among the first rows (by the person's mapping), and the rows below it."""
         if not self.preview:
             return None, []
-        header, _, _ = find_header(iter(self.preview), schema_for(self.kind), self.mapping_choice)
+        header, _row, _notes = find_header(
+            iter(self.preview), schema_for(self.kind), self.mapping_choice
+        )
         return header, [row for row in self.preview if row.number > header.number]
 
     def fits_other_kind(self) -> ListKind | None:
@@ -325,7 +325,7 @@ class ImportDraft:
         return result
 
     def _list_name_column(self) -> int | None:
-        header, _ = self.header_and_rows()
+        header, _rows = self.header_and_rows()
         if header is None:
             return None
         mapping = match_columns(headers_of(header), schema_for(self.kind), self.mapping_choice)
@@ -341,12 +341,19 @@ class ImportDraft:
     ) -> ImportDiff | None:
         """What the file would change in the target list; None when the list or the file
         changed meanwhile (a newer comparison then runs). Raises OmnitronError."""
+        return await self._compare(session, progress, read_again=True)
+
+    async def _compare(
+        self, session: Session, progress: CompareProgress | None, *, read_again: bool
+    ) -> ImportDiff | None:
+        """``read_again=False``: against the values the last comparison read, when only
+        the rows left out changed since (a moment ago, on the person's click)."""
         assert self.target is not None, "choose the target first"
         assert self.checked is not None, "check() first"
-        target, result = self.target, self.checked
+        target, result, left_out = self.target, self.checked, self.left_out
 
         def still_wanted() -> bool:
-            return self.target == target and self.checked is result
+            return self.target == target and self.checked is result and self.left_out == left_out
 
         def reading(done: int, total: int) -> None:
             if progress is not None and still_wanted():
@@ -356,13 +363,17 @@ class ImportDraft:
             if progress is not None and still_wanted():
                 progress(CompareStage.LOOKING_UP, done, total)
 
-        current = await session.run(lambda c: fetch_current(c, target.kind, target.pk, reading))
+        if read_again or self.current is None:
+            current = await session.run(lambda c: fetch_current(c, target.kind, target.pk, reading))
+        else:
+            current = self.current
+        rows = (row for row in result.good_rows() if row.row not in left_out)
         diff = await asyncio.get_running_loop().run_in_executor(
             None,
             without_gc_pauses,
             lambda: compare(
                 target.kind,
-                politely(result.good_rows()) if self._pause else result.good_rows(),
+                politely(rows) if self._pause else rows,
                 current,
                 list_currency=target.currency,
                 settings=self.settings,
@@ -375,7 +386,7 @@ class ImportDraft:
         await session.run(lambda c: mark_unknown_products(c, diff, looking_up))
         if not still_wanted():
             return None
-        self.diff = diff
+        self.diff, self.current = diff, current
         return diff
 
     def rows_to_send(self, *, skip_unchanged: bool) -> int:
@@ -403,39 +414,7 @@ class ImportDraft:
 
     def blockers(self, earlier: ImportRecord | None = None) -> list[Blocker]:
         """Everything the person must confirm, in the order they meet it."""
-        found: list[Blocker] = []
-        result = self.checked
-        if result is not None and result.error_rows:
-            rows = tuple(sorted({f.row for f in result.findings if f.severity is Severity.ERROR}))
-            found.append(
-                Blocker(
-                    "row_errors",
-                    n_(
-                        "{errors} row has errors; only the {good} good rows would be sent.",
-                        "{errors} rows have errors; only the {good} good rows would be sent.",
-                        result.error_rows,
-                    ).format(errors=number(result.error_rows), good=number(result.valid_rows)),
-                    rows,
-                )
-            )
-        if self.diff is not None:
-            found += [
-                Blocker(f"guardrail:{guardrail.key}", guardrail.message, guardrail.rows)
-                for guardrail in self.diff.guardrails
-            ]
-        if earlier is not None and self.target is not None:
-            found.append(
-                Blocker(
-                    "sent_before",
-                    _("This very file went to {noun} “{name}” on {when} UTC ({state}).").format(
-                        noun=self.target.noun,
-                        name=self.target.name,
-                        when=f"{earlier.started_at:%Y-%m-%d %H:%M}",
-                        state=earlier.state.words,
-                    ),
-                )
-            )
-        return found
+        return blockers_of(self.checked, self.diff, self.target, earlier)
 
     # -- sending and following --------------------------------------------------------------------
 
@@ -444,6 +423,7 @@ class ImportDraft:
         assert self.checked is not None
         result = self.checked
         skip = self.diff.unchanged_rows if (skip_unchanged and self.diff) else frozenset()
+        skip |= self.left_out
         return await asyncio.get_running_loop().run_in_executor(
             None,
             without_gc_pauses,
@@ -469,8 +449,13 @@ class ImportDraft:
             sha256=await self.fingerprint(),
             on_bytes=on_bytes,
             report=report,
+            on_journaled=lambda record_id: self.journaled(record_id, plan),
         )
         return Sending(run, record_id, cache_key, plan)
+
+    def journaled(self, record_id: int, plan: UploadPlan) -> None:
+        """Called once the import is in the journal, before a byte is sent: a draft of a
+        file OmniDesk made (the staged edits of a grid, say) ties its source to it here."""
 
     def report(self, username: str, plan: UploadPlan) -> ImportReport:
         """What the journal keeps of this import before it goes (reporting.report_of)."""

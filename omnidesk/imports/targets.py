@@ -16,10 +16,11 @@ class ImportTarget:
     pk: int
     name: str
     currency: str | None = None  # lists of a kind with a currency only
+    code: str | None = None
 
     @classmethod
     def of(cls, row: AnyList) -> ImportTarget:
-        return cls(row.kind, row.pk, row.name, row.currency)
+        return cls(row.kind, row.pk, row.name, row.currency, row.code)
 
     @property
     def noun(self) -> str:

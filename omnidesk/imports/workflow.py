@@ -31,6 +31,7 @@ from omnidesk.spreadsheet import CheckResult, write_clean_upload
 
 from .journal import ImportReport, Journal, JournalState, ReportRow
 from .pacing import without_gc_pauses
+from .staged import StagedEdits
 from .targets import ImportTarget
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -240,6 +241,11 @@ class ImportRun:
         """A journal update, off the caller's thread: a write can wait on the disk."""
         await asyncio.to_thread(functools.partial(self.journal.update, record_id, **fields))
 
+    async def _settle(self, record_id: int, **outcome: Any) -> None:
+        """The grid edits this import carried: gone, or back with the server's words."""
+        staged = StagedEdits(self.journal)
+        await asyncio.to_thread(functools.partial(staged.settle, record_id, **outcome))
+
     async def upload(
         self,
         plan: UploadPlan,
@@ -248,8 +254,10 @@ class ImportRun:
         sha256: str,
         on_bytes: Callable[[int, int], None] | None = None,
         report: ImportReport | None = None,
+        on_journaled: Callable[[int], None] | None = None,
     ) -> tuple[int, str]:
-        """Journal first, then send; returns (journal id, cache key)."""
+        """Journal first, then send; returns (journal id, cache key). ``on_journaled``
+        hears the journal id before anything is sent."""
         # The row map of a large file takes a moment to pack: not on the caller's thread.
         record_id = await asyncio.to_thread(
             without_gc_pauses,
@@ -267,6 +275,8 @@ class ImportRun:
             ),
         )
         ImportRun.sending_now.add(record_id)
+        if on_journaled is not None:
+            on_journaled(record_id)
         try:
             cache_key: str = await self.session.run(
                 lambda c: c.lists(self.target.kind).upload(
@@ -276,12 +286,14 @@ class ImportRun:
         except ServerUnreachable as lost:
             if not lost.maybe_applied:
                 await self._note(record_id, state=JournalState.UPLOAD_FAILED, message=str(lost))
+                await self._settle(record_id, failed=str(lost))
             else:  # it may be on the server; without a cache key the list must be asked
                 await self._note(record_id, message=str(lost))
                 raise AnswerLost(lost, record_id) from None
             raise
         except OmnitronError as problem:
             await self._note(record_id, state=JournalState.UPLOAD_FAILED, message=str(problem))
+            await self._settle(record_id, failed=str(problem))
             raise
         finally:
             ImportRun.sending_now.discard(record_id)
@@ -323,6 +335,7 @@ class ImportRun:
         except NotFound:
             reason = _("The server no longer knows this import; it may have been cleaned up.")
             await self._note(record_id, state=JournalState.FAILURE, message=reason)
+            await self._settle(record_id, failed=reason)
             return ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0)
         except ImportStatusUnclear as unclear:
             # Not a failure: the job may well have worked. It stays unfinished in the
@@ -335,6 +348,11 @@ class ImportRun:
         await asyncio.to_thread(
             without_gc_pauses, functools.partial(self.journal.record_refused, record_id, refused)
         )
+        # Edits made in a grid and sent in this import go, but for the refused ones.
+        if outcome.succeeded:
+            await self._settle(record_id, refused={p.row: p.message for p in refused if p.row})
+        else:
+            await self._settle(record_id, failed=outcome.reason or _("The import failed."))
         await self._note(
             record_id,
             state=JournalState.SUCCESS if outcome.succeeded else JournalState.FAILURE,

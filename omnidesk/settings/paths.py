@@ -47,3 +47,9 @@ def mappings_file() -> Path:
 def facts_file() -> Path:
     """What each server showed of its variants (settings/facts.py)."""
     return config_dir() / "servers.json"
+
+
+def made_files_dir() -> Path:
+    """Import files OmniDesk writes itself (an undo, a grid's edits): kept, so that their
+    import can be reopened from the journal and undone in its turn."""
+    return data_dir() / "made"

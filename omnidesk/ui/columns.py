@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from omnidesk.api import CURRENCY_NAMES, PriceList, ProductPrice, ProductStock, StockList
+from omnidesk.i18n import N_
+from omnidesk.imports.exporting import NAME_FIELD
+from omnidesk.spreadsheet import SKU_FIELD
 
 from .formatting import local_datetime, local_decimal, local_integer, yes_no
 from .paged_model import Column
@@ -64,36 +67,70 @@ def _money_key(value: Decimal | None) -> Decimal:
     return value if value is not None else Decimal("-Infinity")  # empty cells sort first
 
 
+def _sku_column() -> Column[Any]:
+    return Column(
+        "SKU",
+        lambda r: r.product_sku or str(r.product),
+        lambda r: r.product_sku or "",
+        field=SKU_FIELD,
+    )
+
+
+def _name_column() -> Column[Any]:
+    # The names come from the catalogue, not the row: the contents model fills them in.
+    return Column(N_("Product"), lambda r: "", lambda r: "", field=NAME_FIELD)
+
+
 PRODUCT_PRICE_COLUMNS: list[Column[ProductPrice]] = [
-    Column("SKU", lambda r: r.product_sku or str(r.product), lambda r: r.product_sku or ""),
-    Column("Price", lambda r: local_decimal(r.price), lambda r: _money_key(r.price), numeric=True),
+    _sku_column(),
+    _name_column(),
+    Column(
+        "Price",
+        lambda r: local_decimal(r.price),
+        lambda r: _money_key(r.price),
+        numeric=True,
+        field="price",
+    ),
     Column(
         "Retail price",
         lambda r: local_decimal(r.retail_price),
         lambda r: _money_key(r.retail_price),
         numeric=True,
+        field="retail_price",
     ),
     Column(
-        "Tax %", lambda r: local_decimal(r.tax_rate), lambda r: _money_key(r.tax_rate), numeric=True
+        "Tax %",
+        lambda r: local_decimal(r.tax_rate),
+        lambda r: _money_key(r.tax_rate),
+        numeric=True,
+        field="tax_rate",
     ),
-    Column("Currency", lambda r: r.currency_type.upper(), lambda r: r.currency_type),
+    Column(
+        "Currency",
+        lambda r: r.currency_type.upper(),
+        lambda r: r.currency_type,
+        field="currency_type",
+    ),
 ]
 
 PRODUCT_STOCK_COLUMNS: list[Column[ProductStock]] = [
-    Column("SKU", lambda r: r.product_sku or str(r.product), lambda r: r.product_sku or ""),
+    _sku_column(),
+    _name_column(),
     Column(
         "Stock",
         lambda r: local_integer(r.stock),
         lambda r: r.stock,
         numeric=True,
         export=lambda r: r.stock,
+        field="stock",
     ),
-    Column("Unit", lambda r: r.unit_type, lambda r: r.unit_type),
+    Column("Unit", lambda r: r.unit_type, lambda r: r.unit_type, field="unit_type"),
     Column(
         "Unreported sold",
         lambda r: local_integer(r.sold_quantity_unreported),
         lambda r: r.sold_quantity_unreported,
         numeric=True,
         export=lambda r: r.sold_quantity_unreported,
+        field="sold_quantity_unreported",
     ),
 ]

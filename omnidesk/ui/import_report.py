@@ -23,14 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omnidesk.api import OmnitronError
+from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.imports import (
     FileChanged,
+    GuardrailSettings,
     ImportDraft,
     ImportRecord,
     ImportReport,
+    JournalState,
     ReportRow,
     reopen,
 )
+from omnidesk.imports.undo import NothingToUndo, UndoDraft, prepare_undo
+from omnidesk.settings.paths import made_files_dir
 from omnidesk.spreadsheet import SpreadsheetError, write_annotated_copy
 
 from .formatting import local_datetime
@@ -77,6 +84,7 @@ class ReportRowsModel(FixedColumnsModel):
 class ImportReportDialog(QDialog):
     # (draft of the failed rows, ready to be checked) for the main window's wizard
     againRequested = Signal(object)
+    undoRequested = Signal(object)  # the UndoDraft of this import, for a wizard
 
     def __init__(
         self,
@@ -84,10 +92,18 @@ class ImportReportDialog(QDialog):
         report: ImportReport,
         tasks: BackgroundTasks,
         parent: QWidget | None = None,
+        *,
+        session: Session | None = None,
+        guardrails: GuardrailSettings | None = None,
     ) -> None:
+        """``session``: the server the import went to, for undoing it (None: no undo)."""
         super().__init__(parent)
         self.record, self.report, self.tasks = record, report, tasks
-        self.setWindowTitle(f"Import of {record.file_name}")
+        self.session, self.guardrails = session, guardrails
+        # Its number is what `omnidesk undo` takes.
+        self.setWindowTitle(
+            _("Import {number}: {file}").format(number=record.id, file=record.file_name)
+        )
         self.resize(900, 560)
         self.file_dialog: QFileDialog | None = None
 
@@ -146,6 +162,16 @@ class ImportReportDialog(QDialog):
         for button in (self.annotate_button, self.again_button):
             button.setVisible(failed)
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button = QPushButton(_("Undo this import…"))
+        self.undo_button.setToolTip(
+            _("Put back the values this import changed, as an import of its own: you see "
+              "what would change, and the guardrails, before anything is sent.")
+        )  # fmt: skip
+        self.undo_button.clicked.connect(lambda: self.tasks.start(self.undo()))
+        self.undo_button.setVisible(
+            session is not None and record.state is JournalState.SUCCESS and bool(report.changes)
+        )
+        buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
 
     def _say(self, text: str) -> None:
@@ -192,6 +218,33 @@ class ImportReportDialog(QDialog):
             draft.close()
         self.problem.hide()
         return True
+
+    async def undo(self) -> UndoDraft | None:
+        """The undo of this import, written and ready for a wizard of its own."""
+        assert self.session is not None
+        self.undo_button.setEnabled(False)
+        try:
+            draft = await prepare_undo(
+                self.session, self.record, self.report, made_files_dir(), settings=self.guardrails
+            )
+        except NothingToUndo as nothing:
+            self._say(nothing.message)
+            return None
+        except OmnitronError as problem:
+            self._say(_("The undo needs the list as it is now: {why}").format(why=problem))
+            return None
+        except OSError as problem:
+            self._say(
+                _("The undo could not be written down: {why}").format(
+                    why=problem.strerror or problem
+                )
+            )
+            return None
+        finally:
+            self.undo_button.setEnabled(True)
+        self.undoRequested.emit(draft)
+        self.accept()
+        return draft
 
     async def import_again(self) -> None:
         """The rows that did not make it, in a wizard of their own, checked afresh."""

@@ -16,6 +16,7 @@ from omnidesk.api import ListKind
 from omnidesk.api.session import Session
 from omnidesk.i18n import _, n_
 from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
+from omnidesk.imports.staged import StagedEdits
 
 from .formatting import COUNT_SAMPLE, datetime_sample, local_datetime, local_integer
 from .style import Tone, mark
@@ -211,6 +212,8 @@ class ImportsPane(QWidget):
             self.journal.update(
                 record.id, state=JournalState.FAILURE, message=CUT_OFF_WHILE_SENDING
             )
+            # Edits of a grid sent in it are waiting again: nobody can say they arrived.
+            StagedEdits(self.journal).settle(record.id, failed=CUT_OFF_WHILE_SENDING)
             return
         self.watching[record.id] = self.tasks.start(self._follow(record, record.cache_key))
         self.refresh()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from omnidesk import kinds
 from omnidesk.api import AnyList, ListKind, OmnitronClient, OmnitronError, Page
 from omnidesk.api.session import Session
-from omnidesk.imports import ImportTarget
+from omnidesk.imports import GuardrailSettings, ImportTarget
+from omnidesk.imports.staged import StagedEdits
 
-from .contents_pane import ContentsPane, Exporter
+from .contents_pane import ContentsPane
+from .export import Exporter
 from .filter_bar import ListFilterBar
 from .formatting import datetime_sample, local_integer
 from .kinds import KIND_VIEWS
@@ -32,7 +34,15 @@ class ListPane(QWidget):
     importRequested = Signal(object, object)  # (Path of a dropped file, ImportTarget | None)
     dropRefused = Signal(str)
 
-    def __init__(self, kind: ListKind, session: Session, tasks: BackgroundTasks) -> None:
+    def __init__(
+        self,
+        kind: ListKind,
+        session: Session,
+        tasks: BackgroundTasks,
+        staged: StagedEdits | None = None,
+        guardrails: Callable[[], GuardrailSettings] | None = None,
+    ) -> None:
+        """``staged``: where the contents' edits wait (None: the contents are read-only)."""
         super().__init__()
         self.kind = kind
         self.words = kinds.info(kind)
@@ -63,9 +73,9 @@ class ListPane(QWidget):
         self.filters = ListFilterBar()
         self.filters.changed.connect(self._query)
         self.states.clearRequested.connect(self.filters.reset)
-        self.contents = ContentsPane(kind, session, tasks)
+        self.contents = ContentsPane(kind, session, tasks, staged, guardrails)
         self.contents.hide()
-        self.exporter = Exporter(self, self.model, tasks)
+        self.exporter = Exporter(self, self.model, tasks, table=self.table)
         self.dialog: ListDialog | None = None
 
         self.heading = QLabel(self.words.title)

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -16,11 +16,15 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,11 +34,12 @@ from omnidesk import APP_DISPLAY_NAME, kinds
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
 from omnidesk.i18n import _
-from omnidesk.imports import ImportDraft, ImportRecord, ImportTarget, Journal
+from omnidesk.imports import GuardrailSettings, Journal
+from omnidesk.imports.staged import StagedEdits
 from omnidesk.settings import Environment, Profile
-from omnidesk.settings.mappings import MappingStore
-from omnidesk.settings.paths import log_dir, mappings_file
+from omnidesk.settings.paths import log_dir
 from omnidesk.settings.preferences import PreferencesStore
+from omnidesk.spreadsheet import SpreadsheetError, write_template
 
 from .about import open_folder, show_about
 from .drop_zone import dropped_spreadsheet
@@ -49,6 +54,7 @@ from .shortcuts import ShortcutsDialog
 from .sign_in import Connect, SignInDialog
 from .tasks import BackgroundTasks, settle
 from .widgets import EnvironmentBanner, ask
+from .window_imports import ImportsInTheWindow
 
 
 def window_title(profile: Profile) -> str:
@@ -68,7 +74,7 @@ def window_title(profile: Profile) -> str:
     return " — ".join([*parts, APP_DISPLAY_NAME])
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ImportsInTheWindow, QMainWindow):
     closing = Signal()
     # The person signs out to go to another server: the app closes this window, forgets
     # the token, and asks where to sign in next.
@@ -90,6 +96,7 @@ class MainWindow(QMainWindow):
         self.preferences = preferences
         self.wizards: list[ImportWizard] = []
         self.preferences_dialog: PreferencesDialog | None = None
+        self.file_dialog: QFileDialog | None = None
         self.closing_question: QMessageBox | None = None
         self._close_confirmed = False
         self._closing = False
@@ -104,8 +111,15 @@ class MainWindow(QMainWindow):
         self.sign_in_dialog: SignInDialog | None = None
         self.setWindowTitle(window_title(profile))
 
+        self.staged = StagedEdits(journal)  # what grids edited and did not send yet
+
+        def guardrails() -> GuardrailSettings:
+            return preferences.load() if preferences is not None else GuardrailSettings()
+
         # One page per kind of list, in the registry's order, then the Imports page.
-        self.panes = {kind: ListPane(kind, session, tasks) for kind in kinds.KINDS}
+        self.panes = {
+            kind: ListPane(kind, session, tasks, self.staged, guardrails) for kind in kinds.KINDS
+        }
         self.imports = ImportsPane(journal, session, tasks)
         self.imports.changed.connect(self._imports_changed)
         self.imports.reportRequested.connect(self.open_report)
@@ -120,6 +134,7 @@ class MainWindow(QMainWindow):
                 lambda path, target, kind=pane.kind: self.open_import(path, kind, target)
             )
             pane.dropRefused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
+            pane.contents.reviewRequested.connect(self.open_made)
         self.setAcceptDrops(True)
 
         self.navigation = QListWidget()
@@ -140,6 +155,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(
             EnvironmentBanner(profile.environment, f"{profile.username} @ {profile.base_url}")
         )
+        # Edits a grid kept from last time: named at the start (offer_staged_edits).
+        self.edits_notice = QFrame()
+        self.edits_notice.setObjectName("stagedBar")
+        self.edits_words = QLabel()
+        self.edits_words.setObjectName("editsNotice")
+        self.edits_words.setWordWrap(True)
+        self.edits_show = QPushButton()
+        self.edits_show.clicked.connect(self.show_staged_edits)
+        notice_row = QHBoxLayout(self.edits_notice)
+        notice_row.setContentsMargins(8, 3, 8, 3)
+        notice_row.addWidget(self.edits_words, 1)
+        notice_row.addWidget(self.edits_show)
+        self.edits_notice.hide()
+        layout.addWidget(self.edits_notice)
         inner = QWidget()
         inner.setLayout(body)
         layout.addWidget(inner, 1)
@@ -185,8 +214,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         export = QAction("&Export current view…", self, shortcut=QKeySequence("Ctrl+E"))
         export.setObjectName("exportAction")
-        export.triggered.connect(lambda: self._on_list_pane(ListPane.export))
+        export.setToolTip(_("Export the table you are in, as it shows (Ctrl+E)"))
+        export.triggered.connect(self.export_focused)
         file_menu.addAction(export)
+        templates = file_menu.addMenu(_("Save an import &template"))
+        for entry in kinds.KINDS.values():
+            action = QAction(_("For a {noun}…").format(noun=entry.noun), self)
+            action.triggered.connect(lambda _=False, kind=entry.kind: self.ask_for_template(kind))
+            templates.addAction(action)
         file_menu.addSeparator()
         if self.preferences is not None:
             preferences = QAction("&Preferences…", self)
@@ -298,46 +333,57 @@ class MainWindow(QMainWindow):
         if first is not None:
             first.start()
         self._offer_to_follow_unfinished()
+        self.offer_staged_edits()
 
-    # -- imports ----------------------------------------------------------------------------------
-
-    def open_import(
-        self,
-        path: Path | None = None,
-        kind: ListKind | None = None,
-        target: ImportTarget | None = None,
-    ) -> ImportWizard:
+    def export_focused(self) -> None:
+        """Ctrl+E: the table that has the focus (a list's contents, or the lists)."""
         pane = self.current_pane()
-        # Nobody chose: the file's own header may say price or stock better than the page.
-        guess_kind = kind is None and target is None and path is not None
-        if kind is None:
-            kind = pane.kind if pane is not None else next(iter(self.panes))
-        if target is None and path is None and pane is not None:
-            target = pane.selected_target()
-        guardrails = self.preferences.load() if self.preferences is not None else None
-        wizard = ImportWizard(
-            self.session,
-            self.tasks,
-            self.journal,
-            kind=kind,
-            target=target,
-            guardrails=guardrails,
-            guess_kind=guess_kind,
-            profile=self.profile,
-            mappings=MappingStore(mappings_file()),
-            parent=self,
+        if pane is None:
+            return
+        focus = QApplication.focusWidget()
+        contents = pane.contents
+        if contents.current is not None and focus is not None and contents.isAncestorOf(focus):
+            contents.export()
+        else:
+            pane.export()
+
+    def ask_for_template(self, kind: ListKind) -> QFileDialog:
+        """An empty import template of that kind, with its Instructions sheet."""
+        entry = kinds.info(kind)
+        dialog = QFileDialog(
+            self,
+            _("Save an import template"),
+            _("{noun} template.xlsx").format(noun=entry.noun.capitalize()),
         )
-        wizard.imported.connect(self._imports_changed)
-        wizard.stoppedWatching.connect(self._follow_in_the_background)
-        wizard.finished.connect(lambda: self._forget_wizard(wizard))
-        others = [w for w in self.wizards if w.isVisible()]
-        self.wizards.append(wizard)
-        wizard.show()
-        if others:  # several files at once: each wizard a step down from the last
-            wizard.move(others[-1].pos() + QPoint(32, 32))
-        if path is not None:
-            wizard.open_file(path)
-        return wizard
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters([_("Excel workbook (*.xlsx)")])
+        dialog.setDefaultSuffix("xlsx")
+        dialog.fileSelected.connect(
+            lambda path: self.tasks.start(self.save_template(kind, Path(path)))
+        )
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    async def save_template(self, kind: ListKind, path: Path) -> bool:
+        try:
+            await asyncio.to_thread(write_template, kind, path)
+        except SpreadsheetError as problem:
+            self.statusBar().showMessage(problem.message, 10000)
+            return False
+        except OSError as problem:
+            self.statusBar().showMessage(
+                _("{name} could not be saved: {why}.").format(
+                    name=path.name, why=problem.strerror or problem
+                ),
+                10000,
+            )
+            return False
+        self.statusBar().showMessage(
+            _("Saved {name}: fill it in and drop it here to import it.").format(name=path.name),
+            10000,
+        )
+        return True
 
     def open_preferences(self) -> PreferencesDialog | None:
         if self.preferences is None:
@@ -348,71 +394,6 @@ class MainWindow(QMainWindow):
         self.preferences_dialog = dialog
         dialog.open()
         return dialog
-
-    def _forget_wizard(self, wizard: ImportWizard) -> None:
-        if wizard.uploading:  # closed while its file is on its way: once it has arrived
-            wizard.upload_settled.connect(lambda: self._forget_wizard(wizard))
-            return
-        if wizard in self.wizards:
-            self.wizards.remove(wizard)
-        wizard.dispose()
-        wizard.deleteLater()
-
-    def _follow_in_the_background(self, record_id: int) -> None:
-        if self._closing:
-            return
-        record = self.journal.get(record_id)
-        if record is not None:
-            self.imports.follow(record)
-            self.statusBar().showMessage(
-                f"{record.file_name} goes on on the server; the Imports page follows it.", 8000
-            )
-
-    def _followed_to_the_end(self, record: ImportRecord, words: str) -> None:
-        self.statusBar().showMessage(f"{record.file_name} → {record.list_name}: {words}.", 15000)
-
-    def open_report(self, record: ImportRecord) -> ImportReportDialog:
-        if self.report_dialog is not None:
-            self.report_dialog.deleteLater()  # one report at a time
-        dialog = ImportReportDialog(record, self.journal.report(record.id), self.tasks, self)
-        dialog.againRequested.connect(self.import_again)
-        self.report_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def import_again(self, draft: ImportDraft) -> ImportWizard:
-        """An earlier import's failed rows, checked afresh in a wizard of their own."""
-        wizard = self.open_import(None, draft.kind, draft.target)
-        wizard.open_draft(draft)
-        return wizard
-
-    def _imports_changed(self) -> None:
-        self.imports.refresh()
-        for pane in self.panes.values():
-            if pane.contents.current is not None:
-                pane.contents.show_list(pane.contents.current)  # its prices may have changed
-
-    def _offer_to_follow_unfinished(self) -> None:
-        unfinished = self.imports.unfinished_here()
-        if not unfinished:
-            return
-        names = ", ".join(f"{r.file_name} → {r.list_name}" for r in unfinished[:3])
-        more = f" and {len(unfinished) - 3} more" if len(unfinished) > 3 else ""
-        self.question = ask(
-            self,
-            "Unfinished imports",
-            f"{len(unfinished)} import(s) were not followed to the end last time: "
-            f"{names}{more}. See how they ended?",
-            go=(QMessageBox.StandardButton.Yes, "Follow them"),
-            stay=(QMessageBox.StandardButton.No, "Later"),
-            answered=self._answer_about_unfinished,
-            default_go=True,
-        )
-
-    def _answer_about_unfinished(self, follow: bool) -> None:
-        self.show_imports()
-        if follow:
-            self.imports.follow_unfinished()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         path, reason = dropped_spreadsheet(event.mimeData())

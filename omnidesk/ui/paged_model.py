@@ -47,6 +47,9 @@ class Column(Generic[R]):
     tooltip: Callable[[R], str] | None = None
     # The value written to an exported spreadsheet (a Decimal stays a number); default: text.
     export: Callable[[R], Any] | None = None
+    # The import column this column shows (a list's contents): what an export is headed
+    # with, and what an edit of the cell changes.
+    field: str | None = None
 
     def export_value(self, row: R) -> Any:
         return self.export(row) if self.export is not None else self.text(row)
@@ -251,7 +254,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.columns)
         ):
-            return _(self.columns[section].title)
+            return _(self.columns[section].title)  # marked N_ where it is written
         return None
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008

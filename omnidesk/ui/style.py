@@ -28,6 +28,7 @@ class Tone(StrEnum):
     HEADING = "heading"  # a page's title
     TITLE = "title"  # a step's or a result's title
     STRONG = "strong"  # a line that names what is shown below it
+    STAGED = "staged"  # a value changed here and not sent yet
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,10 @@ def colours() -> Colours:
 
 
 def brush(tone: Tone) -> QBrush:
-    """The fill behind a cell of that tone (ERROR or WARNING), in the scheme in use."""
+    """The fill behind a cell of that tone (ERROR, WARNING or STAGED), in the scheme in use."""
     now = colours()
+    if tone is Tone.STAGED:
+        return QBrush(QColor(now.good_fill))
     return QBrush(QColor(now.error_fill if tone is Tone.ERROR else now.warning_fill))
 
 
@@ -171,6 +174,8 @@ def style_sheet(now: Colours) -> str:
         background: {now.error_fill}; color: {now.fill_text}; padding: 6px;
     }}
     QFrame#moreBar {{ background: {now.error_fill}; }}
+    QFrame#stagedBar {{ background: {now.good_fill}; border: 1px solid {now.good_border}; }}
+    QFrame#stagedBar QLabel {{ color: {now.fill_text}; }}
     QFrame#moreBar QLabel {{ color: {now.fill_text}; }}
     QWidget#dropZone {{ border: 2px dashed {now.quiet_border}; border-radius: 8px; }}
     QWidget#dropZone[drop="good"] {{

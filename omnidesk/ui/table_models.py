@@ -34,6 +34,7 @@ class FixedColumnsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            # Titles are marked N_ where they are written, and translated when shown.
             return _(self.COLUMNS[section]) if 0 <= section < len(self.COLUMNS) else None
         return None
 

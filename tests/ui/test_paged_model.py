@@ -19,6 +19,8 @@ from omnidesk.ui.widgets import DataTable
 
 from .conftest import Runner, watch_model
 
+PRICE = next(i for i, c in enumerate(PRODUCT_PRICE_COLUMNS) if c.field == "price")
+
 
 def price_model(session: Session, tasks: BackgroundTasks, page_size: int = 500) -> Any:
     model: PagedTableModel[ProductPrice] = PagedTableModel(
@@ -45,8 +47,8 @@ def test_model_passes_qt_model_tester_through_loads_sorts_and_reloads(
     qtbot.waitUntil(lambda: loaded(model) and model.rowCount() == 300)
     model.fetchMore()
     qtbot.waitUntil(lambda: loaded(model) and model.rowCount() == 600)
-    proxy.sort(1, Qt.SortOrder.DescendingOrder)  # price: sorted here, after loading all
-    qtbot.waitUntil(lambda: proxy.sortColumn() == 1, timeout=20_000)
+    proxy.sort(PRICE, Qt.SortOrder.DescendingOrder)  # sorted here, after loading all
+    qtbot.waitUntil(lambda: proxy.sortColumn() == PRICE, timeout=20_000)
     assert model.fully_loaded
     assert proxy.rowCount() == model.total
     shown = [model.row(proxy.mapToSource(proxy.index(r, 0)).row()).price for r in range(50)]
@@ -159,8 +161,8 @@ def test_a_local_sort_holds_after_a_reload(
     proxy = ServerSortProxy(model)
     model.set_query(fetch)
     qtbot.waitUntil(lambda: loaded(model) and model.rowCount() == 500)
-    proxy.sort(1, Qt.SortOrder.DescendingOrder)  # price: sorted here, over every row
-    qtbot.waitUntil(lambda: proxy.sortColumn() == 1 and model.fully_loaded, timeout=20_000)
+    proxy.sort(PRICE, Qt.SortOrder.DescendingOrder)  # sorted here, over every row
+    qtbot.waitUntil(lambda: proxy.sortColumn() == PRICE and model.fully_loaded, timeout=20_000)
     highest = max(row.price for row in model.rows)
     model.reload()  # F5
     qtbot.waitUntil(lambda: loaded(model) and model.fully_loaded, timeout=20_000)

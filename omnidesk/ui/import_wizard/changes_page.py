@@ -23,6 +23,7 @@ from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
 from ..formatting import BARCODE_SAMPLE, COUNT_SAMPLE, local_integer, signed_percent
 from ..style import Tone, mark
 from ..widgets import DataTable
+from .made_box import MadeFileBox
 from .models import ChangesModel, ChangesShown
 from .pages import Step, WizardPage
 
@@ -86,6 +87,8 @@ class ChangesPage(WizardPage):
         layout.addLayout(top)
         layout.addWidget(self.changes_progress)
         layout.addLayout(problem_row)
+        self.made_box = MadeFileBox(wizard)
+        layout.addWidget(self.made_box)
         layout.addWidget(self.guardrail_box)
         layout.addWidget(self.movement)
         layout.addWidget(self.changes_table, 1)
@@ -173,6 +176,7 @@ class ChangesPage(WizardPage):
         self._show(diff)
 
     def _show(self, diff: ImportDiff) -> None:
+        self.made_box.show_for(self.wizard.draft)
         for box in self.guardrail_checks:
             box.deleteLater()
         self.guardrail_checks = []

@@ -236,6 +236,7 @@ class CheckPage(WizardPage):
         self._summarise(result)
         self.update_good_rows_only()
         self.changed.emit()
+        self.wizard.check_done()
 
     def _fit_preview_columns(self) -> None:
         # The sheet's own columns, as wide as the first rows need (barcodes whole), but

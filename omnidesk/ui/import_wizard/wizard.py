@@ -32,7 +32,7 @@ from shiboken6 import isValid
 from omnidesk import kinds
 from omnidesk.api import ImportState, ListKind, OmnitronError
 from omnidesk.api.session import Session
-from omnidesk.i18n import N_, _, n_
+from omnidesk.i18n import N_, _
 from omnidesk.imports import (
     AnswerLost,
     GuardrailSettings,
@@ -48,7 +48,6 @@ from omnidesk.imports import (
 from omnidesk.settings import Profile
 from omnidesk.spreadsheet import CheckResult
 
-from ..formatting import local_datetime, local_integer
 from ..memory import (
     IMPORT,
     remember_columns,
@@ -60,11 +59,12 @@ from ..memory import (
     restore_splitter,
 )
 from ..style import Tone, mark
-from ..tasks import BackgroundTasks, settle
+from ..tasks import BackgroundTasks
 from ..widgets import EnvironmentBanner, ask, environment_words
 from .changes_page import ChangesPage
 from .check_page import CheckPage
 from .choose_page import ChoosePage
+from .confirmations import not_a_repeat, on_production
 from .pages import Step, WizardPage
 from .result_page import ResultPage
 from .target_chooser import TargetChooser
@@ -79,6 +79,7 @@ class ImportWizard(QDialog):
     # The journal id of an import the person stopped watching: the job goes on, and the
     # Imports page follows it in the background from here.
     stoppedWatching = Signal(int)
+    sent = Signal(int)  # the journal id of the import just taken by the server
 
     def __init__(
         self,
@@ -119,6 +120,10 @@ class ImportWizard(QDialog):
         self._closed = False
         self._discarding = False
         self._work = Path(tempfile.mkdtemp(prefix="omnidesk-import-"))
+        # A file OmniDesk made for one list (an undo, a grid's edits): its list is fixed,
+        # and once checked the wizard goes on to what will change by itself.
+        self.target_locked = False
+        self._straight_on = False
         self.question: QMessageBox | None = None
 
         self.step = QLabel()
@@ -242,7 +247,9 @@ class ImportWizard(QDialog):
     def _show_page(self, step: Step) -> None:
         self.pages.setCurrentIndex(step)
         self.step.setText(step.title)
-        self.chooser.set_enabled(step in (Step.CHOOSE, Step.CHECK, Step.CHANGES))
+        self.chooser.set_enabled(
+            step in (Step.CHOOSE, Step.CHECK, Step.CHANGES) and not self.target_locked
+        )
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -272,7 +279,7 @@ class ImportWizard(QDialog):
             self.start_compare()
         elif step is Step.CHANGES and self.next.isEnabled():
             self.next.setEnabled(False)
-            if await self._confirm_not_a_repeat() and await self._confirm_production():
+            if await not_a_repeat(self) and await on_production(self):
                 if self._closed:
                     return  # closed while the file was being recognised: nothing is sent
                 await self._upload_and_follow()
@@ -289,8 +296,14 @@ class ImportWizard(QDialog):
             self.start_check()
 
     def _target_changed(self) -> None:
-        if self.draft is not None:
-            self.draft.choose_target(self.chooser.target)
+        chosen, draft = self.chooser.target, self.draft
+        if draft is not None and chosen is not None and draft.target == chosen:
+            # The lists loaded and the draft's own is among them, as it knew it: nothing
+            # to compare again (that would reset the guardrails the person has ticked).
+            self._update_buttons()
+            return
+        if draft is not None:
+            draft.choose_target(chosen)
         if self.current_step is Step.CHANGES:
             self.start_compare()
         self._update_buttons()
@@ -310,8 +323,12 @@ class ImportWizard(QDialog):
             )
         )
 
-    def open_draft(self, draft: ImportDraft) -> None:
-        """Check a draft made elsewhere (an earlier import's failed rows, say)."""
+    def open_draft(self, draft: ImportDraft, *, made: bool = False) -> None:
+        """Check a draft made elsewhere (an earlier import's failed rows, say). ``made``: a
+        file OmniDesk wrote for its list (an undo, a grid's edits): the list is fixed,
+        and a clean check goes on to what will change by itself."""
+        self.target_locked = self.target_locked or made
+        self._straight_on = made
         self._close_draft()
         draft.settings = self.guardrail_settings  # the thresholds of today, not of then
         self.draft = draft
@@ -319,6 +336,13 @@ class ImportWizard(QDialog):
         self._set_title(draft.path)
         self._show_page(Step.CHECK)
         self.start_check()
+
+    def check_done(self) -> None:
+        """The check page has its result: a file OmniDesk made goes on by itself."""
+        if self._straight_on and self.current_step is Step.CHECK and self.check_page.can_go_on():
+            self._straight_on = False
+            self._show_page(Step.CHANGES)
+            self.start_compare()
 
     def start_check(self) -> None:
         self._stop_check()
@@ -353,60 +377,6 @@ class ImportWizard(QDialog):
         self._start(self.changes_page.compare())
 
     # -- uploading and following ------------------------------------------------------------------
-
-    async def _confirm_not_a_repeat(self) -> bool:
-        draft = self.draft
-        assert draft is not None
-        await draft.fingerprint()
-        earlier = draft.earlier_import(self.journal, self.session.client.base_url)
-        if earlier is None:
-            return True
-        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.question = ask(
-            self,
-            _("Import the same file again?"),
-            _(
-                "This very file was imported into “{name}” on {when} ({state}). Import it again?"
-            ).format(
-                name=earlier.list_name,
-                when=local_datetime(earlier.started_at),
-                state=earlier.state.words,
-            ),
-            go=(QMessageBox.StandardButton.Yes, _("Import again")),
-            stay=(QMessageBox.StandardButton.No, None),
-            answered=lambda again: settle(answered, again),
-        )
-        return await answered
-
-    async def _confirm_production(self) -> bool:
-        """On the live store, once more: the Upload button said where; this asks."""
-        if not self.goes_to_production or self.profile is None:
-            return True
-        count = self.changes_page.rows_to_upload()
-        target = self.target
-        answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.question = ask(
-            self,
-            _("Upload to production?"),
-            n_(
-                "{count} row goes to “{list}” on {store}, the live store: shoppers see the "
-                "new values as soon as the server has processed them. Upload now?",
-                "{count} rows go to “{list}” on {store}, the live store: shoppers see the "
-                "new values as soon as the server has processed them. Upload now?",
-                count,
-            ).format(
-                count=local_integer(count),
-                list=target.name if target else "",
-                store=self.profile.name,
-            ),
-            go=(
-                QMessageBox.StandardButton.Yes,
-                _("Upload to {store}").format(store=self.profile.name),
-            ),
-            stay=(QMessageBox.StandardButton.No, _("Not yet")),
-            answered=lambda go: settle(answered, go),
-        )
-        return await answered
 
     async def _upload_and_follow(self) -> None:
         # "Stop watching" while the file is being prepared or sent lets it arrive: cut
@@ -462,6 +432,7 @@ class ImportWizard(QDialog):
                 )
             return None
         self.record_id = sending.record_id
+        self.sent.emit(sending.record_id)
         if self._closed:
             return None
         self.upload_page.sent(plan, name)

@@ -1,0 +1,89 @@
+"""What `omnidesk import --json` (and `omnidesk undo --json`) prints: one object on stdout.
+
+    {"file", "kind", "list": {"pk", "name", "code"},
+     "check": {"rows", "valid_rows", "error_rows"},
+     "diff": {"new", "changed", "unchanged", "not_in_catalogue"},
+     "guardrails": [{"key", "message", "rows"}],
+     "result": {"status", "created", "updated", "refused": [{"row", "column", "message"}]},
+     "journal_id", "error"}
+
+``result`` is null when nothing was sent (--dry-run, or stopped before the upload);
+``status`` is "success", "failure" or "running" (--timeout passed, the job goes on).
+``refused`` are the server's refusals, by the file's own rows and headers; the rows the
+check held back are counted in ``check.error_rows`` (``--errors-out`` writes both).
+``error`` says in a sentence why the command stopped, or is null.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from omnidesk import kinds
+from omnidesk.api import ImportState, ListKind
+from omnidesk.imports import ChangeKind, header_for
+
+if TYPE_CHECKING:
+    from .import_command import Progress
+
+
+def import_json(
+    file: Path, kind: ListKind, progress: Progress, error: str | None
+) -> dict[str, Any]:
+    draft = progress.draft
+    result = draft.checked if draft is not None else None
+    diff = draft.diff if draft is not None else None
+    target = progress.target
+    data: dict[str, Any] = {
+        "file": str(file),
+        "kind": kinds.info(kind).word,
+        "list": None,
+        "check": None,
+        "diff": None,
+        "guardrails": [],
+        "result": None,
+        "journal_id": progress.record_id,
+        "error": error,
+    }
+    if target is not None:
+        data["list"] = {"pk": target.pk, "name": target.name, "code": target.code}
+    if result is not None:
+        data["check"] = {
+            "rows": result.rows,
+            "valid_rows": result.valid_rows,
+            "error_rows": result.error_rows,
+        }
+    if diff is not None:
+        counts = diff.counts
+        data["diff"] = {
+            "new": counts[ChangeKind.NEW],
+            "changed": counts[ChangeKind.CHANGED],
+            "unchanged": counts[ChangeKind.UNCHANGED],
+            "not_in_catalogue": counts[ChangeKind.NOT_IN_CATALOGUE],
+        }
+        data["guardrails"] = [
+            {"key": g.key, "message": g.message, "rows": list(g.rows)} for g in diff.guardrails
+        ]
+    outcome = progress.outcome
+    if outcome is not None:
+        data["result"] = {
+            "status": "success" if outcome.state is ImportState.SUCCESS else "failure",
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "refused": [
+                {"row": p.row, "column": header_for(result, p.column), "message": p.message}
+                for p in outcome.problems
+            ],
+        }
+    elif progress.still_running:
+        data["result"] = {"status": "running", "created": 0, "updated": 0, "refused": []}
+    data.update(progress.extra)
+    return data
+
+
+def print_json(data: dict[str, Any]) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
