@@ -42,7 +42,7 @@ from .list_compare import CompareDialog
 from .paged_model import LoadState
 from .style import Tone, mark
 from .tasks import BackgroundTasks
-from .widgets import TableWithStates, ask
+from .widgets import ElidedLabel, TableWithStates, ask
 
 SHOWN_MISSING = 8  # pasted SKUs named as missing from the list
 # Rows a page brings: a filter, a paste further down or an export loads every page.
@@ -152,7 +152,7 @@ class ContentsPane(QWidget):
         self.rule_dialog: RuleDialog | None = None
         self.compare_dialog: CompareDialog | None = None
 
-        self.title = QLabel()
+        self.title = ElidedLabel()
         self.title.setObjectName("contentsTitle")
         mark(self.title, Tone.STRONG)
         self.sku = QLineEdit()
@@ -163,9 +163,9 @@ class ContentsPane(QWidget):
               "separated by spaces or commas) show exactly those SKUs.")
         )  # fmt: skip
         self.sku.setClearButtonEnabled(True)
-        self.sku.setMinimumWidth(240)
+        self.sku.setMinimumWidth(180)
         self.states.clearRequested.connect(self.sku.clear)
-        self.count = QLabel()
+        self.count = ElidedLabel()
         self.count.setObjectName("contentsCount")
         self.change_button = QPushButton(_("Change selected…"))
         self.change_button.setToolTip(_("+5 %, −10 %, set to, round to ,99 (Ctrl+D fills down)"))
@@ -180,18 +180,21 @@ class ContentsPane(QWidget):
         close.setAccessibleName(_("Close the contents"))
         close.clicked.connect(self._close)
 
+        # Two rows, so the pane (and with it the window) can be narrow: what is shown,
+        # then what can be done with it.
         header = QHBoxLayout()
-        header.addWidget(self.title)
-        header.addStretch()
-        header.addWidget(self.count)
-        header.addWidget(self.sku)
-        header.addWidget(self.change_button)
-        header.addWidget(self.compare_button)
-        header.addWidget(export)
+        header.addWidget(self.title, 2)
+        header.addWidget(self.count, 1)
         header.addWidget(close)
+        actions = QHBoxLayout()
+        actions.addWidget(self.sku, 1)
+        actions.addWidget(self.change_button)
+        actions.addWidget(self.compare_button)
+        actions.addWidget(export)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(header)
+        layout.addLayout(actions)
         layout.addWidget(self.states, 1)
         layout.addWidget(self.note)
         layout.addWidget(self.staged_bar)
@@ -217,7 +220,10 @@ class ContentsPane(QWidget):
     def show_list(self, row: AnyList) -> None:
         self.current = row
         suffix = f" ({row.currency.upper()})" if row.currency else ""
-        self.title.setText(f"{self.words.contents_title} in “{row.name}”{suffix}")
+        self.title.setText(
+            _("{contents} in “{name}”").format(contents=self.words.contents_title, name=row.name)
+            + suffix
+        )
         self.model.edit_list(self.store, self.where)
         self.reload()
         self.show()
@@ -265,7 +271,11 @@ class ContentsPane(QWidget):
             return
         total = local_integer(model.total)
         if not self.proxy.filtering:
-            self.count.setText(f"{total} {self.words.row_plural}")
+            self.count.setText(
+                n_("{count} {row}", "{count} {rows}", model.total).format(
+                    count=total, row=self.words.row_noun, rows=self.words.row_plural
+                )
+            )
             return
         if not model.fully_loaded:
             self.count.setText(_("Looking through all {total}…").format(total=total))
@@ -285,8 +295,11 @@ class ContentsPane(QWidget):
             self.count.setToolTip("\n".join(missing))
         else:
             self.count.setText(
-                _("{shown} of {total} {rows}").format(
-                    shown=local_integer(shown), total=total, rows=self.words.row_plural
+                n_("{shown} of {total} {row}", "{shown} of {total} {rows}", model.total).format(
+                    shown=local_integer(shown),
+                    total=total,
+                    row=self.words.row_noun,
+                    rows=self.words.row_plural,
                 )
             )
 

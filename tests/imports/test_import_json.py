@@ -41,7 +41,7 @@ def test_a_dry_run_prints_one_json_object_with_no_result_and_its_lines_on_stderr
         "guardrails": [
             {
                 "key": "zero_price",
-                "message": "1 products would be sold for free (price 0).",
+                "message": "1 product would be sold for free (price 0).",
                 "rows": [4],
             }
         ],

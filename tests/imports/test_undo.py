@@ -25,7 +25,7 @@ def undo(*args: str) -> int:
 
 def everything(api: Api, list_pk: int) -> dict[str, tuple[str, str | None]]:
     """The list's price and retail price of every product, read from the server."""
-    found = api.http.get("/api/v1/product_price/", params={"price_list": list_pk, "limit": 1000})
+    found = api.http.get("/api/i1/product_price/", params={"price_list": list_pk, "limit": 1000})
     return {r["product_sku"]: (r["price"], r["retail_price"]) for r in found.json()["results"]}
 
 
