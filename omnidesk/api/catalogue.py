@@ -19,13 +19,20 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from omnidesk.i18n import _
+
 from .adapter import read_page
 from .contract import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PRODUCTS_PATH
 from .facts import Learned
 from .models import Page, Product
 from .paging import PAGES_AT_ONCE, every_row_in_parallel
 
-LOOK_UP = "look up products in the catalogue"
+
+# What a 403 from the catalogue says (a function: in the language spoken when it is said).
+def look_up_refused() -> str:
+    return _("Your account may not look up products in the catalogue.")
+
+
 Request = Callable[..., Awaitable[Any]]  # OmnitronClient._request
 Progress = Callable[[int, int], None]  # (SKUs done, SKUs in all)
 Remember = Callable[[Iterable[Product]], None]
@@ -101,7 +108,7 @@ class Catalogue:
 
     async def _page(self, number: int, limit: int = MAX_PAGE_SIZE) -> Page[Product]:
         params = {"page": number, "limit": limit}
-        body = await self._request("GET", PRODUCTS_PATH, params=params, action=LOOK_UP)
+        body = await self._request("GET", PRODUCTS_PATH, params=params, refused=look_up_refused())
         return Page.from_json(body, Product.from_json, page=number, limit=limit)
 
     async def _look_up(self, wanted: list[str], progress: Progress | None) -> None:
@@ -128,7 +135,10 @@ class Catalogue:
             nonlocal done
             async with gate:
                 body = await self._request(
-                    "GET", PRODUCTS_PATH, params={"sku": sku, "limit": 10}, action=LOOK_UP
+                    "GET",
+                    PRODUCTS_PATH,
+                    params={"sku": sku, "limit": 10},
+                    refused=look_up_refused(),
                 )
             page = Page.from_json(body, Product.from_json, page=1, limit=10)
             self._keep(page.results)
@@ -194,5 +204,5 @@ class Products:
         params: dict[str, Any] = {"page": page, "limit": limit}
         if sku:
             params["sku"] = sku
-        body = await self._request("GET", PRODUCTS_PATH, params=params, action=LOOK_UP)
+        body = await self._request("GET", PRODUCTS_PATH, params=params, refused=look_up_refused())
         return read_page(body, Product.from_json, self._learned, page=page, limit=limit)

@@ -13,12 +13,14 @@ import asyncio
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, Unpack
 
 import httpx
 
 from omnidesk import kinds
+from omnidesk.i18n import N_, _
 from omnidesk.kinds import ListKind
 
 from . import contract, polling
@@ -75,6 +77,43 @@ class _Secret:
         return "<token hidden>"
 
 
+@dataclass(frozen=True)
+class Refusals:
+    """What a 403 says the account may not do, one kind's lists at a time. Whole sentences
+    (marked here, translated when said): a language may need the list's name in another
+    case after each verb ("fiyat listesini değiştirme"), which a {noun} could not give."""
+
+    see_lists: str
+    see_list: str
+    create: str
+    change: str
+    import_into: str
+    follow_imports: str
+    see_contents: str
+
+
+REFUSALS: dict[ListKind, Refusals] = {
+    ListKind.PRICE: Refusals(
+        see_lists=N_("Your account may not see price lists."),
+        see_list=N_("Your account may not see this price list."),
+        create=N_("Your account may not create price lists."),
+        change=N_("Your account may not change this price list."),
+        import_into=N_("Your account may not import into this price list."),
+        follow_imports=N_("Your account may not follow imports into this price list."),
+        see_contents=N_("Your account may not see the prices of this price list."),
+    ),
+    ListKind.STOCK: Refusals(
+        see_lists=N_("Your account may not see stock lists."),
+        see_list=N_("Your account may not see this stock list."),
+        create=N_("Your account may not create stock lists."),
+        change=N_("Your account may not change this stock list."),
+        import_into=N_("Your account may not import into this stock list."),
+        follow_imports=N_("Your account may not follow imports into this stock list."),
+        see_contents=N_("Your account may not see the stock rows of this stock list."),
+    ),
+}
+
+
 class ListResource(Generic[L]):
     """The lists of one kind: find, read, create, change, and import spreadsheets into."""
 
@@ -84,9 +123,18 @@ class ListResource(Generic[L]):
         self.parse = parse  # the answer's JSON as a list of this kind
         entry = kinds.info(kind)
         self.fields = LIST_FIELDS | ({"currency"} if entry.has_currency else set())
-        self.what = f"That {entry.noun}"
-        self.noun = entry.noun
-        self.plural = entry.plural
+        self.refusals = REFUSALS[kind]
+        self.noun_en = entry.noun_en
+
+    @property
+    def noun(self) -> str:
+        """The kind's noun in the language spoken now ("price list")."""
+        return kinds.info(self.kind).noun
+
+    def _not_found(self) -> str:
+        return _("That {noun} was not found on the server. It may have been deleted.").format(
+            noun=self.noun
+        )
 
     def _path(self, pk: int | None = None) -> str:
         base = f"{API_PREFIX}/{self.kind.value}/"
@@ -110,7 +158,10 @@ class ListResource(Generic[L]):
 
         def get(order: dict[str, str]) -> Awaitable[Any]:
             return self._client._request(
-                "GET", self._path(), params=params | order, action=f"see {self.plural}"
+                "GET",
+                self._path(),
+                params=params | order,
+                refused=_(self.refusals.see_lists),
             )
 
         return await ordered_page(
@@ -148,20 +199,26 @@ class ListResource(Generic[L]):
 
     async def get(self, pk: int) -> L:
         body = await self._client._request(
-            "GET", self._path(pk), what=self.what, action=f"see this {self.noun}"
+            "GET",
+            self._path(pk),
+            not_found=self._not_found(),
+            refused=_(self.refusals.see_list),
         )
         return self.parse(body)
 
     def _checked(self, fields: dict[str, Any]) -> dict[str, Any]:
         unknown = set(fields) - self.fields
         if unknown:
-            raise TypeError(f"{self.what} has no field {', '.join(sorted(unknown))}")
+            raise TypeError(f"a {self.noun_en} has no field {', '.join(sorted(unknown))}")
         return fields
 
     async def create(self, **fields: Any) -> L:
         """POST a new list; sent once, never repeated after it may have reached the server."""
         body = await self._client._request(
-            "POST", self._path(), json_body=self._checked(fields), action=f"create {self.plural}"
+            "POST",
+            self._path(),
+            json_body=self._checked(fields),
+            refused=_(self.refusals.create),
         )
         return self.parse(body)
 
@@ -171,8 +228,8 @@ class ListResource(Generic[L]):
             "PATCH",
             self._path(pk),
             json_body=self._checked(changes),
-            what=self.what,
-            action=f"change this {self.noun}",
+            not_found=self._not_found(),
+            refused=_(self.refusals.change),
         )
         return self.parse(body)
 
@@ -190,11 +247,11 @@ class ListResource(Generic[L]):
             content=upload.chunks,
             content_length=upload.length,
             headers=upload.headers,
-            what=self.what,
-            action=f"import into this {self.noun}",
+            not_found=self._not_found(),
+            refused=_(self.refusals.import_into),
         )
         if not isinstance(body, dict) or not isinstance(body.get("cache_key"), str):
-            raise UnexpectedResponse("an upload answer without a cache key.")
+            raise UnexpectedResponse(_("an upload answer without a cache key."))
         cache_key: str = body["cache_key"]
         return cache_key
 
@@ -203,8 +260,8 @@ class ListResource(Generic[L]):
             "GET",
             contract.import_path(self.kind, pk),
             params=contract.import_status_params(cache_key),
-            what="That import",
-            action=f"follow imports into this {self.noun}",
+            not_found=_("That import was not found on the server. It may have been deleted."),
+            refused=_(self.refusals.follow_imports),
         )
         return ImportStatus.from_json(body, cache_key)
 
@@ -248,7 +305,7 @@ class ListContents(Generic[C]):
         entry = kinds.info(kind)
         self.path = entry.contents_path
         self.list_param = entry.contents_list_param
-        self.action = f"see the {entry.row_plural} of this {entry.noun}"
+        self.refusals = REFUSALS[kind]
 
     async def list(
         self,
@@ -276,7 +333,7 @@ class ListContents(Generic[C]):
             self.parse,
             page=page,
             limit=limit,
-            action=self.action,
+            refused=_(self.refusals.see_contents),
             sku=product_sku or None,
         )
 
@@ -446,7 +503,7 @@ class OmnitronClient:
         if isinstance(body, dict) and isinstance(body.get("temp_token"), str):
             self._waiting_for_code = _Secret(body["temp_token"])
             raise TwoFactorRequired
-        raise UnexpectedResponse("a sign-in answer without a token.")
+        raise UnexpectedResponse(_("a sign-in answer without a token."))
 
     async def verify_code(self, code: str) -> str:
         """The second step of a two-factor sign-in: the code, which is never kept.
@@ -471,7 +528,7 @@ class OmnitronClient:
         except ValidationFailed as refused:
             raise CodeRefused(str(refused)) from None
         if not isinstance(body, dict) or not isinstance(body.get("key"), str):
-            raise UnexpectedResponse("a sign-in answer without a token.")
+            raise UnexpectedResponse(_("a sign-in answer without a token."))
         self._waiting_for_code = None
         return self._keep(body["key"])
 

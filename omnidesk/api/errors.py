@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from omnidesk.i18n import _
+from omnidesk.i18n import _, n_, number
 
 from .contract import is_error_code
 
@@ -44,7 +44,7 @@ class ValidationFailed(OmnitronError):
             f"{field.replace('_', ' ')}: {' '.join(messages)}"
             for field, messages in self.field_errors.items()
         ]
-        return " ".join(parts) or "The server refused the data."
+        return " ".join(parts) or _("The server refused the data.")
 
     @classmethod
     def from_body(cls, body: Any) -> ValidationFailed:
@@ -94,22 +94,20 @@ class AuthenticationRequired(OmnitronError):
 
     def __init__(self, detail: str = "") -> None:
         self.detail = detail
-        super().__init__("Your session has ended. Sign in again to continue.")
+        super().__init__(_("Your session has ended. Sign in again to continue."))
 
 
 class PermissionDenied(OmnitronError):
-    """403: the account may not do this (authority groups). ``action`` names what was
-    refused, as "change this price list", for the sentence the person reads."""
+    """403: the account may not do this (authority groups). ``refused`` is the sentence
+    saying what was refused ("Your account may not change this price list."), whole and
+    translated by whoever knows what was asked (client.py); the server's ``detail`` is kept
+    for the log."""
 
-    def __init__(self, detail: str = "", action: str | None = None) -> None:
+    def __init__(self, detail: str = "", refused: str | None = None) -> None:
         self.detail = detail
-        self.action = action
-        refused = (
-            f"Your account may not {action}."
-            if action
-            else ("Your account is not allowed to do this.")
-        )
-        super().__init__(f"{refused} Ask an Omnitron administrator for access.")
+        self.refused = refused
+        said = refused or _("Your account is not allowed to do this.")
+        super().__init__(f"{said} {_('Ask an Omnitron administrator for access.')}")
 
 
 class TwoFactorRequired(OmnitronError):
@@ -121,7 +119,7 @@ class TwoFactorRequired(OmnitronError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This account also needs the 6-digit code from your authenticator app to sign in."
+            _("This account also needs the 6-digit code from your authenticator app to sign in.")
         )
 
 
@@ -131,14 +129,21 @@ class CodeRefused(OmnitronError):
     def __init__(self, server_said: str = "") -> None:
         self.server_said = server_said
         super().__init__(
-            "That code was not accepted: it may be mistyped or already expired. "
-            "Enter the code your authenticator app shows now."
+            _(
+                "That code was not accepted: it may be mistyped or already expired. "
+                "Enter the code your authenticator app shows now."
+            )
         )
 
 
 class NotFound(OmnitronError):
-    def __init__(self, what: str = "That item") -> None:
-        super().__init__(f"{what} was not found on the server. It may have been deleted.")
+    """404. ``message`` is the whole sentence naming what is missing ("That price list was
+    not found on the server. …"), from whoever knows what was asked (client.py)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or _("That item was not found on the server. It may have been deleted.")
+        )
 
 
 class SignInNotFound(NotFound):
@@ -151,8 +156,10 @@ class SignInNotFound(NotFound):
     def __init__(self, base_url: str) -> None:
         OmnitronError.__init__(
             self,
-            f"No Omnitron sign-in answers at {base_url}. Give the server's address "
-            "without /api/…, like https://acme.omnitron.example",
+            _(
+                "No Omnitron sign-in answers at {address}. Give the server's address "
+                "without /api/…, like https://acme.omnitron.example"
+            ).format(address=base_url),
         )
 
 
@@ -162,16 +169,18 @@ class ServerError(OmnitronError):
     def __init__(self, status: int, excerpt: str = "") -> None:
         self.status = status
         if status == 429:
-            text = "The server is busy and asked us to slow down. Try again in a minute."
+            text = _("The server is busy and asked us to slow down. Try again in a minute.")
         elif status in (502, 503, 504):
-            text = f"The server is temporarily unavailable (HTTP {status}). Try again in a moment."
+            text = _(
+                "The server is temporarily unavailable (HTTP {status}). Try again in a moment."
+            ).format(status=status)
         else:
-            text = (
-                f"The server had a problem (HTTP {status}). Try again; if it keeps "
+            text = _(
+                "The server had a problem (HTTP {status}). Try again; if it keeps "
                 "happening, tell your Omnitron administrator."
-            )
+            ).format(status=status)
         if excerpt:
-            text += f" It said: {excerpt}"
+            text += " " + _("It said: {excerpt}").format(excerpt=excerpt)
         super().__init__(text)
 
 
@@ -190,26 +199,55 @@ class ImportStatusUnclear(OmnitronError):
 
     def __init__(self, noun: str, word: str, minutes: float) -> None:
         self.word = word
-        said = f" (it says “{word}”)" if word else ""
-        waited = f"{minutes:.0f} minutes" if minutes >= 2 else "a while"
-        super().__init__(
-            f"OmniDesk cannot tell how this import is going: the server's answers{said} "
-            f"are not ones it understands, so it stopped following after {waited}. "
-            f"Check the {noun} in Omnitron to see whether the changes arrived."
-        )
+        count = round(minutes)
+        if word and minutes >= 2:
+            text = n_(
+                "OmniDesk cannot tell how this import is going: the server's answers (it says "
+                "“{word}”) are not ones it understands, so it stopped following after {count} "
+                "minute. Check the {noun} in Omnitron to see whether the changes arrived.",
+                "OmniDesk cannot tell how this import is going: the server's answers (it says "
+                "“{word}”) are not ones it understands, so it stopped following after {count} "
+                "minutes. Check the {noun} in Omnitron to see whether the changes arrived.",
+                count,
+            )
+        elif word:
+            text = _(
+                "OmniDesk cannot tell how this import is going: the server's answers (it says "
+                "“{word}”) are not ones it understands, so it stopped following after a while. "
+                "Check the {noun} in Omnitron to see whether the changes arrived."
+            )
+        elif minutes >= 2:
+            text = n_(
+                "OmniDesk cannot tell how this import is going: the server's answers are not "
+                "ones it understands, so it stopped following after {count} minute. Check the "
+                "{noun} in Omnitron to see whether the changes arrived.",
+                "OmniDesk cannot tell how this import is going: the server's answers are not "
+                "ones it understands, so it stopped following after {count} minutes. Check the "
+                "{noun} in Omnitron to see whether the changes arrived.",
+                count,
+            )
+        else:
+            text = _(
+                "OmniDesk cannot tell how this import is going: the server's answers are not "
+                "ones it understands, so it stopped following after a while. Check the {noun} "
+                "in Omnitron to see whether the changes arrived."
+            )
+        super().__init__(text.format(word=word, count=number(count), noun=noun))
 
 
 class UnexpectedResponse(OmnitronError):
     """The server answered something we do not understand (HTML, broken JSON, wrong shape)."""
 
     def __init__(self, what: str, status: int | None = None) -> None:
+        """``what``: what came, in words ending with their full stop ("a page without a
+        count of results.")."""
         self.status = status
-        prefix = (
-            f"The server answered with something unexpected (HTTP {status}): "
+        text = (
+            _("The server answered with something unexpected (HTTP {status}): {what}")
             if status
-            else ("The server answered with something unexpected: ")
+            else _("The server answered with something unexpected: {what}")
         )
-        super().__init__(prefix + what)
+        super().__init__(text.format(status=status, what=what))
 
 
 class PagingBroken(OmnitronError):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
+from omnidesk.i18n import N_, _
 from omnidesk.kinds import ListKind
 
 from . import contract
@@ -54,11 +55,12 @@ def optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _shape_guard(kind: str, build: Callable[[], T]) -> T:
+def _shape_guard(what: str, build: Callable[[], T]) -> T:
+    """``what``: the sentence's phrase for the thing that came (marked with N_)."""
     try:
         return build()
     except (KeyError, TypeError, ValueError, AttributeError) as problem:
-        raise UnexpectedResponse(f"a {kind} without the expected fields ({problem}).") from None
+        raise UnexpectedResponse(_(what).format(problem=problem)) from None
 
 
 def _list_fields(data: Any) -> dict[str, Any]:
@@ -88,7 +90,10 @@ class StockList:
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
-        return _shape_guard("stock list", lambda: cls(**_list_fields(data)))
+        return _shape_guard(
+            N_("a stock list without the expected fields ({problem})."),
+            lambda: cls(**_list_fields(data)),
+        )
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class PriceList:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         return _shape_guard(
-            "price list",
+            N_("a price list without the expected fields ({problem})."),
             lambda: cls(**_list_fields(data), currency=str(data.get("currency") or "try")),
         )
 
@@ -134,7 +139,7 @@ class ProductPrice:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         return _shape_guard(
-            "product price",
+            N_("a price without the expected fields ({problem})."),
             lambda: cls(
                 id=identity_of(data),
                 product=optional_int(data.get("product")),
@@ -169,7 +174,7 @@ class ProductStock:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         return _shape_guard(
-            "product stock",
+            N_("a stock row without the expected fields ({problem})."),
             lambda: cls(
                 pk=identity_of(data),
                 product=optional_int(data.get("product")),
@@ -201,7 +206,7 @@ class Product:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         return _shape_guard(
-            "product",
+            N_("a product without the expected fields ({problem})."),
             lambda: cls(pk=identity_of(data), sku=str(data["sku"]), name=str(data.get("name", ""))),
         )
 
@@ -228,11 +233,11 @@ class Page(Generic[T]):
     @classmethod
     def from_json(cls, data: Any, parse: Callable[[Any], T], *, page: int, limit: int) -> Page[T]:
         if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-            raise UnexpectedResponse("a page without a list of results.")
+            raise UnexpectedResponse(_("a page without a list of results."))
         try:
             count = int(data["count"])
         except (KeyError, TypeError, ValueError):
-            raise UnexpectedResponse("a page without a count of results.") from None
+            raise UnexpectedResponse(_("a page without a count of results.")) from None
         return cls(
             count=count,
             results=[parse(item) for item in data["results"]],
@@ -308,7 +313,7 @@ class ImportStatus:
         if self.state is not ImportState.FAILURE:
             return None
         reasons = [error.message for error in self.errors if error.line is None]
-        return " ".join(reasons) or "The server could not import the file and gave no reason."
+        return " ".join(reasons) or _("The server could not import the file and gave no reason.")
 
     @classmethod
     def from_json(cls, data: Any, cache_key: str = "") -> ImportStatus:
@@ -325,4 +330,4 @@ class ImportStatus:
             )
             return cls(**fields, errors=errors)
 
-        return _shape_guard("import status", build)
+        return _shape_guard(N_("an import status without the expected fields ({problem})."), build)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from omnidesk.i18n import _
+
 from . import contract
 from .errors import ImportStatusUnclear, ServerError, ServerUnreachable
 from .models import ImportStatus
@@ -30,7 +32,7 @@ async def poll_import(
     on_trouble: Callable[[ServerUnreachable | ServerError], None] | None = None,
     patience: float | None = None,  # None: contract.UNCLEAR_STATUS_PATIENCE, read when called
     clock: Callable[[], float] = time.monotonic,
-    noun: str = "list",
+    noun: str | None = None,  # None: "list", in the language spoken when it is said
 ) -> AsyncIterator[ImportStatus]:
     """Each status of the job until it finishes.
 
@@ -61,6 +63,6 @@ async def poll_import(
         elif unclear_since is None:
             unclear_since = clock()
         elif clock() - unclear_since >= patience:
-            raise ImportStatusUnclear(noun, status.word, patience / 60)
+            raise ImportStatusUnclear(noun or _("list"), status.word, patience / 60)
         await sleep(interval)
         interval = min(max_interval, interval * growth)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from omnidesk.i18n import _, number
 from omnidesk.kinds import ListKind, info
 
 from .contract import CURRENCIES
@@ -39,21 +40,23 @@ def check_list_fields(kind: ListKind, fields: ListFields) -> dict[str, str]:
     """Problems by field name ("name", "code", "currency"); empty when all rules hold."""
     problems: dict[str, str] = {}
     if not fields.name.strip():
-        problems["name"] = "A name is required."
+        problems["name"] = _("A name is required.")
     elif len(fields.name.strip()) > NAME_MAX_LENGTH:
-        problems["name"] = (
-            f"At most {NAME_MAX_LENGTH} characters; this name has {len(fields.name.strip())}."
+        problems["name"] = _("At most {limit} characters; this name has {count}.").format(
+            limit=number(NAME_MAX_LENGTH), count=number(len(fields.name.strip()))
         )
     code = fields.code.strip()
     if len(code) > CODE_MAX_LENGTH:
-        problems["code"] = f"At most {CODE_MAX_LENGTH} characters; this code has {len(code)}."
+        problems["code"] = _("At most {limit} characters; this code has {count}.").format(
+            limit=number(CODE_MAX_LENGTH), count=number(len(code))
+        )
     elif fields.is_auto_sync and not code:
-        problems["code"] = (
+        problems["code"] = _(
             "Auto-sync needs a code: the code is the list's ID in the ERP, and "
             "it is how the ERP finds this list."
         )
     if info(kind).has_currency and fields.currency not in CURRENCIES:
-        problems["currency"] = "Choose a currency from the list."
+        problems["currency"] = _("Choose a currency from the list.")
     return problems
 
 

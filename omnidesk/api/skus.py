@@ -14,9 +14,11 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
+from omnidesk.i18n import _
+
 from . import contract
 from .adapter import note_page_size
-from .catalogue import LOOK_UP
+from .catalogue import look_up_refused
 from .contract import API_PREFIX, I1_PREFIX, PRODUCTS_PATH
 from .errors import (
     AuthenticationRequired,
@@ -51,7 +53,7 @@ class SkuFinder:
         if sku in self._pk_of:
             return self._pk_of[sku]
         body = await self._request(
-            "GET", PRODUCTS_PATH, params={"sku": sku, "limit": 10}, action=LOOK_UP
+            "GET", PRODUCTS_PATH, params={"sku": sku, "limit": 10}, refused=look_up_refused()
         )
         page = Page.from_json(body, Product.from_json, page=1, limit=10)
         # A server whose sku filter means "contains" answers more: only the exact one counts.
@@ -66,7 +68,7 @@ class SkuFinder:
         *,
         page: int,
         limit: int,
-        action: str,
+        refused: str,
         sku: str | None = None,
     ) -> Page[C]:
         """One page of v1 rows at ``path`` (after /api/v1), each with its SKU.
@@ -76,9 +78,9 @@ class SkuFinder:
         """
         source = self.learned.facts.sku_source
         ask_i1 = sku is None and source not in (contract.SKUS_FROM_V1, contract.SKUS_FROM_PRODUCTS)
-        v1 = self._request("GET", f"{API_PREFIX}{path}", params=params, action=action)
+        v1 = self._request("GET", f"{API_PREFIX}{path}", params=params, refused=refused)
         if ask_i1:
-            i1 = self._request("GET", f"{I1_PREFIX}{path}", params=params, action=action)
+            i1 = self._request("GET", f"{I1_PREFIX}{path}", params=params, refused=refused)
             body, from_i1 = await asyncio.gather(v1, i1, return_exceptions=True)
             if isinstance(body, BaseException):
                 raise body
@@ -144,7 +146,9 @@ class SkuFinder:
         number = 1
         while True:
             params = {"pk__in": ",".join(map(str, pks)), "limit": len(pks), "page": number}
-            body = await self._request("GET", PRODUCTS_PATH, params=params, action=LOOK_UP)
+            body = await self._request(
+                "GET", PRODUCTS_PATH, params=params, refused=look_up_refused()
+            )
             page = Page.from_json(body, Product.from_json, page=number, limit=len(pks))
             self.remember(page.results)
             # More products than asked for: the filter was ignored; walking them all
@@ -157,7 +161,12 @@ class SkuFinder:
         async with gate:
             try:
                 body = await self._request(
-                    "GET", f"{PRODUCTS_PATH}{pk}/", what="That product", action=LOOK_UP
+                    "GET",
+                    f"{PRODUCTS_PATH}{pk}/",
+                    not_found=_(
+                        "That product was not found on the server. It may have been deleted."
+                    ),
+                    refused=look_up_refused(),
                 )
             except NotFound:
                 return  # gone from the catalogue: the row shows its product pk

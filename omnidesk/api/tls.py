@@ -124,7 +124,7 @@ def _secure_failure(host: str, text: str) -> ServerUnreachable:
 
 
 def unreachable(problem: httpx.TransportError, *, sent_a_change: bool) -> ServerUnreachable:
-    host = problem.request.url.host if _has_request(problem) else "the server"
+    host = problem.request.url.host if _has_request(problem) else _("the server")
     text = str(problem)
     if isinstance(problem, httpx.ConnectError):
         tls = _tls_text(problem)
@@ -134,23 +134,36 @@ def unreachable(problem: httpx.TransportError, *, sent_a_change: bool) -> Server
             r"name or service not known|nodename nor servname|getaddrinfo|resolve", text, re.I
         ):
             return ServerUnreachable(
-                f"The server {host} could not be found. Check the address in the connection "
-                "profile and your network."
+                _(
+                    "The server {host} could not be found. Check the address in the "
+                    "connection profile and your network."
+                ).format(host=host)
             )
         return ServerUnreachable(
-            f"Nothing answers at {host}. Check the server address and your network, then try again."
+            _(
+                "Nothing answers at {host}. Check the server address and your network, then "
+                "try again."
+            ).format(host=host)
         )
     if isinstance(problem, NEVER_SENT):
-        return ServerUnreachable(f"{host} did not accept a connection in time. Try again.")
+        return ServerUnreachable(
+            _("{host} did not accept a connection in time. Try again.").format(host=host)
+        )
     if sent_a_change:
         return ServerUnreachable(
-            f"The connection to {host} broke before the answer came. The change may or may "
-            "not have been saved: refresh to check before trying again.",
+            _(
+                "The connection to {host} broke before the answer came. The change may or may "
+                "not have been saved: refresh to check before trying again."
+            ).format(host=host),
             maybe_applied=True,
         )
     if isinstance(problem, httpx.TimeoutException):
-        return ServerUnreachable(f"{host} did not answer in time. Try again in a moment.")
-    return ServerUnreachable(f"The connection to {host} broke. Try again in a moment.")
+        return ServerUnreachable(
+            _("{host} did not answer in time. Try again in a moment.").format(host=host)
+        )
+    return ServerUnreachable(
+        _("The connection to {host} broke. Try again in a moment.").format(host=host)
+    )
 
 
 def _has_request(problem: httpx.TransportError) -> bool:

@@ -148,14 +148,15 @@ class Transport:
         content: ContentFactory | None = None,
         content_length: int | None = None,
         headers: dict[str, str] | None = None,
-        what: str = "That item",
-        action: str | None = None,
+        not_found: str | None = None,
+        refused: str | None = None,
         changes: bool | None = None,
     ) -> Any:
         """The decoded JSON answer of a successful request; OmnitronError otherwise.
 
-        ``what`` names the object for a 404 ("That price list"), ``action`` what the
-        request does for a 403 ("change this price list"). ``changes`` False says a
+        ``not_found`` is the sentence of a 404 ("That price list was not found on the
+        server. …"), ``refused`` the sentence of a 403 ("Your account may not change this
+        price list."): each whole, in the language spoken now. ``changes`` False says a
         write changes nothing on the server (a sign-in): a lost answer is then not
         "a change that may have been saved". ``content_length`` lengthens the deadline
         of an upload by what a slow link needs to carry it.
@@ -221,7 +222,7 @@ class Transport:
                     pause = wait if wait is not None else self.policy.delay(retry_number + 1)
                     if await again(pause, status):
                         continue
-            return decode(response, what=what, action=action)
+            return decode(response, not_found=not_found, refused=refused)
 
     async def _exchange(
         self,
@@ -278,15 +279,19 @@ def _excerpt(response: httpx.Response) -> str:
     text = response.text.strip()
     title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
     if title:
-        return f"an HTML page titled “{' '.join(title.group(1).split())[:80]}”"
+        return _("an HTML page titled “{title}”").format(
+            title=" ".join(title.group(1).split())[:80]
+        )
     if text.lower().startswith(("<!doctype", "<html")):
-        return "an HTML page"
+        return _("an HTML page")
     if not text:
-        return "an empty body"
+        return _("an empty body")
     return f"“{' '.join(text.split())[:80]}”"
 
 
-def decode(response: httpx.Response, *, what: str, action: str | None = None) -> Any:
+def decode(
+    response: httpx.Response, *, not_found: str | None = None, refused: str | None = None
+) -> Any:
     status = response.status_code
     if status == 204:
         return None
@@ -298,22 +303,26 @@ def decode(response: httpx.Response, *, what: str, action: str | None = None) ->
 
     if 200 <= status < 300:
         if not is_json or body is None:
-            raise UnexpectedResponse(f"{_excerpt(response)} instead of data.", status)
+            raise UnexpectedResponse(_instead_of_data(response), status)
         return body
     detail = body.get("detail", "") if isinstance(body, dict) else ""
     if status >= 500 or status == 429:
         raise ServerError(status, "" if is_json else _excerpt(response))
     if not is_json:
-        raise UnexpectedResponse(f"{_excerpt(response)} instead of data.", status)
+        raise UnexpectedResponse(_instead_of_data(response), status)
     error: OmnitronError
     if status == 400:
         error = ValidationFailed.from_body(body)
     elif status == 401:
         error = AuthenticationRequired(str(detail))
     elif status == 403:
-        error = PermissionDenied(str(detail), action)
+        error = PermissionDenied(str(detail), refused)
     elif status == 404:
-        error = NotFound(what)
+        error = NotFound(not_found)
     else:
         error = UnexpectedResponse(f"{_excerpt(response)}.", status)
     raise error
+
+
+def _instead_of_data(response: httpx.Response) -> str:
+    return _("{body} instead of data.").format(body=_excerpt(response))
