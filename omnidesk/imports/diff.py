@@ -111,9 +111,14 @@ class ImportDiff:
     moves: Movement = field(default_factory=lambda: Movement(0, 0, None, None))
 
     def summary(self) -> str:
-        """'3 new, 1 changed, 1 unchanged, 0 not in catalogue'."""
-        parts = [f"{number(self.counts[kind])} {kind.words}" for kind in ChangeKind]
-        return ", ".join(parts)
+        """'3 new, 1 changed, 1 unchanged, 0 not in catalogue' (no full stop)."""
+        counts = self.counts
+        return _("{new} new, {changed} changed, {unchanged} unchanged, {unknown} not in catalogue").format(
+            new=number(counts[ChangeKind.NEW]),
+            changed=number(counts[ChangeKind.CHANGED]),
+            unchanged=number(counts[ChangeKind.UNCHANGED]),
+            unknown=number(counts[ChangeKind.NOT_IN_CATALOGUE]),
+        )
 
     @property
     def movement(self) -> Movement:
@@ -263,7 +268,7 @@ async def mark_unknown_products(
     try:
         found = await client.catalogue.find(new_skus, progress)
     except OmnitronError:
-        diff.notes.append("The catalogue could not be asked about new SKUs.")
+        diff.notes.append(_("The catalogue could not be asked about new SKUs."))
         return
     unknown = [sku for sku in new_skus if sku not in found]
     for sku in unknown:

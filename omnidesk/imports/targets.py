@@ -62,7 +62,7 @@ async def find_list(session: Session, kind: ListKind, ref: str) -> ImportTarget:
 
     async def by_code(code: str) -> AnyList | None:
         if not code.strip():
-            raise ListNotFound("--list needs the list's number or code; it was empty.")
+            raise ListNotFound(_("--list needs the list's number or code; it was empty."))
         page = await session.run(lambda c: c.lists(kind).list(code_exact=code, limit=2))
         # A server that ignores an unusable filter answers with every list: check the code.
         matching = [row for row in page.results if row.code == code]

@@ -28,7 +28,7 @@ from typing import Any
 from omnidesk.api import NotFound
 from omnidesk.api.session import Session
 from omnidesk.currencies import same_currency
-from omnidesk.i18n import _
+from omnidesk.i18n import _, number
 from omnidesk.kinds import ListKind, info
 from omnidesk.spreadsheet import SKU_FIELD, ValueKind, schema_for, upload_text
 
@@ -100,7 +100,7 @@ def plan_undo(record: ImportRecord, report: ImportReport) -> UndoPlan:
     if record.state is not JournalState.SUCCESS:
         raise NothingToUndo(
             _("Only an import that reached its end can be undone; this one is “{state}”.")
-            .format(state=record.state.value)
+            .format(state=record.state.words)
         )  # fmt: skip
     refused = {r.row for r in report.refused if r.row is not None}
     kind = ListKind(record.kind)
@@ -179,7 +179,7 @@ def named(items: Sequence[str], most: int = 10) -> str:
     """'A, B, C and 12 more': the SKUs a sentence names, the first ``most`` of them."""
     shown = ", ".join(items[:most])
     more = len(items) - most
-    return shown + (" " + _("and {count} more").format(count=more) if more > 0 else "")
+    return shown + (" " + _("and {count} more").format(count=number(more)) if more > 0 else "")
 
 
 def _shown(value: object) -> str:

@@ -26,7 +26,7 @@ from omnidesk.api import (
 )
 from omnidesk.api.polling import FIRST_INTERVAL, LONGEST_INTERVAL, poll_import
 from omnidesk.api.session import Session
-from omnidesk.i18n import _, n_
+from omnidesk.i18n import _, n_, number
 from omnidesk.spreadsheet import CheckResult, write_clean_upload
 
 from .journal import ImportReport, Journal, JournalState, ReportRow
@@ -128,16 +128,16 @@ def partly_updated(noun: str, processed: int, total: int) -> str:
     """What a job that failed midway left behind, in words."""
     if total > processed:
         how_far = n_(
-            "the server had worked through {processed:,} of {total:,} row when it stopped",
-            "the server had worked through {processed:,} of {total:,} rows when it stopped",
+            "the server had worked through {processed} of {total} row when it stopped",
+            "the server had worked through {processed} of {total} rows when it stopped",
             total,
-        ).format(processed=processed, total=total)
+        ).format(processed=number(processed), total=number(total))
     else:
         how_far = n_(
-            "the server had worked through {processed:,} row when it stopped",
-            "the server had worked through {processed:,} rows when it stopped",
+            "the server had worked through {processed} row when it stopped",
+            "the server had worked through {processed} rows when it stopped",
             processed,
-        ).format(processed=processed)
+        ).format(processed=number(processed))
     return _(
         "The {noun} is partly updated: {how_far}. Check the {noun} in Omnitron; sending "
         "the same file again brings the other rows in and leaves the ones already done as "
