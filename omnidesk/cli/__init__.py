@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from omnidesk.i18n import _
+
 from .exit_codes import EXIT_INTERRUPTED, EXIT_OK
 from .parser import build_parser, files_to_open
 
@@ -26,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.demo_reset and not args.demo:
-            parser.error("--demo-reset goes with --demo")
+            parser.error(_("--demo-reset goes with --demo"))
         return _open_window(args, files)
     try:
         return int(handler(args))
@@ -53,5 +55,5 @@ def _open_window(args: argparse.Namespace, files: list[Path]) -> int:
             )
         )
     except KeyboardInterrupt:  # Ctrl+C before the window's loop took over the signal
-        print("omnidesk: stopped.", file=sys.stderr)
+        print(f"omnidesk: {_('stopped.')}", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -16,6 +16,7 @@ from typing import Any
 
 from omnidesk.api import AuthenticationRequired, OmnitronClient, OmnitronError, Retrying
 from omnidesk.api.session import Session
+from omnidesk.i18n import _
 from omnidesk.imports import ListNotFound
 from omnidesk.settings import Profile, ProfileStore, TokenStore
 from omnidesk.settings.logs import keep_out_of_logs
@@ -55,26 +56,32 @@ def find_connection(profile_name: str | None, demo: bool) -> Connection:
         from omnidesk.demo import DEMO_RUNNING, demo_is_running
 
         if demo_is_running():  # said now, not after the file's whole check
-            raise Failed(DEMO_RUNNING)
+            raise Failed(_(DEMO_RUNNING))
         return Connection(None, None)
 
     profiles = ProfileStore(profiles_file()).load()
     if profile_name is not None:
         chosen = next((p for p in profiles if p.name == profile_name), None)
         if chosen is None:
-            saved = ", ".join(f"“{p.name}”" for p in profiles) or "none"
-            raise Failed(f"there is no saved profile “{profile_name}” (saved: {saved}).")
+            saved = ", ".join(f"“{p.name}”" for p in profiles) or _("none")
+            raise Failed(
+                _("there is no saved profile “{name}” (saved: {saved}).").format(
+                    name=profile_name, saved=saved
+                )
+            )
     elif profiles:
         chosen = profiles[0]  # the last one used
     else:
-        raise Failed("no saved profile. Sign in once with the app (omnidesk), or try --demo.")
+        raise Failed(_("no saved profile. Sign in once with the app (omnidesk), or try --demo."))
     with _quiet("omnidesk.settings"):  # its "no keyring" warning is for the window
         token = TokenStore().get(chosen.name, chosen.username)
     keep_out_of_logs(token)
     if not token:
         raise Failed(
-            f"not signed in to “{chosen.name}” ({chosen.base_url}). "
-            "Sign in once with the app (omnidesk); the command uses the saved sign-in."
+            _(
+                "not signed in to “{name}” ({server}). Sign in once with the app (omnidesk); "
+                "the command uses the saved sign-in."
+            ).format(name=chosen.name, server=chosen.base_url)
         )
     return Connection(chosen, token)
 
@@ -118,9 +125,13 @@ async def signed_in(connection: Connection, printer: Printer) -> AsyncIterator[S
             except OmnitronError as taken:  # another demo started since the early check
                 raise Failed(str(taken)) from None
             profile = await asyncio.to_thread(demo.start)
-            printer.line(f"Demo server at {profile.base_url}, signed in as {profile.username}.")
+            printer.line(
+                _("Demo server at {server}, signed in as {user}.").format(
+                    server=profile.base_url, user=profile.username
+                )
+            )
             client = OmnitronClient(profile.base_url, on_retry=_say(printer))
-            where = "the demo"
+            where = _("the demo")
             username = profile.username
             session = Session(client, demo_sign_in(client))
         try:
@@ -129,8 +140,10 @@ async def signed_in(connection: Connection, printer: Printer) -> AsyncIterator[S
             yield SignedIn(session, username, where)
         except AuthenticationRequired:
             raise Failed(
-                f"the saved sign-in for {where} was refused (it may have expired). "
-                "Sign in again with the app (omnidesk), then run this again."
+                _(
+                    "the saved sign-in for {where} was refused (it may have expired). "
+                    "Sign in again with the app (omnidesk), then run this again."
+                ).format(where=where)
             ) from None
         except ListNotFound as missing:
             raise Failed(missing.message) from None

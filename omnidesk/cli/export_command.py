@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from omnidesk import kinds
-from omnidesk.i18n import _, n_
+from omnidesk.i18n import _, n_, number
 from omnidesk.imports import find_list
 from omnidesk.imports.exporting import DECIMAL_COMMA_CSV, DECIMAL_POINT_CSV, export_list
 
@@ -69,6 +69,6 @@ async def _export(options: ExportOptions, connection: Connection, printer: Print
     printer.line(
         n_("Exported {count} row of {noun} “{name}” to {path}.",
            "Exported {count} rows of {noun} “{name}” to {path}.", written
-        ).format(count=f"{written:,}", noun=target.noun, name=target.name, path=options.out)
+        ).format(count=number(written), noun=target.noun, name=target.name, path=options.out)
     )  # fmt: skip
     return EXIT_OK

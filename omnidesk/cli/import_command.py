@@ -23,7 +23,7 @@ from typing import Protocol
 from omnidesk import kinds
 from omnidesk.api import AuthenticationRequired, ListKind
 from omnidesk.api.session import Session
-from omnidesk.i18n import _, n_
+from omnidesk.i18n import _, n_, number, percent
 from omnidesk.imports import (
     AnswerLost,
     ChangeKind,
@@ -50,12 +50,13 @@ from .import_json import import_json, print_json
 from .import_output import (
     EndUnknown,
     ImportFailed,
+    note_line,
     print_diff,
     reasons_to_stop,
     report,
     show_progress,
 )
-from .printer import Printer, check_summary, count, csv_style, finding_line, size
+from .printer import Printer, check_summary, csv_style, finding_line, size, too_large
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +160,14 @@ def run_import(
     except Exception as problem:  # a bug: one line here, the traceback in the log file
         log.exception("omnidesk import stopped on an unexpected error")
         where = logs.log_file()
-        error = f"unexpected problem ({type(problem).__name__}): {problem}"
-        printer.problem(
-            error + (_(" (details in {file})").format(file=where) if where is not None else "")
+        error = _("unexpected problem ({kind}): {problem}").format(
+            kind=type(problem).__name__, problem=problem
         )
+        if where is not None:
+            error = _("unexpected problem ({kind}): {problem} (details in {file})").format(
+                kind=type(problem).__name__, problem=problem, file=where
+            )
+        printer.problem(error)
         code = EXIT_FAILURE
     if options.json:
         made = progress.draft
@@ -191,21 +196,21 @@ def _check_errors_out(options: ImportOptions) -> None:
 
 def _interrupted_message(progress: Progress, *, demo: bool = False) -> str:
     if progress.cache_key is not None and demo:
-        return (
+        return _(
             "stopped. The demo server stops with this command, so its import stopped "
             "too; the demo list may be partly updated."
         )
     if progress.cache_key is not None:
-        return (
+        return _(
             "stopped watching. The server's import goes on; "
-            "open OmniDesk to see how it ends (it is in the import journal)."
+            "open OmniDesk to see how it ends (it is in the import history)."
         )
     if progress.upload_started:
-        return (
+        return _(
             "stopped during the upload. The server may or may not have the file; "
             "the window's import history can tell."
         )
-    return "stopped. Nothing was sent."
+    return _("stopped. Nothing was sent.")
 
 
 # -- where to (no network yet) -------------------------------------------------------------------
@@ -218,9 +223,11 @@ def find_connection(options: ImportOptions) -> Connection:
         # going (as it does on a real server), only cut the import off halfway
         # and leave the demo list partly updated.
         raise Failed(
-            "--timeout does not go with --demo: the demo server stops with this "
-            "command, so its import would stop halfway too. Leave out --timeout "
-            "(a demo import takes seconds) or use --profile for a real server."
+            _(
+                "--timeout does not go with --demo: the demo server stops with this "
+                "command, so its import would stop halfway too. Leave out --timeout "
+                "(a demo import takes seconds) or use --profile for a real server."
+            )
         )
     return connection_for(options.profile, options.demo)
 
@@ -235,32 +242,40 @@ async def check_file(draft: ImportDraft, printer: Printer) -> None:
     except SpreadsheetError as error:
         raise Failed(error.message) from None
     except MemoryError:
-        raise Failed(f"{draft.path.name} is too large to check in the memory available.") from None
+        raise Failed(too_large(draft.path)) from None
     assert result is not None  # nothing else runs a newer check here
-    printer.line(f"{draft.path.name} — sheet “{result.sheet}”, {kinds.info(draft.kind).noun} file")
+    printer.line(
+        _("{file} — sheet “{sheet}”, {noun} file").format(
+            file=draft.path.name, sheet=result.sheet, noun=kinds.info(draft.kind).noun
+        )
+    )
     if draft.remembered:
-        printer.line(f"  note: {remembered_words(draft.remembered)}")
+        printer.line("  " + note_line(remembered_words(draft.remembered)))
     for note in result.notes:
-        printer.line(f"  note: {note}")
+        printer.line("  " + note_line(note))
     for finding in result.findings[:MAX_FINDINGS_SHOWN]:
         printer.line(f"  {finding_line(finding)}")
     hidden = len(result.findings) - MAX_FINDINGS_SHOWN
     if hidden > 0:
         printer.line(
-            f"  … and {hidden:,} more (all of them: omnidesk validate FILE "
-            f"--kind {kinds.info(draft.kind).word})"
+            "  "
+            + _("… and {count} more (all of them: omnidesk validate FILE --kind {word})").format(
+                count=number(hidden), word=kinds.info(draft.kind).word
+            )
         )
-    printer.line(f"Checked {check_summary(result)}")
+    printer.line(check_summary(result, checked=True))
     fits = draft.fits_other_kind()
     if fits is not None:
         theirs = kinds.info(fits)
         raise Failed(
-            f"{draft.path.name} looks like a {theirs.noun} file: it has every column a "
-            f"{theirs.noun} needs. Run it again with --kind {theirs.word}; nothing was sent.",
+            _(
+                "{file} looks like a {noun} file: it has every column a {noun} needs. Run it "
+                "again with --kind {word}; nothing was sent."
+            ).format(file=draft.path.name, noun=theirs.noun, word=theirs.word),
             EXIT_ROW_ERRORS,
         )
     if result.valid_rows == 0:
-        raise Failed("no row of the file can be imported; nothing was sent.", EXIT_ROW_ERRORS)
+        raise Failed(_("no row of the file can be imported; nothing was sent."), EXIT_ROW_ERRORS)
 
 
 # -- with the server -----------------------------------------------------------------------------
@@ -334,7 +349,7 @@ async def _write_errors_out(
     printer.line(
         n_("Wrote {count} row that did not make it to {name}.",
            "Wrote {count} rows that did not make it to {name}.", written
-        ).format(count=f"{written:,}", name=out)
+        ).format(count=number(written), name=out)
     )  # fmt: skip
 
 
@@ -351,7 +366,9 @@ async def _with_session(
     draft.choose_target(target)
     progress.target = target
     printer.line(
-        f"Target: {target.noun} “{target.name}” (pk {target.pk}) on {session.client.base_url}"
+        _("Target: {noun} “{name}” (pk {pk}) on {server}").format(
+            noun=target.noun, name=target.name, pk=target.pk, server=session.client.base_url
+        )
     )
     diff = await draft.compare(session)
     assert diff is not None  # nothing changes the target or the file meanwhile here
@@ -369,23 +386,40 @@ async def _with_session(
         stops = reasons_to_stop(draft.blockers(earlier), earlier, target, printer)
 
         if options.dry_run:
-            printer.line(f"Dry run: {to_send:,} rows would be sent; nothing was sent.")
+            printer.line(
+                n_(
+                    "Dry run: {count} row would be sent; nothing was sent.",
+                    "Dry run: {count} rows would be sent; nothing was sent.",
+                    to_send,
+                ).format(count=number(to_send))
+            )
             if stops:
-                printer.problem("without --dry-run this would stop: " + " ".join(stops))
+                printer.problem(
+                    _("without --dry-run this would stop: {reasons}").format(
+                        reasons=" ".join(stops)
+                    )
+                )
             unknown = diff.counts[ChangeKind.NOT_IN_CATALOGUE]
             would_fail = stops or unknown or result.error_rows
             return EXIT_ROW_ERRORS if would_fail else EXIT_OK
         if stops and not options.yes:
             raise Failed(
-                "stopped before uploading: " + " ".join(stops) + " Add --yes to go on.",
+                _("stopped before uploading: {reasons} Add --yes to go on.").format(
+                    reasons=" ".join(stops)
+                ),
                 EXIT_ROW_ERRORS,
             )
         if skip_unchanged and diff.unchanged_rows:
+            unchanged = len(diff.unchanged_rows)
             printer.line(
-                f"Skipping {len(diff.unchanged_rows):,} unchanged rows (--all-rows sends them too)."
+                n_(
+                    "Skipping {count} unchanged row (--all-rows sends it too).",
+                    "Skipping {count} unchanged rows (--all-rows sends them too).",
+                    unchanged,
+                ).format(count=number(unchanged))
             )
         if to_send <= 0:
-            printer.line("Nothing to send: every row already matches the list.")
+            printer.line(_("Nothing to send: every row already matches the list."))
             return EXIT_ROW_ERRORS if result.error_rows else EXIT_OK
 
         outcome = await _upload_and_follow(
@@ -398,7 +432,7 @@ async def _with_session(
     try:
         return report(outcome, draft, printer)
     except ImportFailed as failed:
-        raise Failed(f"the import failed: {failed.reason}") from None
+        raise Failed(_("the import failed: {reason}").format(reason=failed.reason)) from None
     except EndUnknown as unknown:
         raise Failed(unknown.reason, EXIT_STILL_RUNNING) from None
 
@@ -413,8 +447,10 @@ async def _reconciled(
 ) -> int:
     """The upload's answer was lost: the list tells whether the file came; the exit code."""
     printer.line(
-        "The connection broke before the server answered; looking at the list to see "
-        "whether the file arrived…"
+        _(
+            "The connection broke before the server answered; looking at the list to see "
+            "whether the file arrived…"
+        )
     )
     found = await draft.reconcile(
         session,
@@ -422,13 +458,18 @@ async def _reconciled(
         plan,
         lost,
         lambda holding, sent: printer.progress(
-            f"{holding:,} of {sent:,} rows hold the file's values"
+            n_(
+                "{holding} of {sent} row holds the file's values",
+                "{holding} of {sent} rows hold the file's values",
+                sent,
+            ).format(holding=number(holding), sent=number(sent))
         ),
     )
     printer.finish_progress()
     if not found.arrived:
-        sentence = found.sentence()
-        raise Failed(sentence[0].lower() + sentence[1:], EXIT_FAILURE)
+        # The sentence as the journal has it: no str.lower() on a translated sentence
+        # (Turkish "İ" would lose its dot).
+        raise Failed(found.sentence(), EXIT_FAILURE)
     printer.line(found.sentence())
     return EXIT_OK if found.holding == found.sent else EXIT_ROW_ERRORS
 
@@ -447,10 +488,18 @@ async def _upload_and_follow(
         plan = await draft.plan(Path(folder), skip_unchanged=skip_unchanged)
 
         def on_bytes(sent: int, total: int) -> None:
-            percent = sent * 100 // total if total else 100
+            share = sent * 100 // total if total else 100
             printer.progress(
-                f"Uploading {count(plan.rows, 'row', 'rows')}: "
-                f"{size(sent)} of {size(total)} ({percent}%)"
+                n_(
+                    "Uploading {count} row: {sent} of {total} ({percent})",
+                    "Uploading {count} rows: {sent} of {total} ({percent})",
+                    plan.rows,
+                ).format(
+                    count=number(plan.rows),
+                    sent=size(sent),
+                    total=size(total),
+                    percent=percent(share),
+                )
             )
 
         progress.upload_started = True
@@ -461,7 +510,7 @@ async def _upload_and_follow(
         except AnswerLost as lost:
             return await _reconciled(session, journal, draft, plan, lost, printer)
     progress.cache_key, progress.record_id = sending.cache_key, sending.record_id
-    printer.line(f"Uploaded. The server's job: {sending.cache_key}")
+    printer.line(_("Uploaded. The server's job: {key}").format(key=sending.cache_key))
     watching = draft.follow(sending, lambda update: show_progress(update, printer))
     try:
         # A scheduled job must end even if the server never does; its import stays
@@ -470,8 +519,10 @@ async def _upload_and_follow(
     except TimeoutError:
         progress.still_running = True
         raise Failed(
-            f"stopped watching after {options.timeout:g} s: the server's import "
-            "goes on. Open OmniDesk to see how it ends (it is in the import history).",
+            _(
+                "stopped watching after {seconds} s: the server's import goes on. Open "
+                "OmniDesk to see how it ends (it is in the import history)."
+            ).format(seconds=number(options.timeout or 0)),
             EXIT_STILL_RUNNING,
         ) from None
     printer.finish_progress()

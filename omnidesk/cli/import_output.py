@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from omnidesk.api import ImportState
+from omnidesk.i18n import N_, _, n_, number
 from omnidesk.imports import (
     Blocker,
     ChangeKind,
@@ -16,10 +17,17 @@ from omnidesk.imports import (
 )
 
 from .exit_codes import EXIT_OK, EXIT_ROW_ERRORS
-from .printer import Printer, count, duration
+from .printer import Printer, duration
 
 MAX_ROWS_NAMED = 10  # rows named per guardrail
 BAR_WIDTH = 30
+# The job's state on the progress line; Celery's own word when it is none of these.
+_STATE_WORDS = {
+    ImportState.PENDING: N_("PENDING"),
+    ImportState.PROGRESS: N_("PROGRESS"),
+    ImportState.SUCCESS: N_("SUCCESS"),
+    ImportState.FAILURE: N_("FAILURE"),
+}
 
 
 class EndUnknown(Exception):
@@ -41,23 +49,43 @@ class ImportFailed(Exception):
 def print_diff(diff: ImportDiff, printer: Printer) -> None:
     counts = diff.counts
     printer.line(
-        f"Compared with the list: {counts[ChangeKind.NEW]:,} new, "
-        f"{counts[ChangeKind.CHANGED]:,} changed, {counts[ChangeKind.UNCHANGED]:,} unchanged, "
-        f"{counts[ChangeKind.NOT_IN_CATALOGUE]:,} not in the catalogue."
+        _(
+            "Compared with the list: {new} new, {changed} changed, {unchanged} unchanged, "
+            "{unknown} not in the catalogue."
+        ).format(
+            new=number(counts[ChangeKind.NEW]),
+            changed=number(counts[ChangeKind.CHANGED]),
+            unchanged=number(counts[ChangeKind.UNCHANGED]),
+            unknown=number(counts[ChangeKind.NOT_IN_CATALOGUE]),
+        )
     )
     unknown = [c.row for c in diff.changes if c.kind is ChangeKind.NOT_IN_CATALOGUE]
     if unknown:
-        printer.line(f"  not in the catalogue (the server will refuse them): {_rows(unknown)}")
+        printer.line(
+            "  "
+            + _("not in the catalogue (the server will refuse them): {rows}").format(
+                rows=_rows(unknown)
+            )
+        )
     for note in diff.notes:
-        printer.line(f"  note: {note}")
+        printer.line("  " + note_line(note))
     for guardrail in diff.guardrails:
         printer.line(f"  ! {guardrail.message} {_rows(list(guardrail.rows))}")
 
 
+def note_line(note: str) -> str:
+    """``note: Two columns could be the price…``: a note of the check or the comparison."""
+    return _("note: {note}").format(note=note)
+
+
 def _rows(rows: list[int]) -> str:
+    """``(rows 3, 4, 9)``: the sheet rows a line is about, the first few of them."""
     shown = ", ".join(str(r) for r in rows[:MAX_ROWS_NAMED])
-    more = f" and {len(rows) - MAX_ROWS_NAMED:,} more" if len(rows) > MAX_ROWS_NAMED else ""
-    return f"(row{'s' if len(rows) > 1 else ''} {shown}{more})"
+    if len(rows) > MAX_ROWS_NAMED:
+        return _("(rows {rows} and {count} more)").format(
+            rows=shown, count=number(len(rows) - MAX_ROWS_NAMED)
+        )
+    return n_("(row {rows})", "(rows {rows})", len(rows)).format(rows=shown)
 
 
 def reasons_to_stop(
@@ -71,17 +99,24 @@ def reasons_to_stop(
     guardrails = [b for b in blockers if b.key.startswith("guardrail:")]
     for blocker in blockers:
         if blocker.key == "sent_before" and earlier is not None:
-            when = earlier.started_at.strftime("%Y-%m-%d %H:%M UTC")
             printer.problem(
-                f"this very file already went to {target.noun} “{target.name}” on {when} "
-                f"({earlier.state.words})."
+                _("this very file already went to {noun} “{name}” on {when} UTC ({state}).").format(
+                    noun=target.noun,
+                    name=target.name,
+                    when=f"{earlier.started_at:%Y-%m-%d %H:%M}",
+                    state=earlier.state.words,
+                )
             )
-            reasons.append("The same file was imported to this list before.")
+            reasons.append(_("The same file was imported to this list before."))
         elif blocker.key == "row_errors":
             reasons.append(blocker.message)
     if guardrails:
         reasons.append(
-            f"{count(len(guardrails), 'guardrail needs', 'guardrails need')} a look (above)."
+            n_(
+                "{count} guardrail needs a look (above).",
+                "{count} guardrails need a look (above).",
+                len(guardrails),
+            ).format(count=number(len(guardrails)))
         )
     return reasons
 
@@ -99,40 +134,80 @@ def show_progress(update: FollowUpdate, printer: Printer) -> None:
     bar = "#" * filled + "-" * (BAR_WIDTH - filled)
     finished = status.finished
     known = update.seconds_left is not None and not finished
-    left = f", {duration(update.seconds_left or 0)} left" if known else ""
-    word = status.state.value if status.known else (status.word or "?")
-    printer.progress(f"{word:8} [{bar}] {done:,}/{total:,} rows{left}", force=finished)
+    state = _STATE_WORDS.get(status.state) if status.known else None
+    word = _(state) if state is not None else (status.word or "?")
+    if known:
+        line = n_(
+            "{state} [{bar}] {done}/{total} row, {left} left",
+            "{state} [{bar}] {done}/{total} rows, {left} left",
+            total,
+        )
+    else:
+        line = n_(
+            "{state} [{bar}] {done}/{total} row", "{state} [{bar}] {done}/{total} rows", total
+        )
+    text = line.format(
+        state=f"{word:8}",
+        bar=bar,
+        done=number(done),
+        total=number(total),
+        left=duration(update.seconds_left or 0),
+    )
+    printer.progress(text, force=finished)
 
 
 def report(outcome: ImportOutcome, draft: ImportDraft, printer: Printer) -> int:
     if outcome.state is ImportState.FAILURE:
-        raise ImportFailed(outcome.reason or "the server gave no reason.")
+        raise ImportFailed(outcome.reason or _("the server gave no reason."))
     if outcome.ended_unknown:
         raise EndUnknown(outcome.reason or "")
     result = draft.checked
     assert result is not None
+    failed = outcome.failed_rows
     if outcome.counts_known:
-        printer.line(
-            f"Done: {outcome.created:,} created, {outcome.updated:,} updated, "
-            f"{count(outcome.failed_rows, 'row', 'rows')} failed."
+        done = n_(
+            "Done: {created} created, {updated} updated, {failed} row failed.",
+            "Done: {created} created, {updated} updated, {failed} rows failed.",
+            failed,
         )
     else:
-        printer.line(
-            "Done: the server did not say how many rows it created or updated; "
-            f"{count(outcome.failed_rows, 'row', 'rows')} failed."
+        done = n_(
+            "Done: the server did not say how many rows it created or updated; {failed} row "
+            "failed.",
+            "Done: the server did not say how many rows it created or updated; {failed} rows "
+            "failed.",
+            failed,
         )
+    printer.line(
+        done.format(
+            created=number(outcome.created), updated=number(outcome.updated), failed=number(failed)
+        )
+    )
     for problem in outcome.problems:
-        where = f"row {problem.row}" if problem.row is not None else "file"
-        if problem.column:
-            where += f", {header_for(result, problem.column)}"  # as the file names it
-        printer.line(f"  {where}: {problem.message}")
+        column = header_for(result, problem.column)  # as the file names it
+        if problem.row is not None and column:
+            line = _("row {row}, {column}: {message}")
+        elif problem.row is not None:
+            line = _("row {row}: {message}")
+        elif column:
+            line = _("file, {column}: {message}")
+        else:
+            line = _("file: {message}")
+        printer.line("  " + line.format(row=problem.row, column=column, message=problem.message))
     if outcome.error_count > len(outcome.problems):
         printer.line(
-            f"  … and {outcome.error_count - len(outcome.problems):,} more the server did not list"
+            "  "
+            + _("… and {count} more the server did not list").format(
+                count=number(outcome.error_count - len(outcome.problems))
+            )
         )
     if result.error_rows:
         printer.line(
-            f"Not sent: {count(result.error_rows, 'row', 'rows')} with errors in the file."
+            n_(
+                "Not sent: {count} row with errors in the file.",
+                "Not sent: {count} rows with errors in the file.",
+                result.error_rows,
+            ).format(count=number(result.error_rows))
         )
     return (
         EXIT_ROW_ERRORS

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from omnidesk import __version__, kinds
+from omnidesk.i18n import _
 
 from . import validate as validate_command
 
@@ -15,19 +16,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="omnidesk",
         usage="%(prog)s [-h] [--version] [--demo [--demo-reset]] [FILE ...]\n"
         "       %(prog)s COMMAND ...",
-        description="OmniDesk: Omnitron price lists and stock lists on the desktop.",
-        epilog="omnidesk FILE opens the window and the import wizard on FILE.",
+        description=_("OmniDesk: Omnitron price lists and stock lists on the desktop."),
+        epilog=_("omnidesk FILE opens the window and the import wizard on FILE."),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open the window on a local demo server with sample data (no account needed)",
+        help=_("open the window on a local demo server with sample data (no account needed)"),
     )
     parser.add_argument(
         "--demo-reset",
         action="store_true",
-        help="with --demo: throw the demo data away and start from fresh sample data",
+        help=_("with --demo: throw the demo data away and start from fresh sample data"),
     )
     # For start-up measurements and smoke tests: print "ready in N ms" once the lists
     # show, and with --quit-when-ready quit then.
@@ -38,8 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
-        help="check a price-list or stock-list spreadsheet offline",
-        description=(
+        help=_("check a price-list or stock-list spreadsheet offline"),
+        description=_(
             "Check a spreadsheet the way the import does, without sending anything. "
             "Exit status: 0 every row is usable, 1 some rows have errors, "
             "2 the file cannot be read."
@@ -48,12 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", type=Path, metavar="FILE")
     validate.add_argument("--kind", required=True, choices=kinds.WORDS)
     validate.add_argument(
-        "--sheet", metavar="NAME", help="sheet to check (default: first with data)"
+        "--sheet", metavar="NAME", help=_("sheet to check (default: first with data)")
     )
     validate.add_argument(
         "--json",
         action="store_true",
-        help=(
+        help=_(
             "print the result as one JSON object (file, sheet, kind, row counts, columns, "
             'notes, findings); a file that cannot be read gives {"file": …, "error": …}'
         ),
@@ -62,14 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--annotate",
         type=Path,
         metavar="OUT.xlsx",
-        help="also save a copy of the file with problem cells highlighted and a Problems sheet",
+        help=_("also save a copy of the file with problem cells highlighted and a Problems sheet"),
     )
     validate.set_defaults(handler=validate_command.validate)
 
     template = commands.add_parser(
         "template",
-        help="save an empty import template",
-        description="Save an .xlsx with the right headers, an example row and instructions.",
+        help=_("save an empty import template"),
+        description=_("Save an .xlsx with the right headers, an example row and instructions."),
     )
     template.add_argument("--kind", required=True, choices=kinds.WORDS)
     template.add_argument("out", type=Path, metavar="OUT.xlsx")
@@ -77,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     importing = commands.add_parser(
         "import",
-        help="import a price-list or stock-list spreadsheet into a list on the server",
-        description=(
+        help=_("import a price-list or stock-list spreadsheet into a list on the server"),
+        description=_(
             "Check the file, compare it with the list, upload it and follow the server's job "
             "to the end. Stops before uploading on row errors, guardrails or a file sent to "
             "this list before, unless --yes. Exit status: 0 every row imported, 1 row errors "
@@ -94,31 +95,31 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="PK_OR_CODE",
         dest="list_ref",
-        help=(
+        help=_(
             "the list: its exact code or its number (pk); digits are tried as both and "
             "stop if they name two lists. Say which with pk:N or code:X"
         ),
     )
     _where(importing)
     importing.add_argument(
-        "--sheet", metavar="NAME", help="sheet to import (default: first with data)"
+        "--sheet", metavar="NAME", help=_("sheet to import (default: first with data)")
     )
     importing.add_argument(
-        "--dry-run", action="store_true", help="check and compare only; send nothing"
+        "--dry-run", action="store_true", help=_("check and compare only; send nothing")
     )
     importing.add_argument(
         "--yes",
         action="store_true",
-        help="go on despite row errors, guardrails or a file sent before",
+        help=_("go on despite row errors, guardrails or a file sent before"),
     )
     importing.add_argument(
-        "--all-rows", action="store_true", help="also send rows that change nothing"
+        "--all-rows", action="store_true", help=_("also send rows that change nothing")
     )
     importing.add_argument(
         "--timeout",
         type=_seconds,
         metavar="SECONDS",
-        help=(
+        help=_(
             "watch the server's job at most this long after the upload (default: to the "
             "end); the job goes on, and the app's import history can follow it. Not with "
             "--demo, whose server stops with the command"
@@ -127,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument(
         "--json",
         action="store_true",
-        help=(
+        help=_(
             "print one JSON object on stdout (file, kind, list, check, diff, guardrails, "
             "result, journal_id, error); the progress lines go to stderr"
         ),
@@ -136,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--errors-out",
         type=Path,
         metavar="FILE.csv",
-        help=(
+        help=_(
             "write the rows that did not make it (refused by the server or held back by "
             "the check) with the file's own columns and a problem column"
         ),
@@ -145,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     undo = commands.add_parser(
         "undo",
-        help="put back what an earlier import changed, as an import of its own",
-        description=(
+        help=_("put back what an earlier import changed, as an import of its own"),
+        description=_(
             "Write the values an import changed as they were before it, compare them with "
             "the list as it is now and import them like any file (guardrails stop it "
             "unless --yes). Rows changed again since the import keep their newer values "
@@ -160,26 +161,26 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         type=int,
         metavar="JOURNAL_ID",
-        help="the import's number (omnidesk import --json gives it as journal_id)",
+        help=_("the import's number (omnidesk import --json gives it as journal_id)"),
     )
-    which.add_argument("--last", action="store_true", help="the last import to this server")
+    which.add_argument("--last", action="store_true", help=_("the last import to this server"))
     _where(undo)
-    undo.add_argument("--dry-run", action="store_true", help="compare only; send nothing")
-    undo.add_argument("--yes", action="store_true", help="go on despite guardrails")
+    undo.add_argument("--dry-run", action="store_true", help=_("compare only; send nothing"))
+    undo.add_argument("--yes", action="store_true", help=_("go on despite guardrails"))
     undo.add_argument(
         "--put-back-all",
         action="store_true",
-        help="also put back rows someone changed after the import (default: keep theirs)",
+        help=_("also put back rows someone changed after the import (default: keep theirs)"),
     )
     undo.add_argument(
-        "--json", action="store_true", help="print one JSON object, as import --json does"
+        "--json", action="store_true", help=_("print one JSON object, as import --json does")
     )
     undo.set_defaults(handler=_undo)
 
     export = commands.add_parser(
         "export",
-        help="save a list's contents as a file that imports back unchanged",
-        description=(
+        help=_("save a list's contents as a file that imports back unchanged"),
+        description=_(
             "Write every row of a list in the import's own columns (product__sku, price, …), "
             "amounts as real numbers; imported back, the file changes nothing."
         ),
@@ -190,13 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="PK_OR_CODE",
         dest="list_ref",
-        help="the list: its exact code or its number (pk), as for import",
+        help=_("the list: its exact code or its number (pk), as for import"),
     )
     _where(export)
     export.add_argument(
         "--csv",
         choices=("semicolon", "comma"),
-        help=(
+        help=_(
             "for a .csv: semicolon (; and a decimal comma, as Turkish Excel reads it) or "
             "comma (, and a decimal point); default: as the locale's Excel reads one"
         ),
@@ -210,9 +211,9 @@ def _where(command: argparse.ArgumentParser) -> None:
     """The server a command talks to: a saved profile, or the demo's own (cli/connection.py)."""
     where = command.add_mutually_exclusive_group()
     where.add_argument(
-        "--profile", metavar="NAME", help="a profile signed in with the app (default: last used)"
+        "--profile", metavar="NAME", help=_("a profile signed in with the app (default: last used)")
     )
-    where.add_argument("--demo", action="store_true", help="use the local demo server")
+    where.add_argument("--demo", action="store_true", help=_("use the local demo server"))
 
 
 def files_to_open(
@@ -247,9 +248,11 @@ def _seconds(text: str) -> float:
     try:
         seconds = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a number of seconds: {text}").format(text=repr(text))
+        ) from None
     if not seconds > 0:
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+        raise argparse.ArgumentTypeError(_("must be more than 0 seconds"))
     return seconds
 
 

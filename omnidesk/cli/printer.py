@@ -7,7 +7,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from omnidesk.i18n import _, n_, number
 
 if TYPE_CHECKING:  # the window starts through this package: nothing heavy until needed
     from omnidesk.imports.exporting import CsvStyle
@@ -62,36 +65,63 @@ class Printer:
 
 def finding_line(finding: Finding) -> str:
     """``row 4, Fiyat: error: Price “abc” is not a number.``"""
-    where = f"row {finding.row}" + (f", {finding.column}" if finding.column else "")
-    return f"{where}: {finding.severity}: {finding.message}"
+    from omnidesk.spreadsheet import Severity
+
+    error = finding.severity is Severity.ERROR
+    if finding.column and error:
+        line = _("row {row}, {column}: error: {message}")
+    elif finding.column:
+        line = _("row {row}, {column}: warning: {message}")
+    elif error:
+        line = _("row {row}: error: {message}")
+    else:
+        line = _("row {row}: warning: {message}")
+    return line.format(row=finding.row, column=finding.column, message=finding.message)
 
 
-def check_summary(result: CheckResult) -> str:
-    """``3 rows: 2 usable (1 with warnings), 1 with errors.``"""
-    return (
-        f"{result.rows:,} rows: {result.valid_rows:,} usable "
-        f"({result.warning_rows:,} with warnings), {result.error_rows:,} with errors."
+def check_summary(result: CheckResult, *, checked: bool = False) -> str:
+    """``3 rows: 2 usable (1 with warnings), 1 with errors.``; with ``checked``, the
+    sentence that says the check is done: ``Checked 3 rows: …``."""
+    if checked:
+        sentence = n_(
+            "Checked {rows} row: {usable} usable ({warnings} with warnings), {errors} with errors.",
+            "Checked {rows} rows: {usable} usable ({warnings} with warnings), {errors} with "
+            "errors.",
+            result.rows,
+        )
+    else:
+        sentence = n_(
+            "{rows} row: {usable} usable ({warnings} with warnings), {errors} with errors.",
+            "{rows} rows: {usable} usable ({warnings} with warnings), {errors} with errors.",
+            result.rows,
+        )
+    return sentence.format(
+        rows=number(result.rows),
+        usable=number(result.valid_rows),
+        warnings=number(result.warning_rows),
+        errors=number(result.error_rows),
     )
 
 
-def count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"
+def too_large(path: Path) -> str:
+    """A file whose check ran out of memory, in words."""
+    return _("{file} is too large to check in the memory available.").format(file=path.name)
 
 
 def size(byte_count: int) -> str:
     if byte_count < 1024:
-        return f"{byte_count} B"
+        return f"{number(byte_count)} B"
     if byte_count < 1024 * 1024:
-        return f"{byte_count / 1024:.0f} KB"
-    return f"{byte_count / (1024 * 1024):.1f} MB"
+        return f"{number(round(byte_count / 1024))} KB"
+    return f"{number(round(byte_count / (1024 * 1024), 1))} MB"
 
 
 def duration(seconds: float) -> str:
     if seconds < 60:
-        return f"about {max(1, round(seconds))} s"
+        return _("about {seconds} s").format(seconds=number(max(1, round(seconds))))
     if seconds < 3600:
-        return f"about {round(seconds / 60)} min"
-    return f"about {seconds / 3600:.1f} h"
+        return _("about {minutes} min").format(minutes=number(round(seconds / 60)))
+    return _("about {hours} h").format(hours=number(round(seconds / 3600, 1)))
 
 
 # Languages whose numbers take a decimal comma: Excel under them reads a CSV split by ";".

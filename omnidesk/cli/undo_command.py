@@ -13,7 +13,7 @@ from pathlib import Path
 
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
-from omnidesk.i18n import _, n_
+from omnidesk.i18n import _, n_, number
 from omnidesk.imports import ImportDraft, ImportRecord, Journal
 from omnidesk.imports.undo import NothingToUndo, UndoDraft, named, prepare_undo
 from omnidesk.kinds import info
@@ -101,7 +101,7 @@ class UndoSource:
                     "{count} products the import added stay in the list (an import cannot "
                     "remove them): {skus}",
                     len(facts.created),
-                ).format(count=len(facts.created), skus=named(facts.created, MAX_NAMED))
+                ).format(count=number(len(facts.created)), skus=named(facts.created, MAX_NAMED))
             )
         if facts.emptied:
             printer.line(
@@ -113,7 +113,7 @@ class UndoSource:
                     "value): {cells}",
                     len(facts.emptied),
                 ).format(
-                    count=len(facts.emptied),
+                    count=number(len(facts.emptied)),
                     cells=named([f"{sku} {name}" for sku, name in facts.emptied], MAX_NAMED),
                 )
             )
@@ -130,7 +130,7 @@ class UndoSource:
                     "{count} row was changed again after this import; {what}:",
                     "{count} rows were changed again after this import; {what}:",
                     len(again),
-                ).format(count=len(again), what=kept)
+                ).format(count=number(len(again)), what=kept)
             )
             for row in again[:MAX_NAMED]:
                 now = ", ".join(f"{k} {v}" for k, v in row.now.items()) or _("not in the list")
@@ -141,7 +141,9 @@ class UndoSource:
                             before=_values(row.before))
                 )  # fmt: skip
             if len(again) > MAX_NAMED:
-                printer.line("    " + _("… and {count} more").format(count=len(again) - MAX_NAMED))
+                printer.line(
+                    "    " + _("… and {count} more").format(count=number(len(again) - MAX_NAMED))
+                )
         return {
             "undo": {
                 "of": facts.of,

@@ -9,9 +9,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from omnidesk import kinds
+from omnidesk.i18n import _
 
 from .exit_codes import EXIT_FAILURE, EXIT_OK, EXIT_ROW_ERRORS
-from .printer import check_summary, finding_line
+from .printer import check_summary, finding_line, too_large
 
 if TYPE_CHECKING:
     from omnidesk.spreadsheet import CheckResult
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 def fail(message: str) -> int:
     print(f"omnidesk: {message}", file=sys.stderr)
     return EXIT_FAILURE
+
+
+def cannot_save(path: object, error: OSError) -> str:
+    return _("cannot save {path}: {why}.").format(path=path, why=error.strerror or error)
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -52,7 +57,7 @@ def validate(args: argparse.Namespace) -> int:
     except SpreadsheetError as error:
         return refuse(error.message)
     except MemoryError:
-        return refuse(f"{args.file.name} is too large to check in the memory available.")
+        return refuse(too_large(args.file))
     if args.annotate is not None:
         from omnidesk.spreadsheet import write_annotated_copy
 
@@ -61,7 +66,7 @@ def validate(args: argparse.Namespace) -> int:
         except SpreadsheetError as error:
             return refuse(error.message)
         except OSError as error:
-            return refuse(f"cannot save {args.annotate}: {error.strerror}.")
+            return refuse(cannot_save(args.annotate, error))
     if args.json:
         print_json(result.to_json())
     else:
@@ -76,14 +81,22 @@ def print_json(data: dict[str, object]) -> None:
 
 def _print_summary(result: CheckResult, other_sheets: list[str]) -> None:
     out = sys.stdout
-    print(f"{result.file} — sheet “{result.sheet}”, {kinds.info(result.kind).noun}", file=out)
+    print(
+        _("{file} — sheet “{sheet}”, {noun}").format(
+            file=result.file, sheet=result.sheet, noun=kinds.info(result.kind).noun
+        ),
+        file=out,
+    )
     if other_sheets:
         names = ", ".join(f"“{name}”" for name in other_sheets)
-        print(f"  other sheets (choose with --sheet): {names}", file=out)
+        print("  " + _("other sheets (choose with --sheet): {names}").format(names=names), file=out)
     for header, field in result.mapping.as_dict().items():
-        print(f"  column {header!r:30} → {field or '(ignored)'}", file=out)
+        line = _("column {header} → {field}").format(
+            header=f"{header!r:30}", field=field or _("(ignored)")
+        )
+        print(f"  {line}", file=out)
     for note in result.notes:
-        print(f"  note: {note}", file=out)
+        print("  " + _("note: {note}").format(note=note), file=out)
     for finding in result.findings:
         print(finding_line(finding), file=out)
     print(check_summary(result), file=out)
@@ -97,6 +110,10 @@ def template(args: argparse.Namespace) -> int:
     except SpreadsheetError as error:
         return fail(error.message)
     except OSError as error:
-        return fail(f"cannot save {args.out}: {error.strerror}.")
-    print(f"Saved the {args.kind} list template to {args.out}.")
+        return fail(cannot_save(args.out, error))
+    print(
+        _("Saved the {noun} template to {path}.").format(
+            noun=kinds.info(kinds.from_word(args.kind)).noun, path=args.out
+        )
+    )
     return EXIT_OK

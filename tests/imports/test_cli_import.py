@@ -167,7 +167,7 @@ def test_guardrails_stop_the_upload_unless_yes(
     assert run(cut, "--kind", "price", "--list", target["code"], "--yes") == 0
     captured = capsys.readouterr()
     no_traceback(captured)
-    assert "Skipping 1 unchanged rows (--all-rows sends them too)." in captured.out
+    assert "Skipping 1 unchanged row (--all-rows sends it too)." in captured.out
     assert "Uploading 1 row" in captured.out
     assert "Done: 0 created, 1 updated, 0 rows failed." in captured.out
     assert api.prices(target["pk"]) == {a: "10.00", b: "50.00"}
@@ -182,7 +182,7 @@ def test_dry_run_sends_nothing(
     assert run(source, "--kind", "price", "--list", target["code"], "--dry-run") == 0
     captured = capsys.readouterr()
     assert "1 new, 0 changed" in captured.out
-    assert "Dry run: 1 rows would be sent; nothing was sent." in captured.out
+    assert "Dry run: 1 row would be sent; nothing was sent." in captured.out
     assert api.prices(target["pk"]) == {}
     journal = Journal(data_dir() / "journal.sqlite3")
     assert journal.history() == []

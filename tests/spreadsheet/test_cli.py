@@ -115,7 +115,7 @@ def test_annotate_and_template(tmp_path: Path, capsys: pytest.CaptureFixture[str
     annotated = tmp_path / "a.xlsx"
     assert main(["validate", str(template), "--kind", "price", "--annotate", str(annotated)]) == 0
     assert annotated.exists()
-    assert "1 rows: 1 usable" in capsys.readouterr().out
+    assert "1 row: 1 usable" in capsys.readouterr().out
 
 
 def test_annotate_refuses_to_replace_the_file_being_checked(
