@@ -107,7 +107,8 @@ class PermissionDenied(OmnitronError):
         self.detail = detail
         self.refused = refused
         said = refused or _("Your account is not allowed to do this.")
-        super().__init__(f"{said} {_('Ask an Omnitron administrator for access.')}")
+        ask = _("Ask an Omnitron administrator for access.")
+        super().__init__(f"{said} {ask}")
 
 
 class TwoFactorRequired(OmnitronError):

@@ -55,5 +55,6 @@ def _open_window(args: argparse.Namespace, files: list[Path]) -> int:
             )
         )
     except KeyboardInterrupt:  # Ctrl+C before the window's loop took over the signal
-        print(f"omnidesk: {_('stopped.')}", file=sys.stderr)
+        stopped = _("stopped.")
+        print(f"omnidesk: {stopped}", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -113,7 +113,10 @@ class ImportDiff:
     def summary(self) -> str:
         """'3 new, 1 changed, 1 unchanged, 0 not in catalogue' (no full stop)."""
         counts = self.counts
-        return _("{new} new, {changed} changed, {unchanged} unchanged, {unknown} not in catalogue").format(
+        summary = _(
+            "{new} new, {changed} changed, {unchanged} unchanged, {unknown} not in catalogue"
+        )
+        return summary.format(
             new=number(counts[ChangeKind.NEW]),
             changed=number(counts[ChangeKind.CHANGED]),
             unchanged=number(counts[ChangeKind.UNCHANGED]),
