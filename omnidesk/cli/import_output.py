@@ -147,7 +147,7 @@ def show_progress(update: FollowUpdate, printer: Printer) -> None:
             "{state} [{bar}] {done}/{total} row", "{state} [{bar}] {done}/{total} rows", total
         )
     text = line.format(
-        state=f"{word:8}",
+        state=word.ljust(max(len(_(known)) for known in _STATE_WORDS.values())),
         bar=bar,
         done=number(done),
         total=number(total),
