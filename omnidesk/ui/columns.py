@@ -5,17 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from omnidesk.api import CURRENCY_NAMES, PriceList, ProductPrice, ProductStock, StockList
+from omnidesk.api import PriceList, ProductPrice, ProductStock, StockList
 from omnidesk.i18n import N_
 from omnidesk.imports.exporting import NAME_FIELD
 from omnidesk.spreadsheet import SKU_FIELD
 
-from .formatting import local_datetime, local_decimal, local_integer, yes_no
+from .formatting import currency_name, local_datetime, local_decimal, local_integer, yes_no
 from .paged_model import Column
 
 
 def _currency_tooltip(row: PriceList) -> str:
-    return CURRENCY_NAMES.get(row.currency, row.currency)
+    return currency_name(row.currency)
 
 
 AnyList = TypeVar("AnyList", PriceList, StockList)
@@ -24,24 +24,24 @@ AnyList = TypeVar("AnyList", PriceList, StockList)
 def list_columns(extra: list[Column[AnyList]]) -> list[Column[AnyList]]:
     """Name and code, the kind's own columns, auto-sync, then the dates: both kinds alike."""
     first: list[Column[AnyList]] = [
-        Column("Name", lambda r: r.name, lambda r: r.name.casefold(), server_field="name"),
+        Column(N_("Name"), lambda r: r.name, lambda r: r.name.casefold(), server_field="name"),
         Column(
-            "Code",
+            N_("Code"),
             lambda r: r.code or "",
             lambda r: (r.code or "").casefold(),
             server_field="code",
         ),
     ]
     last: list[Column[AnyList]] = [
-        Column("Auto-sync", lambda r: yes_no(r.is_auto_sync), lambda r: r.is_auto_sync),
+        Column(N_("Auto-sync"), lambda r: yes_no(r.is_auto_sync), lambda r: r.is_auto_sync),
         Column(
-            "Created",
+            N_("Created"),
             lambda r: local_datetime(r.created_date),
             lambda r: r.created_date.timestamp(),
             server_field="created_date",
         ),
         Column(
-            "Modified",
+            N_("Modified"),
             lambda r: local_datetime(r.modified_date),
             lambda r: r.modified_date.timestamp(),
             server_field="modified_date",
@@ -53,7 +53,7 @@ def list_columns(extra: list[Column[AnyList]]) -> list[Column[AnyList]]:
 PRICE_LIST_COLUMNS: list[Column[PriceList]] = list_columns(
     [
         Column(
-            "Currency",
+            N_("Currency"),
             lambda r: r.currency.upper(),
             lambda r: r.currency,
             tooltip=_currency_tooltip,
@@ -69,7 +69,7 @@ def _money_key(value: Decimal | None) -> Decimal:
 
 def _sku_column() -> Column[Any]:
     return Column(
-        "SKU",
+        N_("SKU"),
         lambda r: r.product_sku or str(r.product),
         lambda r: r.product_sku or "",
         field=SKU_FIELD,
@@ -85,28 +85,28 @@ PRODUCT_PRICE_COLUMNS: list[Column[ProductPrice]] = [
     _sku_column(),
     _name_column(),
     Column(
-        "Price",
+        N_("Price"),
         lambda r: local_decimal(r.price),
         lambda r: _money_key(r.price),
         numeric=True,
         field="price",
     ),
     Column(
-        "Retail price",
+        N_("Retail price"),
         lambda r: local_decimal(r.retail_price),
         lambda r: _money_key(r.retail_price),
         numeric=True,
         field="retail_price",
     ),
     Column(
-        "Tax %",
+        N_("Tax %"),
         lambda r: local_decimal(r.tax_rate),
         lambda r: _money_key(r.tax_rate),
         numeric=True,
         field="tax_rate",
     ),
     Column(
-        "Currency",
+        N_("Currency"),
         lambda r: r.currency_type.upper(),
         lambda r: r.currency_type,
         field="currency_type",
@@ -117,16 +117,16 @@ PRODUCT_STOCK_COLUMNS: list[Column[ProductStock]] = [
     _sku_column(),
     _name_column(),
     Column(
-        "Stock",
+        N_("Stock"),
         lambda r: local_integer(r.stock),
         lambda r: r.stock,
         numeric=True,
         export=lambda r: r.stock,
         field="stock",
     ),
-    Column("Unit", lambda r: r.unit_type, lambda r: r.unit_type, field="unit_type"),
+    Column(N_("Unit"), lambda r: r.unit_type, lambda r: r.unit_type, field="unit_type"),
     Column(
-        "Unreported sold",
+        N_("Unreported sold"),
         lambda r: local_integer(r.sold_quantity_unreported),
         lambda r: r.sold_quantity_unreported,
         numeric=True,

@@ -245,7 +245,7 @@ class ContentsPane(QWidget):
     def filter_now(self) -> None:
         """The filter as typed; every row is loaded, since the server cannot filter so."""
         self.proxy.filter_text(self.sku.text())
-        self.states.empty_hint = _("SKU “{sku}”").format(sku=self.sku.text().strip())
+        self.states.empty_hint = [_("SKU “{sku}”").format(sku=self.sku.text().strip())]
         if self.proxy.filtering:
             self.tasks.start(self._load_for_the_filter())
         self._update_count()
@@ -282,9 +282,10 @@ class ContentsPane(QWidget):
             return
         shown = self.proxy.rowCount()
         if self.proxy.listed is not None:
-            text = _("{shown} of {asked} SKUs found").format(
-                shown=local_integer(shown), asked=local_integer(len(self.proxy.listed))
-            )
+            asked = len(self.proxy.listed)
+            text = n_(
+                "{shown} of {asked} SKU found", "{shown} of {asked} SKUs found", asked
+            ).format(shown=local_integer(shown), asked=local_integer(asked))
             missing = self.proxy.missing()
             if missing:
                 named = ", ".join(missing[:SHOWN_MISSING])

@@ -44,6 +44,7 @@ from omnidesk.settings import logs
 from omnidesk.settings.paths import log_dir
 
 from .about import environment_text, open_folder
+from .formatting import local_integer
 from .style import Tone, mark
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ class CrashDialog(QDialog):
                 "{count} more error happened since; it is in the log and the details too.",
                 "{count} more errors happened since; they are in the log and the details too.",
                 others,
-            ).format(count=others)
+            ).format(count=local_integer(others))
         )
         self.more.show()
         self.details.setPlainText(self.details_text())

@@ -36,20 +36,20 @@ class ListFilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = QLineEdit()
-        self.name.setPlaceholderText("Name contains…")
+        self.name.setPlaceholderText(_("Name contains…"))
         self.name.setAccessibleName(_("Name contains"))
         self.name.setClearButtonEnabled(True)
         self.code = QLineEdit()
-        self.code.setPlaceholderText("Code contains…")
+        self.code.setPlaceholderText(_("Code contains…"))
         self.code.setAccessibleName(_("Code contains"))
         self.code.setClearButtonEnabled(True)
-        self.exact_code = QCheckBox("exact")
-        self.exact_code.setToolTip("Match the whole code, as the ERP has it")
+        self.exact_code = QCheckBox(_("exact"))
+        self.exact_code.setToolTip(_("Match the whole code, as the ERP has it"))
         self.exact_code.setAccessibleName(_("Exact code"))
         self.auto_sync = QComboBox()
-        self.auto_sync.addItem("Auto-sync: any", None)
-        self.auto_sync.addItem("Auto-sync: yes", True)
-        self.auto_sync.addItem("Auto-sync: no", False)
+        self.auto_sync.addItem(_("Auto-sync: any"), None)
+        self.auto_sync.addItem(_("Auto-sync: yes"), True)
+        self.auto_sync.addItem(_("Auto-sync: no"), False)
         self.auto_sync.setAccessibleName(_("Auto-sync"))
         self.created_from = DateBoundEdit()
         self.created_from.setAccessibleName(_("Created from"))
@@ -60,7 +60,7 @@ class ListFilterBar(QWidget):
         until = QLabel(_("t&o"))
         until.setBuddy(self.created_to)
         self.clear = QToolButton()
-        self.clear.setText("Clear")
+        self.clear.setText(_("Clear"))
         self.clear.setToolTip(_("Clear every filter"))
         self.clear.clicked.connect(self.reset)
         self.problem = QLabel()
@@ -173,20 +173,32 @@ class ListFilterBar(QWidget):
                 filters["created_before"] = before
         return filters
 
-    def describe(self) -> str:
-        """The filters in use, in words, for "No price list matches …"."""
+    def describe(self) -> list[str]:
+        """The filters in use, in words, for "No price list matches these filters: …":
+        each a phrase of its own, listed (never a sentence built of them)."""
         parts = []
         values = self.values()
+        shown = date_format()
         if "name" in values:
-            parts.append(f"name “{values['name']}”")
+            parts.append(_("name contains “{text}”").format(text=values["name"]))
         if "code" in values:
-            parts.append(f"code containing “{values['code']}”")
+            parts.append(_("code contains “{text}”").format(text=values["code"]))
         if "code_exact" in values:
-            parts.append(f"code “{values['code_exact']}”")
+            parts.append(_("code is “{text}”").format(text=values["code_exact"]))
         if "is_auto_sync" in values:
-            parts.append("auto-sync on" if values["is_auto_sync"] else "auto-sync off")
+            parts.append(_("auto-sync on") if values["is_auto_sync"] else _("auto-sync off"))
         if "created_after" in values:
-            parts.append(f"created from {values['created_after']:%Y-%m-%d}")
+            day = values["created_after"]
+            parts.append(
+                _("created from {date}").format(
+                    date=QDate(day.year, day.month, day.day).toString(shown)
+                )
+            )
         if "created_before" in values:
-            parts.append(f"created until {values['created_before']:%Y-%m-%d}")
-        return ", ".join(parts)
+            day = values["created_before"]
+            parts.append(
+                _("created until {date}").format(
+                    date=QDate(day.year, day.month, day.day).toString(shown)
+                )
+            )
+        return parts

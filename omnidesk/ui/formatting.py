@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from PySide6.QtCore import QDateTime, QLocale, QTimeZone
 
+from omnidesk import i18n
+from omnidesk.currencies import CURRENCY_NAMES, same_currency
 from omnidesk.i18n import _
 
 
@@ -80,3 +82,24 @@ def signed_percent(value: Decimal) -> str:
 
 def yes_no(flag: bool) -> str:
     return _("Yes") if flag else _("No")
+
+
+# The codes Babel does not know, and the currency each spells.
+_NOT_ISO = {"lei": "ron"}
+
+
+def currency_name(code: str) -> str:
+    """A currency's name in the language spoken: "Turkish lira", "Türk lirası". The
+    names in other languages are Babel's (CLDR's), so none is translated by hand; a
+    second spelling of a currency (tr, eu, lei) keeps its code beside the name."""
+    english = CURRENCY_NAMES.get(code, code)
+    spoken = i18n.language()
+    if spoken in (i18n.SOURCE_LANGUAGE, i18n.PSEUDO):
+        return english
+    from babel.numbers import get_currency_name  # on first use, as i18n does
+
+    iso = _NOT_ISO.get(code, same_currency(code))
+    name = str(get_currency_name(iso.upper(), locale=spoken))
+    if name.upper() == iso.upper():  # Babel has no name for it either
+        return english
+    return name if iso == code else f"{name} ({code})"

@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omnidesk import i18n
 from omnidesk.i18n import _, n_
 from omnidesk.imports.editing import Rule, RuleKind, apply_rule, parse_percent, rule_applies
 
 from .contents_model import Cell, ContentsModel, ContentsProxy
+from .formatting import local_decimal, local_integer
 from .style import Tone, mark
 from .tasks import BackgroundTasks
 from .widgets import DataTable
@@ -151,13 +153,13 @@ class GridEditor:
                 "{count} pasted value fell outside the table and was left out.",
                 "{count} pasted values fell outside the table and were left out.",
                 outside,
-            ).format(count=outside)
+            ).format(count=local_integer(outside))
         if fixed:
             words += " " + n_(
                 "{count} fell on a column that cannot be edited (SKU, product) and was left out.",
                 "{count} fell on columns that cannot be edited (SKU, product) and were left out.",
                 fixed,
-            ).format(count=fixed)
+            ).format(count=local_integer(fixed))
         return self._stage(cells, typed=True, words=words)
 
     def _cell(self, index: QModelIndex, text: str) -> Cell | None:
@@ -210,12 +212,12 @@ def _pasted(count: int) -> str:
         "{count} value pasted; not sent until you review it.",
         "{count} values pasted; not sent until you review them.",
         count,
-    ).format(count=f"{count:,}")
+    ).format(count=local_integer(count))
 
 
 def _filled(count: int) -> str:
     return n_("{count} cell filled down.", "{count} cells filled down.", count).format(
-        count=f"{count:,}"
+        count=local_integer(count)
     )
 
 
@@ -224,7 +226,7 @@ def _changed(count: int) -> str:
         "{count} cell changed by the rule; not sent until you review it.",
         "{count} cells changed by the rule; not sent until you review them.",
         count,
-    ).format(count=f"{count:,}")
+    ).format(count=local_integer(count))
 
 
 class RuleDialog(QDialog):
@@ -263,7 +265,7 @@ class RuleDialog(QDialog):
                     "For the {count} selected cells. Each new value is checked as an import "
                     "would check it, and nothing is sent until you review the changes.",
                     count,
-                ).format(count=f"{count:,}")
+                ).format(count=local_integer(count))
             )
         )
         layout.addLayout(form)
@@ -277,10 +279,21 @@ class RuleDialog(QDialog):
         kind = RuleKind(self.kind.currentData())
         self.value.setEnabled(kind is not RuleKind.ROUND_99)
         self.value.setPlaceholderText(
-            {RuleKind.CHANGE: _("+5 %  or  −10 %"), RuleKind.SET: _("e.g. 1.299,90")}.get(kind, "")
+            {
+                RuleKind.CHANGE: _("+5 %  or  −10 %"),
+                RuleKind.SET: _("e.g. {amount}").format(amount=local_decimal(Decimal("1299.90"))),
+            }.get(kind, "")
         )
+        examples = [local_decimal(Decimal(value)) for value in ("12.34", "11.99", "12.60", "12.99")]
         self.hint.setText(
-            _("12,34 becomes 11,99 and 12,60 becomes 12,99.") if kind is RuleKind.ROUND_99 else ""
+            _("{first} becomes {rounded} and {second} becomes {second_rounded}.").format(
+                first=examples[0],
+                rounded=examples[1],
+                second=examples[2],
+                second_rounded=examples[3],
+            )
+            if kind is RuleKind.ROUND_99
+            else ""
         )
         self.problem.setText("")
 
@@ -289,10 +302,18 @@ class RuleDialog(QDialog):
         if kind is RuleKind.CHANGE:
             percent = parse_percent(self.value.text())
             if percent is None:
-                self.problem.setText(_("Write the change with its sign: +5 % or −10 %."))
+                self.problem.setText(
+                    _("Write the change with its sign: {rise} or {cut}.").format(
+                        rise="+" + i18n.percent(5), cut="−" + i18n.percent(10)
+                    )
+                )
                 return None
             if percent <= -100:
-                self.problem.setText(_("A cut of 100 % or more leaves nothing to sell for."))
+                self.problem.setText(
+                    _("A cut of {share} or more leaves nothing to sell for.").format(
+                        share=i18n.percent(100)
+                    )
+                )
                 return None
             return Rule(kind, percent=percent)
         if kind is RuleKind.SET:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from omnidesk.api import OmnitronError
 from omnidesk.api.session import Session
-from omnidesk.i18n import _
+from omnidesk.i18n import N_, _, n_
 from omnidesk.imports import (
     FileChanged,
     GuardrailSettings,
@@ -40,7 +40,7 @@ from omnidesk.imports.undo import NothingToUndo, UndoDraft, prepare_undo
 from omnidesk.settings.paths import made_files_dir
 from omnidesk.spreadsheet import SpreadsheetError, write_annotated_copy
 
-from .formatting import local_datetime
+from .formatting import local_datetime, local_integer
 from .imports_view import state_words
 from .style import Tone, mark
 from .table_models import RIGHT, AnyIndex, FixedColumnsModel
@@ -49,7 +49,7 @@ from .widgets import DataTable
 
 
 class ReportRowsModel(FixedColumnsModel):
-    COLUMNS = ("Row", "Column", "What happened")
+    COLUMNS = (N_("Row"), N_("Column"), N_("What happened"))
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -57,12 +57,12 @@ class ReportRowsModel(FixedColumnsModel):
 
     def show_rows(self, report: ImportReport) -> None:
         def told(rows: Sequence[ReportRow], why: str) -> list[tuple[int | None, str | None, str]]:
-            return [(r.row, report.header(r.column), f"{why}: {r.message}") for r in rows]
+            return [(r.row, report.header(r.column), why.format(message=r.message)) for r in rows]
 
         self.beginResetModel()
         self.rows = sorted(
-            told(report.refused, "Refused by the server")
-            + told(report.held_back, "Not sent (the check held it back)"),
+            told(report.refused, _("Refused by the server: {message}"))
+            + told(report.held_back, _("Not sent (the check held it back): {message}")),
             key=lambda entry: entry[0] or 0,
         )
         self.endResetModel()
@@ -75,10 +75,38 @@ class ReportRowsModel(FixedColumnsModel):
             return None
         row, column, message = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("" if row is None else str(row), column or "", message)[index.column()]
+            number = "" if row is None else local_integer(row)
+            return (number, column or "", message)[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return RIGHT
         return None
+
+
+def report_facts(record: ImportRecord, report: ImportReport) -> list[str]:
+    """Who sent what where and when, and what came of its rows: a whole sentence each."""
+    started = local_datetime(record.started_at)
+    if report.username:
+        sent = _("Sent by {user} to {server} on {date}.").format(
+            user=report.username, server=record.server, date=started
+        )
+    else:
+        sent = _("Sent to {server} on {date}.").format(server=record.server, date=started)
+    facts = [sent]
+    if record.finished_at:
+        facts.append(_("Finished on {date}.").format(date=local_datetime(record.finished_at)))
+    facts.append(
+        n_(
+            "{count} row sent: {created} created, {updated} updated, {refused} refused.",
+            "{count} rows sent: {created} created, {updated} updated, {refused} refused.",
+            record.rows,
+        ).format(
+            count=local_integer(record.rows),
+            created=local_integer(record.created or 0),
+            updated=local_integer(record.updated or 0),
+            refused=local_integer(record.failed or 0),
+        )
+    )
+    return facts
 
 
 class ImportReportDialog(QDialog):
@@ -110,13 +138,7 @@ class ImportReportDialog(QDialog):
         headline = QLabel(f"{record.file_name} → {record.list_name}: {state_words(record)}")
         headline.setObjectName("reportHeadline")
         mark(headline, Tone.TITLE)
-        who = f" by {report.username}" if report.username else ""
-        finished = f", finished {local_datetime(record.finished_at)}" if record.finished_at else ""
-        facts = QLabel(
-            f"Sent{who} to {record.server} on {local_datetime(record.started_at)}{finished}. "
-            f"{record.rows:,} rows sent: {record.created or 0:,} created, "
-            f"{record.updated or 0:,} updated, {record.failed or 0:,} refused."
-        )
+        facts = QLabel(" ".join(report_facts(record, report)))
         facts.setWordWrap(True)
         facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
@@ -128,8 +150,11 @@ class ImportReportDialog(QDialog):
             mark(note, Tone.WARNING if record.state.finished else Tone.ERROR)
             layout.addWidget(note)
         if report.confirmed:
-            confirmed_by = f" by {report.username}" if report.username else ""
-            layout.addWidget(QLabel(f"Confirmed before the upload{confirmed_by}:"))
+            if report.username:
+                confirmed = _("Confirmed before the upload by {user}:").format(user=report.username)
+            else:
+                confirmed = _("Confirmed before the upload:")
+            layout.addWidget(QLabel(confirmed))
             for _key, words, _rows in report.confirmed:
                 line = QLabel(f"✓ {words}")
                 line.setObjectName("confirmedGuardrail")
@@ -154,9 +179,9 @@ class ImportReportDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        self.annotate_button = QPushButton("Save into the annotated workbook…")
+        self.annotate_button = QPushButton(_("Save into the annotated workbook…"))
         self.annotate_button.clicked.connect(self._ask_annotated_path)
-        self.again_button = QPushButton("Import the failed rows again…")
+        self.again_button = QPushButton(_("Import the failed rows again…"))
         self.again_button.clicked.connect(lambda: self.tasks.start(self.import_again()))
         failed = bool(report.failed_rows)
         for button in (self.annotate_button, self.again_button):
@@ -180,10 +205,10 @@ class ImportReportDialog(QDialog):
 
     def _ask_annotated_path(self) -> None:
         source = Path(self.record.file_path)
-        suggested = source.with_name(f"{source.stem} (checked).xlsx")
-        dialog = QFileDialog(self, "Save annotated workbook", str(suggested))
+        suggested = source.with_name(_("{name} (checked).xlsx").format(name=source.stem))
+        dialog = QFileDialog(self, _("Save annotated workbook"), str(suggested))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters(["Excel workbook (*.xlsx)"])
+        dialog.setNameFilters([_("Excel workbook (*.xlsx)")])
         dialog.setDefaultSuffix("xlsx")
         dialog.fileSelected.connect(lambda out: self.tasks.start(self.save_annotated(Path(out))))
         self.file_dialog = dialog
@@ -212,7 +237,7 @@ class ImportReportDialog(QDialog):
                 None, write_annotated_copy, draft.path, draft.annotated(with_outcome=True), out
             )
         except (OSError, SpreadsheetError) as problem:
-            self._say(f"The annotated workbook could not be saved: {problem}")
+            self._say(_("The annotated workbook could not be saved: {why}").format(why=problem))
             return False
         finally:
             draft.close()

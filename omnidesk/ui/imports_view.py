@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
-from omnidesk.i18n import _, n_
+from omnidesk.i18n import N_, _, n_
 from omnidesk.imports import ImportRecord, ImportRun, ImportTarget, Journal, JournalState
 from omnidesk.imports.staged import StagedEdits
 
@@ -24,7 +24,8 @@ from .table_models import RIGHT, AnyIndex, FixedColumnsModel, problem_colour
 from .tasks import BackgroundTasks
 from .widgets import DataTable
 
-CUT_OFF_WHILE_SENDING = (
+# Kept in the journal as the import's note: written in the language spoken then.
+CUT_OFF_WHILE_SENDING = N_(
     "The answer to this upload never came, so whether the server has the file is "
     "unknown. Look at the list's prices or stock before importing it again."
 )
@@ -58,16 +59,16 @@ def done_words(refused: int) -> str:
 
 class JournalModel(FixedColumnsModel):
     COLUMNS = (
-        "Started",
-        "File",
-        "List",
-        "Server",
-        "Rows",
-        "State",
-        "Created",
-        "Updated",
-        "Refused",
-        "Note",
+        N_("Started"),
+        N_("File"),
+        N_("List"),
+        N_("Server"),
+        N_("Rows"),
+        N_("State"),
+        N_("Added"),  # rows: not "Created", the lists' date column, which Turkish says apart
+        N_("Updated"),
+        N_("Refused"),
+        N_("Note"),
     )
     STARTED, FILE, LIST, SERVER, ROWS, STATE, CREATED, UPDATED, REFUSED, NOTE = range(len(COLUMNS))
     NUMBERS = (ROWS, CREATED, UPDATED, REFUSED)
@@ -131,19 +132,19 @@ class ImportsPane(QWidget):
         self.session = session
         self.tasks = tasks
         self.watching: dict[int, asyncio.Task[None]] = {}
-        heading = QLabel("Imports")
+        heading = QLabel(_("Imports"))
         mark(heading, Tone.HEADING)
         self.notice = QLabel()
         self.notice.setObjectName("importsNotice")
         self.notice.setWordWrap(True)
-        self.this_server_only = QCheckBox("Only this server")
+        self.this_server_only = QCheckBox(_("Only this server"))
         self.this_server_only.setChecked(True)
         self.this_server_only.toggled.connect(self.refresh)
-        self.follow_button = QPushButton("Follow unfinished imports")
+        self.follow_button = QPushButton(_("Follow unfinished imports"))
         self.follow_button.clicked.connect(self.follow_unfinished)
-        self.open_button = QPushButton("Open report")
+        self.open_button = QPushButton(_("Open report"))
         self.open_button.clicked.connect(self.open_current)
-        refresh = QPushButton("Refresh")
+        refresh = QPushButton(_("Refresh"))
         refresh.clicked.connect(self.refresh)
         self.model = JournalModel(self)
         self.table = DataTable()
@@ -187,11 +188,22 @@ class ImportsPane(QWidget):
         unfinished = [r for r in self.unfinished_here() if r.id not in self.watching]
         following = len(self.watching)
         if following:
-            self.notice.setText(f"Following {following} import(s) on the server…")
+            self.notice.setText(
+                n_(
+                    "Following {count} import on the server…",
+                    "Following {count} imports on the server…",
+                    following,
+                ).format(count=local_integer(following))
+            )
         elif unfinished:
             self.notice.setText(
-                f"{len(unfinished)} import(s) were not followed to the end "
-                "(OmniDesk was closed or stopped watching)."
+                n_(
+                    "{count} import was not followed to the end "
+                    "(OmniDesk was closed or stopped watching).",
+                    "{count} imports were not followed to the end "
+                    "(OmniDesk was closed or stopped watching).",
+                    len(unfinished),
+                ).format(count=local_integer(len(unfinished)))
             )
         else:
             self.notice.setText("")
@@ -209,11 +221,10 @@ class ImportsPane(QWidget):
         if record.id in ImportRun.sending_now:
             return  # a wizard is sending it right now: it will have its key in a moment
         if record.cache_key is None:
-            self.journal.update(
-                record.id, state=JournalState.FAILURE, message=CUT_OFF_WHILE_SENDING
-            )
+            cut_off = _(CUT_OFF_WHILE_SENDING)
+            self.journal.update(record.id, state=JournalState.FAILURE, message=cut_off)
             # Edits of a grid sent in it are waiting again: nobody can say they arrived.
-            StagedEdits(self.journal).settle(record.id, failed=CUT_OFF_WHILE_SENDING)
+            StagedEdits(self.journal).settle(record.id, failed=cut_off)
             return
         self.watching[record.id] = self.tasks.start(self._follow(record, record.cache_key))
         self.refresh()

@@ -26,7 +26,7 @@ from omnidesk.imports import fetch_current
 from omnidesk.imports.side_by_side import Presence, SideBySide, side_by_side
 from omnidesk.spreadsheet import ValueKind, schema_for
 
-from .formatting import local_decimal, local_integer
+from .formatting import local_decimal, local_integer, signed_percent
 from .import_wizard.models import EMPTY
 from .style import Tone, mark
 from .table_models import RIGHT, AnyIndex, FixedColumnsModel, problem_colour
@@ -89,7 +89,7 @@ class SideBySideModel(FixedColumnsModel):
         if column == self.DIFFERENCE:
             whole = isinstance(row.here, int) and isinstance(row.there, int)
             return EMPTY if row.difference is None else _signed(row.difference, whole)
-        return EMPTY if row.percent is None else f"{row.percent:+.1f} %"
+        return EMPTY if row.percent is None else signed_percent(row.percent)
 
     def _key(self, row: SideBySide, column: int) -> Any:
         none = Decimal("-Infinity")
@@ -169,7 +169,7 @@ class CompareDialog(QDialog):
         self.field = QComboBox()
         for spec in schema_for(kind).compared:
             if spec.type in (ValueKind.MONEY, ValueKind.PERCENT, ValueKind.WHOLE):
-                self.field.addItem(spec.label, spec.name)
+                self.field.addItem(_(spec.label), spec.name)
         self.field.setCurrentIndex(max(0, self.field.findData(self.words.main_field)))
         self.only = QComboBox()
         for words, key in (

@@ -32,7 +32,6 @@ from qasync import asyncSlot
 from omnidesk import kinds
 from omnidesk.api import (
     CURRENCIES,
-    CURRENCY_NAMES,
     DEFAULT_CURRENCY,
     AnyList,
     ListKind,
@@ -46,9 +45,9 @@ from omnidesk.api import (
 )
 from omnidesk.api.rules import ListFields, changed_fields, check_list_fields
 from omnidesk.api.session import Session
-from omnidesk.i18n import N_, _
+from omnidesk.i18n import N_, _, capitalized
 
-from .formatting import local_datetime
+from .formatting import currency_name, local_datetime
 from .style import Tone, mark
 from .tasks import BackgroundTasks
 from .widgets import ask
@@ -87,7 +86,8 @@ class ListDialog(QDialog):
         self.words = kinds.info(kind)
         noun = self.words.noun
         self.noun = noun
-        self.setWindowTitle(f"Edit {noun}" if existing else f"New {noun}")
+        title = _("Edit {noun}") if existing else _("New {noun}")
+        self.setWindowTitle(capitalized(title.format(noun=noun)))
         # One width whatever messages come and go below the fields; only the height follows.
         self.setFixedWidth(DIALOG_WIDTH)
         self.saving = False
@@ -107,24 +107,24 @@ class ListDialog(QDialog):
         self.banner.hide()
 
         self.name = QLineEdit()
-        self.name.setPlaceholderText("e.g. Outlet prices autumn")
+        self.name.setPlaceholderText(_("e.g. Outlet prices autumn"))
         self.code = QLineEdit()
-        self.code.setPlaceholderText("the list's ID in the ERP (optional)")
-        self.auto_sync = QCheckBox("&Keep in sync with the ERP (auto-sync)")
+        self.code.setPlaceholderText(_("the list's ID in the ERP (optional)"))
+        self.auto_sync = QCheckBox(_("&Keep in sync with the ERP (auto-sync)"))
         # Parented by the form below, after the fields above it, so Tab goes name →
         # code → auto-sync → currency. A stock list has no currency: see below.
         self.currency = QComboBox()
         self.error_labels = {field: self._error_label() for field in ("name", "code", "currency")}
 
         form = QFormLayout()
-        form.addRow("&Name", self.name)  # Alt+N, Alt+C, Alt+K, Alt+U, Alt+S: as underlined
+        form.addRow(_("&Name"), self.name)  # Alt+N, Alt+C, Alt+K, Alt+U, Alt+S: as underlined
         form.addRow("", self.error_labels["name"])
-        form.addRow("&Code", self.code)
+        form.addRow(_("&Code"), self.code)
         form.addRow("", self.error_labels["code"])
         form.addRow("", self.auto_sync)
         if self.words.has_currency:
             self._fill_currencies()
-            form.addRow("C&urrency", self.currency)
+            form.addRow(_("C&urrency"), self.currency)
             form.addRow("", self.error_labels["currency"])
         else:
             # A kind without a currency still makes it a child, hidden: a parentless
@@ -175,9 +175,13 @@ class ListDialog(QDialog):
     def _same_name_as(self, other: PriceList | StockList) -> str:
         # Its name is the one typed: what tells the other list apart is its code, or its age.
         if other.code:
-            return f"Already used by the {self.noun} with code “{other.code}”."
+            return _("Already used by the {noun} with code “{code}”.").format(
+                noun=self.noun, code=other.code
+            )
         created = local_datetime(other.created_date)
-        return f"Already used by another {self.noun}, created {created}."
+        return _("Already used by another {noun}, created {date}.").format(
+            noun=self.noun, date=created
+        )
 
     def _error_label(self) -> QLabel:
         label = QLabel(self)
@@ -192,7 +196,7 @@ class ListDialog(QDialog):
         self.currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for code in CURRENCIES:  # `try` first, as the contract says
             # The code as the tables show it (TRY); the server's own spelling is the data.
-            self.currency.addItem(f"{code.upper()} — {CURRENCY_NAMES.get(code, code)}", code)
+            self.currency.addItem(f"{code.upper()} — {currency_name(code)}", code)
         line = self.currency.lineEdit()
         if line is not None:  # typed in to find a currency: named as its combo box
             line.setAccessibleName(_("Currency"))
@@ -316,7 +320,7 @@ class ListDialog(QDialog):
                 )
                 for row in page.results:
                     if row.pk != own_pk:
-                        taken["code"] = f"Already used by “{row.name}”."
+                        taken["code"] = _("Already used by “{name}”.").format(name=row.name)
         except OmnitronError:
             return  # cannot ask now; the server will still refuse a duplicate on save
         if not taken:
@@ -407,7 +411,7 @@ class ListDialog(QDialog):
     def _set_saving(self, saving: bool) -> None:
         self.saving = saving
         self.busy.setVisible(saving)
-        self.save_button.setText("Saving…" if saving else _(SAVE_WORDS))
+        self.save_button.setText(_("Saving…") if saving else _(SAVE_WORDS))
         self.validate()
 
     def _show_refusal(self, refused: ValidationFailed) -> None:
@@ -421,10 +425,12 @@ class ListDialog(QDialog):
         if elsewhere:
             text = " ".join(elsewhere)
             if refused.error_code:
-                text += f" (error code {refused.error_code})"
+                text = _("{problem} (error code {code})").format(
+                    problem=text, code=refused.error_code
+                )
             self._show_banner(text)
         else:
-            self._show_banner("The server did not accept this; see below.")
+            self._show_banner(_("The server did not accept this; see below."))
         self.validate()
 
     def _show_banner(self, text: str) -> None:
@@ -442,10 +448,10 @@ class ListDialog(QDialog):
             return
         self.discard_question = ask(
             self,
-            "Discard changes?",
-            f"This {self.noun} has changes that are not saved. Discard them?",
+            _("Discard changes?"),
+            _("This {noun} has changes that are not saved. Discard them?").format(noun=self.noun),
             go=(QMessageBox.StandardButton.Discard, None),
-            stay=(QMessageBox.StandardButton.Cancel, "Keep editing"),
+            stay=(QMessageBox.StandardButton.Cancel, _("Keep editing")),
             answered=lambda discard: self._discard() if discard else None,
         )
 

@@ -12,13 +12,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from omnidesk import kinds
 from omnidesk.api import AnyList, ListKind, OmnitronClient, OmnitronError, Page
 from omnidesk.api.session import Session
+from omnidesk.i18n import _, n_
 from omnidesk.imports import GuardrailSettings, ImportTarget
 from omnidesk.imports.staged import StagedEdits
 
 from .contents_pane import ContentsPane
 from .export import Exporter
 from .filter_bar import ListFilterBar
-from .formatting import datetime_sample, local_integer
+from .formatting import datetime_sample, local_integer, yes_no
 from .kinds import KIND_VIEWS
 from .list_dialog import ListDialog
 from .memory import remember_columns, remember_splitter, restore_columns, restore_splitter
@@ -82,7 +83,7 @@ class ListPane(QWidget):
         mark(self.heading, Tone.HEADING)
         self.count = QLabel()
         self.count.setObjectName("listCount")
-        export = QPushButton("Export…")
+        export = QPushButton(_("Export…"))
         export.clicked.connect(self.export)
         header = QHBoxLayout()
         header.addWidget(self.heading)
@@ -116,7 +117,7 @@ class ListPane(QWidget):
             "Name": "Outlet fiyatları sonbahar 2024",
             "Code": "ERP-PL-TR-OUT-2024",
             "Currency": "TRY",
-            "Auto-sync": "Yes",
+            "Auto-sync": yes_no(True),
             "Created": datetime_sample(),
         }
         self.table.fit_columns(
@@ -173,23 +174,33 @@ class ListPane(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        plural = self.words.plural
+        noun, plural = self.words.noun, self.words.plural
         model = self.model
         if model.state is LoadState.FAILED:
             self.count.setText("")
             return
         if model.state is LoadState.LOADING and not model.rows:
-            self.count.setText("Loading…")
+            self.count.setText(_("Loading…"))
             return
         filtered = bool(self.filters.values())
         if filtered and self.unfiltered_total is not None:
+            everything = self.unfiltered_total
             self.count.setText(
-                f"{local_integer(model.total)} of {local_integer(self.unfiltered_total)} {plural}"
+                n_("{shown} of {total} {noun}", "{shown} of {total} {plural}", everything).format(
+                    shown=local_integer(model.total),
+                    total=local_integer(everything),
+                    noun=noun,
+                    plural=plural,
+                )
             )
         else:
             if not filtered:
                 self.unfiltered_total = model.total
-            self.count.setText(f"{local_integer(model.total)} {plural}")
+            self.count.setText(
+                n_("{count} {noun}", "{count} {plural}", model.total).format(
+                    count=local_integer(model.total), noun=noun, plural=plural
+                )
+            )
 
     def open_index(self, index: QModelIndex) -> None:
         source = self.proxy.mapToSource(index)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from omnidesk import APP_DISPLAY_NAME, kinds
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
-from omnidesk.i18n import _
+from omnidesk.i18n import _, capitalized
 from omnidesk.imports import GuardrailSettings, Journal
 from omnidesk.imports.staged import StagedEdits
 from omnidesk.settings import Environment, Profile
@@ -65,7 +65,9 @@ def window_title(profile: Profile) -> str:
     with it; a title starting with it read "OmniDesk — Demo — Demo — OmniDesk".
     """
     environment = (
-        "PRODUCTION" if profile.environment is Environment.PRODUCTION else profile.environment.label
+        _("PRODUCTION")
+        if profile.environment is Environment.PRODUCTION
+        else profile.environment.label
     )
     # A profile named after its environment ("Demo", "Staging") is said once.
     parts = [environment]
@@ -138,7 +140,9 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
         self.setAcceptDrops(True)
 
         self.navigation = QListWidget()
-        self.navigation.addItems([pane.words.title for pane in self.panes.values()] + ["Imports"])
+        self.navigation.addItems(
+            [pane.words.title for pane in self.panes.values()] + [_("Imports")]
+        )
         self.navigation.setAccessibleName(_("Pages"))
         self.navigation.setFixedWidth(150)
         self.navigation.setIconSize(QSize(16, 16))
@@ -175,7 +179,11 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
         self.setCentralWidget(central)
 
         self._build_menus()
-        self.status = QLabel(f"Signed in as {profile.username} at {profile.base_url}")
+        self.status = QLabel(
+            _("Signed in as {user} at {server}").format(
+                user=profile.username, server=profile.base_url
+            )
+        )
         self.statusBar().addWidget(self.status, 1)
         for notice in notices:
             self.statusBar().addPermanentWidget(QLabel(notice))
@@ -206,13 +214,13 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
         self.setGeometry(available)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(_("&File"))
         self.import_action = QAction(
-            "&Import a spreadsheet…", self, shortcut=QKeySequence("Ctrl+I")
+            _("&Import a spreadsheet…"), self, shortcut=QKeySequence("Ctrl+I")
         )
         self.import_action.triggered.connect(lambda: self.open_import())
         file_menu.addAction(self.import_action)
-        export = QAction("&Export current view…", self, shortcut=QKeySequence("Ctrl+E"))
+        export = QAction(_("&Export current view…"), self, shortcut=QKeySequence("Ctrl+E"))
         export.setObjectName("exportAction")
         export.setToolTip(_("Export the table you are in, as it shows (Ctrl+E)"))
         export.triggered.connect(self.export_focused)
@@ -224,23 +232,27 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
             templates.addAction(action)
         file_menu.addSeparator()
         if self.preferences is not None:
-            preferences = QAction("&Preferences…", self)
+            preferences = QAction(_("&Preferences…"), self)
             preferences.triggered.connect(self.open_preferences)
             file_menu.addAction(preferences)
         if self.profile.environment is not Environment.DEMO:
-            self.switch_action = QAction("&Sign out and switch server…", self)
+            self.switch_action = QAction(_("&Sign out and switch server…"), self)
             self.switch_action.triggered.connect(self._switch_server)
             file_menu.addAction(self.switch_action)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action = QAction(
+            _("&Quit"), self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit)
+        )
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view_menu = self.menuBar().addMenu("&View")
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence(QKeySequence.StandardKey.Refresh))
+        view_menu = self.menuBar().addMenu(_("&View"))
+        refresh = QAction(
+            _("&Refresh"), self, shortcut=QKeySequence(QKeySequence.StandardKey.Refresh)
+        )
         refresh.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+R")])
         refresh.triggered.connect(self._refresh)
         view_menu.addAction(refresh)
-        find = QAction("&Filter", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+        find = QAction(_("&Filter"), self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(lambda: self._on_list_pane(ListPane.focus_filter))
         view_menu.addAction(find)
         for row in range(self.navigation.count()):
@@ -249,20 +261,20 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
             go.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
             view_menu.addAction(go)
 
-        list_menu = self.menuBar().addMenu("&List")
+        list_menu = self.menuBar().addMenu(_("&List"))
         self.new_action = QAction(
-            "&New…", self, shortcut=QKeySequence(QKeySequence.StandardKey.New)
+            _("&New…"), self, shortcut=QKeySequence(QKeySequence.StandardKey.New)
         )
-        self.new_action.setToolTip("Create a list (Ctrl+N)")
+        self.new_action.setToolTip(_("Create a list (Ctrl+N)"))
         self.new_action.triggered.connect(lambda: self._on_list_pane(ListPane.new_list))
-        self.edit_action = QAction("&Edit…", self, shortcut=QKeySequence("F2"))
-        self.edit_action.setToolTip("Change the selected list (F2)")
+        self.edit_action = QAction(_("&Edit…"), self, shortcut=QKeySequence("F2"))
+        self.edit_action.setToolTip(_("Change the selected list (F2)"))
         self.edit_action.triggered.connect(lambda: self._on_list_pane(ListPane.edit_current))
-        open_action = QAction("&Open contents", self)
+        open_action = QAction(_("&Open contents"), self)
         open_action.triggered.connect(lambda: self._on_list_pane(ListPane.open_current))
         for action in (self.new_action, self.edit_action, open_action):
             list_menu.addAction(action)
-        toolbar = self.addToolBar("Lists")
+        toolbar = self.addToolBar(_("Lists"))
         toolbar.setObjectName("listsToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -275,7 +287,7 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
             pane.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             pane.table.addActions([open_action, self.edit_action, self.new_action])
 
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = self.menuBar().addMenu(_("&Help"))
         keys = QAction(_("&Keyboard shortcuts"), self, shortcut=QKeySequence("F1"))
         keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction(keys)
@@ -284,7 +296,7 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
         log_folder.triggered.connect(lambda: open_folder(log_dir()))
         help_menu.addAction(log_folder)
         help_menu.addSeparator()
-        about = QAction("&About OmniDesk", self)
+        about = QAction(_("&About OmniDesk"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
@@ -294,7 +306,7 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.triggered.connect(
             lambda: self.statusBar().showMessage(
-                "OmniDesk does not delete lists; that is done in Omnitron itself.", 5000
+                _("OmniDesk does not delete lists; that is done in Omnitron itself."), 5000
             )
         )
         self.addAction(delete)
@@ -353,7 +365,7 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
         dialog = QFileDialog(
             self,
             _("Save an import template"),
-            _("{noun} template.xlsx").format(noun=entry.noun.capitalize()),
+            capitalized(_("{noun} template.xlsx").format(noun=entry.noun)),
         )
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters([_("Excel workbook (*.xlsx)")])
@@ -438,20 +450,24 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
         self.close()
 
     def unsaved_work(self) -> list[str]:
-        """What closing the window now would cost, in words (each with its verb)."""
+        """What closing the window now would cost, a sentence each."""
         lost = [
-            f"throws away the import of {wizard.path.name} you are preparing"
+            _("The import of {file} you are preparing is thrown away.").format(
+                file=wizard.path.name
+            )
             for wizard in self.wizards
             if wizard.isVisible() and wizard.has_unsent_work and wizard.path is not None
         ]
         lost += [
-            f"may cut off sending {wizard.path.name} (the Imports page will say what arrived)"
+            _("Sending {file} may be cut off (the Imports page will say what arrived).").format(
+                file=wizard.path.name
+            )
             for wizard in self.wizards
             if wizard.uploading and wizard.path is not None
         ]
         dialog = self.preferences_dialog
         if dialog is not None and dialog.isVisible() and dialog.has_changes():
-            lost.append("throws away the preferences you changed")
+            lost.append(_("The preferences you changed are thrown away."))
         return lost
 
     def close_without_asking(self) -> None:
@@ -482,11 +498,12 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
             else:
                 self._switching = False
 
+        # One sentence a line, each whole: the language joins nothing.
         self.closing_question = ask(
             self,
-            "Close OmniDesk?",
-            f"Closing now {' and '.join(lost)}.",
+            _("Close OmniDesk?"),
+            "\n".join([_("If you close OmniDesk now:"), *(f"• {words}" for words in lost)]),
             go=(QMessageBox.StandardButton.Close, None),
-            stay=(QMessageBox.StandardButton.Cancel, "Keep working"),
+            stay=(QMessageBox.StandardButton.Cancel, _("Keep working")),
             answered=answered,
         )

@@ -33,7 +33,7 @@ from .style import Tone, mark
 class PreferencesDialog(QDialog):
     def __init__(self, store: PreferencesStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Preferences")
+        self.setWindowTitle(_("Preferences"))
         self.store = store
         current = store.load()
         # Whole numbers, percentages included: the thresholds are read as whole percents.
@@ -42,7 +42,12 @@ class PreferencesDialog(QDialog):
         for threshold in THRESHOLDS:
             box = QSpinBox()
             box.setRange(threshold.minimum, threshold.maximum)
-            box.setSuffix(threshold.suffix)
+            if threshold.whole:
+                box.setSuffix(threshold.suffix)
+            else:  # the percent sign where the language puts it: "30 %", "%30"
+                before, _number, after = _("{number} %").partition("{number}")
+                box.setPrefix(before)
+                box.setSuffix(after)
             box.setValue(round(getattr(current, threshold.name)))
             self.fields[threshold.name] = box
             form.addRow(_(threshold.label), box)
@@ -59,7 +64,7 @@ class PreferencesDialog(QDialog):
         languages = QFormLayout()
         languages.addRow(_("&Language"), self.language)
         languages.addRow("", self.language_note)
-        intro = QLabel("An import asks you to confirm before uploading when it would:")
+        intro = QLabel(_("An import asks you to confirm before uploading when it would:"))
         self.error = QLabel()
         self.error.setObjectName("preferencesError")
         self.error.setWordWrap(True)
@@ -115,7 +120,11 @@ class PreferencesDialog(QDialog):
             self.store.save_language(self.chosen_language())
             self.store.save(self.values())
         except OSError as problem:
-            self.error.setText(f"The preferences could not be saved: {problem.strerror}")
+            self.error.setText(
+                _("The preferences could not be saved: {why}").format(
+                    why=problem.strerror or problem
+                )
+            )
             self.error.show()
             return
         self.accept()

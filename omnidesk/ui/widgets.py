@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from omnidesk.i18n import N_, _, n_
+from omnidesk.i18n import N_, _, capitalized, n_
 from omnidesk.settings import Environment, Profile
 
 from .drop_zone import dropped_spreadsheet
@@ -235,7 +235,8 @@ class TableWithStates(QStackedWidget):
         self.model = model
         self.noun = noun  # "price list", "price"
         self.plural = plural  # "price lists", "prices"
-        self.empty_hint = ""
+        # The filters in use, a phrase each ("name contains “x”"), for "No … matches".
+        self.empty_hint: list[str] = []
 
         self.message_page = QWidget()
         self.message = QLabel()
@@ -298,16 +299,24 @@ class TableWithStates(QStackedWidget):
             self.setCurrentWidget(self.table_page)
             return
         if state is LoadState.LOADING:
-            self.message.setText(_("Loading {plural}…").format(plural=self.plural))
+            # A language may put the list's word first: "Fiyat listeleri getiriliyor…".
+            self.message.setText(capitalized(_("Loading {plural}…").format(plural=self.plural)))
         elif state is LoadState.FAILED:
-            failed = _("The {plural} could not be loaded.").format(plural=self.plural)
+            failed = capitalized(_("The {plural} could not be loaded.").format(plural=self.plural))
             self.message.setText(f"{failed}\n{self.model.error}")
         else:
             hint = self.empty_hint
             if hint:
-                empty = _("No {noun} matches {filters}.").format(noun=self.noun, filters=hint)
+                empty = n_(
+                    "No {noun} matches this filter: {filters}.",
+                    "No {noun} matches these filters: {filters}.",
+                    len(hint),
+                ).format(noun=self.noun, filters=", ".join(hint))
             else:
-                empty = _("No {plural} yet.").format(plural=self.plural)
+                # None of them: the plural in English, the form a language says none with.
+                empty = n_("No {noun} yet.", "No {plural} yet.", 0).format(
+                    noun=self.noun, plural=self.plural
+                )
             self.message.setText(empty)
             self.clear_button.setVisible(bool(hint))
         self.setCurrentWidget(self.message_page)

@@ -114,7 +114,10 @@ class ImportsInTheWindow:
         if record is not None:
             self.imports.follow(record)
             self.statusBar().showMessage(
-                f"{record.file_name} goes on on the server; the Imports page follows it.", 8000
+                _("{file} goes on on the server; the Imports page follows it.").format(
+                    file=record.file_name
+                ),
+                8000,
             )
 
     def _followed_to_the_end(self, record: ImportRecord, words: str) -> None:
@@ -166,14 +169,22 @@ class ImportsInTheWindow:
         if not unfinished:
             return
         names = ", ".join(f"{r.file_name} → {r.list_name}" for r in unfinished[:3])
-        more = f" and {len(unfinished) - 3} more" if len(unfinished) > 3 else ""
+        if len(unfinished) > 3:
+            others = len(unfinished) - 3
+            names = n_("{names} and {count} more", "{names} and {count} more", others).format(
+                names=names, count=local_integer(others)
+            )
         self.question = ask(
             cast(QWidget, self),
-            "Unfinished imports",
-            f"{len(unfinished)} import(s) were not followed to the end last time: "
-            f"{names}{more}. See how they ended?",
-            go=(QMessageBox.StandardButton.Yes, "Follow them"),
-            stay=(QMessageBox.StandardButton.No, "Later"),
+            _("Unfinished imports"),
+            n_(
+                "{count} import was not followed to the end last time: {names}. See how it ended?",
+                "{count} imports were not followed to the end last time: {names}. "
+                "See how they ended?",
+                len(unfinished),
+            ).format(count=local_integer(len(unfinished)), names=names),
+            go=(QMessageBox.StandardButton.Yes, _("Follow them")),
+            stay=(QMessageBox.StandardButton.No, _("Later")),
             answered=self._answer_about_unfinished,
             default_go=True,
         )
@@ -198,15 +209,17 @@ class ImportsInTheWindow:
             f"“{p.where.list_name}” ({info(p.where.kind).noun}: {local_integer(p.count)})"
             for p in pending[:3]
         )
-        more = ""
         if len(pending) > 3:
-            more = " " + _("and {count} more lists").format(count=len(pending) - 3)
+            others = len(pending) - 3
+            lists = n_(
+                "{lists} and {count} more list", "{lists} and {count} more lists", others
+            ).format(lists=lists, count=local_integer(others))
         self.edits_words.setText(
             n_(
-                "{count} change made in a list's grid is not sent yet: {lists}{more}.",
-                "{count} changes made in lists' grids are not sent yet: {lists}{more}.",
+                "{count} change made in a list's grid is not sent yet: {lists}.",
+                "{count} changes made in lists' grids are not sent yet: {lists}.",
                 total,
-            ).format(count=local_integer(total), lists=lists, more=more)
+            ).format(count=local_integer(total), lists=lists)
         )
         self.edits_show.setText(_("Show “{name}”").format(name=pending[0].where.list_name))
         self.edits_notice.show()

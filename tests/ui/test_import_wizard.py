@@ -102,7 +102,7 @@ def test_closing_the_window_with_an_import_being_prepared_asks_first(
     question = window.closing_question
     assert question is not None
     assert question.isVisible()
-    assert "the import of hazir.csv you are preparing" in question.text()
+    assert "The import of hazir.csv you are preparing is thrown away." in question.text()
     question.button(QMessageBox.StandardButton.Cancel).click()  # "Keep working"
     assert window.isVisible()
     assert wizard.isVisible()  # nothing was thrown away
@@ -483,7 +483,7 @@ def test_closing_the_window_while_a_file_is_sent_asks_and_then_breaks_nothing(
     window.close()
     question = window.closing_question
     assert question is not None
-    assert "may cut off sending closing.csv" in question.text()
+    assert "Sending closing.csv may be cut off" in question.text()
     question.button(QMessageBox.StandardButton.Close).click()
     assert not window.isVisible()
     qtbot.waitUntil(lambda: not wizard.uploading, timeout=10_000)

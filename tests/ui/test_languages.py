@@ -52,7 +52,7 @@ def test_the_language_is_chosen_in_preferences_for_the_next_start(
     assert dialog.language.currentText() == f"As the system ({i18n.LANGUAGES[i18n.language()]})"
     dialog.language.setCurrentIndex(dialog.language.findData("tr"))
     assert dialog.language_note.text() == "OmniDesk speaks Türkçe from its next start."
-    assert window.unsaved_work() == ["throws away the preferences you changed"]
+    assert window.unsaved_work() == ["The preferences you changed are thrown away."]
     dialog.save()
     assert window.preferences.language() == "tr"
     saved = json.loads((tmp_path / "preferences.json").read_text(encoding="utf-8"))

@@ -115,7 +115,10 @@ def test_nothing_matches_says_so_and_clear_brings_everything_back(
     qtbot.waitUntil(
         lambda: settled(pane) and pane.states.currentWidget() is pane.states.message_page
     )
-    assert pane.states.message.text() == "No price list matches name “zzz no such list”."
+    assert (
+        pane.states.message.text()
+        == "No price list matches this filter: name contains “zzz no such list”."
+    )
     assert pane.states.clear_button.isVisibleTo(pane)
     qtbot.mouseClick(pane.states.clear_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: settled(pane) and pane.model.rowCount() > 10)

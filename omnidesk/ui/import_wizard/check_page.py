@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk import kinds
-from omnidesk.i18n import _, n_
+from omnidesk.i18n import N_, _, n_
 from omnidesk.imports import remembered_words
 from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
@@ -53,6 +53,11 @@ if TYPE_CHECKING:
 
 # Rows kept for display; every row is checked, the preview shows this many at most.
 SHOWN_ROWS_LIMIT = 100_000
+# A column's decimal separator, for the person to choose, each with its example.
+STYLE_WORDS = {
+    DecimalStyle.POINT: N_("{example} (decimal point)"),
+    DecimalStyle.COMMA: N_("{example} (decimal comma)"),
+}
 
 
 class CheckPage(WizardPage):
@@ -345,13 +350,14 @@ class CheckPage(WizardPage):
             )
             choice.addItem(found, None)
             for style in DecimalStyle:
-                choice.addItem(f"{style.example} ({style.value})", style.value)
+                choice.addItem(_(STYLE_WORDS[style]).format(example=style.example), style.value)
             chosen = draft.style_choice.get(field)
             choice.setCurrentIndex(choice.findData(chosen.value) if chosen else 0)
             choice.currentIndexChanged.connect(
                 lambda _=0, f=field, box=choice: self._style_changed(f, box.currentData())
             )
-            self.styles_form.addRow(field, choice)
+            labels = {spec.name: spec.label for spec in schema_for(draft.kind).fields}
+            self.styles_form.addRow(_(labels[field]) if field in labels else field, choice)
         self.styles_box.setVisible(bool(result.decimal_styles))
 
     def _style_changed(self, field: str, value: str | None) -> None:

@@ -36,7 +36,8 @@ def _values(kind: ListKind, values: dict[str, str]) -> str:
     """'price 1,709.99 · tax 20': as the changes table below says them."""
     return (
         " · ".join(
-            f"{FIELD_WORDS.get(name, name)} {shown(kind, name, value) if value else EMPTY}"
+            f"{_(FIELD_WORDS[name]) if name in FIELD_WORDS else name} "
+            f"{shown(kind, name, value) if value else EMPTY}"
             for name, value in values.items()
         )
         or EMPTY
