@@ -188,7 +188,7 @@ class Application:
         session = Session(self.client, self._ask_to_sign_in)
         notices: tuple[str, ...] = ()
         if not self.tokens.persistent:
-            notices = ("No keyring: you will sign in again next time.",)
+            notices = (_("No keyring: you will sign in again next time."),)
         window = MainWindow(
             profile,
             session,
@@ -303,7 +303,7 @@ def run_gui(options: Options) -> int:
     except (OSError, sqlite3.Error) as problem:  # the data folder: read-only, full, a file
         return _cannot_start(options, _storage_problem(problem))
     except asyncio.CancelledError:  # stopped by a signal before the window opened
-        print("omnidesk: stopped.", file=sys.stderr)
+        print(_("omnidesk: stopped."), file=sys.stderr)
         return 130
     finally:
         crashes.uninstall()
@@ -336,17 +336,17 @@ async def run_reporting(application: Application, crashes: CrashReporter) -> int
 
 def _storage_problem(problem: OSError | sqlite3.Error) -> str:
     reason = problem.strerror if isinstance(problem, OSError) and problem.strerror else problem
-    return (
-        f"OmniDesk cannot keep its data in {data_dir()} ({reason}). Make sure that "
-        "folder can be written to and the disk is not full, then start OmniDesk again."
-    )
+    return _(
+        "OmniDesk cannot keep its data in {folder} ({reason}). Make sure that folder can be "
+        "written to and the disk is not full, then start OmniDesk again."
+    ).format(folder=data_dir(), reason=reason)
 
 
 def _cannot_start(options: Options, message: str) -> int:
     """Says why in words: on stderr, and in a box for whoever started it from a menu."""
     print(f"omnidesk: {message}", file=sys.stderr)
     if not (options.report_ready or options.quit_when_ready):  # runs nobody watches
-        QMessageBox.critical(None, "OmniDesk cannot start", message)
+        QMessageBox.critical(None, _("OmniDesk cannot start"), message)
     return EXIT_FAILURE
 
 

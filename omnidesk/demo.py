@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from omnidesk.api import OmnitronError
+from omnidesk.i18n import N_, _
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.paths import data_dir
 
@@ -25,7 +26,8 @@ DEMO_IMPORT_ROWS_PER_SECOND = 400
 # demo server across restarts (it keys imports by server address).
 DEMO_PORT = 47311
 
-DEMO_RUNNING = "Another OmniDesk demo is running on this computer; close it first."
+# In English; _() it where it is said (the language may be chosen after this is imported).
+DEMO_RUNNING = N_("Another OmniDesk demo is running on this computer; close it first.")
 
 
 def demo_database() -> Path:
@@ -46,7 +48,7 @@ class DemoAlreadyRunning(OmnitronError):
     """
 
     def __init__(self) -> None:
-        super().__init__(DEMO_RUNNING)
+        super().__init__(_(DEMO_RUNNING))
 
 
 class FolderLock:
@@ -105,7 +107,11 @@ else:
         except BlockingIOError:
             return False
         except OSError as problem:  # a file system without locks: run unguarded
-            log.warning("cannot lock the demo folder (%s); running without the guard", problem)
+            log.warning(
+                _("cannot lock the demo folder ({problem}); running without the guard").format(
+                    problem=problem
+                )
+            )
         return True
 
     def _unlock(fd: int) -> None:
