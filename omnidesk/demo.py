@@ -107,7 +107,11 @@ else:
         except BlockingIOError:
             return False
         except OSError as problem:  # a file system without locks: run unguarded
-            log.warning("cannot lock the demo folder (%s); running without the guard", problem)
+            log.warning(
+                _("cannot lock the demo folder ({problem}); running without the guard").format(
+                    problem=problem
+                )
+            )
         return True
 
     def _unlock(fd: int) -> None:

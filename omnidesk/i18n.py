@@ -108,6 +108,13 @@ def amount(value: Decimal) -> str:
     return str(format_decimal(value, format="#,##0.00", locale=_number_locale()))
 
 
+def decimal_mark() -> str:
+    """The language's decimal separator: "." in English, "," in Turkish."""
+    from babel.numbers import get_decimal_symbol
+
+    return str(get_decimal_symbol(_number_locale()))
+
+
 def percent(value: int | float | Decimal) -> str:
     """A share as the language writes it: "6 %" in English, "%6" in Turkish."""
     return _("{number} %").format(number=number(value))

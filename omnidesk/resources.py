@@ -35,8 +35,13 @@ def resource_dir() -> Path:
     for place in places:
         if place.is_dir():
             return place
+    # Imported here: the translations are among the resources, and i18n imports this module.
+    from omnidesk.i18n import _
+
     raise FileNotFoundError(
-        "OmniDesk's resources are missing; looked in " + ", ".join(map(str, places))
+        _("OmniDesk's resources are missing; looked in {places}").format(
+            places=", ".join(map(str, places))
+        )
     )
 
 

@@ -54,6 +54,7 @@ def find_connection(profile_name: str | None, demo: bool) -> Connection:
     """The profile (or the demo) to use; raises Failed, before any network, when none fits."""
     if demo:
         from omnidesk.demo import DEMO_RUNNING, demo_is_running
+        from omnidesk.i18n import _
 
         if demo_is_running():  # said now, not after the file's whole check
             raise Failed(_(DEMO_RUNNING))

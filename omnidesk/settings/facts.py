@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from omnidesk.api.facts import ServerFacts
+from omnidesk.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ class FactsStore:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, KeyError, TypeError):
-            log.warning("server facts file %s is unreadable; learning again", self.path)
+            log.warning(
+                _("server facts file {file} is unreadable; learning again").format(file=self.path)
+            )
             return {}
         return servers
 
@@ -50,4 +53,8 @@ class FactsStore:
             temporary.replace(self.path)  # never a half-written file
         except OSError as problem:
             # A read-only settings folder costs only the relearning next time.
-            log.warning("cannot keep server facts in %s (%s)", self.path, problem.strerror)
+            log.warning(
+                _("cannot keep server facts in {file} ({reason})").format(
+                    file=self.path, reason=problem.strerror
+                )
+            )

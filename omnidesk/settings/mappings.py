@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from omnidesk.i18n import _
+
 log = logging.getLogger(__name__)
 
 _FOLD = str.maketrans("İIıŞşĞğÜüÖöÇç", "iiissgguuoocc")
@@ -47,7 +49,7 @@ class MappingStore:
         except (ValueError, KeyError, TypeError, AttributeError):
             backup = self.path.with_suffix(".damaged.json")
             self.path.replace(backup)
-            log.warning("mappings file was damaged; kept as %s", backup)
+            log.warning(_("mappings file was damaged; kept as {file}").format(file=backup))
             return {}
 
     def _save(self, mappings: dict[str, dict[str, str | None]]) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 # The thresholds belong to the guardrails they set; this module only keeps them on disk.
-from omnidesk.i18n import LANGUAGES
+from omnidesk.i18n import LANGUAGES, _
 from omnidesk.imports.guardrails import THRESHOLDS, GuardrailSettings, Threshold
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,9 @@ class PreferencesStore:
         except FileNotFoundError:
             return GuardrailSettings()
         except (ValueError, TypeError, AttributeError):
-            log.warning("preferences file %s is damaged; using the defaults", self.path)
+            log.warning(
+                _("preferences file {file} is damaged; using the defaults").format(file=self.path)
+            )
             return GuardrailSettings()
         # One bad value costs only itself: the others were chosen on purpose.
         defaults = GuardrailSettings()
@@ -66,13 +68,17 @@ class PreferencesStore:
                 value = None
             if value is None or not lowest <= value <= highest:
                 log.warning(
-                    "preferences file %s: %s = %r is not a number from %s to %s; using %s",
-                    self.path,
-                    threshold.name,
-                    raw[threshold.name],
-                    lowest,
-                    highest,
-                    getattr(defaults, threshold.name),
+                    _(
+                        "preferences file {file}: {name} = {value!r} is not a number from "
+                        "{lowest} to {highest}; using {default}"
+                    ).format(
+                        file=self.path,
+                        name=threshold.name,
+                        value=raw[threshold.name],
+                        lowest=lowest,
+                        highest=highest,
+                        default=getattr(defaults, threshold.name),
+                    )
                 )
                 continue
             values[threshold.name] = value

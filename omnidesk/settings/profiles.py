@@ -63,10 +63,10 @@ class Profile:
         host = parts.hostname or ""
         if host == "localhost" or _is_loopback(host):
             return None
-        return (
-            f"{self.base_url} is not encrypted (http://). Passwords and data can be read "
-            "on the way. Use an https:// address."
-        )
+        return _(
+            "{address} is not encrypted (http://). Passwords and data can be read on the way. "
+            "Use an https:// address."
+        ).format(address=self.base_url)
 
 
 def _is_loopback(host: str) -> bool:
@@ -100,16 +100,16 @@ def check_base_url(url: str) -> str | None:
     """A message if the address cannot be a server's base URL, else None."""
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "Enter the server's address, like https://acme.omnitron.example"
+        return _("Enter the server's address, like https://acme.omnitron.example")
     if parts.username is not None or parts.password is not None:
         # It would be kept in the profiles file and shown in logs with the address.
-        return "Leave your username and password out of the address; enter them below."
+        return _("Leave your username and password out of the address; enter them below.")
     try:
         port = parts.port  # raises for a port that is not a number up to 65535
     except ValueError:
         port = 0
     if port is not None and not 1 <= port <= 65535:
-        return "The port in the address (after “:”) must be a number from 1 to 65535."
+        return _("The port in the address (after “:”) must be a number from 1 to 65535.")
     return None
 
 
@@ -137,7 +137,7 @@ class ProfileStore:
         except (ValueError, KeyError, TypeError, AttributeError):
             backup = self.path.with_suffix(".damaged.json")
             self.path.replace(backup)
-            log.warning("profiles file was damaged; kept as %s", backup)
+            log.warning(_("profiles file was damaged; kept as {file}").format(file=backup))
             return []
 
     def save(self, profiles: list[Profile]) -> None:

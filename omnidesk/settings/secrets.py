@@ -9,6 +9,8 @@ import keyring
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError
 
+from omnidesk.i18n import _
+
 log = logging.getLogger(__name__)
 
 SERVICE = "OmniDesk"
@@ -64,6 +66,8 @@ class TokenStore:
     def _give_up_on_keyring(self, problem: Exception) -> None:
         # The problem's class, never its text: some backends echo what they were given.
         log.warning(
-            "no usable keyring (%s); tokens are kept for this session only", type(problem).__name__
+            _("no usable keyring ({problem}); tokens are kept for this session only").format(
+                problem=type(problem).__name__
+            )
         )
         self.persistent = False

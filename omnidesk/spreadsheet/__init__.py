@@ -54,7 +54,7 @@ from .header import (
     normalise_header,
 )
 from .limits import DEFAULT_LIMITS, ReadLimits
-from .numbers import DecimalStyle, NumberReading, parse_number, read_number
+from .numbers import DecimalStyle, NumberProblem, NumberReading, parse_number, read_number
 from .reading import SUPPORTED_SUFFIXES, open_spreadsheet
 from .row_checker import RowChecker
 from .row_rules import ROW_RULES, RowRule
@@ -110,6 +110,7 @@ __all__ = [
     "Field",
     "Finding",
     "HeaderOnly",
+    "NumberProblem",
     "NumberReading",
     "PasswordProtected",
     "ReadLimits",

@@ -343,7 +343,7 @@ def _find_row(buffer: bytes, number: int, start: int) -> tuple[int, bool] | None
 
 def _problems_sheet(result: CheckResult, checked: str, styles: _Styles) -> Iterator[bytes]:
     """The Problems sheet, as ``writing._add_problems_sheet`` lays it out, every cell text."""
-    from .writing import cell_safe_text
+    from .writing import cell_safe_text, note_word, problems_headings, problems_summary
 
     header, fills = (
         styles.bold(),
@@ -374,23 +374,20 @@ def _problems_sheet(result: CheckResult, checked: str, styles: _Styles) -> Itera
             _text(value),
         )
 
-    titles = ("Row", "Column", "Severity", "Problem")
+    titles = problems_headings()
     yield (
         b'<row r="1">'
         + b"".join(text(f"{c}1", t, header) for c, t in zip("ABCD", titles, strict=True))
         + b"</row>"
     )
-    summary = (
-        f"{result.rows} rows: {result.valid_rows} usable "
-        f"({result.warning_rows} with warnings), {result.error_rows} with errors."
-    )
-    yield b'<row r="2">' + text("D2", summary) + b"</row>"
+    yield b'<row r="2">' + text("D2", problems_summary(result)) + b"</row>"
     number = 2
+    said = note_word()
     for note in result.notes:
         number += 1
         yield b'<row r="%d">%s%s</row>' % (
             number,
-            text(f"C{number}", "note"),
+            text(f"C{number}", said),
             text(f"D{number}", note),
         )
     links: list[bytes] = []
@@ -401,7 +398,7 @@ def _problems_sheet(result: CheckResult, checked: str, styles: _Styles) -> Itera
         cells = [b'<c r="A%d"><v>%d</v></c>' % (number, finding.row)]
         if finding.column is not None:
             cells.append(text(f"B{number}", finding.column))
-        cells.append(text(f"C{number}", str(finding.severity), fills[finding.severity]))
+        cells.append(text(f"C{number}", finding.severity.word, fills[finding.severity]))
         cells.append(text(f"D{number}", finding.message))
         chunk.append(b'<row r="%d">%s</row>' % (number, b"".join(cells)))
         column = get_column_letter((finding.column_index or 0) + 1)
@@ -429,7 +426,7 @@ def _comments(notes: dict[int, dict[int, list[Finding]]], limit: int) -> tuple[b
     The same XML openpyxl writes (``openpyxl.comments``), made as text: through its
     objects, 5,000 comments took half a second.
     """
-    from .writing import cell_safe_text
+    from .writing import cell_safe_text, comment_text
 
     comments: list[bytes] = []
     shapes: list[bytes] = []
@@ -437,7 +434,7 @@ def _comments(notes: dict[int, dict[int, list[Finding]]], limit: int) -> tuple[b
         for column, found in columns.items():
             if len(comments) >= limit:
                 break
-            text = "\n".join(f"{f.severity.capitalize()}: {f.message}" for f in found)
+            text = comment_text(found)
             reference = f"{get_column_letter(column + 1)}{row}".encode()
             comments.append(
                 b'<comment ref="%s" authorId="0"><text><t xml:space="preserve">%s</t></text>'
@@ -509,7 +506,7 @@ def _free_name(names: set[str], pattern: str) -> str:
 
 def write_streamed_copy(source: Path, sheet_name: str, result: CheckResult, out: Path) -> None:
     """The annotated copy of an .xlsx/.xlsm ``source``; ``CannotStream`` if it cannot be."""
-    from .writing import MAX_COMMENTS, PROBLEMS_SHEET
+    from .writing import MAX_COMMENTS, problems_title
 
     with zipfile.ZipFile(source) as archive:
         names = set(archive.namelist())
@@ -549,9 +546,7 @@ def write_streamed_copy(source: Path, sheet_name: str, result: CheckResult, out:
             )
         problems_part = _free_name(names, "xl/worksheets/sheet{}.xml")
         taken = {m.decode() for m in re.findall(rb'<sheet\b[^>]*?\sname="([^"]*)"', workbook)}
-        title, suffix = PROBLEMS_SHEET, 2
-        while title in taken:
-            title, suffix = f"{PROBLEMS_SHEET} {suffix}", suffix + 1
+        title = problems_title(taken)
         ids = [int(i) for i in re.findall(rb'<sheet\b[^>]*?\ssheetId="([0-9]+)"', workbook)]
         problems_entry = b'<sheet xmlns:r="%s" name="%s" sheetId="%d" r:id="%s"/>' % (
             _REL.encode(),

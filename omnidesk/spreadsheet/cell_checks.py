@@ -15,7 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from omnidesk.i18n import _
+from omnidesk.i18n import _, decimal_mark, number
 
 from .cells import (
     CellValue,
@@ -25,7 +25,14 @@ from .cells import (
     cell_text,
     float_text,
 )
-from .numbers import DecimalStyle, DecimalStyleVote, NumberReading, plain_decimal, read_number
+from .numbers import (
+    DecimalStyle,
+    DecimalStyleVote,
+    NumberReading,
+    plain_decimal,
+    problem_message,
+    read_number,
+)
 from .schema import CHOICE_ALIASES, Field, ValueKind
 
 CENT = Decimal("0.01")
@@ -100,6 +107,9 @@ class ColumnChecker:
         }.get(spec.type)
         # Larger values take the Decimal path, which says they are too large.
         self.upper = float(spec.maximum) if spec.maximum is not None else _LARGEST_AMOUNT
+        # Once per column, not per value: figures are written by babel, at some µs each.
+        self._maximum = "" if spec.maximum is None else number(spec.maximum)
+        self.decimal_mark = decimal_mark()
 
     def _remember(self, cell: CellValue, outcome: Outcome) -> Outcome:
         # True == 1 == 1.0 share a dict slot; booleans are never looked up or stored.
@@ -133,29 +143,40 @@ class ColumnChecker:
                 lines = text.count("\n") + 1
                 return (
                     BAD,
-                    f"{self.spec.label} “{text.splitlines()[0]}…” runs over {lines} lines: a "
-                    'quote mark (") in the file is probably missing its partner, so the rows '
-                    "after it were read into this cell. Fix the quote and save again.",
+                    _(
+                        '{label} “{start}…” runs over {lines} lines: a quote mark (") in the '
+                        "file is probably missing its partner, so the rows after it were read "
+                        "into this cell. Fix the quote and save again."
+                    ).format(label=self.spec.label, start=text.splitlines()[0], lines=lines),
                 )
             if _SCIENTIFIC.fullmatch(text):
                 return (
                     BAD,
-                    f"{self.spec.label} “{text}” was shortened by Excel into scientific notation "
-                    "and the real code is lost. Format the column as Text, type the codes "
-                    "again and save.",
+                    _(
+                        "{label} “{text}” was shortened by Excel into scientific notation and "
+                        "the real code is lost. Format the column as Text, type the codes again "
+                        "and save."
+                    ).format(label=self.spec.label, text=text),
                 )
             return (OK, text)
         if type(cell) is UncalculatedFormula:
             return self._uncalculated(cell)
         if isinstance(cell, bool):
-            return (BAD, f"{self.spec.label} is {quoted(cell)}, not a code.")
+            return (
+                BAD,
+                _("{label} is {value}, not a code.").format(
+                    label=self.spec.label, value=quoted(cell)
+                ),
+            )
         if isinstance(cell, float):
             if abs(cell) >= _EXCEL_EXACT_DIGITS_LIMIT:
                 return (
                     BAD,
-                    f"{self.spec.label} {float_text(cell)} has more digits than Excel keeps "
-                    "in a number (15), so the real code is lost. Format the column as Text, "
-                    "type the codes again and save.",
+                    _(
+                        "{label} {value} has more digits than Excel keeps in a number (15), so "
+                        "the real code is lost. Format the column as Text, type the codes again "
+                        "and save."
+                    ).format(label=self.spec.label, value=float_text(cell)),
                 )
             if isinstance(cell, PaddedNumberCell):
                 return (OK, cell.shown)  # 98 formatted 000000 is the code 000098, as shown
@@ -165,8 +186,10 @@ class ColumnChecker:
         if isinstance(cell, datetime.date | datetime.datetime):
             return (
                 BAD,
-                f"{self.spec.label} {quoted(cell)} was turned into a date by the spreadsheet "
-                "program. Format the column as Text and type the code again.",
+                _(
+                    "{label} {value} was turned into a date by the spreadsheet program. Format "
+                    "the column as Text and type the code again."
+                ).format(label=self.spec.label, value=quoted(cell)),
             )
         if cell is None:
             return _EMPTY
@@ -201,8 +224,10 @@ class ColumnChecker:
         if type(cell) is UncalculatedFormula:
             return self._uncalculated(cell)
         if isinstance(cell, bool):
-            return (BAD, f"{self.spec.label} is {quoted(cell)}, not a number.")
-        return (BAD, f"{self.spec.label} {quoted(cell)} is a date or time, not a number.")
+            sentence = _("{label} is {value}, not a number.")
+        else:
+            sentence = _("{label} {value} is a date or time, not a number.")
+        return (BAD, sentence.format(label=self.spec.label, value=quoted(cell)))
 
     def _float(self, cell: float) -> Outcome:
         """Excel's numbers: the common case settled on the float, the rest via Decimal."""
@@ -226,12 +251,17 @@ class ColumnChecker:
             shown = shown.rstrip("0").rstrip(".")
         shown += "%"
         if self.spec.type is not ValueKind.PERCENT:
-            return (
-                BAD,
-                f"{self.spec.label} {quoted(shown)} is a percentage (the cell is formatted as %), "
-                f"not {'an amount' if self.spec.type is ValueKind.MONEY else 'a quantity'}. "
-                "Give the cell a number format and type the value itself.",
-            )
+            if self.spec.type is ValueKind.MONEY:
+                sentence = _(
+                    "{label} {value} is a percentage (the cell is formatted as %), not an "
+                    "amount. Give the cell a number format and type the value itself."
+                )
+            else:
+                sentence = _(
+                    "{label} {value} is a percentage (the cell is formatted as %), not a "
+                    "quantity. Give the cell a number format and type the value itself."
+                )
+            return (BAD, sentence.format(label=self.spec.label, value=quoted(shown)))
         status, out = self.validate(percent, shown)
         if status == OK and isinstance(out, Decimal) and abs(out) < _FLOAT_EXACT:
             return (OK, float(out))  # checked to 2 places (see _simple_text)
@@ -271,36 +301,59 @@ class ColumnChecker:
             return (status, out), reading.style
         if reading.ambiguous is not None:
             return (WAIT, reading), None
-        return (BAD, f"{self.spec.label} {reading.problem}."), None
+        assert reading.problem is not None
+        return (BAD, problem_message(reading.problem, self.spec.label, stripped)), None
 
     def validate(self, value: Decimal, shown: CellValue) -> Outcome:
         spec = self.spec
-        label = spec.label
         if not value.is_finite() or abs(value) >= _MAX_AMOUNT:
-            return (
-                BAD,
-                f"{label} {quoted(shown)} is too large: at most {_MAX_WHOLE_DIGITS} digits "
-                "before the decimal point.",
+            return self._bad(
+                _(
+                    "{label} {value} is too large: at most {digits} digits before the "
+                    "decimal point."
+                ),
+                shown,
             )
         if value < spec.minimum:
-            return (BAD, f"{label} {quoted(shown)} cannot be negative.")
+            return self._bad(_("{label} {value} cannot be negative."), shown)
         if spec.type is ValueKind.WHOLE:
             if value != value.to_integral_value():
-                return (BAD, f"{label} {quoted(shown)} must be a whole number.")
+                return self._bad(_("{label} {value} must be a whole number."), shown)
             if spec.maximum is not None and value > spec.maximum:
-                return (BAD, f"{label} {quoted(shown)} is above the maximum {spec.maximum:,}.")
+                return self._bad(_("{label} {value} is above the maximum {maximum}."), shown)
             return (OK, int(value))
         if spec.maximum is not None and value > spec.maximum:
-            return (BAD, f"{label} {quoted(shown)} must be between 0 and {spec.maximum}.")
+            return self._bad(_("{label} {value} must be between 0 and {maximum}."), shown)
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2 and value != value.quantize(CENT):
-            hint = (
-                " Excel may show it rounded; round the value itself."
-                if isinstance(shown, float)
-                else ""
-            )
-            return (BAD, f"{label} {quoted(shown)} has more than 2 decimal places.{hint}")
+            if isinstance(shown, float):
+                sentence = _(
+                    "{label} {value} has more than 2 decimal places. Excel may show it "
+                    "rounded; round the value itself."
+                )
+            else:
+                sentence = _("{label} {value} has more than 2 decimal places.")
+            return self._bad(sentence, shown)
         return (OK, value)
+
+    def _bad(self, sentence: str, shown: CellValue) -> Outcome:
+        """A value ``validate`` refuses, said with the column's name, limit and the value.
+
+        A number the spreadsheet holds as a number is quoted as the person's Excel shows
+        it, with the language's decimal mark (10,999 in Türkiye); text as it was typed.
+        """
+        value = quoted(shown)
+        if type(shown) is float and self.decimal_mark != ".":
+            value = value.replace(".", self.decimal_mark)
+        return (
+            BAD,
+            sentence.format(
+                label=self.spec.label,
+                value=value,
+                maximum=self._maximum,
+                digits=_MAX_WHOLE_DIGITS,
+            ),
+        )
 
     # -- choices and informational text -------------------------------------------------------
     def _choice(self, cell: CellValue) -> Outcome:
@@ -318,10 +371,22 @@ class ColumnChecker:
             outcome = (OK, self._aliases[text])
         else:
             choices = self.spec.choices
-            shown = ", ".join(choices[:8])
             if len(choices) > 8:
-                shown += f" or one of {len(choices) - 8} more listed in the template"
-            outcome = (BAD, f"{self.spec.label} {quoted(cell)} is not allowed; use {shown}.")
+                sentence = _(
+                    "{label} {value} is not allowed; use {choices} or one of {more} more "
+                    "listed in the template."
+                )
+            else:
+                sentence = _("{label} {value} is not allowed; use {choices}.")
+            outcome = (
+                BAD,
+                sentence.format(
+                    label=self.spec.label,
+                    value=quoted(cell),
+                    choices=", ".join(choices[:8]),
+                    more=len(choices) - 8,
+                ),
+            )
         return self._remember(cell, outcome)
 
     def _info(self, cell: CellValue) -> Outcome:
@@ -360,15 +425,24 @@ def _unseen_in_code(label: str, text: str) -> str | None:
 
 def ambiguity_message(column: ColumnChecker, reading: NumberReading, shown: CellValue) -> str:
     assert reading.ambiguous is not None
-    as_point, as_comma = (plain_decimal(v) for v in reading.ambiguous)
-    why = (
-        "values in this column use both a decimal comma and a decimal point"
-        if column.vote.conflicting
-        else "no other value in the column shows whether it uses a decimal comma or point"
-    )
-    whole = as_comma if "." not in as_comma else as_point
-    advice = f"Write it without a thousands separator (e.g. {whole})"
-    if column.spec.type is not ValueKind.WHOLE:
-        advice += " or with 2 decimals"
-    meanings = f"could mean {as_point} or {as_comma}"
-    return f"{column.spec.label} {quoted(shown)} {meanings}: {why}. {advice}."
+    # The two meanings in the language's own way, so neither reads as the other: 1.234
+    # is one thousand and more to a Turkish reader, one and a bit to an English one.
+    mark = column.decimal_mark
+    as_point, as_comma = (plain_decimal(v).replace(".", mark) for v in reading.ambiguous)
+    if column.vote.conflicting:
+        why = _(
+            "{label} {value} could mean {point} or {comma}: values in this column use both a "
+            "decimal comma and a decimal point."
+        )
+    else:
+        why = _(
+            "{label} {value} could mean {point} or {comma}: no other value in the column "
+            "shows whether it uses a decimal comma or point."
+        )
+    if column.spec.type is ValueKind.WHOLE:
+        advice = _("Write it without a thousands separator (e.g. {whole}).")
+    else:
+        advice = _("Write it without a thousands separator (e.g. {whole}) or with 2 decimals.")
+    whole = as_comma if mark not in as_comma else as_point
+    said = why.format(label=column.spec.label, value=quoted(shown), point=as_point, comma=as_comma)
+    return f"{said} {advice.format(whole=whole)}"

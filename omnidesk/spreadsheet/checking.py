@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 
+from omnidesk.i18n import _
 from omnidesk.kinds import ListKind
 
 from .cells import CellValue, SheetRow
@@ -95,14 +96,19 @@ def check_batches(
             progress(checker.rows_checked)
     if checker.rows_checked == 0:
         raise HeaderOnly(
-            f"Only a header row (row {header.number}) was found, no rows with data below it."
+            _("Only a header row (row {row}) was found, no rows with data below it.").format(
+                row=header.number
+            )
         )
     if progress is not None:
         progress(checker.rows_checked)
     result = checker.finish()
     if skipped:
         result.notes.insert(
-            0, f"Rows above row {header.number} were skipped; row {header.number} is the header."
+            0,
+            _("Rows above row {row} were skipped; row {row} is the header.").format(
+                row=header.number
+            ),
         )
     return result
 
@@ -196,7 +202,9 @@ def check_spreadsheet(
         )
     except EmptyFile as error:
         raise EmptyFile(
-            f"Sheet “{sheet.sheet_name}” of {sheet.path.name}: {error.message}"
+            _("Sheet “{sheet}” of {file}: {problem}").format(
+                sheet=sheet.sheet_name, file=sheet.path.name, problem=error.message
+            )
         ) from None
     except HeaderOnly as error:
         raise HeaderOnly(f"{sheet.path.name}: {error.message}") from None

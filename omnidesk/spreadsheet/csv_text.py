@@ -13,6 +13,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from omnidesk.i18n import _
+
 from .errors import UnreadableFile
 
 _CHUNK = 1 << 20
@@ -35,11 +37,11 @@ class TextFormat:
     def encoding_label(self) -> str:
         return {
             "utf-8": "UTF-8",
-            "utf-8-sig": "UTF-8 (with BOM)",
+            "utf-8-sig": _("UTF-8 (with BOM)"),
             "utf-16": "UTF-16",
             "utf-16-le": "UTF-16",
             "utf-16-be": "UTF-16",
-            "cp1254": "Windows-1254 (Turkish)",
+            "cp1254": _("Windows-1254 (Turkish)"),
             "latin-1": "Latin-1",
         }.get(self.encoding, self.encoding)
 
@@ -57,8 +59,10 @@ def detect_encoding(path: Path) -> str:
             return utf16
         if b"\x00" in head:
             raise UnreadableFile(
-                f"{path.name} is not a text file, so it cannot be read as CSV. "
-                "Export it from your spreadsheet program as .xlsx or CSV."
+                _(
+                    "{name} is not a text file, so it cannot be read as CSV. Export it from your "
+                    "spreadsheet program as .xlsx or CSV."
+                ).format(name=path.name)
             )
         handle.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()

@@ -7,6 +7,8 @@ would, and says so on both rows.
 
 from __future__ import annotations
 
+from omnidesk.i18n import _
+
 from .check_result import GoodRows, StoredValue
 from .findings import Warn
 
@@ -30,6 +32,8 @@ def replaced_rows(good: GoodRows, at: int, warn: Warn) -> set[int]:
     del seen, skus
     replaced: set[int] = set()
     last_row: dict[str, int] = {}
+    kept = _("SKU “{sku}” is also on row {row}; only this later row is uploaded.")
+    dropped = _("SKU “{sku}” appears again on row {row}, which replaces this row.")
     for number, values in good:
         sku = values[at]
         if sku not in repeated:
@@ -38,15 +42,7 @@ def replaced_rows(good: GoodRows, at: int, warn: Warn) -> set[int]:
         earlier = last_row.get(sku)
         if earlier is not None:
             replaced.add(earlier)
-            warn(
-                number,
-                at,
-                f"SKU “{sku}” is also on row {earlier}; only this later row is uploaded.",
-            )
-            warn(
-                earlier,
-                at,
-                f"SKU “{sku}” appears again on row {number}, which replaces this row.",
-            )
+            warn(number, at, kept.format(sku=sku, row=earlier))
+            warn(earlier, at, dropped.format(sku=sku, row=number))
         last_row[sku] = number
     return replaced

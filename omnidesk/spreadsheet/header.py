@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from omnidesk.i18n import _
 from omnidesk.kinds import ListKind
 
 from .cells import SheetRow, cell_text
@@ -90,8 +91,9 @@ def match_columns(
     for target in explicit.values():
         if target is not None and target not in valid:
             raise ValueError(
-                f"“{target}” is not a {schema.label} column; use one of: "
-                + ", ".join(sorted(valid))
+                _("“{target}” is not a {noun} column; use one of: {columns}.").format(
+                    target=target, noun=schema.label, columns=", ".join(sorted(valid))
+                )
             )
     taken: set[str] = set()
     decided: dict[int, str | None] = {}
@@ -103,7 +105,11 @@ def match_columns(
     for index, target in decided.items():
         if target is not None:
             if target in taken:
-                notes.append(f"Column “{headers[index]}” is ignored: {target} is already mapped.")
+                notes.append(
+                    _("Column “{header}” is ignored: {field} is already mapped.").format(
+                        header=headers[index], field=target
+                    )
+                )
                 continue
             field_of[index] = target
             taken.add(target)
@@ -118,8 +124,10 @@ def match_columns(
         if target in taken:
             label = schema.field(target).label
             notes.append(
-                f"Column “{header}” ({column_letter(index)}) is ignored: an earlier column "
-                f"is already used as {label}."
+                _(
+                    "Column “{header}” ({letter}) is ignored: an earlier column is already "
+                    "used as {label}."
+                ).format(header=header, letter=column_letter(index), label=label)
             )
             continue
         field_of[index] = target
@@ -169,8 +177,12 @@ def find_header(
             if row.number == header_row:
                 return row, [], skipped
             if row.number > header_row:
-                raise EmptyFile(f"Row {header_row}, chosen as the header row, is empty.")
-        raise EmptyFile(f"The sheet has no row {header_row} to use as the header row.")
+                raise EmptyFile(
+                    _("Row {row}, chosen as the header row, is empty.").format(row=header_row)
+                )
+        raise EmptyFile(
+            _("The sheet has no row {row} to use as the header row.").format(row=header_row)
+        )
     seen: list[SheetRow] = []
     for row in rows:
         seen.append(row)
@@ -183,7 +195,7 @@ def find_header(
         if len(seen) >= HEADER_SEARCH_ROWS:
             break
     if not seen:
-        raise EmptyFile("The sheet has no data.")
+        raise EmptyFile(_("The sheet has no data."))
     return seen[0], seen[1:], 0
 
 

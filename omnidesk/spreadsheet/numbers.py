@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from omnidesk.i18n import _
+
 
 class DecimalStyle(StrEnum):
     POINT = "point"  # 1,234.50
@@ -24,6 +26,31 @@ class DecimalStyle(StrEnum):
     @property
     def example(self) -> str:
         return "1,234.50" if self is DecimalStyle.POINT else "1.234,50"
+
+
+class NumberProblem(StrEnum):
+    """Why a text is not a number; ``problem_message`` says it in the person's language."""
+
+    EMPTY = "empty"
+    PERCENTAGE = "percentage"  # 18% where an amount or a quantity is wanted
+    NOT_A_NUMBER = "not a number"
+    MIXED_SEPARATORS = "mixed separators"  # 1.234,5.6
+    MISPLACED_SEPARATOR = "misplaced separator"  # 12,34,567
+
+
+def problem_message(problem: NumberProblem, label: str, text: str) -> str:
+    """The sentence for a value of the column ``label`` that reads as no number."""
+    if problem is NumberProblem.EMPTY:
+        return _("{label} is empty.").format(label=label)
+    if problem is NumberProblem.PERCENTAGE:
+        sentence = _("{label} “{text}” is a percentage, not an amount.")
+    elif problem is NumberProblem.MIXED_SEPARATORS:
+        sentence = _("{label} “{text}” is not a number (mixed separators).")
+    elif problem is NumberProblem.MISPLACED_SEPARATOR:
+        sentence = _("{label} “{text}” is not a number (misplaced separator).")
+    else:
+        sentence = _("{label} “{text}” is not a number.")
+    return sentence.format(label=label, text=text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +65,7 @@ class NumberReading:
     value: Decimal | None = None
     style: DecimalStyle | None = None
     ambiguous: tuple[Decimal, Decimal] | None = None  # (if POINT, if COMMA)
-    problem: str | None = None
+    problem: NumberProblem | None = None
     currency: str | None = None
 
     def resolve(self, style: DecimalStyle | None) -> Decimal | None:
@@ -106,8 +133,8 @@ def read_number(text: str, *, percent_allowed: bool = False) -> NumberReading:
     if _PLAIN.fullmatch(stripped):
         return _read_plain(stripped)
     if not stripped:
-        return NumberReading(problem="is empty")
-    return _read_decorated(stripped.translate(_SPACES), text, percent_allowed)
+        return NumberReading(problem=NumberProblem.EMPTY)
+    return _read_decorated(stripped.translate(_SPACES), percent_allowed)
 
 
 def _read_plain(text: str) -> NumberReading:
@@ -121,7 +148,7 @@ def _read_plain(text: str) -> NumberReading:
     return NumberReading(value=Decimal(text), style=DecimalStyle.POINT)
 
 
-def _read_decorated(text: str, original: str, percent_allowed: bool) -> NumberReading:
+def _read_decorated(text: str, percent_allowed: bool) -> NumberReading:
     match = _AFFIXED.fullmatch(text)
     assert match is not None  # the pattern accepts any text
     pre, body, post = match.group("pre"), match.group("body"), match.group("post")
@@ -131,7 +158,7 @@ def _read_decorated(text: str, original: str, percent_allowed: bool) -> NumberRe
             continue
         if mark == "%":
             if not percent_allowed:
-                return NumberReading(problem=f"“{original.strip()}” is a percentage, not an amount")
+                return NumberReading(problem=NumberProblem.PERCENTAGE)
         else:
             currency = _CURRENCY_MARKS[mark.lower()]
     negative = False
@@ -142,10 +169,10 @@ def _read_decorated(text: str, original: str, percent_allowed: bool) -> NumberRe
     if body[:1] in _CURRENCY_MARKS and currency is None:
         currency, body = _CURRENCY_MARKS[body[0]], body[1:].lstrip()
     if not body or not _BODY.fullmatch(body) or not any(ch.isdigit() for ch in body):
-        return NumberReading(problem=f"“{original.strip()}” is not a number")
+        return NumberReading(problem=NumberProblem.NOT_A_NUMBER)
     reading = _read_body(body)
     if reading.problem is not None:
-        return NumberReading(problem=f"“{original.strip()}” is not a number ({reading.problem})")
+        return reading
     if negative:
         reading = NumberReading(
             value=-reading.value if reading.value is not None else None,
@@ -164,7 +191,7 @@ def _read_body(body: str) -> NumberReading:
     if dots and commas:
         decimal_mark = "." if body.rfind(".") > body.rfind(",") else ","
         if body.count(decimal_mark) != 1:
-            return NumberReading(problem="mixed separators")
+            return NumberReading(problem=NumberProblem.MIXED_SEPARATORS)
         whole, frac = body.split(decimal_mark)
         digits = _grouped_digits(whole, "," if decimal_mark == "." else ".")
         return _decimal(digits, frac, _style_of(decimal_mark))
@@ -178,7 +205,7 @@ def _read_body(body: str) -> NumberReading:
         grouped_by_space = bool(_GROUP_SEPARATORS.search(whole))
         digits = _grouped_digits(whole, "")
         if digits is None or (not frac.isdigit() and frac):
-            return NumberReading(problem="misplaced separator")
+            return NumberReading(problem=NumberProblem.MISPLACED_SEPARATOR)
         if (
             len(frac) == 3
             and not grouped_by_space
@@ -201,12 +228,12 @@ def _style_of(decimal_mark: str) -> DecimalStyle:
 
 def _decimal(digits: str | None, frac: str, style: DecimalStyle | None) -> NumberReading:
     if digits is None or (frac and not frac.isdigit()):
-        return NumberReading(problem="misplaced separator")
+        return NumberReading(problem=NumberProblem.MISPLACED_SEPARATOR)
     text = (digits or "0") + ("." + frac if frac else "")
     try:
         return NumberReading(value=Decimal(text), style=style)
     except InvalidOperation:  # pragma: no cover - the text is digits by construction
-        return NumberReading(problem="not a number")
+        return NumberReading(problem=NumberProblem.NOT_A_NUMBER)
 
 
 def _grouped_digits(text: str, thousands_mark: str) -> str | None:
@@ -231,15 +258,17 @@ def parse_number(text: str, style: DecimalStyle | None = None) -> Decimal:
     reading = read_number(text, percent_allowed=True)
     value = reading.resolve(style)
     if value is None:
+        if reading.problem is not None:
+            raise ValueError(problem_message(reading.problem, _("The value"), text.strip()))
+        assert reading.ambiguous is not None
         raise ValueError(
-            reading.problem or f"“{text.strip()}” could mean either {_ambiguity(reading)}"
+            _("“{text}” could mean either {first} or {second}.").format(
+                text=text.strip(),
+                first=plain_decimal(reading.ambiguous[0]),
+                second=plain_decimal(reading.ambiguous[1]),
+            )
         )
     return value
-
-
-def _ambiguity(reading: NumberReading) -> str:
-    assert reading.ambiguous is not None
-    return f"{plain_decimal(reading.ambiguous[0])} or {plain_decimal(reading.ambiguous[1])}"
 
 
 def plain_decimal(value: Decimal) -> str:

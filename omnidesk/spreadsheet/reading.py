@@ -14,7 +14,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from omnidesk.i18n import _
+from omnidesk.i18n import _, number
 
 from .errors import (
     EmptyFile,
@@ -48,7 +48,7 @@ def open_spreadsheet(
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
-            raise UnreadableFile(f"{path} is a folder, not a spreadsheet file.")
+            raise UnreadableFile(_("{path} is a folder, not a spreadsheet file.").format(path=path))
         if not stat.S_ISREG(status.st_mode):
             # A named pipe or a device has no end to read to: opening one would wait for
             # a writer that may never come, and the check would hang.
@@ -62,24 +62,31 @@ def open_spreadsheet(
         with path.open("rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:
-        raise UnreadableFile(f"{path} does not exist.") from None
+        raise UnreadableFile(_("{path} does not exist.").format(path=path)) from None
     except IsADirectoryError:
-        raise UnreadableFile(f"{path} is a folder, not a spreadsheet file.") from None
+        raise UnreadableFile(
+            _("{path} is a folder, not a spreadsheet file.").format(path=path)
+        ) from None
     except OSError as error:
-        raise UnreadableFile(f"{path.name} cannot be opened: {error.strerror}.") from None
+        raise UnreadableFile(
+            _("{name} cannot be opened: {reason}.").format(name=path.name, reason=error.strerror)
+        ) from None
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFileType(
-            f"{path.name} is not a spreadsheet OmniDesk can read. Use one of: "
-            + ", ".join(SUPPORTED_SUFFIXES)
-            + "."
+            _("{name} is not a spreadsheet OmniDesk can read. Use one of: {suffixes}.").format(
+                name=path.name, suffixes=", ".join(SUPPORTED_SUFFIXES)
+            )
         )
     if size == 0:
-        raise EmptyFile(f"{path.name} is empty (0 bytes).")
+        raise EmptyFile(_("{name} is empty (0 bytes).").format(name=path.name))
     if size > limits.max_file_bytes:
         raise TooLarge(
-            f"{path.name} is {_megabytes(size)}; OmniDesk reads files up to "
-            f"{_megabytes(limits.max_file_bytes)}. Split it into smaller files.",
+            _(
+                "{name} is {size}; OmniDesk reads files up to {limit}. Split it into smaller files."
+            ).format(
+                name=path.name, size=_megabytes(size), limit=_megabytes(limits.max_file_bytes)
+            ),
             limit_name="max_file_bytes",
             limit=limits.max_file_bytes,
         )
@@ -88,45 +95,60 @@ def open_spreadsheet(
         file_type = _zip_workbook_kind(members, suffix)
         if file_type is None:
             raise UnreadableFile(
-                f"{path.name} is a compressed file but not a spreadsheet (it may be a Word "
-                "document or a .zip). Export the list from your spreadsheet program."
+                _(
+                    "{name} is a compressed file but not a spreadsheet (it may be a Word "
+                    "document or a .zip). Export the list from your spreadsheet program."
+                ).format(name=path.name)
             )
         return WorkbookSheet(path, sheet, limits, file_type)
     if head.startswith(_OLE_MAGIC):
         if _ole_is_encrypted(path):
             # Excel stores a password-protected .xlsx inside an OLE container.
             raise PasswordProtected(
-                f"{path.name} is protected with a password. Open it in Excel, remove the "
-                "password (File › Info › Protect Workbook), save, and try again."
+                _(
+                    "{name} is protected with a password. Open it in Excel, remove the "
+                    "password (File › Info › Protect Workbook), save, and try again."
+                ).format(name=path.name)
             )
         # Old .xls files are often renamed .xlsx by hand; what counts is the content.
         return WorkbookSheet(path, sheet, limits, "xls")
     if suffix in WORKBOOK_SUFFIXES:
         if _looks_like_html(path):
             raise UnreadableFile(
-                f"{path.name} is a web page saved with a spreadsheet name, not a real "
-                f"{suffix} file. Open it in Excel and save it as .xlsx."
+                _(
+                    "{name} is a web page saved with a spreadsheet name, not a real {suffix} "
+                    "file. Open it in Excel and save it as .xlsx."
+                ).format(name=path.name, suffix=suffix)
             )
         if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods"):
             raise UnreadableFile(
-                f"{path.name} is damaged or is not really a {suffix} file. Open it in your "
-                "spreadsheet program and save it again."
+                _(
+                    "{name} is damaged or is not really a {suffix} file. Open it in your "
+                    "spreadsheet program and save it again."
+                ).format(name=path.name, suffix=suffix)
             )
         # ERPs routinely export delimited text named .xls; Excel opens it, so do we.
     elif _looks_like_html(path):  # a web admin's "export" saved as .csv
-        raise UnreadableFile(
-            f"{path.name} is a web page saved with a {suffix or 'text'} name, not a table "
-            "of values. Open it in Excel and save it as .xlsx or .csv."
-        )
+        if suffix:
+            sentence = _(
+                "{name} is a web page saved with a {suffix} name, not a table of values. Open "
+                "it in Excel and save it as .xlsx or .csv."
+            )
+        else:
+            sentence = _(
+                "{name} is a web page saved with a text file's name, not a table of values. "
+                "Open it in Excel and save it as .xlsx or .csv."
+            )
+        raise UnreadableFile(sentence.format(name=path.name, suffix=suffix))
     return TextSheet(path, sheet, limits)
 
 
 def _megabytes(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):,.0f} MB"
+        return _("{number} MB").format(number=number(round(size / (1024 * 1024))))
     if size >= 1024:
-        return f"{size / 1024:,.0f} KB"
-    return f"{size} bytes"
+        return _("{number} KB").format(number=number(round(size / 1024)))
+    return _("{number} bytes").format(number=number(size))
 
 
 def _looks_like_html(path: Path) -> bool:
@@ -159,8 +181,10 @@ def _guard_zip(path: Path, limits: ReadLimits) -> set[str]:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UnreadableFile(
-            f"{path.name} is damaged (its compressed contents cannot be listed). Open it in "
-            "your spreadsheet program and save it again."
+            _(
+                "{name} is damaged (its compressed contents cannot be listed). Open it in your "
+                "spreadsheet program and save it again."
+            ).format(name=path.name)
         ) from None
     total = 0
     for member in members:
@@ -170,16 +194,27 @@ def _guard_zip(path: Path, limits: ReadLimits) -> set[str]:
             and member.file_size > member.compress_size * limits.max_compression_ratio
         ):
             raise TooLarge(
-                f"{path.name} unpacks to far more data than a spreadsheet holds "
-                f"({member.filename} grows over {limits.max_compression_ratio} times); "
-                "it may be a decompression bomb and was not opened.",
+                _(
+                    "{name} unpacks to far more data than a spreadsheet holds ({part} grows "
+                    "over {ratio} times); it may be a decompression bomb and was not opened."
+                ).format(
+                    name=path.name,
+                    part=member.filename,
+                    ratio=number(limits.max_compression_ratio),
+                ),
                 limit_name="max_compression_ratio",
                 limit=limits.max_compression_ratio,
             )
     if total > limits.max_uncompressed_bytes:
         raise TooLarge(
-            f"{path.name} unpacks to {_megabytes(total)}; OmniDesk opens workbooks up to "
-            f"{_megabytes(limits.max_uncompressed_bytes)} unpacked. Split it into smaller files.",
+            _(
+                "{name} unpacks to {size}; OmniDesk opens workbooks up to {limit} unpacked. "
+                "Split it into smaller files."
+            ).format(
+                name=path.name,
+                size=_megabytes(total),
+                limit=_megabytes(limits.max_uncompressed_bytes),
+            ),
             limit_name="max_uncompressed_bytes",
             limit=limits.max_uncompressed_bytes,
         )

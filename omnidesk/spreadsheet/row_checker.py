@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
+from omnidesk.i18n import _
 from omnidesk.kinds import ListKind
 
 from .cell_checks import (
@@ -33,7 +34,7 @@ from .cells import CellValue, SheetRow
 from .check_result import CheckResult, GoodRows, StoredValue
 from .column_checks import settled_column
 from .duplicates import replaced_rows
-from .findings import Finding, FindingList, Severity
+from .findings import Finding, FindingList, Message, Severity
 from .header import headers_of, match_columns
 from .numbers import DecimalStyle, NumberReading
 from .row_rules import RuleContext, rules_for
@@ -110,6 +111,11 @@ class RowChecker:
         ]
         self.upload_fields = tuple(c.spec.name for c in self._columns)
         self._required = [i for i, c in enumerate(self._columns) if c.spec.required]
+        # Said of every row without the value, so said once here.
+        self._missing = {
+            i: _("{label} is missing.").format(label=self._columns[i].spec.label)
+            for i in self._required
+        }
         self._position = {c.spec.name: i for i, c in enumerate(self._columns)}
         self._good = GoodRows(len(self._columns))
         self._waiting: list[_Waiting] = []
@@ -407,9 +413,7 @@ class RowChecker:
                     if problems is None:
                         problems = []
                     if not any(p == position for p, _ in problems):
-                        problems.append(
-                            (position, f"{self._columns[position].spec.label} is missing.")
-                        )
+                        problems.append((position, self._missing[position]))
             if problems is not None:
                 rejected_append((number, problems))
             elif waiting is not None:
@@ -428,7 +432,7 @@ class RowChecker:
                 number, column.header, Severity.ERROR, message, column.spec.name, column.index
             )
 
-    def _warn(self, number: int, position: int, message: str) -> None:
+    def _warn(self, number: int, position: int, message: Message) -> None:
         column = self._columns[position]
         self._warned_rows.add(number)
         self._findings.add(
@@ -460,8 +464,9 @@ class RowChecker:
                     self.header_row,
                     None,
                     Severity.ERROR,
-                    f"No column for {names}. Name the column {missing[0].name} "
-                    f"(or e.g. “{missing[0].aliases[0]}”).",
+                    _("No column for {names}. Name the column {name} (or e.g. “{alias}”).").format(
+                        names=names, name=missing[0].name, alias=missing[0].aliases[0]
+                    ),
                 ),
             )
             error_rows, valid_rows, warning_rows = self.rows_checked, 0, 0

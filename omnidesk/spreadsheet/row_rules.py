@@ -22,13 +22,13 @@ from types import MappingProxyType
 from typing import ClassVar
 
 from omnidesk.currencies import same_currency
+from omnidesk.i18n import _, amount
 
 from .cell_checks import ColumnChecker, quoted
 from .cells import CellValue
-from .check_result import StoredValue, as_decimal, upload_text
+from .check_result import StoredValue, as_decimal
 from .findings import Warn
 from .numbers import read_number
-from .schema import ValueKind
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class ZeroPrice(RowRule):
     def check(self, number: int, cells: Sequence[CellValue], values: Sequence[StoredValue]) -> None:
         price = values[self._price]
         if price is not None and (price == 0 if type(price) is float else as_decimal(price) == 0):
-            self._warn(number, self._price, "Price is 0: the product would be sold for free.")
+            self._warn(number, self._price, _("Price is 0: the product would be sold for free."))
 
 
 class RetailBelowPrice(RowRule):
@@ -137,12 +137,16 @@ class RetailBelowPrice(RowRule):
         else:
             below = as_decimal(retail) < as_decimal(price)
         if below:
+            low, high = as_decimal(retail), as_decimal(price)
+            # Made only if listed: babel writes an amount in microseconds, and a file with
+            # its two price columns swapped warns on every row.
             self._warn(
                 number,
                 self._retail,
-                f"Retail price {upload_text(as_decimal(retail), ValueKind.MONEY)} is below the "
-                f"price {upload_text(as_decimal(price), ValueKind.MONEY)}; shoppers would see "
-                "a crossed-out price lower than the one they pay.",
+                lambda: _(
+                    "Retail price {retail} is below the price {price}; shoppers would see a "
+                    "crossed-out price lower than the one they pay."
+                ).format(retail=amount(low), price=amount(high)),
             )
 
 
@@ -193,8 +197,12 @@ class CurrencySign(RowRule):
                 context.warn(
                     number,
                     position,
-                    f"{column.spec.label} {quoted(raw)} is in {marked.upper()}, but the row's "
-                    f"currency is {stated}.",
+                    _("{label} {value} is in {sign}, but the row's currency is {currency}.").format(
+                        label=column.spec.label,
+                        value=quoted(raw),
+                        sign=marked.upper(),
+                        currency=stated,
+                    ),
                 )
 
 

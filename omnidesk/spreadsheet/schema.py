@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from omnidesk.currencies import CURRENCIES
+from omnidesk.i18n import N_, _, number
 from omnidesk.kinds import ListKind, info
 
 
@@ -48,10 +49,16 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One server column: ``name`` is the exact header the server reads."""
+    """One server column: ``name`` is the exact header the server reads.
+
+    ``label`` and ``help`` are in the language spoken now; ``label_en`` and ``help_en``
+    are their English, as written here. The ``aliases`` are data, not sentences: the
+    headers people write in their files, in Turkish and in English alike, recognised
+    whatever the language OmniDesk speaks.
+    """
 
     name: str
-    label: str  # what a merchandiser calls it, used in messages
+    label_en: str  # what a merchandiser calls it, used in messages
     type: ValueKind
     required: bool = False
     aliases: tuple[str, ...] = ()
@@ -59,7 +66,21 @@ class Field:
     minimum: int = 0
     maximum: int | None = None
     example: str = ""
-    help: str = ""
+    help_en: str = ""  # may name {choices} and {maximum}
+
+    @property
+    def label(self) -> str:
+        return _(self.label_en)
+
+    @property
+    def help(self) -> str:
+        """What to enter in the column, as a template's Instructions sheet says it."""
+        if not self.help_en:
+            return ""
+        return _(self.help_en).format(
+            choices=", ".join(self.choices),
+            maximum="" if self.maximum is None else number(self.maximum),
+        )
 
 
 # The column every import has: which product a row is for.
@@ -99,7 +120,7 @@ class Schema:
 
 _SKU = Field(
     SKU_FIELD,
-    "SKU",
+    N_("SKU"),
     ValueKind.CODE,
     required=True,
     aliases=(
@@ -120,15 +141,15 @@ _SKU = Field(
         "code",
     ),
     example="2015227",
-    help="The product's SKU exactly as in Omnitron. Format the column as Text in Excel.",
+    help_en=N_("The product's SKU exactly as in Omnitron. Format the column as Text in Excel."),
 )
 _PRODUCT_NAME = Field(
     "product__name",
-    "Product name",
+    N_("Product name"),
     ValueKind.INFO,
     aliases=("name", "product name", "product", "ürün adı", "ürün ismi", "ürün", "açıklama"),
     example="GANT Man Black Sock",
-    help="Optional, for your own reference; the server ignores it.",
+    help_en=N_("Optional, for your own reference; the server ignores it."),
 )
 
 PRICE_LIST_SCHEMA = Schema(
@@ -138,24 +159,24 @@ PRICE_LIST_SCHEMA = Schema(
         _PRODUCT_NAME,
         Field(
             "price_list__name",
-            "Price list name",
+            N_("Price list name"),
             ValueKind.INFO,
             aliases=("price list", "fiyat listesi", "liste adı", "price list name"),
             example="Demo Price List",
-            help="Optional, for your own reference; the server ignores it.",
+            help_en=N_("Optional, for your own reference; the server ignores it."),
         ),
         Field(
             "currency_type",
-            "Currency",
+            N_("Currency"),
             ValueKind.CHOICE,
             aliases=("currency", "para birimi", "döviz", "döviz cinsi", "currency code", "pb"),
             choices=CURRENCIES,
             example="try",
-            help="Optional. One of: " + ", ".join(CURRENCIES) + ".",
+            help_en=N_("Optional. One of: {choices}."),
         ),
         Field(
             "price",
-            "Price",
+            N_("Price"),
             ValueKind.MONEY,
             required=True,
             aliases=(
@@ -169,11 +190,11 @@ PRICE_LIST_SCHEMA = Schema(
                 "price tl",
             ),
             example="8.00",
-            help="Required. The selling price: a number >= 0 with at most 2 decimal places.",
+            help_en=N_("Required. The selling price: a number >= 0 with at most 2 decimal places."),
         ),
         Field(
             "retail_price",
-            "Retail price",
+            N_("Retail price"),
             ValueKind.MONEY,
             aliases=(
                 "retail",
@@ -188,16 +209,18 @@ PRICE_LIST_SCHEMA = Schema(
                 "msrp",
             ),
             example="10.00",
-            help="Optional. The crossed-out list price: a number >= 0, at most 2 decimal places.",
+            help_en=N_(
+                "Optional. The crossed-out list price: a number >= 0, at most 2 decimal places."
+            ),
         ),
         Field(
             "tax_rate",
-            "Tax rate",
+            N_("Tax rate"),
             ValueKind.PERCENT,
             aliases=("kdv", "kdv oranı", "vat", "vat rate", "tax", "vergi", "vergi oranı", "tax %"),
             maximum=100,
             example="20",
-            help="Optional. A percentage from 0 to 100, e.g. 20 for 20%.",
+            help_en=N_("Optional. A percentage from 0 to 100, e.g. 20 for 20%."),
         ),
     ),
     row_rules=("zero_price", "retail_below_price", "currency_sign"),
@@ -210,15 +233,15 @@ STOCK_LIST_SCHEMA = Schema(
         _PRODUCT_NAME,
         Field(
             "stock_list__name",
-            "Stock list name",
+            N_("Stock list name"),
             ValueKind.INFO,
             aliases=("stock list", "stok listesi", "stock list name", "depo", "warehouse"),
             example="Main Warehouse",
-            help="Optional, for your own reference; the server ignores it.",
+            help_en=N_("Optional, for your own reference; the server ignores it."),
         ),
         Field(
             "stock",
-            "Stock",
+            N_("Stock"),
             ValueKind.WHOLE,
             required=True,
             aliases=(
@@ -237,20 +260,20 @@ STOCK_LIST_SCHEMA = Schema(
             ),
             maximum=MAX_WHOLE,
             example="25",
-            help=f"Required. A whole number from 0 to {MAX_WHOLE}.",
+            help_en=N_("Required. A whole number from 0 to {maximum}."),
         ),
         Field(
             "unit_type",
-            "Unit",
+            N_("Unit"),
             ValueKind.CHOICE,
             aliases=("unit", "birim", "unit type", "birim tipi", "ölçü birimi"),
             choices=UNIT_TYPES,
             example="qty",
-            help="Optional. qty (pieces) or kg.",
+            help_en=N_("Optional. qty (pieces) or kg."),
         ),
         Field(
             "sold_quantity_unreported",
-            "Sold, not yet reported",
+            N_("Sold, not yet reported"),
             ValueKind.WHOLE,
             aliases=(
                 "sold quantity unreported",
@@ -261,7 +284,9 @@ STOCK_LIST_SCHEMA = Schema(
             ),
             maximum=MAX_WHOLE,
             example="0",
-            help="Optional. Items sold but not yet reported to the ERP: a whole number >= 0.",
+            help_en=N_(
+                "Optional. Items sold but not yet reported to the ERP: a whole number >= 0."
+            ),
         ),
     ),
 )

@@ -9,6 +9,7 @@ from itertools import islice
 from pathlib import Path
 
 from omnidesk.i18n import _
+from omnidesk.i18n import number as figure  # ``number`` is a row's, here
 
 from .cells import SheetRow
 from .csv_text import TextFormat, detect_encoding, sniff_delimiter
@@ -31,7 +32,7 @@ class TextSheet(Spreadsheet):
         with path.open(encoding=encoding, newline="", errors="replace") as handle:
             sample = handle.read(64 * 1024)
         if not sample.strip():
-            raise EmptyFile(f"{path.name} holds no data, only blank lines.")
+            raise EmptyFile(_("{name} holds no data, only blank lines.").format(name=path.name))
         preferred = "\t" if path.suffix.lower() == ".tsv" else ","
         directive = _SEP_DIRECTIVE.match(sample)
         # Excel writes “sep=;” as a first line for other locales, obeys it and hides it.
@@ -42,8 +43,10 @@ class TextSheet(Spreadsheet):
         self.sheets: tuple[SheetInfo, ...] = (SheetInfo(self.sheet_name, False),)
         if sheet is not None and sheet.casefold() != self.sheet_name.casefold():
             raise SheetNotFound(
-                f"{path.name} is a text file with a single sheet (“{self.sheet_name}”); "
-                f"it has no sheet named “{sheet}”."
+                _(
+                    "{name} is a text file with a single sheet (“{only}”); it has no sheet "
+                    "named “{wanted}”."
+                ).format(name=path.name, only=self.sheet_name, wanted=sheet)
             )
 
     def rows(self) -> Iterator[SheetRow]:
@@ -62,15 +65,24 @@ class TextSheet(Spreadsheet):
                         continue
                     if len(cells) > limits.max_columns:
                         raise TooLarge(
-                            f"Row {number} of {self.path.name} has {len(cells):,} columns; "
-                            f"OmniDesk reads up to {limits.max_columns:,} columns.",
+                            _(
+                                "Row {row} of {name} has {columns} columns; OmniDesk reads up "
+                                "to {limit} columns."
+                            ).format(
+                                row=number,
+                                name=self.path.name,
+                                columns=figure(len(cells)),
+                                limit=figure(limits.max_columns),
+                            ),
                             limit_name="max_columns",
                             limit=limits.max_columns,
                         )
                     if number > limits.max_rows:
                         raise TooLarge(
-                            f"{self.path.name} has more than {limits.max_rows:,} rows, the most "
-                            "OmniDesk checks at a time. Split it into smaller files.",
+                            _(
+                                "{name} has more than {limit} rows, the most OmniDesk checks at "
+                                "a time. Split it into smaller files."
+                            ).format(name=self.path.name, limit=figure(limits.max_rows)),
                             limit_name="max_rows",
                             limit=limits.max_rows,
                         )
@@ -78,8 +90,10 @@ class TextSheet(Spreadsheet):
                         yield SheetRow(number, cells)
         except UnicodeDecodeError:
             raise UnreadableFile(
-                f"{self.path.name} changes its text encoding after row {number}. Save it again "
-                "as “CSV UTF-8” and try again."
+                _(
+                    "{name} changes its text encoding after row {row}. Save it again as "
+                    "“CSV UTF-8” and try again."
+                ).format(name=self.path.name, row=number)
             ) from None
         except csv.Error as error:
             if "field larger than field limit" in str(error):
@@ -87,8 +101,10 @@ class TextSheet(Spreadsheet):
                     number + 1, reader.line_num - lines if reader else 0
                 ) from None
             raise UnreadableFile(
-                f"Row {number + 1} of {self.path.name} cannot be split into columns ({error}). "
-                "A quote mark may be missing its partner."
+                _(
+                    "Row {row} of {name} cannot be split into columns ({error}). A quote mark "
+                    "may be missing its partner."
+                ).format(row=number + 1, name=self.path.name, error=error)
             ) from None
 
     def batches(self, size: int) -> Iterator[Batch]:
@@ -144,18 +160,18 @@ class TextSheet(Spreadsheet):
             # Across many lines: the rows after a lone quote mark, read as one cell.
             return UnreadableFile(
                 _(
-                    "Row {row} of {name} has a cell that runs over {lines:,} lines and more "
-                    'than {limit:,} characters: a quote mark (") in that row is probably '
+                    "Row {row} of {name} has a cell that runs over {lines} lines and more "
+                    'than {limit} characters: a quote mark (") in that row is probably '
                     "missing its partner, so the rows after it were read into one cell. Fix "
                     "the quote and save again."
-                ).format(row=number, name=self.path.name, lines=lines, limit=limit)
+                ).format(row=number, name=self.path.name, lines=figure(lines), limit=figure(limit))
             )
         return UnreadableFile(
             _(
-                "Row {row} of {name} has a cell of more than {limit:,} characters on one line, "
+                "Row {row} of {name} has a cell of more than {limit} characters on one line, "
                 "far longer than any price or stock list needs (OmniDesk reads cells up to "
                 "that length). Shorten or delete that cell and save again."
-            ).format(row=number, name=self.path.name, limit=limit)
+            ).format(row=number, name=self.path.name, limit=figure(limit))
         )
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import python_calamine
 
-from omnidesk.i18n import _
+from omnidesk.i18n import _, number
 
 from .cells import CellValue, SheetRow, UncalculatedFormula
 from .errors import (
@@ -34,12 +34,16 @@ from .xlsx_stream import CellPositionsUnknown, XlsxStream, scanned_size
 def _calamine_failure(path: Path, error: BaseException) -> SpreadsheetError:
     if isinstance(error, python_calamine.PasswordError):
         return PasswordProtected(
-            f"{path.name} is protected with a password. Save it without a password and try again."
+            _(
+                "{name} is protected with a password. Save it without a password and try again."
+            ).format(name=path.name)
         )
     detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return UnreadableFile(
-        f"{path.name} is damaged or not a real spreadsheet ({detail[:120]}). "
-        "Open it in your spreadsheet program and save it again."
+        _(
+            "{name} is damaged or not a real spreadsheet ({detail}). Open it in your "
+            "spreadsheet program and save it again."
+        ).format(name=path.name, detail=detail[:120])
     )
 
 
@@ -88,7 +92,9 @@ class WorkbookSheet(Spreadsheet):
                         if m.typ == python_calamine.SheetTypeEnum.WorkSheet
                     )
             if not self.sheets:
-                raise EmptyFile(f"{path.name} has no worksheets, only charts or macros.")
+                raise EmptyFile(
+                    _("{name} has no worksheets, only charts or macros.").format(name=path.name)
+                )
             with _calamine_errors(path):
                 self.sheet_name = self._choose(sheet)
         except BaseException:
@@ -112,10 +118,10 @@ class WorkbookSheet(Spreadsheet):
             if failure.reason == "time":
                 raise TooLarge(
                     _(
-                        "{name} took more than {seconds:.0f} seconds to open, far longer than a "
+                        "{name} took more than {seconds} seconds to open, far longer than a "
                         "price or stock list needs, so OmniDesk stopped. Open it in your "
                         "spreadsheet program, delete what is not the list, and save it as .xlsx."
-                    ).format(name=self.path.name, seconds=limits.probe_seconds),
+                    ).format(name=self.path.name, seconds=number(round(limits.probe_seconds))),
                     limit_name="probe_seconds",
                     limit=int(limits.probe_seconds),
                 ) from None
@@ -188,19 +194,25 @@ class WorkbookSheet(Spreadsheet):
             )
             if match is None:
                 raise SheetNotFound(
-                    f"{self.path.name} has no sheet named “{wanted}”. Its sheets are: "
-                    + ", ".join(f"“{n}”" for n in names)
-                    + "."
+                    _("{name} has no sheet named “{wanted}”. Its sheets are: {sheets}.").format(
+                        name=self.path.name,
+                        wanted=wanted,
+                        sheets=", ".join(f"“{n}”" for n in names),
+                    )
                 )
             if not self._has_data(match):
-                raise EmptyFile(f"Sheet “{match}” in {self.path.name} is empty.")
+                raise EmptyFile(
+                    _("Sheet “{sheet}” in {name} is empty.").format(
+                        sheet=match, name=self.path.name
+                    )
+                )
             return match
         # Hidden sheets usually hold lookup lists, so a visible sheet with data wins.
         ordered = [i for i in self.sheets if not i.hidden] + [i for i in self.sheets if i.hidden]
         for info in ordered:
             if self._has_data(info.name):
                 return info.name
-        raise EmptyFile(f"{self.path.name} has no data in any of its sheets.")
+        raise EmptyFile(_("{name} has no data in any of its sheets.").format(name=self.path.name))
 
     def _sheet(self) -> python_calamine.CalamineSheet:
         if self._loaded is not None:
@@ -248,9 +260,9 @@ class WorkbookSheet(Spreadsheet):
         if extent.stopped:
             raise TooLarge(
                 _(
-                    "Sheet “{sheet}” has more than {limit:,} rows; OmniDesk checks up to "
-                    "{limit:,} rows at a time. Split it into smaller files."
-                ).format(sheet=self.sheet_name, limit=limits.max_rows),
+                    "Sheet “{sheet}” has more than {limit} rows; OmniDesk checks up to "
+                    "{limit} rows at a time. Split it into smaller files."
+                ).format(sheet=self.sheet_name, limit=number(limits.max_rows)),
                 limit_name="max_rows",
                 limit=limits.max_rows,
             )
@@ -274,31 +286,37 @@ class WorkbookSheet(Spreadsheet):
         limits = self._limits
         if height > limits.max_rows:
             raise TooLarge(
-                f"Sheet “{self.sheet_name}” has {height:,} rows; OmniDesk checks up "
-                f"to {limits.max_rows:,} rows at a time. Split it into smaller files.",
+                _(
+                    "Sheet “{sheet}” has {rows} rows; OmniDesk checks up to {limit} rows at a "
+                    "time. Split it into smaller files."
+                ).format(sheet=self.sheet_name, rows=number(height), limit=number(limits.max_rows)),
                 limit_name="max_rows",
                 limit=limits.max_rows,
             )
         if width > limits.max_columns:
             raise TooLarge(
-                f"Sheet “{self.sheet_name}” has {width:,} columns; OmniDesk reads up "
-                f"to {limits.max_columns:,} columns. Delete the unused columns and try again.",
+                _(
+                    "Sheet “{sheet}” has {columns} columns; OmniDesk reads up to {limit} "
+                    "columns. Delete the unused columns and try again."
+                ).format(
+                    sheet=self.sheet_name, columns=number(width), limit=number(limits.max_columns)
+                ),
                 limit_name="max_columns",
                 limit=limits.max_columns,
             )
         if height * width > limits.max_cells:
             raise TooLarge(
                 _(
-                    "Sheet “{sheet}” reaches row {rows:,} and column {columns:,}: "
-                    "{cells:,} cells from the first to the last, and OmniDesk reads up to "
-                    "{limit:,}. Most of them are probably empty: delete the rows and columns "
-                    "after the list and save again."
+                    "Sheet “{sheet}” reaches row {rows} and column {columns}: {cells} cells "
+                    "from the first to the last, and OmniDesk reads up to {limit}. Most of them "
+                    "are probably empty: delete the rows and columns after the list and save "
+                    "again."
                 ).format(
                     sheet=self.sheet_name,
-                    rows=height,
-                    columns=width,
-                    cells=height * width,
-                    limit=limits.max_cells,
+                    rows=number(height),
+                    columns=number(width),
+                    cells=number(height * width),
+                    limit=number(limits.max_cells),
                 ),
                 limit_name="max_cells",
                 limit=limits.max_cells,
@@ -426,7 +444,9 @@ def _with_formulas(row: list[CellValue], formulas: list[tuple[int, str]]) -> lis
 
 
 def _gigabytes(size: int) -> str:
-    return f"{size / (1024 * 1024 * 1024):,.0f} GB" if size >= 1 << 30 else f"{size >> 20:,} MB"
+    if size >= 1 << 30:
+        return _("{number} GB").format(number=number(round(size / (1024 * 1024 * 1024))))
+    return _("{number} MB").format(number=number(size >> 20))
 
 
 def _has_values(sheet: python_calamine.CalamineSheet) -> bool:

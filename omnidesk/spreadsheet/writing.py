@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from omnidesk.i18n import N_, _, n_, number
 from omnidesk.kinds import ListKind, info
 
 from .annotating import CannotStream, write_streamed_copy
@@ -37,7 +38,10 @@ from .schema import ValueKind, schema_for
 ERROR_FILL = PatternFill("solid", start_color="FFF4B6B6")
 WARNING_FILL = PatternFill("solid", start_color="FFFFE699")
 HEADER_FONT = Font(bold=True)
-PROBLEMS_SHEET = "Problems"
+# The sheets OmniDesk adds, named in the person's language (_() them); nothing reads
+# a workbook back by these names.
+PROBLEMS_SHEET = N_("Problems")
+INSTRUCTIONS_SHEET = N_("Instructions")
 PAUSE_EVERY = 500
 # Thousands of comment boxes make Excel sluggish; past this, cells are only coloured
 # and the Problems sheet still lists everything.
@@ -122,7 +126,8 @@ def write_clean_upload(
                     written_rows.append(number)
         return count
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(info(result.kind).noun.replace(" ", "_"))
+    # In English whatever the language spoken: the upload is the server's file, not a person's.
+    sheet = workbook.create_sheet(info(result.kind).noun_en.replace(" ", "_"))
     sheet.append(list(result.upload_fields))
     for clean in result.good_rows():
         if clean.row in skip_rows:
@@ -150,15 +155,19 @@ def check_output_path(out: str | Path, *, source: str | Path | None = None) -> N
     out = Path(out)
     if source is not None and _same_file(Path(source), out):
         raise UnsuitableOutput(
-            f"{out.name} is the file being checked; saving the copy there would replace it. "
-            f"Give the copy another name, e.g. “{out.stem} (checked).xlsx”."
+            _(
+                "{name} is the file being checked; saving the copy there would replace it. "
+                "Give the copy another name, e.g. “{example}”."
+            ).format(name=out.name, example=_("{stem} (checked).xlsx").format(stem=out.stem))
         )
     suffix = out.suffix.lower()
     macro_copy = suffix == ".xlsm" and source is not None and Path(source).suffix.lower() == ".xlsm"
     if suffix != ".xlsx" and not macro_copy:
         raise UnsuitableOutput(
-            f"{out.name}: OmniDesk saves an Excel workbook, so the name must end in .xlsx "
-            f"(e.g. “{out.stem}.xlsx”)."
+            _(
+                "{name}: OmniDesk saves an Excel workbook, so the name must end in .xlsx "
+                "(e.g. “{stem}.xlsx”)."
+            ).format(name=out.name, stem=out.stem)
         )
 
 
@@ -220,7 +229,9 @@ def _load_for_editing(source: Path, *, keep_vba: bool) -> Workbook:
             return load_workbook(handle, keep_vba=keep_vba)
     except Exception as error:  # openpyxl raises many types for odd files
         raise UnreadableFile(
-            f"{source.name} could be checked but not copied with notes ({error})."
+            _("{name} could be checked but not copied with notes ({error}).").format(
+                name=source.name, error=error
+            )
         ) from None
 
 
@@ -253,38 +264,69 @@ def _mark_findings(target: Worksheet, findings: list[Finding]) -> None:
         worst = min(cell_findings, key=lambda f: f.severity is not Severity.ERROR)
         cell.fill = ERROR_FILL if worst.severity is Severity.ERROR else WARNING_FILL
         if written < MAX_COMMENTS:
-            text = "\n".join(f"{f.severity.capitalize()}: {f.message}" for f in cell_findings)
+            text = comment_text(cell_findings)
             comment = Comment(cell_safe_text(text), "OmniDesk")
             comment.width, comment.height = 320, 40 + 40 * len(cell_findings)
             cell.comment = comment
 
 
+def comment_text(findings: Iterable[Finding]) -> str:
+    """What a marked cell's comment says: "Error: …", a line per finding."""
+    return "\n".join(
+        _("{severity}: {message}").format(severity=f.severity.heading, message=f.message)
+        for f in findings
+    )
+
+
+def problems_title(taken: Iterable[str]) -> str:
+    """The Problems sheet's name, numbered past the names ``taken`` already."""
+    names = set(taken)
+    first = _(PROBLEMS_SHEET)
+    title, suffix = first, 2
+    while title in names:
+        title, suffix = f"{first} {suffix}", suffix + 1
+    return title
+
+
+def problems_headings() -> list[str]:
+    """The Problems sheet's column titles."""
+    return [_("Row"), _("Column"), _("Severity"), _("Problem")]
+
+
+def problems_summary(result: CheckResult) -> str:
+    """The Problems sheet's first line: the counts of the check."""
+    return n_(
+        "{rows} row: {usable} usable ({warned} with warnings), {failed} with errors.",
+        "{rows} rows: {usable} usable ({warned} with warnings), {failed} with errors.",
+        result.rows,
+    ).format(
+        rows=number(result.rows),
+        usable=number(result.valid_rows),
+        warned=number(result.warning_rows),
+        failed=number(result.error_rows),
+    )
+
+
+def note_word() -> str:
+    """What the Problems sheet's Severity column says of a note."""
+    return _("note")
+
+
 def _add_problems_sheet(workbook: Workbook, checked: str, result: CheckResult) -> None:
-    title = PROBLEMS_SHEET
-    suffix = 2
-    while title in workbook.sheetnames:
-        title, suffix = f"{PROBLEMS_SHEET} {suffix}", suffix + 1
-    sheet = workbook.create_sheet(title)
-    sheet.append(["Row", "Column", "Severity", "Problem"])
+    sheet = workbook.create_sheet(problems_title(workbook.sheetnames))
+    sheet.append(problems_headings())
     for cell in sheet[1]:
         cell.font = HEADER_FONT
-    sheet.append(
-        [
-            None,
-            None,
-            None,
-            f"{result.rows} rows: {result.valid_rows} usable "
-            f"({result.warning_rows} with warnings), {result.error_rows} with errors.",
-        ]
-    )
-    for note in result.notes:
-        _append_as_text(sheet, [None, None, "note", note])
+    sheet.append([None, None, None, problems_summary(result)])
+    note = note_word()
+    for text in result.notes:
+        _append_as_text(sheet, [None, None, note, text])
     quoted = checked.replace("'", "''")
     for finding in result.findings:
         # The column is the file's own header and the message quotes its cells: both
         # are the file's text, which must not become formulas here.
         _append_as_text(
-            sheet, [finding.row, finding.column, str(finding.severity), finding.message]
+            sheet, [finding.row, finding.column, finding.severity.word, finding.message]
         )
         link = sheet.cell(row=sheet.max_row, column=1)
         column = get_column_letter((finding.column_index or 0) + 1)
@@ -335,26 +377,32 @@ def write_template(kind: ListKind, path: str | Path) -> None:
             sheet.cell(row=2, column=index).number_format = "0.00"
         if f.choices:
             rule = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"')
-            rule.error = f"Use one of: {', '.join(f.choices)}"
+            rule.error = _("Use one of: {choices}").format(choices=", ".join(f.choices))
             rule.add(f"{letter}2:{letter}100000")
             sheet.add_data_validation(rule)
     sheet.freeze_panes = "A2"
 
-    guide = workbook.create_sheet("Instructions")
-    guide.append([f"How to fill in this {schema.label} template"])
+    guide = workbook.create_sheet(_(INSTRUCTIONS_SHEET))
+    guide.append([_("How to fill in this {noun} template").format(noun=schema.label)])
     guide["A1"].font = Font(bold=True, size=13)
     guide.append(
         [
-            "Fill one row per product on the first sheet, keep the first row as it is, "
-            "and delete the example row. Columns marked optional may be left empty or deleted."
+            _(
+                "Fill one row per product on the first sheet, keep the first row as it is, "
+                "and delete the example row. Columns marked optional may be left empty or "
+                "deleted."
+            )
         ]
     )
     guide.append([])
-    guide.append(["Column", "Required", "What to enter", "Example"])
+    guide.append([_("Column"), _("Required"), _("What to enter"), _("Example")])
     for cell in guide[4]:
         cell.font = HEADER_FONT
+    required, optional = _("yes"), _("optional")
     for f in schema.fields:
-        guide.append([f.name, "yes" if f.required else "optional", f.help, f.example])
+        # The column's name is the server's, as the first sheet's header: it is what the
+        # import reads back, in every language.
+        guide.append([f.name, required if f.required else optional, f.help, f.example])
     guide.column_dimensions["A"].width = 28
     guide.column_dimensions["B"].width = 10
     guide.column_dimensions["C"].width = 90
