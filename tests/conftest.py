@@ -68,6 +68,13 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def no_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own OMNIDESK_TOKEN or OMNIDESK_PASSWORD never reaches a test's command."""
+    for variable in ("OMNIDESK_TOKEN", "OMNIDESK_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def log_configuration() -> Iterator[None]:
     """A test that starts the app or the command line configures the log (in its private
     home): the next test starts without that file open and at the level it had."""

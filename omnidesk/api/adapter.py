@@ -54,7 +54,10 @@ async def ordered_page(
         answer = dataclasses.replace(answer, ordering=ordering)
         evidence = order_evidence(answer.results, ordering)
         if evidence is None:
-            return answer  # too few rows to tell, and too few to be out of order
+            # Too few different values to tell. From a server known to sort, the rows are
+            # in order; from one known not to, they are in its own order, which may put
+            # an empty code where the order asked for would not (so they are sorted here).
+            return dataclasses.replace(answer, in_order=learned.facts.sorts is not False)
         if evidence:
             learned.learn(ordering_word=word, sorts=True)
             return answer

@@ -147,6 +147,36 @@ def is_error_code(value: Any) -> bool:
     return isinstance(value, str) and bool(value) and not any(c.isspace() for c in value)
 
 
+# Which key carries an error body's error code (V1): the older pages' error_code, or
+# OpenAPI's code; NO_ERROR_CODE for a body with neither (DRF's plain field errors).
+ERROR_CODE_KEYS: Final = ("error_code", "code")
+NO_ERROR_CODE: Final = "none"
+
+
+def error_code_key(body: Any) -> str:
+    """Which of ERROR_CODE_KEYS an error body carries its code under, or NO_ERROR_CODE."""
+    if isinstance(body, dict):
+        if body.get("error_code") is not None:
+            return "error_code"
+        if is_error_code(body.get("code")):
+            return "code"
+    return NO_ERROR_CODE
+
+
+DECIMALS_AS_STRINGS: Final = "strings"  # "10.00" [seen]
+DECIMALS_AS_NUMBERS: Final = "numbers"  # 10, 10.5 [doc, OpenAPI examples]
+
+
+def decimal_spelling(value: Any) -> str | None:
+    """How an amount was written (V8): DECIMALS_AS_STRINGS, DECIMALS_AS_NUMBERS, or None
+    for an empty one, which shows neither."""
+    if isinstance(value, str) and value:
+        return DECIMALS_AS_STRINGS
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return DECIMALS_AS_NUMBERS
+    return None
+
+
 def state_of(word: Any) -> ImportState:
     return STATUS_WORDS.get(str(word).strip().upper(), ImportState.UNKNOWN)
 

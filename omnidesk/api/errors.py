@@ -10,7 +10,7 @@ from typing import Any
 
 from omnidesk.i18n import _, n_, number
 
-from .contract import is_error_code
+from .contract import NO_ERROR_CODE, error_code_key, is_error_code
 
 
 class OmnitronError(Exception):
@@ -36,6 +36,9 @@ class ValidationFailed(OmnitronError):
         self.field_errors = field_errors or {}
         self.non_field_errors = non_field_errors or []
         self.error_code = error_code
+        # Which key carried the code (V1): "error_code", "code", or "none"; for
+        # `omnidesk doctor`, which tells a person which envelope their server speaks.
+        self.envelope = NO_ERROR_CODE
         super().__init__(self._summary())
 
     def _summary(self) -> str:
@@ -66,16 +69,15 @@ class ValidationFailed(OmnitronError):
                 non_field += messages
             else:
                 field_errors[key] = messages
-        return cls(field_errors, non_field, error_code)
+        refused = cls(field_errors, non_field, error_code)
+        refused.envelope = error_code_key(body)
+        return refused
 
 
 def error_code_of(body: Any) -> str | None:
     """The error code of either envelope (V1), or None."""
-    if not isinstance(body, dict):
-        return None
-    if body.get("error_code") is not None:
-        return str(body["error_code"])
-    return str(body["code"]) if is_error_code(body.get("code")) else None
+    key = error_code_key(body)
+    return None if key == NO_ERROR_CODE else str(body[key])
 
 
 def _as_messages(value: Any) -> list[str]:

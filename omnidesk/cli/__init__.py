@@ -16,7 +16,7 @@ from pathlib import Path
 from omnidesk.i18n import _
 
 from .exit_codes import EXIT_INTERRUPTED, EXIT_OK
-from .parser import build_parser, files_to_open
+from .parser import build_parser, files_to_open, join_dashed_values
 
 __all__ = ["build_parser", "main"]
 
@@ -24,7 +24,7 @@ __all__ = ["build_parser", "main"]
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     files, arguments = files_to_open(parser, list(sys.argv[1:] if argv is None else argv))
-    args = parser.parse_args(arguments)
+    args = parser.parse_args(join_dashed_values(arguments))
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.demo_reset and not args.demo:

@@ -8,7 +8,7 @@ and punctuated the way the Excel of the person's locale reads it, unless told.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from omnidesk import kinds
@@ -16,7 +16,7 @@ from omnidesk.i18n import _, n_, number
 from omnidesk.imports import find_list
 from omnidesk.imports.exporting import DECIMAL_COMMA_CSV, DECIMAL_POINT_CSV, export_list
 
-from .connection import Connection, Failed, find_connection, signed_in
+from .connection import Connection, Failed, Where, find_connection, signed_in
 from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK
 from .printer import Printer, csv_style
 
@@ -28,8 +28,7 @@ class ExportOptions:
     kind: str  # kinds.WORDS
     list_ref: str
     out: Path
-    profile: str | None = None
-    demo: bool = False
+    where: Where = field(default_factory=Where)
     csv: str | None = None  # a key of CSV_STYLES; None: as the locale's Excel reads one
 
 
@@ -43,7 +42,7 @@ def run_export(options: ExportOptions, printer: Printer | None = None) -> int:
                     name=options.out.name
                 )
             )
-        connection = find_connection(options.profile, options.demo)
+        connection = find_connection(options.where)
         return asyncio.run(_export(options, connection, printer))
     except Failed as failed:
         printer.problem(failed.message)

@@ -43,7 +43,7 @@ from omnidesk.settings.paths import journal_file, mappings_file, preferences_fil
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.spreadsheet import Severity, SpreadsheetError
 
-from .connection import Connection, Failed, signed_in
+from .connection import Connection, Failed, Where, signed_in
 from .connection import find_connection as connection_for
 from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_ROW_ERRORS, EXIT_STILL_RUNNING
 from .import_json import import_json, print_json
@@ -69,8 +69,7 @@ class ImportOptions:
     file: Path
     kind: str  # the command line's word for the kind (kinds.WORDS)
     list_ref: str  # pk:N, code:X, or bare digits / a code (see imports.targets.find_list)
-    profile: str | None = None
-    demo: bool = False
+    where: Where = field(default_factory=Where)  # the server (connection.py)
     sheet: str | None = None
     dry_run: bool = False
     yes: bool = False
@@ -150,7 +149,7 @@ def run_import(
         printer.problem(failed.message)
         code, error = failed.code, failed.message
     except KeyboardInterrupt:
-        error = _interrupted_message(progress, demo=options.demo)
+        error = _interrupted_message(progress, demo=options.where.demo)
         printer.problem(error)
         code = EXIT_INTERRUPTED
     except OSError as problem:  # the journal or the temporary folder
@@ -217,7 +216,7 @@ def _interrupted_message(progress: Progress, *, demo: bool = False) -> str:
 
 
 def find_connection(options: ImportOptions) -> Connection:
-    if options.demo and options.timeout is not None:
+    if options.where.demo and options.timeout is not None:
         # Refused rather than explained afterwards: the demo server runs inside
         # this command and stops with it, so a timeout could never leave its job
         # going (as it does on a real server), only cut the import off halfway
@@ -229,7 +228,7 @@ def find_connection(options: ImportOptions) -> Connection:
                 "(a demo import takes seconds) or use --profile for a real server."
             )
         )
-    return connection_for(options.profile, options.demo)
+    return connection_for(options.where)
 
 
 # -- the offline check ---------------------------------------------------------------------------

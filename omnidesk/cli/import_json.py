@@ -8,7 +8,9 @@
      "journal_id", "error"}
 
 ``result`` is null when nothing was sent (--dry-run, or stopped before the upload);
-``status`` is "success", "failure" or "running" (--timeout passed, the job goes on).
+``status`` is "success", "failure", "running" (--timeout passed, the job goes on) or
+"unknown" (the server's statuses could not be read: check the list in Omnitron);
+``created`` and ``updated`` are null when the server did not say them.
 ``refused`` are the server's refusals, by the file's own rows and headers; the rows the
 check held back are counted in ``check.error_rows`` (``--errors-out`` writes both).
 ``error`` says in a sentence why the command stopped, or is null.
@@ -68,10 +70,11 @@ def import_json(
         ]
     outcome = progress.outcome
     if outcome is not None:
+        counted = outcome.counts_known
         data["result"] = {
-            "status": "success" if outcome.state is ImportState.SUCCESS else "failure",
-            "created": outcome.created,
-            "updated": outcome.updated,
+            "status": _status(outcome.state),
+            "created": outcome.created if counted else None,
+            "updated": outcome.updated if counted else None,
             "refused": [
                 {"row": p.row, "column": header_for(result, p.column), "message": p.message}
                 for p in outcome.problems
@@ -81,6 +84,14 @@ def import_json(
         data["result"] = {"status": "running", "created": 0, "updated": 0, "refused": []}
     data.update(progress.extra)
     return data
+
+
+def _status(state: ImportState) -> str:
+    if state is ImportState.SUCCESS:
+        return "success"
+    # The server's statuses could not be read (V10): it may well have worked, so never
+    # "failure"; the list in Omnitron tells, and the journal keeps the job.
+    return "unknown" if state is ImportState.UNKNOWN else "failure"
 
 
 def print_json(data: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from omnidesk import __version__, kinds
 from omnidesk.i18n import _
 
 from . import validate as validate_command
+from .where import Where
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -204,16 +205,128 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("out", type=Path, metavar="OUT.xlsx|OUT.csv")
     export.set_defaults(handler=_export)
+
+    lists = commands.add_parser(
+        "lists",
+        help=_("print the price lists or stock lists on the server"),
+        description=_(
+            "Print every list of a kind (every page), filtered and in the order asked for: "
+            "a table for people, or a JSON array with --json. A server that does not sort "
+            "gets its lists sorted here. Exit status: 0 listed, 2 failure."
+        ),
+    )
+    lists.add_argument("--kind", required=True, choices=kinds.WORDS)
+    lists.add_argument(
+        "--name", metavar="TEXT", help=_("only lists whose name contains this (any case)")
+    )
+    lists.add_argument("--code", metavar="TEXT", help=_("only lists whose code contains this"))
+    lists.add_argument(
+        "--sort",
+        type=_ordering,
+        metavar="[-]FIELD",
+        help=_(
+            "the order, by a field of the lists (name, code, created_date, …); a leading - "
+            "for descending: --sort -created_date"
+        ),
+    )
+    _where(lists)
+    lists.add_argument(
+        "--json",
+        action="store_true",
+        help=_(
+            "print one JSON array of objects (pk, name, code, currency for price lists, "
+            "is_auto_sync, created_date, modified_date)"
+        ),
+    )
+    lists.set_defaults(handler=_lists)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help=_("check what a server speaks, and whether OmniDesk can work with it"),
+        description=_(
+            "Sign in and, with reads only (nothing is changed), tell which of the variants "
+            "of Omnitron's API the server speaks (V1-V10) and anything OmniDesk cannot work "
+            "with, each in a sentence. Exit status: 0 OmniDesk can work with it, 1 it cannot "
+            "(or the server is not Omnitron, or does not answer), 2 the command could not "
+            "start (no such profile, no password)."
+        ),
+    )
+    _where(doctor)
+    doctor.add_argument(
+        "--json",
+        action="store_true",
+        help=_("print one JSON object (server, username, works, findings, error)"),
+    )
+    doctor.set_defaults(handler=_doctor)
     return parser
 
 
+def _ordering(text: str) -> str:
+    from omnidesk.api.contract import ORDERING_FIELDS, check_ordering  # only when sorting
+
+    try:
+        check_ordering(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("cannot sort by “{field}”; choose one of {fields}").format(
+                field=text.removeprefix("-"), fields=", ".join(sorted(ORDERING_FIELDS))
+            )
+        ) from None
+    return text
+
+
 def _where(command: argparse.ArgumentParser) -> None:
-    """The server a command talks to: a saved profile, or the demo's own (cli/connection.py)."""
+    """The server a command talks to (cli/connection.py): a saved profile, an address
+    without one, or the demo's own. Every command that talks to a server takes these."""
     where = command.add_mutually_exclusive_group()
     where.add_argument(
         "--profile", metavar="NAME", help=_("a profile signed in with the app (default: last used)")
     )
+    where.add_argument(
+        "--server",
+        metavar="URL",
+        help=_(
+            "a server's address, without a profile: the token comes from OMNIDESK_TOKEN, "
+            "or the command signs in with a password (OMNIDESK_PASSWORD, or typed at a "
+            "terminal); nothing is kept"
+        ),
+    )
     where.add_argument("--demo", action="store_true", help=_("use the local demo server"))
+    command.add_argument(
+        "--username", metavar="NAME", help=_("with --server: the account to sign in as")
+    )
+    command.epilog = _(
+        "Environment: OMNIDESK_TOKEN, a token to use (it wins over the keyring's); "
+        "OMNIDESK_PASSWORD, the password to sign in with when there is no token or it is "
+        "refused. A 6-digit code is typed at the terminal, or read as one line of standard "
+        "input."
+    )
+
+
+def where_of(args: argparse.Namespace) -> Where:
+    return Where(profile=args.profile, server=args.server, username=args.username, demo=args.demo)
+
+
+# Options whose value may start with "-" (--sort -name): argparse would take the value
+# for an option of its own, so the two words are joined first (--sort=-name).
+DASHED_VALUES = ("--sort",)
+
+
+def join_dashed_values(arguments: list[str]) -> list[str]:
+    joined: list[str] = []
+    words = iter(arguments)
+    for word in words:
+        if word in DASHED_VALUES:
+            value = next(words, None)
+            if value is None:
+                joined.append(word)
+            elif value.startswith("-") and not value.startswith("--"):
+                joined.append(f"{word}={value}")
+            else:
+                joined += [word, value]
+            continue
+        joined.append(word)
+    return joined
 
 
 def files_to_open(
@@ -270,8 +383,7 @@ def _import(args: argparse.Namespace) -> int:
             file=args.file,
             kind=args.kind,
             list_ref=args.list_ref,
-            profile=args.profile,
-            demo=args.demo,
+            where=where_of(args),
             sheet=args.sheet,
             dry_run=args.dry_run,
             yes=args.yes,
@@ -289,8 +401,7 @@ def _undo(args: argparse.Namespace) -> int:
     return run_undo(
         UndoOptions(
             journal_id=args.journal_id,
-            profile=args.profile,
-            demo=args.demo,
+            where=where_of(args),
             dry_run=args.dry_run,
             yes=args.yes,
             json=args.json,
@@ -307,8 +418,28 @@ def _export(args: argparse.Namespace) -> int:
             kind=args.kind,
             list_ref=args.list_ref,
             out=args.out,
-            profile=args.profile,
-            demo=args.demo,
+            where=where_of(args),
             csv=args.csv,
         )
     )
+
+
+def _lists(args: argparse.Namespace) -> int:
+    from .lists_command import ListsOptions, run_lists
+
+    return run_lists(
+        ListsOptions(
+            kind=args.kind,
+            name=args.name,
+            code=args.code,
+            sort=args.sort,
+            where=where_of(args),
+            json=args.json,
+        )
+    )
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor_command import DoctorOptions, run_doctor
+
+    return run_doctor(DoctorOptions(where=where_of(args), json=args.json))

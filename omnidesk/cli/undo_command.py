@@ -8,7 +8,7 @@ Rows someone changed after the import keep their newer values unless --put-back-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from omnidesk.api import ListKind
@@ -20,7 +20,7 @@ from omnidesk.kinds import info
 from omnidesk.settings.paths import journal_file, made_files_dir, preferences_file
 from omnidesk.settings.preferences import PreferencesStore
 
-from .connection import Failed
+from .connection import Failed, Where
 from .import_command import ImportOptions, run_import
 from .printer import Printer
 
@@ -30,8 +30,7 @@ MAX_NAMED = 10
 @dataclass(frozen=True)
 class UndoOptions:
     journal_id: int | None  # None: --last
-    profile: str | None = None
-    demo: bool = False
+    where: Where = field(default_factory=Where)
     dry_run: bool = False
     yes: bool = False
     json: bool = False
@@ -176,8 +175,7 @@ def run_undo(options: UndoOptions, printer: Printer | None = None) -> int:
         file=Path(record.file_path) if record is not None else Path(),
         kind=info(kind).word,
         list_ref="",  # the undo's draft knows its list
-        profile=options.profile,
-        demo=options.demo,
+        where=options.where,
         dry_run=options.dry_run,
         yes=options.yes,
         json=options.json,

@@ -128,6 +128,23 @@ async def test_a_server_that_does_not_sort_is_said_so_on_the_page(
     assert rows == sorted_there
 
 
+async def test_rows_too_few_to_show_an_order_are_sorted_here_when_the_server_does_not_sort(
+    sandbox: SandboxServer, dialect: Dialect, recording: Recording
+) -> None:
+    dialect.variant("V2-ignored")
+    async with await client_for(sandbox, None, recording) as client:
+        await client.stock_lists.list(ordering="name", limit=100)  # learns it does not sort
+        # Two lists, one of them without a code: no two codes to compare, but descending
+        # puts the empty one first, where the server's own (pk) order does not.
+        page = await client.stock_lists.list(name="mağaza", ordering="-code", limit=100)
+        assert not page.in_order
+        rows = [
+            (row.name, row.code)
+            async for row in client.stock_lists.iterate(name="mağaza", ordering="-code")
+        ]
+    assert rows == [("Kadıköy Mağaza", None), ("Ankara Mağaza", "ST-ANK-07")]
+
+
 async def test_a_sorted_page_and_the_words_that_sort_it(
     sandbox: SandboxServer, dialect: Dialect, recording: Recording
 ) -> None:

@@ -542,6 +542,7 @@ def test_a_job_without_a_keyring_exits_2_without_a_traceback(
     done = subprocess.run(
         [sys.executable, "-m", "omnidesk", "import", str(source), "--kind", "price", "--list", "1"],
         env=env,
+        stdin=subprocess.DEVNULL,  # a job's: no terminal to type a password at
         capture_output=True,
         text=True,
         timeout=50,
