@@ -31,6 +31,7 @@ from omnidesk.imports import (
     ImportOutcome,
     ImportTarget,
     Journal,
+    Reconciliation,
     RowProblem,
     UploadPlan,
     find_list,
@@ -95,6 +96,8 @@ class Progress:
     record_id: int | None = None  # the journal's record of what was sent
     outcome: ImportOutcome | None = None
     still_running: bool = False  # --timeout passed while the server worked
+    # The upload's answer was lost, and the list told whether the file came.
+    reconciled: Reconciliation | None = None
     extra: dict[str, object] = field(default_factory=dict)  # an undo's facts, say
 
 
@@ -410,6 +413,7 @@ async def _reconciled(
     plan: UploadPlan,
     lost: AnswerLost,
     printer: Printer,
+    progress: Progress,
 ) -> int:
     """The upload's answer was lost: the list tells whether the file came; the exit code."""
     printer.line(
@@ -426,6 +430,7 @@ async def _reconciled(
         ),
     )
     printer.finish_progress()
+    progress.reconciled, progress.record_id = found, lost.record_id
     if not found.arrived:
         sentence = found.sentence()
         raise Failed(sentence[0].lower() + sentence[1:], EXIT_FAILURE)
@@ -459,7 +464,7 @@ async def _upload_and_follow(
                 session, journal, plan, username=progress.username, on_bytes=on_bytes
             )
         except AnswerLost as lost:
-            return await _reconciled(session, journal, draft, plan, lost, printer)
+            return await _reconciled(session, journal, draft, plan, lost, printer, progress)
     progress.cache_key, progress.record_id = sending.cache_key, sending.record_id
     printer.line(f"Uploaded. The server's job: {sending.cache_key}")
     watching = draft.follow(sending, lambda update: show_progress(update, printer))

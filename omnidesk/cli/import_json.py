@@ -8,7 +8,10 @@
      "journal_id", "error"}
 
 ``result`` is null when nothing was sent (--dry-run, or stopped before the upload);
-``status`` is "success", "failure" or "running" (--timeout passed, the job goes on).
+``status`` is "success", "failure" or "running" (--timeout passed, the job goes on), or,
+when the upload's answer was lost and the list was read to see whether the file came,
+"arrived" or "not arrived" (then ``created`` and ``updated`` are null, unknown without
+the answer, and ``holding`` of ``sent`` rows hold the file's values).
 ``refused`` are the server's refusals, by the file's own rows and headers; the rows the
 check held back are counted in ``check.error_rows`` (``--errors-out`` writes both).
 ``error`` says in a sentence why the command stopped, or is null.
@@ -76,6 +79,16 @@ def import_json(
                 {"row": p.row, "column": header_for(result, p.column), "message": p.message}
                 for p in outcome.problems
             ],
+        }
+    elif progress.reconciled is not None:
+        found = progress.reconciled
+        data["result"] = {
+            "status": "arrived" if found.arrived else "not arrived",
+            "created": None,
+            "updated": None,
+            "refused": [],
+            "holding": found.holding,
+            "sent": found.sent,
         }
     elif progress.still_running:
         data["result"] = {"status": "running", "created": 0, "updated": 0, "refused": []}

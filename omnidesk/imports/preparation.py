@@ -50,7 +50,7 @@ from .journal import ImportRecord, ImportReport, Journal, file_sha256
 from .mappings import MappingMemory
 from .opening import OnlyRows, open_with_preview
 from .pacing import let_others_run, politely, without_gc_pauses
-from .reconcile import Reconciliation, journal_reconciliation, reconcile
+from .reconcile import Reconciliation, journal_arrival, journal_reconciliation, reconcile
 from .reporting import annotated, refused_rows, report_of
 from .targets import ImportTarget
 from .workflow import (
@@ -470,10 +470,34 @@ class ImportDraft:
         lost: AnswerLost,
         progress: Callable[[int, int], None] | None = None,
     ) -> Reconciliation:
-        """The upload's answer was lost: whether the file arrived, from the list itself."""
+        """The upload's answer was lost: whether the file arrived, from the list itself.
+
+        The journal says "arrived" as soon as the first rows show in the list, and how it
+        ended once the list has settled (reconcile.py)."""
         assert self.target is not None
         assert self.checked is not None
-        found = await reconcile(session, self.target, self.checked, plan, progress=progress)
+        loop = asyncio.get_running_loop()
+        noted: list[asyncio.Future[None]] = []  # the journal's "arrived", once
+
+        def heard(holding: int, sent: int) -> None:
+            if holding > 0 and not noted:
+                noted.append(
+                    loop.run_in_executor(
+                        None, journal_arrival, journal, lost.record_id, holding, sent
+                    )
+                )
+            if progress is not None:
+                progress(holding, sent)
+
+        # Rows the list held already before the upload tell nothing of the file's arrival.
+        already = self.diff.unchanged_rows if self.diff is not None else frozenset()
+        try:
+            found = await reconcile(
+                session, self.target, self.checked, plan, already=already, progress=heard
+            )
+        finally:
+            for note in noted:  # written before the end is, never over it
+                await note
         await asyncio.to_thread(journal_reconciliation, journal, lost.record_id, found)
         return found
 

@@ -462,6 +462,10 @@ class ImportWizard(QDialog):
 
     def retry_upload(self) -> None:
         """After a file that did not arrive: send it again (a new record in the journal)."""
+        if self.uploading:
+            return  # one click, one upload
+        self.result_page.retry.hide()
+        self.uploading = True  # from this click on: a second one sends nothing more
         self._start(self._upload_and_follow())
 
     async def _follow(self, sending: Sending) -> None:
