@@ -78,6 +78,8 @@ class ImportOptions:
     timeout: float | None = None  # seconds to follow the server's job; None: to its end
     json: bool = False  # one JSON object on stdout, the lines on stderr
     errors_out: Path | None = None  # a CSV of the rows that did not make it
+    # Send the catalogue's SKU for each SKU Excel mangled (the near misses); never unasked.
+    use_suggested_skus: bool = False
 
     @property
     def list_kind(self) -> ListKind:
@@ -358,6 +360,10 @@ async def _with_session(
     )
     diff = await draft.compare(session)
     assert diff is not None  # nothing changes the target or the file meanwhile here
+    if options.use_suggested_skus and diff.near_misses:
+        draft.use_suggested_skus()
+        diff = await draft.compare_again(session)
+        assert diff is not None
     print_diff(diff, printer)
     progress.extra = source.compared(draft, printer)
     result = draft.checked

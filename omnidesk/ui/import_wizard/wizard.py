@@ -376,6 +376,10 @@ class ImportWizard(QDialog):
         self.changes_page.clear()
         self._start(self.changes_page.compare())
 
+    def compare_again(self) -> None:
+        """After a choice that changes only the rows sent (the catalogue's SKUs, say)."""
+        self._start(self.changes_page.compare(read_again=False))
+
     # -- uploading and following ------------------------------------------------------------------
 
     async def _upload_and_follow(self) -> None:
