@@ -48,6 +48,7 @@ def faults(sandbox: SandboxServer) -> Iterator[Faults]:
     sandbox.faults.import_rows_per_second = None
     sandbox.faults.drop_answer_once(None)
     sandbox.faults.lose_request_once(None)
+    sandbox.faults.busy_once(None)
 
 
 @pytest.fixture

@@ -102,9 +102,7 @@ def test_many_rows_not_in_the_catalogue_stop_the_import_unless_yes(
         "refuse them. Is this the right file, with its SKUs as the catalogue writes them? "
         "(rows 6, 7, 8, 9, 10, 11)" in captured.out
     )
-    assert "stopped before uploading: 1 guardrail needs a look (above). Add --yes" in (
-        captured.err
-    )
+    assert "stopped before uploading: 1 guardrail needs a look (above). Add --yes" in (captured.err)
     assert api.prices(target["pk"]) == {}
     assert run(source, "--kind", "price", "--list", target["code"], "--yes") == 1  # 6 refused
     assert set(api.prices(target["pk"])) == set(real)

@@ -30,7 +30,8 @@ from qasync import asyncSlot
 from shiboken6 import isValid
 
 from omnidesk import kinds
-from omnidesk.api import ImportState, ListKind, OmnitronError
+from omnidesk.api import ImportState, ListKind, OmnitronError, Retrying
+from omnidesk.api.contract import import_path
 from omnidesk.api.session import Session
 from omnidesk.i18n import N_, _
 from omnidesk.imports import (
@@ -463,6 +464,15 @@ class ImportWizard(QDialog):
         self._show_page(Step.RESULT)
         self.result_page.show_reconciliation(found)
         self.imported.emit()
+
+    def heard_retry(self, retrying: Retrying) -> None:
+        """A request about to be sent again: said on the upload page when it is this
+        file's upload (or the following of its job), so the pause is not taken for a hang."""
+        target = self.target
+        if self._closed or target is None or self.current_step is not Step.UPLOAD:
+            return
+        if retrying.path == import_path(target.kind, target.pk):
+            self.upload_page.retrying(retrying)
 
     def retry_upload(self) -> None:
         """After a file that did not arrive: send it again (a new record in the journal)."""
