@@ -39,13 +39,16 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]
 
 @pytest.fixture
 def faults(sandbox: SandboxServer) -> Iterator[Faults]:
-    """The running sandbox's fault knobs; all off again after the test."""
+    """The running sandbox's fault knobs; all off again after the test, its counts at 0."""
+    sandbox.faults.answers_dropped = sandbox.faults.requests_lost = 0
     yield sandbox.faults
     sandbox.faults.latency_ms = 0
     sandbox.faults.fail_rate = 0.0
     sandbox.faults.token_ttl = None
     sandbox.faults.import_rows_per_second = None
     sandbox.faults.drop_answer_once(None)
+    sandbox.faults.lose_request_once(None)
+    sandbox.faults.busy_once(None)
 
 
 @pytest.fixture

@@ -79,16 +79,22 @@ class Catalogue:
             progress(total, total)
         return {sku: self._found[sku] for sku in asked if sku in self._found}
 
-    async def near_misses(self, skus: Iterable[str]) -> dict[str, str]:
+    async def near_misses(
+        self, skus: Iterable[str], progress: Progress | None = None
+    ) -> dict[str, str]:
         """For each SKU the catalogue does not have, the one catalogue SKU it differs from
         only in leading zeros, case, spaces or a trailing ".0". A SKU with no such
-        SKU, or with several, is left out: a one-click fix needs one answer."""
-        await self._read_whole(None, 0)
+        SKU, or with several, is left out: a one-click fix needs one answer.
+
+        The whole catalogue is read for it (once for the client's life); ``progress``
+        hears how far, in the SKUs asked about."""
+        asked = list(dict.fromkeys(skus))
+        await self._read_whole(progress, len(asked))
         index: dict[str, list[str]] = {}
         for sku in self._found:
             index.setdefault(near_key(sku), []).append(sku)
         misses: dict[str, str] = {}
-        for sku in dict.fromkeys(skus):
+        for sku in asked:
             if sku in self._found:
                 continue
             candidates = [other for other in index.get(near_key(sku), ()) if other != sku]

@@ -31,6 +31,7 @@ from omnidesk.imports import (
     ImportOutcome,
     ImportTarget,
     Journal,
+    Reconciliation,
     RowProblem,
     UploadPlan,
     find_list,
@@ -77,6 +78,8 @@ class ImportOptions:
     timeout: float | None = None  # seconds to follow the server's job; None: to its end
     json: bool = False  # one JSON object on stdout, the lines on stderr
     errors_out: Path | None = None  # a CSV of the rows that did not make it
+    # Send the catalogue's SKU for each SKU Excel mangled (the near misses); never unasked.
+    use_suggested_skus: bool = False
 
     @property
     def list_kind(self) -> ListKind:
@@ -95,6 +98,8 @@ class Progress:
     record_id: int | None = None  # the journal's record of what was sent
     outcome: ImportOutcome | None = None
     still_running: bool = False  # --timeout passed while the server worked
+    # The upload's answer was lost, and the list told whether the file came.
+    reconciled: Reconciliation | None = None
     extra: dict[str, object] = field(default_factory=dict)  # an undo's facts, say
 
 
@@ -371,6 +376,10 @@ async def _with_session(
     )
     diff = await draft.compare(session)
     assert diff is not None  # nothing changes the target or the file meanwhile here
+    if options.use_suggested_skus and diff.near_misses:
+        draft.use_suggested_skus()
+        diff = await draft.compare_again(session)
+        assert diff is not None
     print_diff(diff, printer)
     progress.extra = source.compared(draft, printer)
     result = draft.checked
@@ -443,6 +452,7 @@ async def _reconciled(
     plan: UploadPlan,
     lost: AnswerLost,
     printer: Printer,
+    progress: Progress,
 ) -> int:
     """The upload's answer was lost: the list tells whether the file came; the exit code."""
     printer.line(
@@ -465,6 +475,7 @@ async def _reconciled(
         ),
     )
     printer.finish_progress()
+    progress.reconciled, progress.record_id = found, lost.record_id
     if not found.arrived:
         # The sentence as the journal has it: no str.lower() on a translated sentence
         # (Turkish "İ" would lose its dot).
@@ -507,7 +518,7 @@ async def _upload_and_follow(
                 session, journal, plan, username=progress.username, on_bytes=on_bytes
             )
         except AnswerLost as lost:
-            return await _reconciled(session, journal, draft, plan, lost, printer)
+            return await _reconciled(session, journal, draft, plan, lost, printer, progress)
     progress.cache_key, progress.record_id = sending.cache_key, sending.record_id
     printer.line(_("Uploaded. The server's job: {key}").format(key=sending.cache_key))
     watching = draft.follow(sending, lambda update: show_progress(update, printer))

@@ -2,18 +2,27 @@
 
     {"file", "kind", "list": {"pk", "name", "code"},
      "check": {"rows", "valid_rows", "error_rows"},
-     "diff": {"new", "changed", "unchanged", "not_in_catalogue"},
+     "diff": {"new", "changed", "unchanged", "not_in_catalogue", "not_in_catalogue_rows",
+              "suggested_skus": [{"row", "sku", "catalogue_sku", "message"}],
+              "replaced_skus": [{"row", "sku", "sent_as", "message"}]},
      "guardrails": [{"key", "message", "rows"}],
      "result": {"status", "created", "updated", "refused": [{"row", "column", "message"}]},
      "journal_id", "error"}
 
 ``result`` is null when nothing was sent (--dry-run, or stopped before the upload);
-``status`` is "success", "failure", "running" (--timeout passed, the job goes on) or
-"unknown" (the server's statuses could not be read: check the list in Omnitron);
+``status`` is "success", "failure", "running" (--timeout passed, the job goes on),
+"unknown" (the server's statuses could not be read: check the list in Omnitron), or,
+when the upload's answer was lost and the list was read to see whether the file came,
+"arrived" or "not arrived" (then ``holding`` of ``sent`` rows hold the file's values);
 ``created`` and ``updated`` are null when the server did not say them.
 ``refused`` are the server's refusals, by the file's own rows and headers; the rows the
 check held back are counted in ``check.error_rows`` (``--errors-out`` writes both).
 ``error`` says in a sentence why the command stopped, or is null.
+``suggested_skus`` are the rows whose SKU the catalogue does not have but has in another
+spelling (leading zeros, case, spaces, a trailing ".0"), with the SKU meant; with
+--use-suggested-skus they are sent with it instead, and listed in ``replaced_skus``
+(``sku`` as the file writes it, ``sent_as`` the catalogue's). ``message`` is the sentence
+the window shows for the row.
 """
 
 from __future__ import annotations
@@ -64,6 +73,15 @@ def import_json(
             "changed": counts[ChangeKind.CHANGED],
             "unchanged": counts[ChangeKind.UNCHANGED],
             "not_in_catalogue": counts[ChangeKind.NOT_IN_CATALOGUE],
+            "not_in_catalogue_rows": list(diff.not_in_catalogue),
+            "suggested_skus": [
+                {"row": c.row, "sku": c.sku, "catalogue_sku": c.meant, "message": c.finding}
+                for c in diff.near_misses
+            ],
+            "replaced_skus": [
+                {"row": c.row, "sku": c.file_sku, "sent_as": c.sku, "message": c.finding}
+                for c in diff.replaced
+            ],
         }
         data["guardrails"] = [
             {"key": g.key, "message": g.message, "rows": list(g.rows)} for g in diff.guardrails
@@ -79,6 +97,16 @@ def import_json(
                 {"row": p.row, "column": header_for(result, p.column), "message": p.message}
                 for p in outcome.problems
             ],
+        }
+    elif progress.reconciled is not None:
+        found = progress.reconciled
+        data["result"] = {
+            "status": "arrived" if found.arrived else "not arrived",
+            "created": None,
+            "updated": None,
+            "refused": [],
+            "holding": found.holding,
+            "sent": found.sent,
         }
     elif progress.still_running:
         data["result"] = {"status": "running", "created": 0, "updated": 0, "refused": []}

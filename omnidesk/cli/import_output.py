@@ -59,7 +59,7 @@ def print_diff(diff: ImportDiff, printer: Printer) -> None:
             unknown=number(counts[ChangeKind.NOT_IN_CATALOGUE]),
         )
     )
-    unknown = [c.row for c in diff.changes if c.kind is ChangeKind.NOT_IN_CATALOGUE]
+    unknown = diff.not_in_catalogue
     if unknown:
         printer.line(
             "  "
@@ -67,6 +67,7 @@ def print_diff(diff: ImportDiff, printer: Printer) -> None:
                 rows=_rows(unknown)
             )
         )
+    print_skus(diff, printer)
     for note in diff.notes:
         printer.line("  " + note_line(note))
     for guardrail in diff.guardrails:
@@ -76,6 +77,47 @@ def print_diff(diff: ImportDiff, printer: Printer) -> None:
 def note_line(note: str) -> str:
     """``note: Two columns could be the price…``: a note of the check or the comparison."""
     return _("note: {note}").format(note=note)
+
+
+def print_skus(diff: ImportDiff, printer: Printer) -> None:
+    """The SKUs Excel mangled, each with the SKU meant, or sent as the catalogue's."""
+    for change in [*diff.near_misses, *diff.replaced][:MAX_ROWS_NAMED]:
+        printer.line(
+            "  "
+            + _("row {row}, {sku}: {finding}").format(
+                row=change.row, sku=change.file_sku or change.sku, finding=change.finding
+            )
+        )
+    shown = len(diff.near_misses) + len(diff.replaced)
+    if shown > MAX_ROWS_NAMED:
+        printer.line(
+            "  "
+            + n_("… and {count} more", "… and {count} more", shown - MAX_ROWS_NAMED).format(
+                count=number(shown - MAX_ROWS_NAMED)
+            )
+        )
+    if diff.near_misses:
+        printer.line(
+            "  "
+            + n_(
+                "Add --use-suggested-skus to send the catalogue's SKU for this row; the "
+                "file itself is not changed.",
+                "Add --use-suggested-skus to send the catalogue's SKUs for these {count} "
+                "rows; the file itself is not changed.",
+                len(diff.near_misses),
+            ).format(count=number(len(diff.near_misses)))
+        )
+    elif diff.replaced:
+        printer.line(
+            "  "
+            + n_(
+                "{count} row goes with the catalogue's SKU (--use-suggested-skus); the "
+                "file itself is not changed.",
+                "{count} rows go with the catalogue's SKUs (--use-suggested-skus); the "
+                "file itself is not changed.",
+                len(diff.replaced),
+            ).format(count=number(len(diff.replaced)))
+        )
 
 
 def _rows(rows: list[int]) -> str:

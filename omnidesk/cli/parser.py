@@ -117,6 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--all-rows", action="store_true", help=_("also send rows that change nothing")
     )
     importing.add_argument(
+        "--use-suggested-skus",
+        action="store_true",
+        help=_(
+            "for each SKU the catalogue does not have but has with leading zeros, in "
+            "another case, without spaces or without a trailing “.0” (as Excel changes a "
+            "code it takes for a number), send the catalogue's SKU; the file itself is not "
+            "changed. Without it the rows are only named, with the SKU meant"
+        ),
+    )
+    importing.add_argument(
         "--timeout",
         type=_seconds,
         metavar="SECONDS",
@@ -391,6 +401,7 @@ def _import(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             json=args.json,
             errors_out=args.errors_out,
+            use_suggested_skus=args.use_suggested_skus,
         )
     )
 

@@ -7,6 +7,7 @@ the list's). They need the person's explicit confirmation before the upload.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -57,6 +58,20 @@ class Change:
     # The row puts the product's price in another currency than it had: two amounts
     # in two currencies have no percentage between them.
     currency_changes: bool = False
+    # NOT_IN_CATALOGUE: the one catalogue SKU this one differs from only as a spreadsheet
+    # mangles codes (leading zeros, case, spaces, a trailing ".0"): what was meant, surely.
+    meant: str | None = None
+    # The SKU as the person's file writes it, when the catalogue's is sent instead.
+    file_sku: str | None = None
+
+    @property
+    def finding(self) -> str | None:
+        """What the row's SKU tells, in words: a near miss, or the SKU sent for the file's."""
+        if self.meant is not None:
+            return near_miss_words(self.meant)
+        if self.file_sku is not None:
+            return replaced_words(self.file_sku, self.sku)
+        return None
 
     @property
     def differing(self) -> list[str]:
@@ -80,6 +95,18 @@ class Change:
         if before is None or after is None or Decimal(before) == 0 or before == after:
             return None
         return (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
+
+
+def near_miss_words(meant: str) -> str:
+    """'Not in the catalogue — did you mean 018299?'"""
+    return _("Not in the catalogue — did you mean {sku}?").format(sku=meant)
+
+
+def replaced_words(file_sku: str, sent: str) -> str:
+    """'Sent as 018299, the catalogue's SKU; the file says 18299.'"""
+    return _("Sent as {sku}, the catalogue's SKU; the file says {file_sku}.").format(
+        sku=sent, file_sku=file_sku
+    )
 
 
 @dataclass(frozen=True)
@@ -109,6 +136,14 @@ class ImportDiff:
     # later touches only those rows (on a UI thread, a pass over all would stall).
     new_at: dict[str, list[int]] = field(default_factory=dict)
     moves: Movement = field(default_factory=lambda: Movement(0, 0, None, None))
+    # What the guardrails were asked with: the ones that wait for the catalogue use it too.
+    context: Context | None = None
+    # The rows not in the catalogue whose SKU it has in another spelling (``Change.meant``),
+    # and those sent with the catalogue's SKU instead of the file's: both in sheet order.
+    near_misses: list[Change] = field(default_factory=list)
+    replaced: list[Change] = field(default_factory=list)
+    # The sheet rows whose SKU the catalogue does not have, in sheet order.
+    not_in_catalogue: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         """'3 new, 1 changed, 1 unchanged, 0 not in catalogue' (no full stop)."""
@@ -174,13 +209,17 @@ def compare(
     settings: GuardrailSettings | None = None,
     list_name: str = "",
     named_lists: Mapping[str, Sequence[int]] | None = None,
+    file_skus: Mapping[int, str] | None = None,
 ) -> ImportDiff:
-    """The file's rows against the list's values now, with every guardrail asked.
+    """The file's rows against the list's values now, with every guardrail asked but
+    those that wait for the catalogue (``mark_unknown_products`` asks them).
 
-    ``named_lists`` is what the file's own list-name column says, name → rows.
+    ``named_lists`` is what the file's own list-name column says, name → rows;
+    ``file_skus`` the SKU the file writes for each row sent with the catalogue's instead.
     """
     settings = settings or GuardrailSettings()
-    rules = rules_for(kind)
+    file_skus = file_skus or {}
+    rules = [rule for rule in rules_for(kind) if not rule.after_catalogue]
     row_rules = [(rule.key, rule.flags) for rule in rules if rule.flags is not None]
     flagged: dict[str, list[int]] = {rule.key: [] for rule in rules}
     main_field = info(kind).main_field
@@ -188,6 +227,7 @@ def compare(
     unchanged: set[int] = set()
     counts: Counter[ChangeKind] = Counter()
     new_at: dict[str, list[int]] = {}
+    replaced: list[Change] = []
     total = 0
     up = down = 0
     largest_rise: Change | None = None
@@ -201,7 +241,15 @@ def compare(
         old = current.get(sku)
         currency = str(new.get("currency_type") or clean.currency_sign or "")
         if old is None:
-            change = Change(clean.row, sku, ChangeKind.NEW, {}, new, main_field)
+            change = Change(
+                clean.row,
+                sku,
+                ChangeKind.NEW,
+                {},
+                new,
+                main_field,
+                file_sku=file_skus.get(clean.row),
+            )
         elif all(_same(name, old.get(name), value) for name, value in new.items()):
             counts[ChangeKind.UNCHANGED] += 1
             unchanged.add(clean.row)
@@ -213,8 +261,19 @@ def compare(
             if moves and "currency_type" not in compared:
                 # A sign on the amount moved it: show the currency it leaves, too.
                 compared["currency_type"], new = was, {**new, "currency_type": currency}
-            change = Change(clean.row, sku, ChangeKind.CHANGED, compared, new, main_field, moves)
+            change = Change(
+                clean.row,
+                sku,
+                ChangeKind.CHANGED,
+                compared,
+                new,
+                main_field,
+                moves,
+                file_sku=file_skus.get(clean.row),
+            )
         counts[change.kind] += 1
+        if change.file_sku is not None:
+            replaced.append(change)
         if change.kind is ChangeKind.NEW:
             new_at.setdefault(sku, []).append(len(changes))
         changes.append(change)
@@ -250,7 +309,15 @@ def compare(
     ]
     movement = Movement(up, down, largest_rise, largest_cut)
     return ImportDiff(
-        kind, changes, frozenset(unchanged), counts, guardrails, new_at=new_at, moves=movement
+        kind,
+        changes,
+        frozenset(unchanged),
+        counts,
+        guardrails,
+        new_at=new_at,
+        moves=movement,
+        context=context,
+        replaced=replaced,
     )
 
 
@@ -260,25 +327,71 @@ def compare(
 async def mark_unknown_products(
     client: OmnitronClient, diff: ImportDiff, progress: Progress | None = None
 ) -> None:
-    """Turn NEW rows whose SKU the catalogue does not know into NOT_IN_CATALOGUE.
+    """Turn NEW rows whose SKU the catalogue does not know into NOT_IN_CATALOGUE, each
+    with the catalogue's SKU it was surely meant to be (``Change.meant``) when there is
+    one; then ask the guardrails that wait for the catalogue.
 
     Every new SKU is looked up (``client.catalogue``: batched, in parallel, kept for
     the client's life); ``progress`` hears (SKUs done, SKUs in all).
     """
     new_skus = list(diff.new_at)
-    if not new_skus:
-        return
+    if new_skus:
+        try:
+            found = await client.catalogue.find(new_skus, progress)
+        except OmnitronError:
+            diff.notes.append(_("The catalogue could not be asked about new SKUs."))
+            return
+        unknown = [sku for sku in new_skus if sku not in found]
+        meant = await _near_misses(client, diff, unknown, progress)
+        for sku in unknown:
+            for position in diff.new_at.pop(sku, ()):
+                change = dataclasses.replace(
+                    diff.changes[position],
+                    kind=ChangeKind.NOT_IN_CATALOGUE,
+                    old={},
+                    meant=meant.get(sku),
+                )
+                diff.changes[position] = change
+                diff.counts[ChangeKind.NEW] -= 1
+                diff.counts[ChangeKind.NOT_IN_CATALOGUE] += 1
+                diff.not_in_catalogue.append(change.row)
+                if change.meant is not None:
+                    diff.near_misses.append(change)
+        diff.not_in_catalogue.sort()
+        diff.near_misses.sort(key=lambda change: change.row)
+    _ask_after_catalogue(diff)
+
+
+async def _near_misses(
+    client: OmnitronClient, diff: ImportDiff, unknown: list[str], progress: Progress | None
+) -> dict[str, str]:
+    """The catalogue SKU each unknown one was meant to be, where that is plain. One that
+    the file has in a row of its own already is no suggestion: the fix would send two
+    rows for one product."""
+    if not unknown:
+        return {}
     try:
-        found = await client.catalogue.find(new_skus, progress)
+        meant = await client.catalogue.near_misses(unknown, progress)
     except OmnitronError:
-        diff.notes.append(_("The catalogue could not be asked about new SKUs."))
+        diff.notes.append(_("The catalogue could not be asked which SKUs were meant."))
+        return {}
+    if not meant:
+        return {}
+    targets = set(meant.values())
+    # A pass over every change: in a worker, not on a window's thread.
+    taken = await asyncio.to_thread(lambda: {c.sku for c in diff.changes if c.sku in targets})
+    return {sku: other for sku, other in meant.items() if other not in taken}
+
+
+def _ask_after_catalogue(diff: ImportDiff) -> None:
+    if diff.context is None:
         return
-    unknown = [sku for sku in new_skus if sku not in found]
-    for sku in unknown:
-        for position in diff.new_at.pop(sku, ()):
-            change = diff.changes[position]
-            diff.changes[position] = dataclasses.replace(
-                change, kind=ChangeKind.NOT_IN_CATALOGUE, old={}
+    context = dataclasses.replace(diff.context, not_in_catalogue=diff.not_in_catalogue)
+    for rule in rules_for(diff.kind):
+        if not rule.after_catalogue or rule.file_rows is None:
+            continue
+        flagged = tuple(rule.file_rows(context))
+        if rule.enough(len(flagged), context):
+            diff.guardrails.append(
+                Guardrail(rule.key, rule.message(len(flagged), context), flagged)
             )
-            diff.counts[ChangeKind.NEW] -= 1
-            diff.counts[ChangeKind.NOT_IN_CATALOGUE] += 1

@@ -30,6 +30,10 @@ class GuardrailSettings:
     stock_to_zero_percent: Decimal = Decimal(5)
     # Prices rise fast where inflation is high; ten times the price is a typo's sign.
     max_price_rise_percent: Decimal = Decimal(100)
+    # "Many" rows whose SKU the catalogue does not have: the wrong file, or a SKU column
+    # Excel turned into numbers. At least this many, and this share of the rows.
+    not_in_catalogue_count: int = 5
+    not_in_catalogue_percent: Decimal = Decimal(10)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,17 @@ THRESHOLDS: tuple[Threshold, ...] = (
         suffix="",
     ),
     Threshold("stock_to_zero_percent", N_("…and at least this share of the file's rows"), 0, 100),
+    Threshold(
+        "not_in_catalogue_count",
+        N_("send at least this many rows whose SKU is not in the catalogue"),
+        1,
+        1_000_000,
+        whole=True,
+        suffix="",
+    ),
+    Threshold(
+        "not_in_catalogue_percent", N_("…and at least this share of the file's rows"), 0, 100
+    ),
 )
 
 
@@ -89,6 +104,8 @@ class Context:
     list_name: str = ""  # the target list's name
     # What the file's own list-name column says (price_list__name…): name → its rows.
     named_lists: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    # The rows whose SKU the catalogue does not have: known once it has been asked.
+    not_in_catalogue: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,8 @@ class GuardrailRule:
     offline_rule: str | None = None
     # …or, for a rule about the file as a whole, the rows it flags among all of them.
     file_rows: Callable[[Context], Sequence[int]] | None = None
+    # Asked only once the catalogue has said which SKUs it has (diff.mark_unknown_products).
+    after_catalogue: bool = False
 
 
 def _amount(facts: RowFacts, name: str) -> Decimal | None:
@@ -254,6 +273,27 @@ GUARDRAILS: tuple[GuardrailRule, ...] = (
             and _share(count, context) >= context.settings.stock_to_zero_percent
         ),
         thresholds=("stock_to_zero_count", "stock_to_zero_percent"),
+    ),
+    GuardrailRule(
+        "many_not_in_catalogue",
+        frozenset(ListKind),
+        None,
+        lambda count, context: n_(
+            "{count} row has a SKU the catalogue does not have ({share} of the rows): the "
+            "server would refuse it. Is this the right file, with its SKUs as the catalogue "
+            "writes them?",
+            "{count} rows have SKUs the catalogue does not have ({share} of the rows): the "
+            "server would refuse them. Is this the right file, with its SKUs as the "
+            "catalogue writes them?",
+            count,
+        ).format(count=number(count), share=percent(round(_share(count, context)))),
+        enough=lambda count, context: (
+            count >= context.settings.not_in_catalogue_count
+            and _share(count, context) >= context.settings.not_in_catalogue_percent
+        ),
+        thresholds=("not_in_catalogue_count", "not_in_catalogue_percent"),
+        file_rows=lambda context: context.not_in_catalogue,
+        after_catalogue=True,
     ),
     GuardrailRule(
         "unit_change",

@@ -123,6 +123,8 @@ class ImportReport:
     changes: tuple[ChangeRecord, ...] = ()
     header_row: int = 0  # the sheet row of the file's header
     sheet: str | None = None  # the sheet of a workbook the rows came from
+    # Rows sent with the catalogue's SKU instead of the file's (the person chose it).
+    replaced: tuple[ReportRow, ...] = ()
 
     def header(self, column: str | None) -> str | None:
         return self.headers.get(column, column) if column is not None else None
@@ -137,6 +139,7 @@ class ImportReport:
             "changes": [[c.row, c.sku, c.before, c.after] for c in self.changes],
             "header_row": self.header_row,
             "sheet": self.sheet,
+            "replaced": [dataclasses.astuple(row) for row in self.replaced],
         }
 
     @classmethod
@@ -156,6 +159,7 @@ class ImportReport:
             ),
             header_row=int(data.get("header_row", 0)),
             sheet=data.get("sheet"),
+            replaced=tuple(ReportRow(*row) for row in data.get("replaced", [])),
         )
 
     @property

@@ -5,6 +5,8 @@
     result = await draft.check()              # every row, offline
     draft.target = target
     diff = await draft.compare(session)       # against the list's current values
+    draft.use_suggested_skus()                # the person's choice: the catalogue's SKUs
+    diff = await draft.compare_again(session) # …for the SKUs Excel mangled
     blockers = draft.blockers(earlier)        # what needs the person's yes
     sending = await draft.upload(session, journal, folder, on_bytes=…)
     outcome = await draft.follow(sending, on_update=…)
@@ -32,6 +34,7 @@ from omnidesk.spreadsheet import (
     CheckResult,
     ColumnMapping,
     DecimalStyle,
+    Finding,
     SheetRow,
     Spreadsheet,
     cell_text,
@@ -50,8 +53,8 @@ from .journal import ImportRecord, ImportReport, Journal, file_sha256
 from .mappings import MappingMemory
 from .opening import OnlyRows, open_with_preview
 from .pacing import let_others_run, politely, without_gc_pauses
-from .reconcile import Reconciliation, journal_reconciliation, reconcile
-from .reporting import annotated, refused_rows, report_of
+from .reconcile import Reconciliation, journal_arrival, journal_reconciliation, reconcile
+from .reporting import annotated, catalogue_findings, refused_rows, report_of
 from .targets import ImportTarget
 from .workflow import (
     AnswerLost,
@@ -140,6 +143,8 @@ class ImportDraft:
         # Rows of the file the person chose not to send: neither compared nor sent.
         self.left_out: frozenset[int] = frozenset()
         self.named_lists: dict[str, array[int]] = {}  # what the list-name column says
+        # Rows sent with the catalogue's SKU: sheet row → the SKU the file writes.
+        self.file_skus: dict[int, str] = {}
         self.sha256: str | None = None
         self.outcome: ImportOutcome | None = None
         self._cancel = threading.Event()
@@ -208,10 +213,30 @@ class ImportDraft:
             self.style_choice[field] = style
         self._forget_check()
 
+    def use_suggested_skus(self, use: bool = True) -> int:
+        """Send the catalogue's SKU for every row the last comparison found it for
+        (``diff.near_misses``: "did you mean 018299?"), or with ``use`` False the file's
+        own again. The person's file is not touched: only what is compared and sent.
+        Returns how many rows go with the catalogue's SKU; compare again after it."""
+        assert self.checked is not None, "check() first"
+        sent = dict(self.checked.replaced_skus) if use else {}
+        if use:
+            assert self.diff is not None, "compare() first"
+            for change in self.diff.near_misses:
+                assert change.meant is not None
+                sent[change.row] = change.meant
+                self.file_skus[change.row] = change.sku
+        else:
+            self.file_skus = {}
+        self.checked = self.checked.with_skus(sent)
+        self.diff = None
+        return len(sent)
+
     def _forget_check(self) -> None:
         self.stop_check()
         self.checked = None
         self.diff = None
+        self.file_skus = {}
 
     # -- reading and checking the file ------------------------------------------------------------
 
@@ -322,6 +347,7 @@ class ImportDraft:
         if cancelled.is_set():
             return None
         self.checked, self.diff, self.named_lists = result, None, names
+        self.file_skus = {}  # a check of the file as it is: its own SKUs
         return result
 
     def _list_name_column(self) -> int | None:
@@ -342,6 +368,13 @@ class ImportDraft:
         """What the file would change in the target list; None when the list or the file
         changed meanwhile (a newer comparison then runs). Raises OmnitronError."""
         return await self._compare(session, progress, read_again=True)
+
+    async def compare_again(
+        self, session: Session, progress: CompareProgress | None = None
+    ) -> ImportDiff | None:
+        """As ``compare``, against the list's values as the last comparison read them
+        (a moment ago): after a choice of the person's that changes only the rows."""
+        return await self._compare(session, progress, read_again=False)
 
     async def _compare(
         self, session: Session, progress: CompareProgress | None, *, read_again: bool
@@ -368,6 +401,7 @@ class ImportDraft:
         else:
             current = self.current
         rows = (row for row in result.good_rows() if row.row not in left_out)
+        file_skus = dict(self.file_skus)
         diff = await asyncio.get_running_loop().run_in_executor(
             None,
             without_gc_pauses,
@@ -379,6 +413,7 @@ class ImportDraft:
                 settings=self.settings,
                 list_name=target.name,
                 named_lists=self.named_lists,
+                file_skus=file_skus,
             ),
         )
         if progress is not None and still_wanted():
@@ -470,10 +505,34 @@ class ImportDraft:
         lost: AnswerLost,
         progress: Callable[[int, int], None] | None = None,
     ) -> Reconciliation:
-        """The upload's answer was lost: whether the file arrived, from the list itself."""
+        """The upload's answer was lost: whether the file arrived, from the list itself.
+
+        The journal says "arrived" as soon as the first rows show in the list, and how it
+        ended once the list has settled (reconcile.py)."""
         assert self.target is not None
         assert self.checked is not None
-        found = await reconcile(session, self.target, self.checked, plan, progress=progress)
+        loop = asyncio.get_running_loop()
+        noted: list[asyncio.Future[None]] = []  # the journal's "arrived", once
+
+        def heard(holding: int, sent: int) -> None:
+            if holding > 0 and not noted:
+                noted.append(
+                    loop.run_in_executor(
+                        None, journal_arrival, journal, lost.record_id, holding, sent
+                    )
+                )
+            if progress is not None:
+                progress(holding, sent)
+
+        # Rows the list held already before the upload tell nothing of the file's arrival.
+        already = self.diff.unchanged_rows if self.diff is not None else frozenset()
+        try:
+            found = await reconcile(
+                session, self.target, self.checked, plan, already=already, progress=heard
+            )
+        finally:
+            for note in noted:  # written before the end is, never over it
+                await note
         await asyncio.to_thread(journal_reconciliation, journal, lost.record_id, found)
         return found
 
@@ -489,9 +548,16 @@ class ImportDraft:
         return refused_rows(self.checked, outcome)
 
     def annotated(self, *, with_outcome: bool) -> CheckResult:
-        """The check's findings, plus the server's refusals when asked: for the workbook."""
+        """The check's findings and what the catalogue said of the SKUs (the near misses,
+        the SKUs sent as the catalogue's), plus the server's refusals when asked: for
+        the workbook."""
         assert self.checked is not None
-        return annotated(self.checked, self.outcome if with_outcome else None)
+        return annotated(self.checked, self.outcome if with_outcome else None, self.diff)
+
+    def catalogue_findings(self) -> list[Finding]:
+        """What the catalogue said of the file's SKUs, as findings on the SKU cells."""
+        assert self.checked is not None
+        return catalogue_findings(self.checked, self.diff)
 
     def close(self) -> None:
         self.stop_check()

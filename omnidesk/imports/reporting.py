@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from omnidesk.i18n import _
-from omnidesk.spreadsheet import CheckResult, Finding, Severity
+from omnidesk.spreadsheet import SKU_FIELD, CheckResult, Finding, Severity
 
 from .diff import ImportDiff
 from .journal import ChangeRecord, ImportReport, ReportRow
@@ -47,6 +47,11 @@ def report_of(
             for change in politely(diff.changes if diff else ())
             if change.row in sent
         ),
+        replaced=tuple(
+            ReportRow(change.row, SKU_FIELD, change.finding or "")
+            for change in (diff.replaced if diff else ())
+            if change.row in sent
+        ),
     )
 
 
@@ -67,11 +72,34 @@ def refused_rows(result: CheckResult | None, outcome: ImportOutcome) -> list[Row
     return sorted(problems, key=lambda p: p.row or 0)
 
 
-def annotated(result: CheckResult, outcome: ImportOutcome | None) -> CheckResult:
-    """The check's findings, plus the server's refusals when given: for the workbook."""
-    if outcome is None:
+def catalogue_findings(result: CheckResult, diff: ImportDiff | None) -> list[Finding]:
+    """What the catalogue said of the file's SKUs, on each row's SKU cell: a SKU it has
+    in another spelling ("did you mean 018299?"), a SKU sent as the catalogue's."""
+    if diff is None:
+        return []
+    column = result.mapping.column_of(SKU_FIELD)
+    return [
+        Finding(
+            change.row,
+            header_for(result, SKU_FIELD),
+            Severity.WARNING,
+            change.finding or "",
+            field=SKU_FIELD,
+            column_index=column,
+        )
+        for change in (*diff.near_misses, *diff.replaced)
+    ]
+
+
+def annotated(
+    result: CheckResult, outcome: ImportOutcome | None, diff: ImportDiff | None = None
+) -> CheckResult:
+    """The check's findings, plus what the catalogue said of the SKUs (``diff``) and the
+    server's refusals when given: for the workbook."""
+    catalogue = catalogue_findings(result, diff)
+    if outcome is None and not catalogue:
         return result
-    extra = [
+    extra = catalogue + [
         Finding(
             problem.row,
             header_for(result, problem.column),
@@ -80,7 +108,7 @@ def annotated(result: CheckResult, outcome: ImportOutcome | None) -> CheckResult
             field=problem.column,
             column_index=result.mapping.column_of(problem.column) if problem.column else None,
         )
-        for problem in outcome.problems
+        for problem in (outcome.problems if outcome is not None else ())
         if problem.row is not None
     ]
     findings = sorted(

@@ -8,8 +8,9 @@ for, so that a million-row file stays within its memory budget.
 
 from __future__ import annotations
 
+import dataclasses
 from array import array
-from collections.abc import Iterator, Set
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import overload
@@ -20,7 +21,7 @@ from .cell_checks import CENT
 from .findings import Finding
 from .header import ColumnMapping
 from .numbers import DecimalStyle, plain_decimal
-from .schema import ValueKind, schema_for
+from .schema import SKU_FIELD, ValueKind, schema_for
 
 CleanValue = str | int | Decimal | None
 """A checked value: ``str`` for codes and choices, ``Decimal`` for money and rates, ``int``."""
@@ -122,6 +123,8 @@ class CheckResult:
     _good: GoodRows = field(default_factory=lambda: GoodRows(0), repr=False)
     _replaced: set[int] = field(default_factory=set, repr=False)
     _signs: dict[int, str] = field(default_factory=dict, repr=False)  # row → currency_sign
+    # row → the SKU to send instead of the file's (the catalogue's, chosen by the person).
+    _skus: Mapping[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def all_rows_usable(self) -> bool:
@@ -141,13 +144,26 @@ class CheckResult:
         """
         names = self.upload_fields
         amounts = self._amount_positions()
-        signs = self._signs
+        signs, skus = self._signs, self._skus
         for number, values in self._kept():
             # The floats among them are amounts, made Decimal just below.
             typed: list[CleanValue] = list(values)  # type: ignore[arg-type]
             for position in amounts:
                 typed[position] = as_decimal(values[position])
-            yield CleanRow(number, dict(zip(names, typed, strict=True)), signs.get(number))
+            row = dict(zip(names, typed, strict=True))
+            if skus and number in skus:
+                row[SKU_FIELD] = skus[number]
+            yield CleanRow(number, row, signs.get(number))
+
+    def with_skus(self, skus: Mapping[int, str]) -> CheckResult:
+        """The same check, its rows sending these SKUs (sheet row → SKU) instead of the
+        file's: the catalogue's, where the file's was mangled. The file stays as it is."""
+        return dataclasses.replace(self, _skus=dict(skus))
+
+    @property
+    def replaced_skus(self) -> Mapping[int, str]:
+        """Sheet row → the SKU sent instead of the file's (``with_skus``)."""
+        return self._skus
 
     def _amount_positions(self) -> list[int]:
         schema = schema_for(self.kind)

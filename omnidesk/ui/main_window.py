@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from omnidesk import APP_DISPLAY_NAME, kinds
-from omnidesk.api import ListKind
+from omnidesk.api import ListKind, Retrying
 from omnidesk.api.session import Session
 from omnidesk.i18n import _, capitalized
 from omnidesk.imports import GuardrailSettings, Journal
@@ -189,6 +189,16 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
             self.statusBar().addPermanentWidget(QLabel(notice))
         self.navigation.setCurrentRow(0)
         self._restore_layout()
+        # A request sent again is said, so that the pause before it is not taken for a hang.
+        session.client.on_retry = self._heard_retry
+
+    def _heard_retry(self, retrying: Retrying) -> None:
+        if self._closing:
+            return
+        # Shown through the wait and a moment past it; the next message replaces it.
+        self.statusBar().showMessage(retrying.message, round((retrying.wait + 4) * 1000))
+        for wizard in self.wizards:
+            wizard.heard_retry(retrying)
 
     def _restore_layout(self) -> None:
         """Where the person left the window, its splitters and its columns (memory.py)."""
@@ -482,6 +492,8 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
             self._ask_before_closing(lost)
             return
         self._closing = True  # a wizard let go now is not followed by this window any more
+        if self.session.client.on_retry == self._heard_retry:
+            self.session.client.on_retry = None  # the client may serve the next window
         for wizard in list(self.wizards):
             wizard.discard()  # asked above; its jobs end now, before the window takes it along
         self.imports.stop_following()  # the journal keeps them; the next start offers them

@@ -53,7 +53,15 @@ def test_an_exported_list_imports_back_with_nothing_changed(
     assert run(out, "--kind", "price", "--list", target["code"], "--dry-run", "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["check"] == {"rows": 40, "valid_rows": 40, "error_rows": 0}
-    assert data["diff"] == {"new": 0, "changed": 0, "unchanged": 40, "not_in_catalogue": 0}
+    assert data["diff"] == {
+        "new": 0,
+        "changed": 0,
+        "unchanged": 40,
+        "not_in_catalogue": 0,
+        "not_in_catalogue_rows": [],
+        "suggested_skus": [],
+        "replaced_skus": [],
+    }
     assert data["guardrails"] == []
 
 
@@ -107,7 +115,15 @@ def test_a_stock_list_too(
     capsys.readouterr()
     assert run(out, "--kind", "stock", "--list", str(target["pk"]), "--dry-run", "--json") == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["diff"] == {"new": 0, "changed": 0, "unchanged": 6, "not_in_catalogue": 0}
+    assert data["diff"] == {
+        "new": 0,
+        "changed": 0,
+        "unchanged": 6,
+        "not_in_catalogue": 0,
+        "not_in_catalogue_rows": [],
+        "suggested_skus": [],
+        "replaced_skus": [],
+    }
 
 
 def test_an_export_to_another_kind_of_file_is_refused(

@@ -37,7 +37,15 @@ def test_a_dry_run_prints_one_json_object_with_no_result_and_its_lines_on_stderr
         "kind": "price",
         "list": {"pk": target["pk"], "name": target["name"], "code": target["code"]},
         "check": {"rows": 3, "valid_rows": 2, "error_rows": 1},
-        "diff": {"new": 1, "changed": 0, "unchanged": 0, "not_in_catalogue": 1},
+        "diff": {
+            "new": 1,
+            "changed": 0,
+            "unchanged": 0,
+            "not_in_catalogue": 1,
+            "not_in_catalogue_rows": [4],
+            "suggested_skus": [],
+            "replaced_skus": [],
+        },
         "guardrails": [
             {
                 "key": "zero_price",

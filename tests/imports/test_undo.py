@@ -67,7 +67,15 @@ def test_an_import_and_its_undo_leave_every_price_as_it_was_and_the_undo_undoes_
     data = json.loads(capsys.readouterr().out)
     assert data["result"] is None
     assert {g["key"] for g in data["guardrails"]} == {"price_rise"}
-    assert data["diff"] == {"new": 0, "changed": 3, "unchanged": 0, "not_in_catalogue": 0}
+    assert data["diff"] == {
+        "new": 0,
+        "changed": 3,
+        "unchanged": 0,
+        "not_in_catalogue": 0,
+        "not_in_catalogue_rows": [],
+        "suggested_skus": [],
+        "replaced_skus": [],
+    }
     assert sorted(data["undo"]["created"]) == sorted(new)  # an import cannot remove them
     assert data["undo"]["changed_again"] == []
     assert everything(api, target["pk"]) == after  # nothing was sent

@@ -109,3 +109,31 @@ def test_drop_answer_once_processes_the_next_matching_request_then_drops_only_it
     again = api.post(f"/price_list/{target['pk']}/excel_import/", files=upload)
     assert again.status_code == 200
     assert "cache_key" in again.json()
+
+
+def test_lose_request_once_reads_the_next_matching_request_and_does_nothing_with_it(
+    api: httpx.Client, i1: httpx.Client, faults: Faults, sandbox: SandboxServer
+) -> None:
+    # The other half of a lost answer: the client sees the same broken connection, but
+    # the server never took the file, so nothing may land.
+    target = api.post("/price_list/", json={"name": unique("Lose once")}).json()
+    sku = api.get("/products/", params={"limit": 1}).json()["results"][0]["sku"]
+    faults.lose_request_once(r"/excel_import/$")
+    assert api.get("/price_list/").status_code == 200  # no match: answered as usual
+    upload = {"file": ("l.csv", f"product__sku,price\n{sku},9.99\n".encode(), "text/csv")}
+    with pytest.raises(httpx.RemoteProtocolError):
+        api.post(f"/price_list/{target['pk']}/excel_import/", files=upload)
+    assert faults.requests_lost == 1
+    # One shot: the next upload is answered, and only its row lands.
+    again = api.post(f"/price_list/{target['pk']}/excel_import/", files=upload)
+    assert again.status_code == 200
+    deadline = time.monotonic() + 10
+    while not (found := i1.get("/product_price/", params={"price_list": target["pk"]}).json())[
+        "results"
+    ]:
+        assert time.monotonic() < deadline, "the answered upload was not processed"
+        time.sleep(0.02)
+    assert found["count"] == 1
+    assert sandbox.store is not None
+    jobs = sandbox.store.query("SELECT 1 FROM import_jobs WHERE list_pk = ?", (target["pk"],))
+    assert len(jobs) == 1  # the lost request started no job

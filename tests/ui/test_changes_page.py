@@ -7,14 +7,18 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractItemModel, Qt
 from pytestqt.qtbot import QtBot
 
-from omnidesk.api import OmnitronClient
-from omnidesk.imports import ImportTarget
+from omnidesk.api import OmnitronClient, ProductPrice
+from omnidesk.imports import ChangeKind, ImportTarget
 from omnidesk.kinds import ListKind
 from omnidesk.ui.import_wizard.models import ChangesModel
 from omnidesk.ui.main_window import MainWindow
 
 from .conftest import Runner, watch_model
 from .wizard_steps import new_list, skus, to_changes, upload, wait_for_result, write_prices
+
+
+async def prices_of(client: OmnitronClient, pk: int) -> list[ProductPrice]:
+    return [row async for row in client.product_prices.iterate(pk)]
 
 
 def column(model: QAbstractItemModel, number: int) -> list[str]:
@@ -107,3 +111,73 @@ def test_a_file_that_names_another_list_asks_before_it_goes_to_this_one(
     assert f"“{target.name}”" in box.text()
     assert not wizard.next.isEnabled()
     wizard.discard()
+
+
+def test_skus_excel_mangled_are_named_and_one_click_sends_the_catalogues(
+    qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner, tmp_path: Path
+) -> None:
+    target = ImportTarget.of(run(new_list(client)))
+    catalogue = skus(run, client, 1000, page=3)
+    zeros = next(sku for sku in catalogue if sku.startswith("0"))
+    letters = next(sku for sku in catalogue if sku[:1].isalpha())
+    plain = next(sku for sku in catalogue if sku not in (zeros, letters))
+    excel = zeros.lstrip("0")  # what Excel makes of 018299
+    path = write_prices(
+        tmp_path / "excel.csv",
+        ["SKU", "Fiyat"],
+        [[excel, "10"], [f"{letters.lower()} ", "11"], [plain, "0"], ["NOTHING-LIKE-IT", "13"]],
+    )
+    before = path.read_bytes()
+    wizard = window.open_import(path, ListKind.PRICE, target)
+    qtbot.addWidget(wizard)
+    page = wizard.changes_page
+    watch_model(page.changes)
+    to_changes(qtbot, wizard)
+
+    # Each mangled row names the SKU meant, in its cell and its tooltip; a line says why.
+    skus_shown = column(page.changes, ChangesModel.SKU)
+    assert skus_shown == [
+        f"{excel} → {zeros}?",
+        f"{letters.lower()} → {letters}?",
+        plain,
+        "NOTHING-LIKE-IT",
+    ]
+    tip = page.changes.index(0, ChangesModel.CHANGE).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"Not in the catalogue — did you mean {zeros}?"
+    assert page.changes.index(3, ChangesModel.CHANGE).data(Qt.ItemDataRole.ToolTipRole) is None
+    assert page.sku_box.isVisible()
+    assert page.sku_box.words.text().startswith(
+        "2 rows' SKUs are not in the catalogue as written, but are there with leading zeros"
+    )
+    assert page.sku_box.use.text() == "Use the catalogue's SKUs for these 2 rows"
+    assert wizard.diff is not None
+    assert wizard.diff.counts[ChangeKind.NOT_IN_CATALOGUE] == 3
+    (zero,) = page.guardrail_checks
+    zero.setChecked(True)  # the price of 0: looked at already
+
+    page.sku_box.use.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None and bool(wizard.diff.replaced))
+    assert wizard.diff is not None
+    assert wizard.diff.counts[ChangeKind.NOT_IN_CATALOGUE] == 1
+    assert column(page.changes, ChangesModel.SKU) == [zeros, letters, plain, "NOTHING-LIKE-IT"]
+    assert page.changes.index(0, ChangesModel.SKU).data(Qt.ItemDataRole.ToolTipRole) == (
+        f"Sent as {zeros}, the catalogue's SKU; the file says {excel}."
+    )
+    assert page.sku_box.words.text() == (
+        "2 rows go with the catalogue's SKUs instead of the ones in your file; your file "
+        "itself is not changed."
+    )
+    assert not page.sku_box.use.isVisible()
+    assert page.sku_box.undo.text() == "Use the file's SKUs again"
+    (zero,) = page.guardrail_checks
+    assert zero.isChecked()  # it says the same as before: still looked at
+    assert wizard.next.isEnabled()
+
+    wizard.next.click()
+    wait_for_result(qtbot, wizard)
+    assert wizard.outcome is not None
+    assert (wizard.outcome.created, wizard.outcome.failed_rows) == (3, 1)
+    sent = {row.product_sku: row.price for row in run(prices_of(client, target.pk))}
+    assert set(sent) == {zeros, letters, plain}
+    assert path.read_bytes() == before  # the person's file is as it was
+    wizard.close()

@@ -8,14 +8,17 @@ of each upload), and leave the two lists with the same prices on the server.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from omnidesk import kinds
 from omnidesk.api import OmnitronClient, PriceList
 from omnidesk.cli import main
 from omnidesk.imports import ChangeKind, ImportTarget, Journal
@@ -23,6 +26,7 @@ from omnidesk.kinds import ListKind
 from omnidesk.sandbox import SandboxServer
 from omnidesk.settings.paths import journal_file
 from omnidesk.ui.import_wizard import ImportWizard, Step
+from omnidesk.ui.import_wizard.models import ChangesModel
 from omnidesk.ui.main_window import MainWindow
 from tests.accounts import MemoryKeyring, sign_in_profile
 from tests.names import unique
@@ -171,3 +175,118 @@ def test_one_file_through_the_wizard_and_the_command_line_gives_the_same_import(
     # The same prices on the server afterwards.
     assert run(prices_of(client, in_window.pk)) == run(prices_of(client, on_command_line.pk))
     wizard.close()
+
+
+async def seeded(client: OmnitronClient, kind: ListKind, seed: Path) -> ImportTarget:
+    """A new list of ``kind`` holding the seed file's values."""
+    lists = client.lists(kind)
+    created = await lists.create(name=unique("Every guardrail"), code=unique("EVG"))
+    key = await lists.upload(created.pk, seed)
+    async for status in lists.follow_import(created.pk, key, first_interval=0.05):
+        assert status.state.value != "FAILURE"
+    return ImportTarget.of(created)
+
+
+def every_guardrail(
+    kind: ListKind, run: Runner, client: OmnitronClient, tmp_path: Path
+) -> tuple[ImportTarget, Path]:
+    """A list, and one file that trips every guardrail of its kind there is a file for,
+    with a SKU Excel mangled (018299 written 18299) and many rows not in the catalogue."""
+    catalogue = [p.sku for p in run(client.products.list(page=5, limit=1000)).results]
+    zeros = next(sku for sku in catalogue if sku.startswith("0"))
+    a, b, c, d = [sku for sku in catalogue if sku != zeros][:4]
+    ghosts = [f"GHOST-EVERY-{n}" for n in range(5)]
+    if kind is ListKind.PRICE:
+        seed = write_csv(
+            tmp_path / "seed.csv",
+            ["product__sku,price,currency_type", f"{a},100,try", f"{b},100,try", f"{c},100,eur"],
+        )
+        lines = [
+            "SKU,Fiyat,Para birimi,price_list__name",
+            f"{a},250,try,",  # a rise of 150 %
+            f"{b},100,try,",  # unchanged
+            f"{c},100,try,",  # from euros to lira: a change of currency
+            f"{d},0,try,Türkiye Perakende",  # free, and the file names another list
+            f"{zeros.lstrip('0')},7,try,",  # Excel's 18299 for 018299
+        ] + [f"{ghost},5,try," for ghost in ghosts]
+    else:
+        seed = write_csv(
+            tmp_path / "seed.csv",
+            ["product__sku,stock,unit_type", f"{a},10,qty", f"{b},4,qty"],
+        )
+        lines = [
+            "SKU,Stok,Birim,stock_list__name",
+            f"{a},10,kg,",  # counted in kilos from now on
+            f"{b},4,qty,",  # unchanged
+            f"{c},3,qty,Merkez Depo",  # the file names another list
+            f"{zeros.lstrip('0')},7,qty,",  # Excel's 18299 for 018299
+        ] + [f"{ghost},5,qty," for ghost in ghosts]
+    target = run(seeded(client, kind, seed))
+    return target, write_csv(tmp_path / f"every-{kind.value}.csv", lines)
+
+
+@pytest.mark.parametrize("kind", [ListKind.PRICE, ListKind.STOCK])
+def test_a_dry_run_as_json_reports_the_guardrails_and_findings_the_wizard_shows(
+    kind: ListKind,
+    qtbot: QtBot,
+    window: MainWindow,
+    client: OmnitronClient,
+    run: Runner,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target, source = every_guardrail(kind, run, client, tmp_path)
+    expected = {
+        ListKind.PRICE: {
+            "other_list",
+            "price_rise",
+            "zero_price",
+            "currency_change",
+            "many_not_in_catalogue",
+        },
+        ListKind.STOCK: {"other_list", "unit_change", "many_not_in_catalogue"},
+    }[kind]
+
+    wizard = window.open_import(source, kind, target)
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: wizard.checked is not None, timeout=10_000)
+    qtbot.waitUntil(wizard.next.isEnabled)
+    wizard.next.click()
+    qtbot.waitUntil(lambda: wizard.diff is not None, timeout=20_000)
+    diff = wizard.diff
+    assert diff is not None
+    page = wizard.changes_page
+    # What the window shows: a box to tick per guardrail, the SKU meant in a row's tooltip.
+    in_window = {box.objectName(): box.text() for box in page.guardrail_checks}
+    tips = {}
+    for position in range(page.changes.rowCount()):
+        tip = page.changes.index(position, ChangesModel.CHANGE).data(Qt.ItemDataRole.ToolTipRole)
+        if tip and "did you mean" in tip:  # its first line; a guardrail's words may follow
+            tips[int(page.changes.index(position, ChangesModel.ROW).data())] = tip.splitlines()[0]
+    assert {g.key for g in diff.guardrails} == expected
+    assert len(tips) == 1  # the mangled SKU's row
+    wizard.discard()
+
+    sign_in_profile(client.base_url)
+    answer: list[int] = []
+    word = kinds.info(kind).word
+    arguments = ["import", str(source), "--kind", word, "--list", str(target.code)]
+    arguments += ["--dry-run", "--json"]
+    command = threading.Thread(target=lambda: answer.append(main(arguments)))
+    command.start()
+    command.join(timeout=60)
+    assert answer == [1]  # it would stop on the guardrails
+    data = json.loads(capsys.readouterr().out)
+
+    # The same guardrails, on the same rows, in the same words…
+    assert [(g["key"], g["message"], tuple(g["rows"])) for g in data["guardrails"]] == [
+        (g.key, g.message, g.rows) for g in diff.guardrails
+    ]
+    boxes = {f"guardrail_{g['key']}": f"I have checked: {g['message']}" for g in data["guardrails"]}
+    assert boxes == in_window
+    # …and the same findings: the SKU meant, on the same row.
+    assert {s["row"]: s["message"] for s in data["diff"]["suggested_skus"]} == tips
+    assert data["diff"]["not_in_catalogue_rows"] == diff.not_in_catalogue
+    assert data["diff"]["new"] == diff.counts[ChangeKind.NEW]
+    assert data["diff"]["changed"] == diff.counts[ChangeKind.CHANGED]

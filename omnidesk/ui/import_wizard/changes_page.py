@@ -26,6 +26,7 @@ from ..widgets import DataTable
 from .made_box import MadeFileBox
 from .models import ChangesModel, ChangesShown
 from .pages import Step, WizardPage
+from .sku_box import SkuSuggestionBox
 
 if TYPE_CHECKING:
     from .wizard import ImportWizard
@@ -89,6 +90,8 @@ class ChangesPage(WizardPage):
         layout.addLayout(problem_row)
         self.made_box = MadeFileBox(wizard)
         layout.addWidget(self.made_box)
+        self.sku_box = SkuSuggestionBox(self._use_suggested_skus)
+        layout.addWidget(self.sku_box)
         layout.addWidget(self.guardrail_box)
         layout.addWidget(self.movement)
         layout.addWidget(self.changes_table, 1)
@@ -135,7 +138,19 @@ class ChangesPage(WizardPage):
         self.changes.show_changes([], {})
         self.changed.emit()
 
-    async def compare(self) -> None:
+    def _use_suggested_skus(self, use: bool) -> None:
+        """The catalogue's SKUs for the rows Excel mangled (or the file's again), compared."""
+        draft = self.wizard.draft
+        if draft is None or draft.checked is None:
+            return
+        draft.use_suggested_skus(use)
+        self.changed.emit()  # no comparison to go on with until the new one is done
+        self.wizard.compare_again()
+
+    async def compare(self, *, read_again: bool = True) -> None:
+        """``read_again`` False: after a choice that changes only the rows, against the
+        list as read a moment ago; the guardrails ticked stay ticked if they still say
+        the same."""
         draft = self.wizard.draft
         assert draft is not None
         if draft.target is None or draft.checked is None:
@@ -157,7 +172,10 @@ class ChangesPage(WizardPage):
             self.changes_progress.setValue(done)
 
         try:
-            diff = await draft.compare(self.wizard.session, progress)
+            if read_again:
+                diff = await draft.compare(self.wizard.session, progress)
+            else:
+                diff = await draft.compare_again(self.wizard.session, progress)
         except OmnitronError as problem:
             if draft.target != target:
                 return  # another list was chosen meanwhile: its comparison tells
@@ -173,10 +191,12 @@ class ChangesPage(WizardPage):
         if diff is None:
             return  # the list or the file changed meanwhile; a newer comparison runs
         self.changes_progress.hide()
-        self._show(diff)
+        self._show(diff, keep_ticks=not read_again)
 
-    def _show(self, diff: ImportDiff) -> None:
+    def _show(self, diff: ImportDiff, *, keep_ticks: bool = False) -> None:
         self.made_box.show_for(self.wizard.draft)
+        self.sku_box.show_for(diff)
+        ticked = {box.text() for box in self.guardrail_checks if box.isChecked()}
         for box in self.guardrail_checks:
             box.deleteLater()
         self.guardrail_checks = []
@@ -184,6 +204,7 @@ class ChangesPage(WizardPage):
         for guardrail in diff.guardrails:
             box = QCheckBox(_("I have checked: {what}").format(what=guardrail.message))
             box.setObjectName(f"guardrail_{guardrail.key}")
+            box.setChecked(keep_ticks and box.text() in ticked)
             box.toggled.connect(self.changed)
             self.guardrail_layout.addWidget(box)
             self.guardrail_checks.append(box)

@@ -202,10 +202,12 @@ class ChangesModel(FixedColumnsModel):
             text = self._text(change, column)
             if role == Qt.ItemDataRole.DisplayRole:
                 return text
-            # The guardrail's words, or the whole text where a narrow column cuts it off.
-            return self.flagged.get(change.row) or (
-                text if column in (self.NOW, self.AFTER) else None
-            )
+            # What the catalogue said of the SKU ("did you mean 018299?"), the guardrail's
+            # words, or the whole text where a narrow column cuts it off.
+            said = [words for words in (change.finding, self.flagged.get(change.row)) if words]
+            if said:
+                return "\n".join(said)
+            return text if column in (self.NOW, self.AFTER) else None
         if role in _COLOUR_ROLES:
             if change.kind is ChangeKind.NOT_IN_CATALOGUE:
                 return problem_colour(Tone.ERROR, role)
@@ -224,7 +226,8 @@ class ChangesModel(FixedColumnsModel):
         if column == self.ROW:
             return str(change.row)
         if column == self.SKU:
-            return change.sku
+            # The SKU meant, beside the file's: "18299 → 018299?" (the tooltip says it all).
+            return f"{change.sku} → {change.meant}?" if change.meant else change.sku
         if column == self.CHANGE:
             return change.kind.words
         if column in (self.NOW, self.AFTER):

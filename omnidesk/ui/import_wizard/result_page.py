@@ -59,6 +59,9 @@ class ResultPage(WizardPage):
         self.result_headline.setText(
             _("The file arrived") if found.arrived else _("The file did not arrive")
         )
+        # All of it came: news, not a problem. Part of it, or none: a look, not an alarm.
+        whole = found.arrived and found.settled and found.holding == found.sent
+        mark(self.result_reason, Tone.STRONG if whole else Tone.WARNING)
         self.result_reason.setText(found.sentence())
         self.result_counts.setText(
             _("{holding} of {sent} rows hold the file's values").format(
@@ -73,6 +76,7 @@ class ResultPage(WizardPage):
         self, outcome: ImportOutcome, refused: list[RowProblem], left_out: int, annotatable: bool
     ) -> None:
         self.retry.hide()
+        mark(self.result_reason, Tone.ERROR)
         if outcome.succeeded:
             self.result_headline.setText(_("Import finished"))
             self.result_reason.setText("")

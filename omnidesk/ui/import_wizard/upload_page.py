@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout
 
-from omnidesk.api import ImportState
+from omnidesk.api import ImportState, Retrying
 from omnidesk.i18n import _, n_
 from omnidesk.imports import FollowUpdate, UploadPlan
 
@@ -62,6 +62,10 @@ class UploadPage(WizardPage):
         self.bytes_progress.setValue(0)
         self.server_progress.setRange(0, 0)
         self._following_since = None
+        # Sent again after a file that did not arrive: nothing of the last try stays.
+        self.bytes_label.setText(_("Sending the file"))
+        self.server_label.setText(_("Waiting for the server"))
+        self.follow_trouble.setText("")
 
     def sending(self, plan: UploadPlan, name: str) -> None:
         self.bytes_label.setText(
@@ -74,7 +78,12 @@ class UploadPage(WizardPage):
         self.bytes_progress.setMaximum(max(total, 1))
         self.bytes_progress.setValue(done)
 
+    def retrying(self, retrying: Retrying) -> None:
+        """The upload (or a look at its job) is about to be sent again: why, and when."""
+        self.follow_trouble.setText(retrying.message)
+
     def sent(self, plan: UploadPlan, name: str) -> None:
+        self.follow_trouble.setText("")
         self.bytes_label.setText(
             n_("Sent {count} row to “{name}”", "Sent {count} rows to “{name}”", plan.rows).format(
                 count=local_integer(plan.rows), name=name

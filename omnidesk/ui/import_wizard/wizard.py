@@ -30,7 +30,8 @@ from qasync import asyncSlot
 from shiboken6 import isValid
 
 from omnidesk import kinds
-from omnidesk.api import ImportState, ListKind, OmnitronError
+from omnidesk.api import ImportState, ListKind, OmnitronError, Retrying
+from omnidesk.api.contract import import_path
 from omnidesk.api.session import Session
 from omnidesk.i18n import N_, _
 from omnidesk.imports import (
@@ -376,6 +377,10 @@ class ImportWizard(QDialog):
         self.changes_page.clear()
         self._start(self.changes_page.compare())
 
+    def compare_again(self) -> None:
+        """After a choice that changes only the rows sent (the catalogue's SKUs, say)."""
+        self._start(self.changes_page.compare(read_again=False))
+
     # -- uploading and following ------------------------------------------------------------------
 
     async def _upload_and_follow(self) -> None:
@@ -460,8 +465,21 @@ class ImportWizard(QDialog):
         self.result_page.show_reconciliation(found)
         self.imported.emit()
 
+    def heard_retry(self, retrying: Retrying) -> None:
+        """A request about to be sent again: said on the upload page when it is this
+        file's upload (or the following of its job), so the pause is not taken for a hang."""
+        target = self.target
+        if self._closed or target is None or self.current_step is not Step.UPLOAD:
+            return
+        if retrying.path == import_path(target.kind, target.pk):
+            self.upload_page.retrying(retrying)
+
     def retry_upload(self) -> None:
         """After a file that did not arrive: send it again (a new record in the journal)."""
+        if self.uploading:
+            return  # one click, one upload
+        self.result_page.retry.hide()
+        self.uploading = True  # from this click on: a second one sends nothing more
         self._start(self._upload_and_follow())
 
     async def _follow(self, sending: Sending) -> None:
