@@ -47,7 +47,7 @@ from .models import (
     ProductStock,
     StockList,
 )
-from .ordering import sort_locally
+from .ordering import order_evidence, sort_locally
 from .paging import PAGES_AT_ONCE, every_row, every_row_in_parallel
 from .skus import SkuFinder
 from .tls import ssl_context
@@ -192,7 +192,9 @@ class ListResource(Generic[L]):
             in_order = in_order and page.in_order
 
         rows = [row async for row in every_row(fetch, seen)]
-        if not in_order:
+        # Rows too few to show an order may be in a server's own one (V2) even when it was
+        # not known yet not to sort: read whole, they are put in the order asked for here.
+        if not in_order or order_evidence(rows, ordering) is None:
             rows = sort_locally(rows, ordering, lambda row: row.pk)
         for row in rows:
             yield row

@@ -113,11 +113,12 @@ def _nothing_at(path: str) -> str:
 
 async def _envelope(client: OmnitronClient) -> str | None:
     try:
+        lists = client.lists(next(iter(ListKind)))  # any kind's lists show the envelope
         await client._request(
             "GET",
-            f"{API_PREFIX}/{ListKind.PRICE.value}/",
+            f"{API_PREFIX}/{lists.kind.value}/",
             params={**BAD_FILTER, "limit": 1},
-            action="see price lists",
+            refused=_(lists.refusals.see_lists),
         )
     except ValidationFailed as refused:
         return refused.envelope
@@ -137,7 +138,7 @@ class _Rows:
 
 async def _contents(client: OmnitronClient, lists: dict[ListKind, list[AnyList]]) -> _Rows:
     """The first rows of the first list that has some: prices first, for their amounts."""
-    for kind in (ListKind.PRICE, ListKind.STOCK):
+    for kind in ListKind:
         contents = client.contents(kind)
         for row_list in sorted(lists.get(kind, ()), key=lambda found: found.pk)[:LISTS_TRIED]:
             try:
@@ -162,7 +163,7 @@ async def _contents(client: OmnitronClient, lists: dict[ListKind, list[AnyList]]
                 read=len(page.results),
                 without_sku=sum(1 for row in page.results if not row.product_sku),
                 identity=contract.identity_key(items[0]) if items else None,
-                decimals=_decimals(items) if kind is ListKind.PRICE else None,
+                decimals=_decimals(items),  # None for rows without a price
             )
     return _Rows()
 

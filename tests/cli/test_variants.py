@@ -215,7 +215,15 @@ def test_the_primary_flows_show_what_the_variants_must_match(primary: Results) -
         "refused": [(22, "product__sku")],
     }
     assert len(primary.imported) == 20
-    assert primary.dry_run == {"new": 5, "changed": 5, "unchanged": 5, "not_in_catalogue": 2}
+    assert primary.dry_run == {
+        "new": 5,
+        "changed": 5,
+        "unchanged": 5,
+        "not_in_catalogue": 2,
+        "not_in_catalogue_rows": [17, 18],
+        "suggested_skus": [],
+        "replaced_skus": [],
+    }
 
 
 @pytest.mark.parametrize("variant", [*VARIANTS, "all at once"])

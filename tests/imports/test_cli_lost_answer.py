@@ -92,7 +92,7 @@ def test_an_upload_lost_before_the_server_took_it_exits_2_and_the_next_run_sends
     no_traceback(captured)
     assert faults.requests_lost == 1
     assert (
-        "omnidesk: the file did not arrive: none of its 20 rows hold the file's values in "
+        "omnidesk: The file did not arrive: none of its 20 rows hold the file's values in "
         "the list. Nothing was changed; send it again." in captured.err
     )
     assert api.prices(target["pk"]) == {}
@@ -126,7 +126,7 @@ def test_rows_the_list_held_already_do_not_pass_for_a_file_that_arrived(
     code = run(source, "--kind", "price", "--list", target["code"], "--all-rows", "--json")
     captured = capsys.readouterr()
     assert code == 2
-    assert "the file did not arrive: none of its 2 rows hold" in captured.err
+    assert "The file did not arrive: none of its 2 rows hold" in captured.err
     assert json.loads(captured.out)["result"]["status"] == "not arrived"
     assert journal_states()[0] is JournalState.UPLOAD_FAILED
     assert api.prices(target["pk"]) == {a: "1.00", b: "2.00"}
