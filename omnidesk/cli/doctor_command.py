@@ -39,11 +39,11 @@ from .connection import (
     Failed,
     Where,
     find_connection,
-    signed_in,
 )
 from .doctor_findings import PROBLEM, Finding, findings, status_words
 from .exit_codes import EXIT_CANNOT_WORK, EXIT_INTERRUPTED, EXIT_OK
 from .printer import Printer
+from .signing_in import signed_in
 from .where import TOKEN_VARIABLE
 
 

@@ -12,7 +12,8 @@ from omnidesk.api import ServerFacts, contract
 from omnidesk.api.survey import Survey
 from omnidesk.i18n import _, n_
 
-from .connection import BY_TOKEN_VARIABLE, SignedIn
+from .connection import BY_TOKEN_VARIABLE
+from .signing_in import SignedIn
 from .where import TOKEN_VARIABLE
 
 # What a finding says of the server (the JSON's "status").

@@ -44,7 +44,7 @@ from omnidesk.settings.paths import journal_file, mappings_file, preferences_fil
 from omnidesk.settings.preferences import PreferencesStore
 from omnidesk.spreadsheet import Severity, SpreadsheetError
 
-from .connection import Connection, Failed, Where, signed_in
+from .connection import Connection, Failed, Where
 from .connection import find_connection as connection_for
 from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_ROW_ERRORS, EXIT_STILL_RUNNING
 from .import_json import import_json, print_json
@@ -58,6 +58,7 @@ from .import_output import (
     show_progress,
 )
 from .printer import Printer, check_summary, csv_style, finding_line, size, too_large
+from .signing_in import signed_in
 
 log = logging.getLogger(__name__)
 
