@@ -198,7 +198,7 @@ class MainWindow(ImportsInTheWindow, QMainWindow):
         # Shown through the wait and a moment past it; the next message replaces it.
         self.statusBar().showMessage(retrying.message, round((retrying.wait + 4) * 1000))
         for wizard in self.wizards:
-            wizard.heard_retry(retrying)
+            wizard.sending.heard_retry(retrying)
 
     def _restore_layout(self) -> None:
         """Where the person left the window, its splitters and its columns (memory.py)."""
