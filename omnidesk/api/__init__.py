@@ -2,15 +2,7 @@
 
 from omnidesk.kinds import ListKind
 
-from .client import (
-    ListContents,
-    ListResource,
-    OmnitronClient,
-    PriceLists,
-    ProductPrices,
-    ProductStocks,
-    StockLists,
-)
+from .client import OmnitronClient
 from .contract import CURRENCIES, CURRENCY_NAMES, DEFAULT_CURRENCY, ImportState
 from .errors import (
     AuthenticationRequired,
@@ -40,6 +32,14 @@ from .models import (
     ProductPrice,
     ProductStock,
     StockList,
+)
+from .resources import (
+    ListContents,
+    ListResource,
+    PriceLists,
+    ProductPrices,
+    ProductStocks,
+    StockLists,
 )
 from .transport import Retrying, RetryPolicy
 

@@ -16,9 +16,10 @@ from omnidesk.i18n import _, n_, number
 from omnidesk.imports import find_list
 from omnidesk.imports.exporting import DECIMAL_COMMA_CSV, DECIMAL_POINT_CSV, export_list
 
-from .connection import Connection, Failed, Where, find_connection, signed_in
+from .connection import Connection, Failed, Where, find_connection
 from .exit_codes import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK
 from .printer import Printer, csv_style
+from .signing_in import signed_in
 
 CSV_STYLES = {"semicolon": DECIMAL_COMMA_CSV, "comma": DECIMAL_POINT_CSV}
 

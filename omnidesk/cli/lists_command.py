@@ -21,9 +21,10 @@ from omnidesk import kinds
 from omnidesk.api import AnyList
 from omnidesk.i18n import _, n_
 
-from .connection import Failed, Where, find_connection, signed_in
+from .connection import Failed, Where, find_connection
 from .exit_codes import EXIT_INTERRUPTED, EXIT_OK
 from .printer import Printer
+from .signing_in import signed_in
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .diff import (
     fetch_current,
     mark_unknown_products,
 )
+from .file_draft import Opened
 from .guardrails import GUARDRAILS, GuardrailSettings
 from .history import FileChanged, reopen
 from .journal import (
@@ -34,7 +35,7 @@ from .journal import (
 )
 from .mappings import MappingMemory, remembered_words
 from .opening import OnlyRows
-from .preparation import CompareStage, ImportDraft, Opened, Sending
+from .preparation import CompareStage, ImportDraft, Sending
 from .reconcile import Reconciliation, journal_reconciliation, reconcile
 from .reporting import header_for
 from .targets import ImportTarget, ListNotFound, find_list

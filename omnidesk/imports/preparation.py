@@ -20,8 +20,6 @@ a window on the main thread stays responsive (``pacing``).
 from __future__ import annotations
 
 import asyncio
-import threading
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,30 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from omnidesk.api.session import Session
-from omnidesk.kinds import ListKind, info
-from omnidesk.spreadsheet import (
-    CheckResult,
-    ColumnMapping,
-    DecimalStyle,
-    Finding,
-    SheetRow,
-    Spreadsheet,
-    cell_text,
-    check_spreadsheet,
-    find_header,
-    headers_of,
-    kind_of_header,
-    match_columns,
-    schema_for,
-)
+from omnidesk.kinds import ListKind
+from omnidesk.spreadsheet import CheckResult, Finding
 
 from .blockers import Blocker, blockers_of
 from .diff import ImportDiff, compare, fetch_current, mark_unknown_products
+from .file_draft import FileDraft
 from .guardrails import GuardrailSettings
-from .journal import ImportRecord, ImportReport, Journal, file_sha256
+from .journal import ImportRecord, ImportReport, Journal
 from .mappings import MappingMemory
-from .opening import OnlyRows, open_with_preview
-from .pacing import let_others_run, politely, without_gc_pauses
+from .opening import OnlyRows
+from .pacing import politely, without_gc_pauses
 from .reconcile import Reconciliation, journal_arrival, journal_reconciliation, reconcile
 from .reporting import annotated, catalogue_findings, refused_rows, report_of
 from .targets import ImportTarget
@@ -65,21 +50,6 @@ from .workflow import (
     UploadPlan,
     prepare_upload,
 )
-
-Mapping = dict[int | str, str | None]
-
-
-class Superseded(Exception):
-    """Raised in the worker when a newer check replaces this one (or the draft closes)."""
-
-
-@dataclass(frozen=True)
-class Opened:
-    """The file as first read: enough to show it while every row is checked."""
-
-    header: SheetRow | None  # None: no row with data at all
-    rows: list[SheetRow]  # the preview's rows below the header
-    guessed_kind: ListKind | None  # set when the header fitted another kind than asked
 
 
 class CompareStage(StrEnum):
@@ -100,8 +70,10 @@ class Sending:
     plan: UploadPlan
 
 
-class ImportDraft:
-    """The file, the list, and the person's choices so far; each step's result once done."""
+class ImportDraft(FileDraft):
+    """The file, the list, and the person's choices so far; each step's result once done.
+
+    The file's own steps (open, the columns, check) are ``FileDraft``'s (file_draft.py)."""
 
     def __init__(
         self,
@@ -121,45 +93,34 @@ class ImportDraft:
         heavy steps pause now and then for a window's sake (pacing.py); the command
         line, with no window, does not. ``only_rows``: the rows of an earlier import
         that did not make it, to be sent again; the rest of the file is passed over."""
-        self.path = path
-        self.kind = target.kind if target is not None else kind
+        super().__init__(
+            path,
+            target.kind if target is not None else kind,
+            guess_kind=guess_kind and target is None,
+            sheet_name=sheet_name,
+            paced=paced,
+            mappings=mappings,
+            only_rows=only_rows,
+        )
         self.target = target
-        self.guess_kind = guess_kind and target is None
-        self.sheet_name = sheet_name
         self.settings = settings or GuardrailSettings()
-        self._pause = let_others_run if paced else None
-        self.mappings = mappings
-        self.only_rows = only_rows
-        # The columns as the person mapped them for a file with this header before.
-        self.remembered: dict[str, str | None] | None = None
-        self.sheet: Spreadsheet | None = None
-        self.preview: list[SheetRow] = []
-        self.mapping_choice: Mapping = {}
-        self.style_choice: dict[str, DecimalStyle] = {}
-        self.checked: CheckResult | None = None
         self.diff: ImportDiff | None = None
         # The list's values as the last comparison read them, by SKU.
         self.current: dict[str, dict[str, Any]] | None = None
         # Rows of the file the person chose not to send: neither compared nor sent.
         self.left_out: frozenset[int] = frozenset()
-        self.named_lists: dict[str, array[int]] = {}  # what the list-name column says
         # Rows sent with the catalogue's SKU: sheet row → the SKU the file writes.
         self.file_skus: dict[int, str] = {}
-        self.sha256: str | None = None
         self.outcome: ImportOutcome | None = None
-        self._cancel = threading.Event()
+
+    def _rechecked(self) -> None:
+        self.diff = None
+        self.file_skus = {}  # a check of the file as it is: its own SKUs
+
+    def _kind_changed(self) -> None:
+        self.target = None
 
     # -- the person's choices ---------------------------------------------------------------------
-
-    def choose_kind(self, kind: ListKind) -> None:
-        """Another kind of list: the columns mean other things, so earlier choices go."""
-        self.guess_kind = False
-        self.kind = kind
-        self.target = None
-        self.mapping_choice = {}
-        self.remembered = None
-        self.style_choice = {}
-        self._forget_check()
 
     def choose_target(self, target: ImportTarget | None) -> None:
         self.target = target
@@ -171,47 +132,6 @@ class ImportDraft:
         if rows != self.left_out:
             self.left_out = rows
             self.diff = None
-
-    def map_column(self, index: int, field: str | None) -> None:
-        self.mapping_choice[index] = field
-        self._forget_check()
-        header, _rows = self.header_and_rows()
-        if self.mappings is not None and header is not None:
-            headers = headers_of(header)
-            chosen = {headers[i]: f for i, f in self.mapping_choice.items() if isinstance(i, int)}
-            self.mappings.remember(self.kind.value, headers, chosen)
-
-    def forget_mapping(self) -> None:
-        """Back to the columns as they read by themselves, and not offered again."""
-        header, _rows = self.header_and_rows()
-        if self.mappings is not None and header is not None:
-            self.mappings.forget(self.kind.value, headers_of(header))
-        self.remembered = None
-        self.mapping_choice = {}
-        self._forget_check()
-
-    def _recall_mapping(self, header: SheetRow) -> None:
-        """A file whose header the person mapped before is mapped that way again."""
-        if self.mappings is None or self.mapping_choice:
-            return
-        headers = headers_of(header)
-        remembered = self.mappings.get(self.kind.value, headers)
-        if not remembered:
-            return
-        valid = {f.name for f in schema_for(self.kind).fields}
-        self.mapping_choice = {
-            index: remembered[text]
-            for index, text in enumerate(headers)
-            if text in remembered and (remembered[text] is None or remembered[text] in valid)
-        }
-        self.remembered = remembered
-
-    def choose_style(self, field: str, style: DecimalStyle | None) -> None:
-        if style is None:
-            self.style_choice.pop(field, None)
-        else:
-            self.style_choice[field] = style
-        self._forget_check()
 
     def use_suggested_skus(self, use: bool = True) -> int:
         """Send the catalogue's SKU for every row the last comparison found it for
@@ -231,134 +151,6 @@ class ImportDraft:
         self.checked = self.checked.with_skus(sent)
         self.diff = None
         return len(sent)
-
-    def _forget_check(self) -> None:
-        self.stop_check()
-        self.checked = None
-        self.diff = None
-        self.file_skus = {}
-
-    # -- reading and checking the file ------------------------------------------------------------
-
-    async def open(self) -> Opened:
-        """Open the file and read its first rows (raises SpreadsheetError)."""
-        if self.sheet is None:
-            self.sheet, self.preview = await asyncio.get_running_loop().run_in_executor(
-                None, open_with_preview, self.path, self.sheet_name, self.only_rows
-            )
-            guessed = self._take_kind_of_header()
-        else:
-            self.preview = await asyncio.get_running_loop().run_in_executor(
-                None, self.sheet.preview
-            )
-            guessed = None
-        header, rows = self.header_and_rows()
-        if header is not None:
-            self._recall_mapping(header)
-            header, rows = self.header_and_rows()  # the header row may be a mapped one now
-        return Opened(header, rows, guessed)
-
-    def _take_kind_of_header(self) -> ListKind | None:
-        if not self.guess_kind:
-            return None
-        fitting = kind_of_header(self.preview)
-        if fitting is None or fitting is self.kind:
-            return None
-        self.kind = fitting
-        self.target = None
-        return fitting
-
-    def header_and_rows(self) -> tuple[SheetRow | None, list[SheetRow]]:
-        """The header among the first rows (by the person's mapping), and the rows below it."""
-        if not self.preview:
-            return None, []
-        header, _row, _notes = find_header(
-            iter(self.preview), schema_for(self.kind), self.mapping_choice
-        )
-        return header, [row for row in self.preview if row.number > header.number]
-
-    def fits_other_kind(self) -> ListKind | None:
-        """The kind of list the file is really for, when its columns are another kind's.
-
-        A price file dropped on a stock list lacks the stock column but has every
-        price column: that is named, instead of asking for a column it cannot have.
-        """
-        result = self.checked
-        if result is None or not result.mapping.missing:
-            return None
-        fitting = kind_of_header(self.preview)
-        return fitting if fitting is not None and fitting is not self.kind else None
-
-    def proposed_mapping(self, header: SheetRow) -> ColumnMapping:
-        """The columns as they would be read now, before (or without) a full check."""
-        if self.checked is not None:
-            return self.checked.mapping
-        return match_columns(headers_of(header), schema_for(self.kind), self.mapping_choice)
-
-    async def check(
-        self,
-        *,
-        progress: Callable[[int], None] | None = None,
-        on_rows: Callable[[list[SheetRow]], None] | None = None,
-    ) -> CheckResult | None:
-        """Check every row in a worker; None when a newer check (or a close) replaced it.
-
-        ``progress`` (rows so far) and ``on_rows`` (each batch read) are called from the
-        worker thread.
-        """
-        assert self.sheet is not None, "open() first"
-        self.stop_check()
-        cancelled = self._cancel = threading.Event()
-        sheet, kind = self.sheet, self.kind
-        mapping, styles = dict(self.mapping_choice), dict(self.style_choice)
-        # The file's list-name column is not sent, but it may say the file is for another list.
-        names: dict[str, array[int]] = {}
-        name_at = self._list_name_column()
-
-        def tap(batch: list[SheetRow]) -> None:
-            if name_at is not None:
-                for row in batch:
-                    if name_at < len(row.cells) and (text := cell_text(row.cells[name_at]).strip()):
-                        names.setdefault(text, array("I")).append(row.number)
-            if on_rows is not None:
-                on_rows(batch)
-
-        def report(done: int) -> None:
-            if cancelled.is_set():
-                raise Superseded
-            if progress is not None:
-                progress(done)
-
-        def work() -> CheckResult:
-            return check_spreadsheet(
-                sheet,
-                kind,
-                mapping=mapping,
-                decimal_styles=styles,
-                progress=report,
-                on_rows=tap,
-                pause=self._pause,
-            )
-
-        try:
-            result = await asyncio.get_running_loop().run_in_executor(None, without_gc_pauses, work)
-        except Superseded:
-            return None
-        if cancelled.is_set():
-            return None
-        self.checked, self.diff, self.named_lists = result, None, names
-        self.file_skus = {}  # a check of the file as it is: its own SKUs
-        return result
-
-    def _list_name_column(self) -> int | None:
-        header, _rows = self.header_and_rows()
-        if header is None:
-            return None
-        mapping = match_columns(headers_of(header), schema_for(self.kind), self.mapping_choice)
-        return mapping.column_of(info(self.kind).list_name_field)
-
-    def stop_check(self) -> None:
-        self._cancel.set()
 
     # -- comparing with the list ------------------------------------------------------------------
 
@@ -432,14 +224,6 @@ class ImportDraft:
         return candidates - (len(self.diff.unchanged_rows) if skip_unchanged else 0)
 
     # -- what needs a yes -------------------------------------------------------------------------
-
-    async def fingerprint(self) -> str:
-        """The file's SHA-256 (read in a worker: a big file takes a moment)."""
-        if self.sha256 is None:
-            self.sha256 = await asyncio.get_running_loop().run_in_executor(
-                None, file_sha256, self.path
-            )
-        return self.sha256
 
     def earlier_import(self, journal: Journal, server: str) -> ImportRecord | None:
         """The last time this very file went to the target list (after ``fingerprint``)."""
@@ -558,9 +342,3 @@ class ImportDraft:
         """What the catalogue said of the file's SKUs, as findings on the SKU cells."""
         assert self.checked is not None
         return catalogue_findings(self.checked, self.diff)
-
-    def close(self) -> None:
-        self.stop_check()
-        if self.sheet is not None:
-            self.sheet.close()
-            self.sheet = None

@@ -42,7 +42,7 @@ class ResultPage(WizardPage):
             {0: local_integer(COUNT_SAMPLE), 1: "Perakende fiyatı"}  # the widest field name
         )
         self.retry = QPushButton(_("Send it again"))
-        self.retry.clicked.connect(wizard.retry_upload)
+        self.retry.clicked.connect(wizard.sending.retry_upload)
         self.retry.hide()
         self.save_problems = QPushButton(_("Save the problems into an annotated workbook…"))
         self.save_problems.clicked.connect(lambda: wizard.check_page.ask_annotated_path(True))

@@ -27,15 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from qasync import asyncSlot
-from shiboken6 import isValid
 
 from omnidesk import kinds
-from omnidesk.api import ImportState, ListKind, OmnitronError, Retrying
-from omnidesk.api.contract import import_path
+from omnidesk.api import ListKind
 from omnidesk.api.session import Session
 from omnidesk.i18n import N_, _
 from omnidesk.imports import (
-    AnswerLost,
     GuardrailSettings,
     ImportDiff,
     ImportDraft,
@@ -43,8 +40,6 @@ from omnidesk.imports import (
     ImportTarget,
     Journal,
     MappingMemory,
-    Sending,
-    UploadPlan,
 )
 from omnidesk.settings import Profile
 from omnidesk.spreadsheet import CheckResult
@@ -68,6 +63,7 @@ from .choose_page import ChoosePage
 from .confirmations import not_a_repeat, on_production
 from .pages import Step, WizardPage
 from .result_page import ResultPage
+from .sending import WizardSending
 from .target_chooser import TargetChooser
 from .upload_page import UploadPage
 
@@ -112,15 +108,12 @@ class ImportWizard(QDialog):
         self.guess_kind = guess_kind and target is None
         self.draft: ImportDraft | None = None
         self._checking: asyncio.Task[None] | None = None
-        self._following: asyncio.Task[None] | None = None
         # What the wizard runs for itself (lists, check, compare, follow) ends with it.
         self._jobs: set[asyncio.Task[None]] = set()
-        # True while a file is being sent: closing the wizard then lets it arrive.
-        self.uploading = False
-        self.record_id: int | None = None  # the journal's record of the file sent
-        self._closed = False
+        self.closed = False
+        self.sending = WizardSending(self)
         self._discarding = False
-        self._work = Path(tempfile.mkdtemp(prefix="omnidesk-import-"))
+        self.work_folder = Path(tempfile.mkdtemp(prefix="omnidesk-import-"))
         # A file OmniDesk made for one list (an undo, a grid's edits): its list is fixed,
         # and once checked the wizard goes on to what will change by itself.
         self.target_locked = False
@@ -130,7 +123,7 @@ class ImportWizard(QDialog):
         self.step = QLabel()
         mark(self.step, Tone.TITLE)
         first_kind = target.kind if target else kind or next(iter(kinds.KINDS))
-        self.chooser = TargetChooser(session, self._start, first_kind, target)
+        self.chooser = TargetChooser(session, self.start_job, first_kind, target)
         top = QHBoxLayout()
         top.addWidget(self.step)
         top.addStretch()
@@ -178,7 +171,7 @@ class ImportWizard(QDialog):
 
         self.chooser.kindChosen.connect(self._kind_chosen)
         self.chooser.targetChanged.connect(self._target_changed)
-        self._show_page(Step.CHOOSE)
+        self.show_page(Step.CHOOSE)
         if not restore_geometry("wizard", self):
             self.resize(1100, 700)
         restore_splitter("wizard_check", self.check_page.split)
@@ -239,13 +232,18 @@ class ImportWizard(QDialog):
         return Step(self.pages.currentIndex())
 
     @property
+    def uploading(self) -> bool:
+        """A file is being sent: closing the wizard then lets it arrive."""
+        return self.sending.uploading
+
+    @property
     def has_unsent_work(self) -> bool:
         """A file chosen and looked at, not yet sent: closing would throw that away."""
         return self.draft is not None and self.current_step in (Step.CHECK, Step.CHANGES)
 
     # -- moving between pages ---------------------------------------------------------------------
 
-    def _show_page(self, step: Step) -> None:
+    def show_page(self, step: Step) -> None:
         self.pages.setCurrentIndex(step)
         self.step.setText(step.title)
         self.chooser.set_enabled(
@@ -268,22 +266,22 @@ class ImportWizard(QDialog):
         step = self.current_step
         if step is Step.CHECK:
             self._stop_check()
-            self._show_page(Step.CHOOSE)
+            self.show_page(Step.CHOOSE)
         elif step is Step.CHANGES:
-            self._show_page(Step.CHECK)
+            self.show_page(Step.CHECK)
 
     @asyncSlot()
     async def _go_on(self) -> None:
         step = self.current_step
         if step is Step.CHECK:
-            self._show_page(Step.CHANGES)
+            self.show_page(Step.CHANGES)
             self.start_compare()
         elif step is Step.CHANGES and self.next.isEnabled():
             self.next.setEnabled(False)
             if await not_a_repeat(self) and await on_production(self):
-                if self._closed:
+                if self.closed:
                     return  # closed while the file was being recognised: nothing is sent
-                await self._upload_and_follow()
+                await self.sending.upload_and_follow()
             else:
                 self._update_buttons()
 
@@ -293,7 +291,7 @@ class ImportWizard(QDialog):
         self.guess_kind = False  # the person chose
         if self.draft is not None:
             self.draft.choose_kind(self.chooser.kind)
-            self._show_page(Step.CHECK)
+            self.show_page(Step.CHECK)
             self.start_check()
 
     def _target_changed(self) -> None:
@@ -335,19 +333,19 @@ class ImportWizard(QDialog):
         self.draft = draft
         self.choose_page.file_problem.setText("")
         self._set_title(draft.path)
-        self._show_page(Step.CHECK)
+        self.show_page(Step.CHECK)
         self.start_check()
 
     def check_done(self) -> None:
         """The check page has its result: a file OmniDesk made goes on by itself."""
         if self._straight_on and self.current_step is Step.CHECK and self.check_page.can_go_on():
             self._straight_on = False
-            self._show_page(Step.CHANGES)
+            self.show_page(Step.CHANGES)
             self.start_compare()
 
     def start_check(self) -> None:
         self._stop_check()
-        self._checking = self._start(self.check_page.check())
+        self._checking = self.start_job(self.check_page.check())
         self._update_buttons()
 
     def _stop_check(self) -> None:
@@ -361,7 +359,7 @@ class ImportWizard(QDialog):
         self.check_page.stop()
         self._close_draft()
         self.choose_page.refuse(message)
-        self._show_page(Step.CHOOSE)
+        self.show_page(Step.CHOOSE)
 
     def _close_draft(self) -> None:
         self._stop_check()
@@ -375,131 +373,11 @@ class ImportWizard(QDialog):
         if self.draft is not None:
             self.draft.choose_target(self.chooser.target)
         self.changes_page.clear()
-        self._start(self.changes_page.compare())
+        self.start_job(self.changes_page.compare())
 
     def compare_again(self) -> None:
         """After a choice that changes only the rows sent (the catalogue's SKUs, say)."""
-        self._start(self.changes_page.compare(read_again=False))
-
-    # -- uploading and following ------------------------------------------------------------------
-
-    async def _upload_and_follow(self) -> None:
-        # "Stop watching" while the file is being prepared or sent lets it arrive: cut
-        # off, the server might or might not have it. The journal then has its cache
-        # key, and the Imports page can follow it. The window waits (`uploading`).
-        self.uploading = True
-        try:
-            sending = await self._upload()
-        finally:
-            self.uploading = False
-            # Closed with the main window, the wizard may be gone by now: nobody to tell.
-            if self._closed and isValid(self):
-                if self.record_id is not None:
-                    self.stoppedWatching.emit(self.record_id)
-                self.imported.emit()
-                self.upload_settled.emit()
-        if sending is not None and not self._closed:
-            self._following = self._start(self._follow(sending))
-
-    async def _upload(self) -> Sending | None:
-        """Prepares and sends the file; what following it needs, or None."""
-        draft = self.draft
-        assert draft is not None
-        assert draft.target is not None
-        name = draft.target.name
-        self._show_page(Step.UPLOAD)
-        self.upload_page.preparing()
-        plan = await draft.plan(
-            self._work, skip_unchanged=self.changes_page.skip_unchanged.isChecked()
-        )
-        if self._closed:
-            return None  # closed before anything was sent: nothing is sent
-        self.upload_page.sending(plan, name)
-
-        def sent(done: int, total: int) -> None:
-            if not self._closed:
-                self.upload_page.sent_bytes(done, total)
-
-        try:
-            username = self.profile.username if self.profile is not None else ""
-            sending = await draft.send(
-                self.session, self.journal, plan, username=username, on_bytes=sent
-            )
-        except AnswerLost as lost:
-            self.record_id = lost.record_id
-            if not self._closed:
-                self._start(self._reconcile(plan, lost))
-            return None
-        except OmnitronError as problem:
-            if not self._closed:
-                self._show_result_failure(
-                    _("The file could not be sent: {problem}").format(problem=problem)
-                )
-            return None
-        self.record_id = sending.record_id
-        self.sent.emit(sending.record_id)
-        if self._closed:
-            return None
-        self.upload_page.sent(plan, name)
-        return sending
-
-    async def _reconcile(self, plan: UploadPlan, lost: AnswerLost) -> None:
-        """The answer was lost: the list tells whether the file came, never a guess."""
-        draft = self.draft
-        assert draft is not None
-        self.upload_page.reconciling()
-        try:
-            found = await draft.reconcile(
-                self.session, self.journal, plan, lost, self.upload_page.holding
-            )
-        except OmnitronError as problem:
-            self._show_result_failure(
-                _(
-                    "The answer to the upload was lost, and the list could not be read to see "
-                    "whether the file arrived: {problem} Look at the list before sending it "
-                    "again."
-                ).format(problem=problem)
-            )
-            return
-        self._show_page(Step.RESULT)
-        self.result_page.show_reconciliation(found)
-        self.imported.emit()
-
-    def heard_retry(self, retrying: Retrying) -> None:
-        """A request about to be sent again: said on the upload page when it is this
-        file's upload (or the following of its job), so the pause is not taken for a hang."""
-        target = self.target
-        if self._closed or target is None or self.current_step is not Step.UPLOAD:
-            return
-        if retrying.path == import_path(target.kind, target.pk):
-            self.upload_page.retrying(retrying)
-
-    def retry_upload(self) -> None:
-        """After a file that did not arrive: send it again (a new record in the journal)."""
-        if self.uploading:
-            return  # one click, one upload
-        self.result_page.retry.hide()
-        self.uploading = True  # from this click on: a second one sends nothing more
-        self._start(self._upload_and_follow())
-
-    async def _follow(self, sending: Sending) -> None:
-        assert self.draft is not None
-        outcome = await self.draft.follow(sending, self.upload_page.show_update)
-        self.show_outcome(outcome)
-
-    def show_outcome(self, outcome: ImportOutcome) -> None:
-        draft = self.draft
-        assert draft is not None
-        draft.outcome = outcome
-        self._show_page(Step.RESULT)
-        left_out = draft.checked.error_rows if draft.checked else 0
-        self.result_page.show_outcome(
-            outcome, draft.refused_rows(outcome), left_out, draft.checked is not None
-        )
-        self.imported.emit()
-
-    def _show_result_failure(self, reason: str) -> None:
-        self.show_outcome(ImportOutcome(ImportState.FAILURE, 0, 0, (), reason, 0))
+        self.start_job(self.changes_page.compare(read_again=False))
 
     # -- leaving ----------------------------------------------------------------------------------
 
@@ -508,15 +386,11 @@ class ImportWizard(QDialog):
         if self.has_unsent_work and not self._discarding:
             self._ask_before_discarding()
             return
-        self._closed = True
-        if (
-            self.current_step is Step.UPLOAD
-            and self._following is not None
-            and not self._following.done()
-        ):
+        self.closed = True
+        if self.current_step is Step.UPLOAD and self.sending.following:
             # Stop watching only: the server's job goes on, the journal remembers it.
-            if self.record_id is not None:
-                self.stoppedWatching.emit(self.record_id)
+            if self.sending.record_id is not None:
+                self.stoppedWatching.emit(self.sending.record_id)
             self.imported.emit()
         for job in list(self._jobs):
             job.cancel()  # they would touch widgets that are about to go
@@ -553,7 +427,7 @@ class ImportWizard(QDialog):
         remember_columns("wizard_problems", self.result_page.problems_table.horizontalHeader())
         super().done(result)
 
-    def _start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def start_job(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = self.tasks.start(job)
         self._jobs.add(task)
         task.add_done_callback(self._jobs.discard)
@@ -561,4 +435,4 @@ class ImportWizard(QDialog):
 
     def dispose(self) -> None:
         """Once closed: remove the upload file's folder (a million rows make 70 MB)."""
-        shutil.rmtree(self._work, ignore_errors=True)
+        shutil.rmtree(self.work_folder, ignore_errors=True)
