@@ -353,7 +353,8 @@ def _decimals(found: Survey) -> Finding:
             found.decimals,
             _(
                 "Amounts come as JSON numbers (10, 10.5), not strings (V8's alternative); "
-                "OmniDesk reads them as exact decimals, never through floating point."
+                "OmniDesk reads each as the decimal it spells (exact up to 15 digits, "
+                "more than any amount has)."
             ),
         )
     if found.decimals == contract.DECIMALS_AS_STRINGS:
