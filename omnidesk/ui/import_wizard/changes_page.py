@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -46,6 +48,7 @@ class ChangesPage(WizardPage):
         self.changes_problem = QLabel()
         self.changes_problem.setWordWrap(True)
         mark(self.changes_problem, Tone.ERROR)
+        self.changes_problem.hide()  # shown with its words: empty, it would push the page down
         self.retry_changes = QPushButton(_("Retry"))
         self.retry_changes.clicked.connect(wizard.start_compare)
         self.guardrail_box = QGroupBox(_("Please look at these before uploading"))
@@ -76,8 +79,13 @@ class ChangesPage(WizardPage):
         self.changes_table.fit_columns(
             {0: local_integer(COUNT_SAMPLE), 1: BARCODE_SAMPLE, 2: _("not in catalogue")}
         )
-        for column in (3, 4):  # "price 1.234,50 · retail 1.543,10": as wide as two of them
-            self.changes_table.setColumnWidth(column, 300)
+        # "price 1.234,50 · retail 1.543,10" before and after share what the window gives;
+        # the percentage keeps its title's width whether a scroll bar shows or not.
+        header = self.changes_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (ChangesModel.NOW, ChangesModel.AFTER):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.changes_table.fit_columns({ChangesModel.PERCENT: signed_percent(Decimal("-100.0"))})
         top = QHBoxLayout()
         top.addWidget(self.changes_summary, 1)
         top.addWidget(self.change_filter)
@@ -158,6 +166,7 @@ class ChangesPage(WizardPage):
             return
         target = draft.target
         self.changes_problem.setText("")
+        self.changes_problem.hide()
         self.retry_changes.hide()
         self.changes_progress.show()
         self.changes_progress.setRange(0, 0)
@@ -186,6 +195,7 @@ class ChangesPage(WizardPage):
                     problem=problem
                 )
             )
+            self.changes_problem.show()
             self.retry_changes.show()
             return
         if diff is None:
@@ -229,6 +239,7 @@ class ChangesPage(WizardPage):
                 len(diff.unchanged_rows),
             ).format(count=local_integer(len(diff.unchanged_rows)))
         )
+        self.skip_unchanged.setVisible(bool(diff.unchanged_rows))  # "skip the 0": nothing to ask
         self.changed.emit()
 
     def _movement_text(self, diff: ImportDiff) -> str:
