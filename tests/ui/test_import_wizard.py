@@ -738,3 +738,30 @@ def test_a_mapping_chosen_for_a_header_is_offered_for_the_next_file_and_can_be_f
     assert third.checked is not None
     assert third.checked.mapping.missing  # forgotten for good
     third.discard()
+
+
+def test_the_row_in_hand_says_its_problems_in_words_under_the_table(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = write_prices(
+        tmp_path / "fiyatlar.csv",
+        ["SKU", "Fiyat"],
+        [["A-1", "10"], ["A-2", "abc"], ["A-3", "12"], ["A-4", "0"]],
+    )
+    wizard = window.open_import(path, ListKind.PRICE)
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    page = wizard.check_page
+    # The first problem is said at once, without a mouse held over its cell.
+    assert page.finding.isVisible()
+    assert page.finding.text() == "Row 3 — Fiyat: Price “abc” is not a number."
+    table = page.preview_table
+    table.setCurrentIndex(page.preview.index(3, 2))  # row 5 of the sheet, the price of 0
+    assert page.finding.text().startswith("Row 5 — Fiyat: ")
+    table.setCurrentIndex(page.preview.index(0, 1))  # a good row: nothing to say
+    assert not page.finding.isVisible()
+    page.only_problems.setChecked(True)  # through the filter, the same rows
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2)
+    table.setCurrentIndex(table.model().index(0, 2))
+    assert page.finding.text().startswith("Row 3 — ")
+    wizard.reject()
