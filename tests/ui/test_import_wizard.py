@@ -304,6 +304,8 @@ def test_row_errors_are_shown_against_the_original_rows_and_saved_in_the_workboo
     # Sheet rows: title 1, header 2, data 3..6. The server refused row 4; the check kept 5 back.
     assert shown == [("4", "Stok Kodu"), ("5", "Fiyat")]
     assert "NO-SUCH-SKU" in wizard.result_page.problems.index(0, 2).data()
+    # The server's English, said to be the server's, as the check's is said to be held back.
+    assert wizard.result_page.problems.index(0, 2).data().startswith("Refused by the server: ")
     assert wizard.result_page.problems.index(1, 2).data().startswith("Not sent:")
     out = tmp_path / "annotated.xlsx"
     task = asyncio.ensure_future(wizard.check_page.save_annotated_copy(out, True))
