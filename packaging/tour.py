@@ -9,7 +9,7 @@ change is made shows what a live store shows:
 
     01 sign-in, 02 its two-factor step
     10 the price lists, 11 a list's contents, 12 the grid with edits staged by a rule,
-    13 the review of those edits (the wizard on them)
+    13 the review of those edits (the wizard on them), 14 the stock lists
     20 the wizard's drop page, 21 the check with problems and the column mapping,
     22 the check with only the problem rows, 23 the changes with guardrails,
     24 the question before uploading to production, 25 the upload in progress,
@@ -237,6 +237,12 @@ class Tour:
         await self.grab(review, "13-review-edits")
         review.discard()
         await until(lambda: not window.wizards)
+
+        stocks = window.panes[ListKind.STOCK]
+        window.navigation.setCurrentRow(window.pages.indexOf(stocks))
+        await until(lambda: stocks.model.state is LoadState.LOADED and stocks.model.rowCount() > 0)
+        await self.grab(window, "14-stock-lists")
+        window.navigation.setCurrentRow(window.pages.indexOf(pane))
 
     def write_file(self, prices: list[object]) -> Path:
         from decimal import Decimal

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QProxyStyle,
     QStyle,
     QStyleOption,
+    QStyleOptionComplex,
     QStyleOptionFrame,
     QWidget,
 )
@@ -224,10 +225,10 @@ _EDGED = {
 
 
 class EdgedStyle(QProxyStyle):
-    """The platform's style, with a visible edge round check boxes, radio buttons and text
-    fields when the app's own dark palette is in: Fusion draws their edge a shade darker
-    than the window, which on a dark window leaves an unticked guardrail box or an empty
-    field all but invisible (1.1:1; WCAG asks 3:1 of a control's edge)."""
+    """The platform's style, with a visible edge round check boxes, radio buttons, text
+    fields and spin boxes when the app's own dark palette is in: Fusion draws their edge
+    a shade darker than the window, which on a dark window leaves an unticked guardrail
+    box or an empty field all but invisible (1.1:1; WCAG asks 3:1 of a control's edge)."""
 
     def drawPrimitive(
         self,
@@ -241,16 +242,31 @@ class EdgedStyle(QProxyStyle):
             return
         if isinstance(option, QStyleOptionFrame) and option.lineWidth == 0:
             return  # a frameless field: the one inside an editable combo box, say
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(QColor(DARK.quiet_border))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        edge = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)  # on the pixels, not between
-        if element is QStyle.PrimitiveElement.PE_IndicatorRadioButton:
-            painter.drawEllipse(edge)
-        else:
-            painter.drawRoundedRect(edge, 2, 2)
-        painter.restore()
+        _edge(painter, option, round_=element is QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+
+    def drawComplexControl(
+        self,
+        control: QStyle.ComplexControl,
+        option: QStyleOptionComplex,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawComplexControl(control, option, painter, widget)
+        if _Painting.palette_is_ours and control is QStyle.ComplexControl.CC_SpinBox:
+            _edge(painter, option)  # Preferences' thresholds: a field like any other
+
+
+def _edge(painter: QPainter, option: QStyleOption, *, round_: bool = False) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QColor(DARK.quiet_border))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    edge = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)  # on the pixels, not between
+    if round_:
+        painter.drawEllipse(edge)
+    else:
+        painter.drawRoundedRect(edge, 2, 2)
+    painter.restore()
 
 
 def install(app: QApplication) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from omnidesk.imports import JournalState
@@ -223,7 +223,14 @@ def test_the_edge_of_a_check_box_and_a_text_field_in_the_dark(
     hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
     try:
         filters = window.panes[ListKind.PRICE].filters
-        for widget, what in ((filters.exact_code, "a check box"), (filters.name, "a text field")):
+        spin = QSpinBox()  # as Preferences' thresholds are
+        qtbot.addWidget(spin)
+        spin.show()
+        for widget, what in (
+            (filters.exact_code, "a check box"),
+            (filters.name, "a text field"),
+            (spin, "a spin box"),
+        ):
             qtbot.waitUntil(widget.isVisible)
             around = drawn_under(widget)
             image = widget.grab().toImage()
