@@ -207,4 +207,5 @@ def test_the_page_shows_its_percentages_titled_and_asks_only_what_applies(
     assert visible_width <= table.viewport().width()  # all of it in view, none cut at the edge
     assert not page.skip_unchanged.isVisible()  # all 40 are new: nothing unchanged to skip
     assert not page.changes_problem.isVisible()  # no problem: no empty line for one
+    assert not table.isColumnHidden(ChangesModel.ROW)  # the person's own file: its rows
     wizard.discard()

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from omnidesk.api import OmnitronError
 from omnidesk.i18n import _, capitalized, n_
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
+from omnidesk.imports.editing import EditsDraft
+from omnidesk.imports.undo import UndoDraft
 
 from ..formatting import BARCODE_SAMPLE, COUNT_SAMPLE, local_integer, signed_percent
 from ..style import Tone, mark
@@ -205,6 +207,10 @@ class ChangesPage(WizardPage):
 
     def _show(self, diff: ImportDiff, *, keep_ticks: bool = False) -> None:
         self.made_box.show_for(self.wizard.draft)
+        # A grid's edits and an undo go as a file OmniDesk wrote: its row numbers are
+        # nobody's, and the person never saw that file.
+        made = isinstance(self.wizard.draft, EditsDraft | UndoDraft)
+        self.changes_table.setColumnHidden(ChangesModel.ROW, made)
         self.sku_box.show_for(diff)
         ticked = {box.text() for box in self.guardrail_checks if box.isChecked()}
         for box in self.guardrail_checks:
