@@ -15,7 +15,8 @@ change is made shows what a live store shows:
     24 the question before uploading to production, 25 the upload in progress,
     26 the result with refused rows
     30 the Imports page, 31 an import's report, 32 its undo (the changes with the 'made' box)
-    40 Preferences, 41 About
+    40 Preferences, 41 About, 42 a new list (its name taken), 43 comparing two lists,
+    44 the keyboard shortcuts, 03 sign-in again when the session ended
 
 Files are named ``NN-what-<scheme>-<language>.png``. Takes about a minute a language.
 """
@@ -340,7 +341,40 @@ class Tour:
         report.reject()
 
     async def dialogs(self) -> None:
+        from omnidesk.settings import Profile
+        from omnidesk.ui.sign_in import SignInDialog
+
         window = self.window
+        window.navigation.setCurrentRow(window.pages.indexOf(self.pane))
+        dialog = self.pane.new_list()
+        await until(dialog.isVisible)
+        from PySide6.QtTest import QTest
+
+        QTest.keyClicks(dialog.name, "Demo Price List")  # taken: said under the field
+        await until(lambda: "name" in dialog.taken)
+        await self.grab(dialog, "42-new-list")
+        dialog._confirmed_discard = True
+        dialog.reject()
+        compare = self.pane.contents.open_compare()
+        assert compare is not None
+        await until(lambda: compare.isVisible() and compare.other.count() > 1)
+        other = next(r for r in self.pane.model.rows if r.name == "Outlet Fiyatları")
+        compare.choose(other.pk)
+        await until(lambda: compare.ready and compare.summary.text() != "")
+        await self.grab(compare, "43-compare")
+        compare.reject()
+        shortcuts = window.show_shortcuts()
+        await until(shortcuts.isVisible)
+        await self.grab(shortcuts, "44-shortcuts")
+        shortcuts.reject()
+
+        async def connect(profile: Profile, password: str, code: str | None = None) -> None:
+            return None
+
+        expired = SignInDialog([self.profile], connect, expired=self.profile)
+        expired.show()
+        await self.grab(expired, "03-sign-in-session-ended")
+        expired.reject()
         preferences = window.open_preferences()
         assert preferences is not None
         await until(preferences.isVisible)
