@@ -78,11 +78,13 @@ def run(language: str, out: Path, home: Path) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from omnidesk.app import name_application
+    from omnidesk.app import WINDOW_LOG, name_application
     from omnidesk.i18n import set_language
+    from omnidesk.settings import logs
     from omnidesk.ui import style
     from omnidesk.ui.translations import install_qt_translations
 
+    logs.configure(WINDOW_LOG)  # as the app does: About names the log file
     app = QApplication(sys.argv[:1])
     name_application(app)
     install_qt_translations(app, set_language(language))
