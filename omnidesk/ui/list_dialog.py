@@ -153,9 +153,9 @@ class ListDialog(QDialog):
 
         layout = QVBoxLayout(self)
         if profile is not None:
-            where = f"{profile.username} @ {profile.base_url}"
-            environment = EnvironmentBanner(profile.environment, where)
-            environment.setWordWrap(True)  # the dialog's width is fixed; a long address wraps
+            # The profile's name: the address is on the window behind, and would not fit.
+            environment = EnvironmentBanner(profile.environment, profile.name)
+            environment.setWordWrap(True)  # the dialog's width is fixed
             layout.addWidget(environment)
         layout.addWidget(self.banner)
         layout.addLayout(form)

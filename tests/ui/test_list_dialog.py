@@ -485,6 +485,7 @@ def test_a_list_made_or_edited_on_production_says_so_in_its_own_window(
     (banner,) = dialog.findChildren(EnvironmentBanner)
     assert banner.isVisible()
     assert banner.text().startswith("PRODUCTION")
+    assert banner.text().endswith("Acme")  # its name: the address would not fit on one line
     dialog._confirmed_discard = True
     dialog.reject()
     main.close_without_asking()
