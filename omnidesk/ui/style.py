@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QProxyStyle,
     QStyle,
     QStyleOption,
+    QStyleOptionComboBox,
     QStyleOptionComplex,
     QStyleOptionFrame,
     QWidget,
@@ -252,8 +253,15 @@ class EdgedStyle(QProxyStyle):
         widget: QWidget | None = None,
     ) -> None:
         super().drawComplexControl(control, option, painter, widget)
-        if _Painting.palette_is_ours and control is QStyle.ComplexControl.CC_SpinBox:
-            _edge(painter, option)  # Preferences' thresholds: a field like any other
+        if not _Painting.palette_is_ours:
+            return
+        # Preferences' thresholds, and the wizard's list chooser one types into: fields.
+        spin = control is QStyle.ComplexControl.CC_SpinBox
+        typed = control is QStyle.ComplexControl.CC_ComboBox and (
+            isinstance(option, QStyleOptionComboBox) and option.editable
+        )
+        if spin or typed:
+            _edge(painter, option)
 
 
 def _edge(painter: QPainter, option: QStyleOption, *, round_: bool = False) -> None:

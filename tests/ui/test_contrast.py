@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLabel, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from omnidesk.imports import JournalState
@@ -224,12 +224,16 @@ def test_the_edge_of_a_check_box_and_a_text_field_in_the_dark(
     try:
         filters = window.panes[ListKind.PRICE].filters
         spin = QSpinBox()  # as Preferences' thresholds are
-        qtbot.addWidget(spin)
-        spin.show()
+        typed = QComboBox()  # as the wizard's list chooser is
+        typed.setEditable(True)
+        for widget in (spin, typed):
+            qtbot.addWidget(widget)
+            widget.show()
         for widget, what in (
             (filters.exact_code, "a check box"),
             (filters.name, "a text field"),
             (spin, "a spin box"),
+            (typed, "a combo box one types into"),
         ):
             qtbot.waitUntil(widget.isVisible)
             around = drawn_under(widget)
