@@ -58,8 +58,13 @@ def report_of(
 def refused_rows(result: CheckResult | None, outcome: ImportOutcome) -> list[RowProblem]:
     """The server's refusals and the rows the check kept back, in sheet order, each
     under the column name the person's own file uses."""
+    # The server's own words (English, whatever the app speaks), said to be the server's.
     problems = [
-        RowProblem(p.row, header_for(result, p.column), p.message)
+        RowProblem(
+            p.row,
+            header_for(result, p.column),
+            _("Refused by the server: {message}").format(message=p.message),
+        )
         for p in outcome.problems
         if p.row is not None
     ]

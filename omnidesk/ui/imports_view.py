@@ -182,8 +182,12 @@ class ImportsPane(QWidget):
 
     def refresh(self) -> None:
         records = self.journal.history()
-        if self.this_server_only.isChecked():
+        only_here = self.this_server_only.isChecked()
+        if only_here:
             records = [r for r in records if r.server == self.server]
+        # One server's imports all name it: its column would only push the notes out of
+        # sight on a laptop's screen. Set at each refresh, after any layout restored.
+        self.table.setColumnHidden(JournalModel.SERVER, only_here)
         self.model.show_records(records, set(self.watching))
         unfinished = [r for r in self.unfinished_here() if r.id not in self.watching]
         following = len(self.watching)
@@ -207,6 +211,7 @@ class ImportsPane(QWidget):
             )
         else:
             self.notice.setText("")
+        self.notice.setVisible(bool(self.notice.text()))  # empty, it pushes the table down
         self.follow_button.setVisible(bool(unfinished))
 
     def follow_unfinished(self) -> None:

@@ -185,6 +185,7 @@ class CompareDialog(QDialog):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         mark(self.problem, Tone.ERROR)
+        self.problem.hide()  # shown with its words: empty, it would push the table down
         self.model = SideBySideModel(self)
         self.shown = Shown(self.model)
         self.table = DataTable()
@@ -234,6 +235,7 @@ class CompareDialog(QDialog):
             await self.session.run(every)
         except OmnitronError as problem:
             self.problem.setText(str(problem))
+            self.problem.show()
             return
         self.other.blockSignals(True)
         self.other.clear()
@@ -266,6 +268,7 @@ class CompareDialog(QDialog):
         if other is None:
             return
         self.problem.setText("")
+        self.problem.hide()
         self.summary.setText(_("Reading both lists…"))
         try:
             for row in (self.this, other):
@@ -274,6 +277,7 @@ class CompareDialog(QDialog):
         except OmnitronError as problem:
             self.summary.setText("")
             self.problem.setText(str(problem))
+            self.problem.show()
             return
         if self.chosen is other:
             self._show()

@@ -46,11 +46,12 @@ from omnidesk.api import (
 from omnidesk.api.rules import ListFields, changed_fields, check_list_fields
 from omnidesk.api.session import Session
 from omnidesk.i18n import N_, _, capitalized
+from omnidesk.settings import Profile
 
 from .formatting import currency_name, local_datetime
 from .style import Tone, mark
 from .tasks import BackgroundTasks
-from .widgets import ask
+from .widgets import EnvironmentBanner, ask, environment_words
 
 UNIQUENESS_PAUSE_MS = 400
 DIALOG_WIDTH = 560
@@ -76,6 +77,8 @@ class ListDialog(QDialog):
         session: Session,
         tasks: BackgroundTasks,
         existing: PriceList | StockList | None = None,
+        *,
+        profile: Profile | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -87,7 +90,10 @@ class ListDialog(QDialog):
         noun = self.words.noun
         self.noun = noun
         title = _("Edit {noun}") if existing else _("New {noun}")
-        self.setWindowTitle(capitalized(title.format(noun=noun)))
+        title = capitalized(title.format(noun=noun))
+        if profile is not None:  # a window of its own: it says where the list is saved
+            title += f" — {environment_words(profile)}"
+        self.setWindowTitle(title)
         # One width whatever messages come and go below the fields; only the height follows.
         self.setFixedWidth(DIALOG_WIDTH)
         self.saving = False
@@ -146,6 +152,11 @@ class ListDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        if profile is not None:
+            # The profile's name: the address is on the window behind, and would not fit.
+            environment = EnvironmentBanner(profile.environment, profile.name)
+            environment.setWordWrap(True)  # the dialog's width is fixed
+            layout.addWidget(environment)
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self.busy)

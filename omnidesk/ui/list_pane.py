@@ -15,6 +15,7 @@ from omnidesk.api.session import Session
 from omnidesk.i18n import _, n_
 from omnidesk.imports import GuardrailSettings, ImportTarget
 from omnidesk.imports.staged import StagedEdits
+from omnidesk.settings import Profile
 
 from .contents_pane import ContentsPane
 from .export import Exporter
@@ -42,10 +43,13 @@ class ListPane(QWidget):
         tasks: BackgroundTasks,
         staged: StagedEdits | None = None,
         guardrails: Callable[[], GuardrailSettings] | None = None,
+        profile: Profile | None = None,
     ) -> None:
-        """``staged``: where the contents' edits wait (None: the contents are read-only)."""
+        """``staged``: where the contents' edits wait (None: the contents are read-only);
+        ``profile``: where a list is created or edited, said in its dialog."""
         super().__init__()
         self.kind = kind
+        self.profile = profile
         self.words = kinds.info(kind)
         self.session = session
         self.tasks = tasks
@@ -223,7 +227,9 @@ class ListPane(QWidget):
     def _open_dialog(self, existing: AnyList | None) -> ListDialog:
         if self.dialog is not None and not self.dialog.isVisible():
             self.dialog.deleteLater()  # the previous one, kept until now for its answer
-        dialog = ListDialog(self.kind, self.session, self.tasks, existing, parent=self)
+        dialog = ListDialog(
+            self.kind, self.session, self.tasks, existing, profile=self.profile, parent=self
+        )
         dialog.saved.connect(self._show_saved)
         self.dialog = dialog
         dialog.open()

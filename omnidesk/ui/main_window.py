@@ -114,7 +114,8 @@ class MainWindow(ImportsInTheWindow, MenusOfTheWindow, QMainWindow):
 
         # One page per kind of list, in the registry's order, then the Imports page.
         self.panes = {
-            kind: ListPane(kind, session, tasks, self.staged, guardrails) for kind in kinds.KINDS
+            kind: ListPane(kind, session, tasks, self.staged, guardrails, profile=profile)
+            for kind in kinds.KINDS
         }
         self.imports = ImportsPane(journal, session, tasks)
         self.imports.changed.connect(self._imports_changed)

@@ -181,3 +181,31 @@ def test_skus_excel_mangled_are_named_and_one_click_sends_the_catalogues(
     assert set(sent) == {zeros, letters, plain}
     assert path.read_bytes() == before  # the person's file is as it was
     wizard.close()
+
+
+def test_the_page_shows_its_percentages_titled_and_asks_only_what_applies(
+    qtbot: QtBot, window: MainWindow, client: OmnitronClient, run: Runner, tmp_path: Path
+) -> None:
+    """Beside a scroll bar the last column still shows its title whole; with every row a
+    change, "skip the 0 unchanged rows" is not offered; no empty line pushes the table down."""
+    target = ImportTarget.of(run(new_list(client)))
+    known = skus(run, client, 40, page=12)
+    path = write_prices(
+        tmp_path / "prices.csv", ["product__sku", "price"], [[sku, "5"] for sku in known]
+    )
+    wizard = window.open_import(path, ListKind.PRICE, target)
+    qtbot.addWidget(wizard)
+    wizard.resize(1100, 700)
+    to_changes(qtbot, wizard)
+    page = wizard.changes_page
+    table = page.changes_table
+    qtbot.waitUntil(table.verticalScrollBar().isVisible)
+    title = page.changes.headerData(ChangesModel.PERCENT, Qt.Orientation.Horizontal)
+    widest = max(table.fontMetrics().horizontalAdvance(t) for t in (title, "−100.0 %"))
+    assert table.columnWidth(ChangesModel.PERCENT) >= widest + 8
+    visible_width = sum(table.columnWidth(c) for c in range(page.changes.columnCount()))
+    assert visible_width <= table.viewport().width()  # all of it in view, none cut at the edge
+    assert not page.skip_unchanged.isVisible()  # all 40 are new: nothing unchanged to skip
+    assert not page.changes_problem.isVisible()  # no problem: no empty line for one
+    assert not table.isColumnHidden(ChangesModel.ROW)  # the person's own file: its rows
+    wizard.discard()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLabel, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from omnidesk.imports import JournalState
@@ -212,3 +212,37 @@ def test_the_calendar_arrow_of_a_date_field(qtbot: QtBot, window: MainWindow, sc
         if QColor.fromRgba(image.pixel(x, y)).alpha() == 255
     )
     passes(contrast(arrow, drawn_under(edit)), scheme, "the calendar arrow")
+
+
+def test_the_edge_of_a_check_box_and_a_text_field_in_the_dark(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """An unticked guardrail box or an empty filter field shows where it is: its edge
+    reaches 3:1 (WCAG's for a control) on the dark window."""
+    hints = QGuiApplication.styleHints()
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    try:
+        filters = window.panes[ListKind.PRICE].filters
+        spin = QSpinBox()  # as Preferences' thresholds are
+        typed = QComboBox()  # as the wizard's list chooser is
+        typed.setEditable(True)
+        for widget in (spin, typed):
+            qtbot.addWidget(widget)
+            widget.show()
+        for widget, what in (
+            (filters.exact_code, "a check box"),
+            (filters.name, "a text field"),
+            (spin, "a spin box"),
+            (typed, "a combo box one types into"),
+        ):
+            qtbot.waitUntil(widget.isVisible)
+            around = drawn_under(widget)
+            image = widget.grab().toImage()
+            # Its left edge, halfway down: the box's or the field's frame, not a word of text.
+            edge = max(
+                contrast(QColor.fromRgb(image.pixel(x, image.height() // 2)), around)
+                for x in range(4)
+            )
+            assert edge >= 3, f"the edge of {what} in the dark: {edge:.2f}:1"
+    finally:
+        hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)

@@ -127,6 +127,7 @@ def test_two_lists_side_by_side(
     assert by_sku[skus[0]][2].lstrip("+").replace(",", ".") == f"{difference:.2f}"
     assert by_sku[skus[1]][2] in ("0.00", "0,00")
     assert "4 SKUs in both lists, 1 of them differ" in dialog.summary.text()
+    assert not dialog.problem.isVisible()  # nothing went wrong: no empty line above the table
     dialog.only.setCurrentIndex(dialog.only.findData("different"))
     assert dialog.shown.rowCount() == 1
     dialog.close()

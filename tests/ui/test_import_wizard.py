@@ -304,6 +304,8 @@ def test_row_errors_are_shown_against_the_original_rows_and_saved_in_the_workboo
     # Sheet rows: title 1, header 2, data 3..6. The server refused row 4; the check kept 5 back.
     assert shown == [("4", "Stok Kodu"), ("5", "Fiyat")]
     assert "NO-SUCH-SKU" in wizard.result_page.problems.index(0, 2).data()
+    # The server's English, said to be the server's, as the check's is said to be held back.
+    assert wizard.result_page.problems.index(0, 2).data().startswith("Refused by the server: ")
     assert wizard.result_page.problems.index(1, 2).data().startswith("Not sent:")
     out = tmp_path / "annotated.xlsx"
     task = asyncio.ensure_future(wizard.check_page.save_annotated_copy(out, True))
@@ -738,3 +740,30 @@ def test_a_mapping_chosen_for_a_header_is_offered_for_the_next_file_and_can_be_f
     assert third.checked is not None
     assert third.checked.mapping.missing  # forgotten for good
     third.discard()
+
+
+def test_the_row_in_hand_says_its_problems_in_words_under_the_table(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = write_prices(
+        tmp_path / "fiyatlar.csv",
+        ["SKU", "Fiyat"],
+        [["A-1", "10"], ["A-2", "abc"], ["A-3", "12"], ["A-4", "0"]],
+    )
+    wizard = window.open_import(path, ListKind.PRICE)
+    qtbot.addWidget(wizard)
+    checked(qtbot, wizard)
+    page = wizard.check_page
+    # The first problem is said at once, without a mouse held over its cell.
+    assert page.finding.isVisible()
+    assert page.finding.text() == "Row 3 — Fiyat: Price “abc” is not a number."
+    table = page.preview_table
+    table.setCurrentIndex(page.preview.index(3, 2))  # row 5 of the sheet, the price of 0
+    assert page.finding.text().startswith("Row 5 — Fiyat: ")
+    table.setCurrentIndex(page.preview.index(0, 1))  # a good row: nothing to say
+    assert not page.finding.isVisible()
+    page.only_problems.setChecked(True)  # through the filter, the same rows
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2)
+    table.setCurrentIndex(table.model().index(0, 2))
+    assert page.finding.text().startswith("Row 3 — ")
+    wizard.reject()

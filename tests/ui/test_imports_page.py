@@ -134,3 +134,25 @@ def test_a_report_whose_file_changed_since_says_so_instead_of_guessing(
     assert "ekim.csv has changed since it was imported" in report.problem.text()
     assert len(window.wizards) == 0
     report.close()
+
+
+def test_the_server_column_shows_only_with_other_servers_and_the_note_fits_a_laptop(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    here = window.session.client.base_url
+    journaled(window, here, "bozuk.csv", state=JournalState.FAILURE, message="Job failed.")
+    journaled(window, "https://other.example", "başka.csv", state=JournalState.SUCCESS)
+    window.resize(1366, 768)
+    window.show_imports()
+    table = window.imports.table
+    qtbot.waitUntil(lambda: window.imports.model.rowCount() == 1)
+    assert table.isColumnHidden(JournalModel.SERVER)  # every row would name this one
+    assert not window.imports.notice.isVisible()  # nothing to say: no empty line
+    shown = range(window.imports.model.columnCount())
+    fitted = sum(table.columnWidth(c) for c in shown if not table.isColumnHidden(c))
+    note = table.columnWidth(JournalModel.NOTE)
+    assert fitted <= table.viewport().width()
+    assert note >= 80  # the failure's words in view
+    window.imports.this_server_only.setChecked(False)
+    qtbot.waitUntil(lambda: window.imports.model.rowCount() == 2)
+    assert not table.isColumnHidden(JournalModel.SERVER)

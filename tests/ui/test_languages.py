@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -35,6 +36,18 @@ def test_qts_own_buttons_speak_turkish(qtbot: QtBot, turkish_qt: None) -> None:
     qtbot.addWidget(buttons)
     texts = [b.text().replace("&", "") for b in buttons.buttons()]
     assert sorted(texts) == sorted(["Kaydet", "İptal"])
+
+
+def test_keys_are_named_as_a_turkish_keyboard_prints_them(turkish_qt: None) -> None:
+    def shown(keys: str) -> str:
+        return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+
+    # Qt's catalogue alone says "Kontrol+Son", "Seçenek+Aşağı" (the Mac's word), "Dönüş".
+    assert shown("Ctrl+End") == "Ctrl+End"
+    assert shown("Alt+Down") == "Alt+Aşağı"  # the arrow in Turkish, the key as printed
+    assert shown("Return") == "Enter"
+    assert shown("Shift+Del") == "Shift+Delete"
+    assert shown("Esc") == "Esc"
 
 
 def test_english_needs_no_catalogue(qapp: QApplication) -> None:

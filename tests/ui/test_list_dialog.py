@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox
@@ -9,11 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from omnidesk.api import ListKind, OmnitronClient, PriceList
 from omnidesk.api.session import Session
+from omnidesk.imports import Journal
 from omnidesk.sandbox import LIMITED_USER, Faults, SandboxServer
+from omnidesk.settings import Environment, Profile
 from omnidesk.ui.list_dialog import ListDialog
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
+from omnidesk.ui.widgets import EnvironmentBanner
 from tests.names import unique
 
 from .conftest import Runner, SignInAnswers
@@ -455,3 +461,37 @@ def test_a_save_the_account_may_not_make_says_so_and_keeps_everything_typed(
     assert dialog.requests_sent == 1
     assert run(limited.price_lists.get(1)) == existing  # nothing changed on the server
     run(limited.aclose())
+
+
+def test_a_list_made_or_edited_on_production_says_so_in_its_own_window(
+    qtbot: QtBot,
+    sandbox: SandboxServer,
+    client: OmnitronClient,
+    tasks: BackgroundTasks,
+    tmp_path: Path,
+) -> None:
+    """The dialog is a window of its own over the main window's banner: like the import
+    wizard, it carries the environment in its title and a banner of its own."""
+    profile = Profile("Acme", sandbox.url, "demo", Environment.PRODUCTION)
+    session = Session(client, SignInAnswers(client))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    main = MainWindow(profile, session, tasks, lambda *_: asyncio.sleep(0), journal)
+    qtbot.addWidget(main)
+    main.show()
+    pane = main.panes[ListKind.PRICE]
+    dialog = pane.new_list()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "New price list — PRODUCTION — Acme"
+    (banner,) = dialog.findChildren(EnvironmentBanner)
+    assert banner.isVisible()
+    assert banner.text().startswith("PRODUCTION")
+    assert banner.text().endswith("Acme")  # its name: the address would not fit on one line
+    dialog._confirmed_discard = True
+    dialog.reject()
+    main.close_without_asking()
+    journal.close()
+
+
+def test_a_dialog_without_a_profile_names_no_environment(new_price_list: ListDialog) -> None:
+    assert new_price_list.windowTitle() == "New price list"
+    assert not new_price_list.findChildren(EnvironmentBanner)

@@ -13,6 +13,7 @@ from omnidesk.imports import ImportTarget
 from omnidesk.kinds import ListKind
 from omnidesk.ui.import_report import ImportReportDialog
 from omnidesk.ui.import_wizard import Step
+from omnidesk.ui.import_wizard.models import ChangesModel
 from omnidesk.ui.main_window import MainWindow
 
 from .conftest import Runner
@@ -67,6 +68,7 @@ def test_an_import_undone_from_its_report_puts_every_price_back(
     assert new in box.cannot.text()
     assert [row.sku for row in box.rows.rows] == sorted(again)  # exactly those rows
     assert box.choice.currentData() == box.KEEP  # the newer values kept by default
+    assert undo.changes_page.changes_table.isColumnHidden(ChangesModel.ROW)  # OmniDesk's file
     assert undo.diff is not None
     assert undo.diff.counts["changed"] == 4
 

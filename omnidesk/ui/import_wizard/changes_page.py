@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
 from omnidesk.api import OmnitronError
 from omnidesk.i18n import _, capitalized, n_
 from omnidesk.imports import ChangeKind, CompareStage, ImportDiff
+from omnidesk.imports.editing import EditsDraft
+from omnidesk.imports.undo import UndoDraft
 
 from ..formatting import BARCODE_SAMPLE, COUNT_SAMPLE, local_integer, signed_percent
 from ..style import Tone, mark
@@ -46,6 +50,7 @@ class ChangesPage(WizardPage):
         self.changes_problem = QLabel()
         self.changes_problem.setWordWrap(True)
         mark(self.changes_problem, Tone.ERROR)
+        self.changes_problem.hide()  # shown with its words: empty, it would push the page down
         self.retry_changes = QPushButton(_("Retry"))
         self.retry_changes.clicked.connect(wizard.start_compare)
         self.guardrail_box = QGroupBox(_("Please look at these before uploading"))
@@ -76,8 +81,13 @@ class ChangesPage(WizardPage):
         self.changes_table.fit_columns(
             {0: local_integer(COUNT_SAMPLE), 1: BARCODE_SAMPLE, 2: _("not in catalogue")}
         )
-        for column in (3, 4):  # "price 1.234,50 · retail 1.543,10": as wide as two of them
-            self.changes_table.setColumnWidth(column, 300)
+        # "price 1.234,50 · retail 1.543,10" before and after share what the window gives;
+        # the percentage keeps its title's width whether a scroll bar shows or not.
+        header = self.changes_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (ChangesModel.NOW, ChangesModel.AFTER):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.changes_table.fit_columns({ChangesModel.PERCENT: signed_percent(Decimal("-100.0"))})
         top = QHBoxLayout()
         top.addWidget(self.changes_summary, 1)
         top.addWidget(self.change_filter)
@@ -158,6 +168,7 @@ class ChangesPage(WizardPage):
             return
         target = draft.target
         self.changes_problem.setText("")
+        self.changes_problem.hide()
         self.retry_changes.hide()
         self.changes_progress.show()
         self.changes_progress.setRange(0, 0)
@@ -186,6 +197,7 @@ class ChangesPage(WizardPage):
                     problem=problem
                 )
             )
+            self.changes_problem.show()
             self.retry_changes.show()
             return
         if diff is None:
@@ -195,6 +207,10 @@ class ChangesPage(WizardPage):
 
     def _show(self, diff: ImportDiff, *, keep_ticks: bool = False) -> None:
         self.made_box.show_for(self.wizard.draft)
+        # A grid's edits and an undo go as a file OmniDesk wrote: its row numbers are
+        # nobody's, and the person never saw that file.
+        made = isinstance(self.wizard.draft, EditsDraft | UndoDraft)
+        self.changes_table.setColumnHidden(ChangesModel.ROW, made)
         self.sku_box.show_for(diff)
         ticked = {box.text() for box in self.guardrail_checks if box.isChecked()}
         for box in self.guardrail_checks:
@@ -229,6 +245,7 @@ class ChangesPage(WizardPage):
                 len(diff.unchanged_rows),
             ).format(count=local_integer(len(diff.unchanged_rows)))
         )
+        self.skip_unchanged.setVisible(bool(diff.unchanged_rows))  # "skip the 0": nothing to ask
         self.changed.emit()
 
     def _movement_text(self, diff: ImportDiff) -> str:

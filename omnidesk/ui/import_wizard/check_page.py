@@ -11,6 +11,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +35,7 @@ from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import (
     CheckResult,
     DecimalStyle,
+    Severity,
     SheetRow,
     SpreadsheetError,
     headers_of,
@@ -81,6 +83,14 @@ class CheckPage(WizardPage):
         # The filtering proxy asks Python about every row; it is put between the
         # view and a hundred thousand rows only while "only problems" is on.
         self.preview_table.setModel(self.preview)
+        self._follow_current_row()
+        # The problems of the row in hand, in words: a coloured cell alone says only that
+        # something is wrong, and its tooltip needs a mouse held still over it.
+        self.finding = QLabel()
+        self.finding.setObjectName("rowFinding")
+        self.finding.setWordWrap(True)
+        self.finding.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.finding.hide()
         self.only_problems.toggled.connect(self._filter_problem_rows)
         self.save_annotated = QPushButton(_("Save annotated workbook…"))
         self.save_annotated.setToolTip(_("A copy of your file with the problem cells marked"))
@@ -145,6 +155,7 @@ class CheckPage(WizardPage):
         layout.addWidget(self.remembered_row)
         layout.addWidget(self.check_progress)
         layout.addWidget(split, 1)
+        layout.addWidget(self.finding)
         layout.addWidget(self.good_rows_only)
 
     # -- what the shell asks ----------------------------------------------------------------------
@@ -278,6 +289,36 @@ class CheckPage(WizardPage):
             text += "\n" + _("Choose the missing column on the right.")
         self.other_kind_row.setVisible(fits is not None)
         self.check_summary.setText(text)
+        self.say_finding(min(self.preview.problems, default=None))  # the first, unasked
+
+    def _follow_current_row(self) -> None:
+        """The row the person moves to (mouse or keys) says its problems below the table."""
+        selection = self.preview_table.selectionModel()
+        if selection is not None:
+            selection.currentRowChanged.connect(self._current_row_changed)
+
+    def _current_row_changed(self, current: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        if self.preview_filter is not None:
+            current = self.preview_filter.mapToSource(current)
+        self.say_finding(self.preview.rows[current.row()].number)
+
+    def say_finding(self, number: int | None) -> None:
+        """What the check found in the sheet's row ``number``, each problem with its column."""
+        found = self.preview.problems.get(number, {}) if number is not None else {}
+        findings = [finding for listed in found.values() for finding in listed]
+        if number is None or not findings:
+            self.finding.hide()
+            return
+        errors = any(finding.severity is Severity.ERROR for finding in findings)
+        mark(self.finding, Tone.ERROR if errors else Tone.WARNING)
+        said = " · ".join(
+            f"{finding.column}: {finding.message}" if finding.column else finding.message
+            for finding in findings
+        )
+        self.finding.setText(_("Row {row} — {problems}").format(row=number, problems=said))
+        self.finding.show()
 
     def _offer_kind(self, fits: ListKind) -> None:
         draft = self.wizard.draft
@@ -377,6 +418,7 @@ class CheckPage(WizardPage):
             if self.preview_filter is not None:
                 self.preview_filter.deleteLater()
                 self.preview_filter = None
+        self._follow_current_row()  # a new model, a new selection model
 
     # -- the annotated workbook (also offered on the result page) ---------------------------------
 

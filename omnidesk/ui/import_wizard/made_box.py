@@ -97,7 +97,6 @@ class MadeFileBox(QGroupBox):
         self.table = DataTable()
         self.table.setSortingEnabled(False)
         self.table.setModel(self.rows)
-        self.table.setMaximumHeight(150)
         for column, width in enumerate((50, 140, 160, 160)):
             self.table.setColumnWidth(column, width)
         choice_row = QHBoxLayout()
@@ -159,9 +158,17 @@ class MadeFileBox(QGroupBox):
         self.choice.setCurrentIndex(1 if facts.put_back_all else 0)
         self.choice.blockSignals(False)
         self.rows.show_rows(draft.kind, again)
+        self._fit_table(len(again))
         for widget in (self.again, self.choice, self.table):
             widget.setVisible(bool(again))
         self.setVisible(bool(said) or bool(again))
+
+    def _fit_table(self, rows: int) -> None:
+        """As tall as its rows, up to five (then it scrolls): one row changed again leaves
+        the changes table below its room."""
+        height = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+        height += min(max(rows, 1), 5) * self.table.verticalHeader().defaultSectionSize()
+        self.table.setFixedHeight(height)
 
     def _edits(self, draft: EditsDraft) -> None:
         self.setTitle(_("Changed on the server since you edited them"))

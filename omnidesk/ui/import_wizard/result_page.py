@@ -63,6 +63,7 @@ class ResultPage(WizardPage):
         whole = found.arrived and found.settled and found.holding == found.sent
         mark(self.result_reason, Tone.STRONG if whole else Tone.WARNING)
         self.result_reason.setText(found.sentence())
+        self.result_reason.show()
         self.result_counts.setText(
             _("{holding} of {sent} rows hold the file's values").format(
                 holding=local_integer(found.holding), sent=local_integer(found.sent)
@@ -79,7 +80,7 @@ class ResultPage(WizardPage):
         mark(self.result_reason, Tone.ERROR)
         if outcome.succeeded:
             self.result_headline.setText(_("Import finished"))
-            self.result_reason.setText("")
+            self.result_reason.setText("")  # and no empty line's height above the table
         elif outcome.ended_unknown:
             self.result_headline.setText(_("How the import ended is not known"))
             self.result_reason.setText(outcome.reason or "")
@@ -101,5 +102,6 @@ class ResultPage(WizardPage):
             left_out=local_integer(left_out),
         )
         self.result_counts.setText(counts)
+        self.result_reason.setVisible(bool(self.result_reason.text()))
         self.problems.show_problems(refused)
         self.save_problems.setVisible(annotatable and bool(outcome.problems))
