@@ -45,6 +45,7 @@ class KindInfo:
     has_currency: bool  # a price list has one; a stock list has none
     auto_sync_by_default: bool  # what the server gives a new list [doc: stock lists]
     main_field: str  # the value whose change is shown in percent
+    change_title_en: str  # the title over that percentage: "Price change"
     list_name_field: str  # the file's informational column naming the list
     # The contents on the wire: GET /api/v1/<contents_path>/?<contents_list_param>=<pk>
     contents_path: str
@@ -79,6 +80,10 @@ class KindInfo:
     def contents_title(self) -> str:
         return _(self.contents_title_en)
 
+    @property
+    def change_title(self) -> str:
+        return _(self.change_title_en)
+
 
 _KINDS: dict[ListKind, KindInfo] = {
     ListKind.PRICE: KindInfo(
@@ -93,6 +98,7 @@ _KINDS: dict[ListKind, KindInfo] = {
         has_currency=True,
         auto_sync_by_default=False,
         main_field="price",
+        change_title_en=N_("Price change"),
         list_name_field="price_list__name",
         contents_path="product_price",
         contents_list_param="price_list",
@@ -109,6 +115,7 @@ _KINDS: dict[ListKind, KindInfo] = {
         has_currency=False,
         auto_sync_by_default=True,
         main_field="stock",
+        change_title_en=N_("Stock change"),
         list_name_field="stock_list__name",
         contents_path="product_stock",
         contents_list_param="stock_list",

@@ -201,6 +201,7 @@ def test_the_page_shows_its_percentages_titled_and_asks_only_what_applies(
     table = page.changes_table
     qtbot.waitUntil(table.verticalScrollBar().isVisible)
     title = page.changes.headerData(ChangesModel.PERCENT, Qt.Orientation.Horizontal)
+    assert title == "Price change"  # the kind's own value, not "Price/stock change"
     widest = max(table.fontMetrics().horizontalAdvance(t) for t in (title, "−100.0 %"))
     assert table.columnWidth(ChangesModel.PERCENT) >= widest + 8
     visible_width = sum(table.columnWidth(c) for c in range(page.changes.columnCount()))

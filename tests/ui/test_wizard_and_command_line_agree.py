@@ -266,6 +266,8 @@ def test_a_dry_run_as_json_reports_the_guardrails_and_findings_the_wizard_shows(
             tips[int(page.changes.index(position, ChangesModel.ROW).data())] = tip.splitlines()[0]
     assert {g.key for g in diff.guardrails} == expected
     assert len(tips) == 1  # the mangled SKU's row
+    percent_title = page.changes.headerData(ChangesModel.PERCENT, Qt.Orientation.Horizontal)
+    assert percent_title == {ListKind.PRICE: "Price change", ListKind.STOCK: "Stock change"}[kind]
     wizard.discard()
 
     sign_in_profile(client.base_url)

@@ -227,7 +227,7 @@ class ChangesPage(WizardPage):
             for row in guardrail.rows:
                 flagged.setdefault(row, guardrail.message)
         self.guardrail_box.setVisible(bool(diff.guardrails))
-        self.changes.show_changes(diff.changes, flagged)
+        self.changes.show_changes(diff.changes, flagged, diff.kind)
         header = self.changes_table.horizontalHeader()
         # The comparison gives sheet order: sorted again only if another was chosen.
         by_row = header.sortIndicatorSection() == ChangesModel.ROW

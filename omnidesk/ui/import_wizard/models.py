@@ -12,8 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from omnidesk import kinds
 from omnidesk.i18n import N_, _
 from omnidesk.imports import Change, ChangeKind, RowProblem
+from omnidesk.kinds import ListKind
 from omnidesk.spreadsheet import Finding, Severity, SheetRow, cell_text
 
 from ..formatting import local_decimal, signed_percent
@@ -175,12 +177,28 @@ class ChangesModel(FixedColumnsModel):
         super().__init__(parent)
         self.changes: list[Change] = []
         self.flagged: dict[int, str] = {}  # sheet row → guardrail message
+        self.kind: ListKind | None = None  # whose value the percentage is: its title
 
-    def show_changes(self, changes: Sequence[Change], flagged: dict[int, str]) -> None:
+    def show_changes(
+        self, changes: Sequence[Change], flagged: dict[int, str], kind: ListKind | None = None
+    ) -> None:
         self.beginResetModel()
         self.changes = list(changes)
         self.flagged = flagged
+        self.kind = kind
         self.endResetModel()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            section == self.PERCENT
+            and self.kind is not None
+            and orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return kinds.info(self.kind).change_title
+        return super().headerData(section, orientation, role)
 
     def _row_count(self) -> int:
         return len(self.changes)
