@@ -69,6 +69,7 @@ def test_an_import_undone_from_its_report_puts_every_price_back(
     assert [row.sku for row in box.rows.rows] == sorted(again)  # exactly those rows
     assert box.choice.currentData() == box.KEEP  # the newer values kept by default
     assert undo.changes_page.changes_table.isColumnHidden(ChangesModel.ROW)  # OmniDesk's file
+    assert box.table.isColumnHidden(box.rows.ROW)  # its rows too
     assert undo.diff is not None
     assert undo.diff.counts["changed"] == 4
 

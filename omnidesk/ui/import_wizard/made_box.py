@@ -46,6 +46,7 @@ def _values(kind: ListKind, values: dict[str, str]) -> str:
 
 class ChangedAgainModel(FixedColumnsModel):
     COLUMNS = (N_("Row"), N_("SKU"), N_("The import set"), N_("Now"), N_("The undo would put back"))
+    ROW = 0
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -99,6 +100,8 @@ class MadeFileBox(QGroupBox):
         self.table.setModel(self.rows)
         for column, width in enumerate((50, 140, 160, 160)):
             self.table.setColumnWidth(column, width)
+        # The row numbers are of the undo's file, which OmniDesk wrote and nobody saw.
+        self.table.setColumnHidden(ChangedAgainModel.ROW, True)
         choice_row = QHBoxLayout()
         choice_row.addWidget(self.again, 1)
         choice_row.addWidget(self.choice)
