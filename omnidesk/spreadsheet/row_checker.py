@@ -39,6 +39,7 @@ from .header import headers_of, match_columns
 from .numbers import DecimalStyle, NumberReading
 from .row_rules import RuleContext, rules_for
 from .schema import SKU_FIELD, Schema, ValueKind, schema_for
+from .text_columns import ColumnBatch
 
 _SLOW = object()  # a cell the column-wise pass leaves to the row loop
 # What a column of the column-wise pass holds: checked values, and ``_SLOW`` until the
@@ -243,9 +244,14 @@ class RowChecker:
         columns: list[list[_Settled]] = []
         if not cells:
             return [[] for _ in self._columns]
-        # Rows of one width (every workbook, most text files) turn into columns in C.
-        widths = set(map(len, cells))
-        whole = list(zip(*cells, strict=True)) if len(widths) == 1 else None
+        # Rows of one width (every workbook, most text files) turn into columns in C,
+        # unless the reader split them into columns already.
+        whole: Sequence[Sequence[CellValue]] | None
+        if type(cells) is ColumnBatch:
+            whole = cells.columns
+        else:
+            widths = set(map(len, cells))
+            whole = list(zip(*cells, strict=True)) if len(widths) == 1 else None
         for column in self._columns:
             index, upper = column.index, column.upper
             if whole is not None and index < len(whole):
