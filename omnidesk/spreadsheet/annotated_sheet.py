@@ -22,7 +22,6 @@ _AFTER_LEGACY_DRAWING = re.compile(
     rb"<(?:legacyDrawingHF|drawingHF|picture|oleObjects|controls|webPublishItems|"
     rb"tableParts|extLst)\b|</worksheet>"
 )
-_ROW_START = re.compile(rb'<row\b[^>]*?\sr="([0-9]+)"[^>]*?(/?)>')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _CELL_REFERENCE = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
 _STYLE = re.compile(rb'\ss="([0-9]+)"')
