@@ -115,7 +115,10 @@ def _grouped_amounts(column: ColumnChecker, joined: str) -> list[float] | None:
 
 def _choices(column: ColumnChecker, raw: Sequence[CellValue]) -> list[Any] | None:
     """Columns of a few distinct values (currencies, units): each is checked once."""
-    distinct = set(raw)
+    first = raw[0]
+    # One currency, one unit (the common file): text equals only text, so a count,
+    # which compares without hashing a million cells, says they are all the same.
+    distinct = {first} if type(first) is str and raw.count(first) == len(raw) else set(raw)
     if any(type(value) is bool for value in distinct):
         return None  # True == 1 == 1.0 would share an outcome with a number
     cache = column.cache

@@ -114,7 +114,10 @@ def _split(lines: list[str], delimiter: str, limit: int) -> ColumnBatch | list[s
     width = counts.pop() + 1
     # An empty row (no cell but "") is skipped by the reader; a cell past the csv
     # module's limit is refused by it: both are for csv.reader to say.
-    if delimiter * (width - 1) in lines or max(map(len, lines)) > limit:
+    if delimiter * (width - 1) in lines:
         return lines
-    cells: list[CellValue] = delimiter.join(lines).split(delimiter)  # type: ignore[assignment]
+    text = delimiter.join(lines)
+    if len(text) > limit and max(map(len, lines)) > limit:
+        return lines
+    cells: list[CellValue] = text.split(delimiter)  # type: ignore[assignment]
     return ColumnBatch([cells[j::width] for j in range(width)], len(lines))
