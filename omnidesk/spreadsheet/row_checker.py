@@ -139,15 +139,7 @@ class RowChecker:
                 self._accept_fast(numbers, columns)
                 parsed = ()
             else:
-                start = 0
-                for index in (*slow, len(numbers)):
-                    if start < index:
-                        self._accept_fast(numbers[start:index], [c[start:index] for c in columns])
-                    if index < len(numbers):
-                        self._check_each(
-                            numbers[index : index + 1], cells[index : index + 1], rejected
-                        )
-                    start = index + 1
+                self._accept_mixed(numbers, cells, columns, slow, rejected)
                 parsed, columns = slow, None
                 # Files whose cells mostly need the full treatment (text numbers, SKUs typed
                 # as numbers) are checked row by row from here on, without a wasted first pass.
@@ -218,18 +210,50 @@ class RowChecker:
         self._good.flat.extend(chain.from_iterable(zip(*columns, strict=True)))
         self.rows_checked += len(numbers)
 
+    def _accept_mixed(
+        self,
+        numbers: Sequence[int],
+        cells: Sequence[Sequence[CellValue]],
+        columns: list[list[Settled]],
+        slow: list[int],
+        rejected: list[_Rejection],
+    ) -> None:
+        """Keep a batch whose rows at ``slow`` the column-wise pass could not settle.
+
+        Those rows are checked in one go, apart, and the usable ones go back between
+        the settled rows, so the usable rows stay in sheet order.
+        """
+        apart = GoodRows(self._good.width)
+        self._check_each([numbers[i] for i in slow], [cells[i] for i in slow], rejected, apart)
+        usable = dict(zip(apart.numbers, range(len(apart)), strict=True))
+        settled = list(zip(*columns, strict=True))
+        good_numbers, flat, width = self._good.numbers, self._good.flat, self._good.width
+        start = 0
+        for index in (*slow, len(numbers)):
+            if start < index:
+                good_numbers.extend(numbers[start:index])
+                flat.extend(chain.from_iterable(settled[start:index]))
+            if index < len(numbers) and (at := usable.get(numbers[index])) is not None:
+                good_numbers.append(numbers[index])
+                flat.extend(apart.flat[at * width : (at + 1) * width])
+            start = index + 1
+        self.rows_checked += len(numbers) - len(slow)  # _check_each counted the rest
+
     def _check_each(
         self,
         numbers: Sequence[int],
         rows: Sequence[Sequence[CellValue]],
         rejected: list[_Rejection],
+        into: GoodRows | None = None,
     ) -> None:
+        """Check rows one by one, keeping the usable ones in ``into`` (the checker's own)."""
         # The common cells (a text SKU, an Excel number within range) are settled inline;
         # everything else goes through the column's cache and converter.
         plan = [(c.index, c.fast, c.cache, c.convert, c.upper) for c in self._columns]
         required = self._required
-        number_append = self._good.numbers.append
-        values_extend = self._good.flat.extend
+        good = self._good if into is None else into
+        number_append = good.numbers.append
+        values_extend = good.flat.extend
         rejected_append = rejected.append
         checked = 0
         for number, cells in zip(numbers, rows, strict=True):
