@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from itertools import pairwise
 
 from openpyxl.utils import get_column_letter
 
@@ -62,6 +63,17 @@ def _marked_row(
     closing = body.rindex(b"</row>")
     cells = body[:closing]
     out: list[bytes] = []
+    found = _found_cells(cells, number, marks)
+    if found is not None:
+        at = 0
+        for column, start, end in found:
+            marked = cells[start:end]
+            attributes = marked[: marked.index(b">")]
+            style = styles.marked(_base_style(attributes), _worst(marks[column]))
+            out += (cells[at:start], _restyled(marked, style))
+            at = end
+        out.append(cells[at:])
+        return head + b"".join(out) + body[closing:]
     pending = sorted(marks)
     at = 0
     for cell in _CELL.finditer(cells):
@@ -83,6 +95,28 @@ def _marked_row(
     out.append(cells[at:])
     out.extend(_empty_cell(column, number, marks, styles) for column in pending)
     return head + b"".join(out) + body[closing:]
+
+
+def _found_cells(
+    cells: bytes, number: int, marks: dict[int, list[Finding]]
+) -> list[tuple[int, int, int]] | None:
+    """(column, start, end) of each marked cell, if each is where a plain search finds it.
+
+    What the cell-by-cell reading of ``_marked_row`` would find, at a fraction of its
+    cost, when every cell of the row names its place first (``<c r="E11"…``) and every
+    marked cell is there; ``None`` sends the row the long way (missing cells are added).
+    """
+    if cells.count(b"<c") != cells.count(b'<c r="'):
+        return None
+    found = []
+    for column in sorted(marks):
+        start = cells.find(b'<c r="%s%d"' % (get_column_letter(column + 1).encode(), number))
+        if start < 0:
+            return None
+        close = cells.index(b">", start)
+        end = close + 1 if cells[close - 1] == 0x2F else cells.index(b"</c>", close) + 4
+        found.append((column, start, end))
+    return found if all(a[2] <= b[1] for a, b in pairwise(found)) else None
 
 
 def _base_style(attributes: bytes) -> int:
