@@ -8,7 +8,7 @@ needs finer control can also use directly.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from itertools import chain, islice
 
 from omnidesk.i18n import _
 from omnidesk.kinds import ListKind
@@ -21,10 +21,15 @@ from .numbers import DecimalStyle
 from .row_checker import RowChecker
 from .schema import schema_for
 from .sheet import Batch, Spreadsheet
+from .text_columns import ColumnBatch
 
 ProgressCallback = Callable[[int], None]
 RowsCallback = Callable[[list[SheetRow]], None]
 PROGRESS_EVERY = 10_000
+# Rows read and checked at a time: a batch this size stays in the processor's cache
+# from the reader's split to the checked values, which halves a million-row check
+# against batches of PROGRESS_EVERY (tests/benchmarks/test_spreadsheet_speed.py).
+CHECK_EVERY = 1_000
 # A worker thread checking rows keeps winning the interpreter back; a pause this often
 # lets a window on the main thread run its callbacks (see imports.pacing).
 PAUSE_EVERY = 500
@@ -53,7 +58,7 @@ def check_rows(
     ``EmptyFile`` or ``HeaderOnly`` when there is nothing to check.
     """
     return check_batches(
-        _batched(iter(rows), PAUSE_EVERY if pause is not None else PROGRESS_EVERY),
+        _batched(iter(rows), PAUSE_EVERY if pause is not None else CHECK_EVERY),
         kind,
         mapping=mapping,
         header_row=header_row,
@@ -78,8 +83,8 @@ def check_batches(
     """``check_rows`` over rows as a reader batches them (``Spreadsheet.batches``).
 
     ``pause`` is called every ``PAUSE_EVERY`` rows read, so batches that size keep a
-    window responsive. Rows are checked ``PROGRESS_EVERY`` at a time whatever the
-    batches' size.
+    window responsive. Rows are checked ``CHECK_EVERY`` at a time whatever the
+    batches' size, and handed to ``on_rows`` about ``PROGRESS_EVERY`` at a time.
     """
     schema = schema_for(kind)
     source = _RowSource(batches, pause)
@@ -88,12 +93,21 @@ def check_batches(
     if buffered and on_rows is not None:
         on_rows(buffered)
     checker.check(buffered)
-    for numbers, cells in _grouped(source.rest(), PROGRESS_EVERY):
-        if on_rows is not None:
-            on_rows(list(map(SheetRow, numbers, cells)))
+    shown: list[SheetRow] = []  # checked rows not yet handed to on_rows
+    told = 0  # rows checked when progress was last told
+    for numbers, cells in _grouped(source.rest(), CHECK_EVERY):
         checker.check_batch(numbers, cells)
-        if progress is not None:
-            progress(checker.rows_checked)
+        if on_rows is not None:
+            shown.extend(map(SheetRow, numbers, cells))
+        if checker.rows_checked - told >= PROGRESS_EVERY:
+            told = checker.rows_checked
+            if shown and on_rows is not None:
+                on_rows(shown)
+                shown = []
+            if progress is not None:
+                progress(told)
+    if shown and on_rows is not None:
+        on_rows(shown)
     if checker.rows_checked == 0:
         raise HeaderOnly(
             _("Only a header row (row {row}) was found, no rows with data below it.").format(
@@ -158,18 +172,29 @@ class _RowSource:
 def _grouped(batches: Iterator[Batch], size: int) -> Iterator[Batch]:
     """Batches joined (or passed on) so that each holds about ``size`` rows."""
     numbers: list[int] = []
-    cells: list[Sequence[CellValue]] = []
+    parts: list[Sequence[Sequence[CellValue]]] = []
     for batch_numbers, batch_cells in batches:
         if not numbers and len(batch_numbers) >= size:
             yield batch_numbers, batch_cells
             continue
         numbers.extend(batch_numbers)
-        cells.extend(batch_cells)
+        parts.append(batch_cells)
         if len(numbers) >= size:
-            yield numbers, cells
-            numbers, cells = [], []
+            yield numbers, _joined(parts)
+            numbers, parts = [], []
     if numbers:
-        yield numbers, cells
+        yield numbers, _joined(parts)
+
+
+def _joined(parts: list[Sequence[Sequence[CellValue]]]) -> Sequence[Sequence[CellValue]]:
+    """Batches' cells as one; columns stay columns if all were, of one width."""
+    if len(parts) == 1:
+        return parts[0]
+    if all(type(part) is ColumnBatch for part in parts):
+        batches: list[ColumnBatch] = parts  # type: ignore[assignment]  # all said so
+        if len({len(batch.columns) for batch in batches}) == 1:
+            return ColumnBatch.joined(batches)
+    return list(chain.from_iterable(parts))
 
 
 def _batched(rows: Iterator[SheetRow], size: int) -> Iterator[Batch]:
@@ -191,7 +216,7 @@ def check_spreadsheet(
     """``check_rows`` over an opened sheet, with the file and sheet named in the result."""
     try:
         result = check_batches(
-            sheet.batches(PAUSE_EVERY if pause is not None else PROGRESS_EVERY),
+            sheet.batches(PAUSE_EVERY if pause is not None else CHECK_EVERY),
             kind,
             mapping=mapping,
             header_row=header_row,

@@ -28,18 +28,14 @@ _CODE_TROUBLE = re.compile(r"\n(?:\s|\Z|[0-9][^\n]*[eE])")
 _SPACE_AFTER = re.compile(r"\s\n")
 _SIMPLE_AMOUNTS = re.compile(r"[0-9]+(?:[.,][0-9]{1,2})?(?:\n[0-9]+(?:[.,][0-9]{1,2})?)*")
 # Amounts with thousands grouped, as Excel writes them in Türkiye (1.234,50) or in
-# London (1,234.50): the last mark is the decimal one, so each proves its convention.
-_AMOUNT = (
-    r"(?:[0-9]+(?:[.,][0-9]{1,2})?"
-    r"|[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]{1,2}"
-    r"|[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]{1,2})"
-)
-_GROUPED_AMOUNTS = re.compile(_AMOUNT + r"(?:\n" + _AMOUNT + r")*")
-# Which kinds a column of them holds, searched in it with a "\n" before and after.
-_COMMA_GROUPED = re.compile(r"\n[0-9]{1,3}(?:\.[0-9]{3})+,")
-_POINT_GROUPED = re.compile(r"\n[0-9]{1,3}(?:,[0-9]{3})+\.")
-_SIMPLE_COMMA = re.compile(r"\n[0-9]+,[0-9]{1,2}\n")
-_SIMPLE_POINT = re.compile(r"\n[0-9]+\.[0-9]{1,2}\n")
+# London (1,234.50), each beside plain ones written the same way (10,5 or 10.5): the
+# last mark is the decimal one, so a column of either kind proves its convention by
+# any mark in it. Possessive (++, {1,2}+): a cell that fails at its end cannot match
+# another way, and not looking for one makes the pattern several times quicker.
+_COMMA_AMOUNT = r"(?:[0-9]{1,3}+(?:\.[0-9]{3})++,[0-9]{1,2}+|[0-9]++(?:,[0-9]{1,2}+)?+)"
+_POINT_AMOUNT = r"(?:[0-9]{1,3}+(?:,[0-9]{3})++\.[0-9]{1,2}+|[0-9]++(?:\.[0-9]{1,2}+)?+)"
+_COMMA_AMOUNTS = re.compile(_COMMA_AMOUNT + r"(?:\n" + _COMMA_AMOUNT + r")*+")
+_POINT_AMOUNTS = re.compile(_POINT_AMOUNT + r"(?:\n" + _POINT_AMOUNT + r")*+")
 _WHOLE_NUMBERS = re.compile(r"[0-9]+(?:\n[0-9]+)*")
 
 
@@ -99,32 +95,30 @@ def _grouped_amounts(column: ColumnChecker, joined: str) -> list[float] | None:
     """A column with thousands grouped, all in one convention: 1.234,50 and 10,5 alike.
 
     Each cell votes as the full parser would have it vote (``numbers.read_number``):
-    a grouped amount its convention, a plain one by its mark. Both conventions in
-    one column are left to the cell-by-cell check.
+    a grouped amount its convention, a plain one by its mark. A column with both
+    conventions in it matches neither pattern and is left to the cell-by-cell check.
     """
-    if _GROUPED_AMOUNTS.fullmatch(joined) is None:
-        return None
-    marked = "\n" + joined + "\n"
-    comma = [p.search(marked) is not None for p in (_COMMA_GROUPED, _SIMPLE_COMMA)]
-    point = [p.search(marked) is not None for p in (_POINT_GROUPED, _SIMPLE_POINT)]
-    if any(comma) and any(point):
-        return None
-    if any(comma):
+    if _COMMA_AMOUNTS.fullmatch(joined) is not None:
+        style, mark = DecimalStyle.COMMA, ","
         amounts = list(map(float, joined.replace(".", "").replace(",", ".").split("\n")))
-    else:
+    elif _POINT_AMOUNTS.fullmatch(joined) is not None:
+        style, mark = DecimalStyle.POINT, "."
         amounts = list(map(float, joined.replace(",", "").split("\n")))
+    else:
+        return None
     if max(amounts) > column.upper:
         return None
-    if any(comma):
-        column.vote.add(DecimalStyle.COMMA)
-    if any(point):
-        column.vote.add(DecimalStyle.POINT)
+    if mark in joined:
+        column.vote.add(style)
     return amounts
 
 
 def _choices(column: ColumnChecker, raw: Sequence[CellValue]) -> list[Any] | None:
     """Columns of a few distinct values (currencies, units): each is checked once."""
-    distinct = set(raw)
+    first = raw[0]
+    # One currency, one unit (the common file): text equals only text, so a count,
+    # which compares without hashing a million cells, says they are all the same.
+    distinct = {first} if type(first) is str and raw.count(first) == len(raw) else set(raw)
     if any(type(value) is bool for value in distinct):
         return None  # True == 1 == 1.0 would share an outcome with a number
     cache = column.cache

@@ -5,7 +5,7 @@ report progress between them) and ``finish()`` returns a ``CheckResult``. Values
 whose decimal convention is unclear (``1,234``) wait until the whole column has
 been seen, because the column decides what they mean.
 
-The batch loops here (``_fast_columns``, ``_accept_fast``, ``_check_each``) are
+The batch loops (``fast_columns.py``, ``_accept_fast``, ``_check_each``) are
 what a million-row check spends its time in, and are written for speed: see
 ``tests/benchmarks/test_spreadsheet_speed.py`` before changing them.
 """
@@ -26,40 +26,18 @@ from .cell_checks import (
     FAST_CODE,
     FAST_WHOLE,
     OK,
-    SIMPLE_AMOUNT,
     ColumnChecker,
     ambiguity_message,
 )
 from .cells import CellValue, SheetRow
 from .check_result import CheckResult, GoodRows, StoredValue
-from .column_checks import settled_column
 from .duplicates import replaced_rows
+from .fast_columns import Settled, fast_columns, slow_rows
 from .findings import Finding, FindingList, Message, Severity
 from .header import headers_of, match_columns
 from .numbers import DecimalStyle, NumberReading
 from .row_rules import RuleContext, rules_for
 from .schema import SKU_FIELD, Schema, ValueKind, schema_for
-
-_SLOW = object()  # a cell the column-wise pass leaves to the row loop
-# What a column of the column-wise pass holds: checked values, and ``_SLOW`` until the
-# rows with one are taken out. Any, because no annotation can follow that hand-over.
-_Settled = Any
-
-# _whole_cents: for 0 <= x <= 1e12, ``int(x * 100 + 0.5) / 100 == x`` holds exactly when
-# x is the float nearest to some amount with at most 2 decimal places: the rounding
-# error of x * 100 stays far below 0.5 there, and dividing the whole number of cents
-# by 100 gives the nearest float to that amount. It is two to three times cheaper
-# than round(x, 2) or repr(), which matters on a million prices.
-
-
-def _slow_rows(columns: list[list[_Settled]], count: int) -> list[int]:
-    """Positions of rows with at least one cell the column-wise pass could not settle."""
-    marked: set[int] = set()
-    for values in columns:
-        if _SLOW in values:
-            marked.update(i for i, value in enumerate(values) if value is _SLOW)
-    return sorted(marked)
-
 
 # A row that cannot be uploaded: (sheet row, [(position in the row, message)]).
 _Rejection = tuple[int, list[tuple[int, str]]]
@@ -125,7 +103,7 @@ class RowChecker:
         self._warned_rows: set[int] = set()
         self.rows_checked = 0
         self._blocked = bool(self.mapping.missing)
-        # Whether batches are first tried column by column (see ``_fast_columns``).
+        # Whether batches are first tried column by column (see ``fast_columns``).
         self.columnar = True
         self._rules = rules_for(
             self.schema.row_rules,
@@ -148,26 +126,20 @@ class RowChecker:
             return
         first, waited = len(self._good), len(self._waiting)
         rejected: list[_Rejection] = []
-        columns = self._fast_columns(cells) if self.columnar else None
+        fast = fast_columns(self._columns, cells) if self.columnar else None
+        columns: list[list[Settled]] | None
         parsed: Sequence[int] | None  # the rows read in full; None: all of them
-        if columns is None:
+        if fast is None:
             self._check_each(numbers, cells, rejected)
-            parsed = None
+            parsed = columns = None
         else:
-            slow = _slow_rows(columns, len(numbers))
+            columns, unsure = fast
+            slow = slow_rows(unsure)
             if not slow:
                 self._accept_fast(numbers, columns)
                 parsed = ()
             else:
-                start = 0
-                for index in (*slow, len(numbers)):
-                    if start < index:
-                        self._accept_fast(numbers[start:index], [c[start:index] for c in columns])
-                    if index < len(numbers):
-                        self._check_each(
-                            numbers[index : index + 1], cells[index : index + 1], rejected
-                        )
-                    start = index + 1
+                self._accept_mixed(numbers, cells, columns, slow, rejected)
                 parsed, columns = slow, None
                 # Files whose cells mostly need the full treatment (text numbers, SKUs typed
                 # as numbers) are checked row by row from here on, without a wasted first pass.
@@ -183,7 +155,7 @@ class RowChecker:
         waited: int,
         rejected: list[_Rejection],
         parsed: Sequence[int] | None,
-        columns: list[list[_Settled]] | None,
+        columns: list[list[Settled]] | None,
     ) -> None:
         """Report the batch's rejected rows and the row rules' warnings, in sheet order.
 
@@ -233,131 +205,55 @@ class RowChecker:
         for rejection in rejected[told:]:
             self._reject(*rejection)
 
-    def _fast_columns(self, cells: Sequence[Sequence[CellValue]]) -> list[list[_Settled]] | None:
-        """The batch column by column, with the everyday cells already settled.
-
-        List comprehensions settle a plain text SKU, an Excel number within range and
-        a remembered choice several times faster than the row loop; a cell they cannot
-        settle becomes ``_SLOW`` and its row goes through ``_check_each``.
-        """
-        columns: list[list[_Settled]] = []
-        if not cells:
-            return [[] for _ in self._columns]
-        # Rows of one width (every workbook, most text files) turn into columns in C.
-        widths = set(map(len, cells))
-        whole = list(zip(*cells, strict=True)) if len(widths) == 1 else None
-        for column in self._columns:
-            index, upper = column.index, column.upper
-            if whole is not None and index < len(whole):
-                raw: Sequence[CellValue] = whole[index]
-            else:
-                try:
-                    raw = [row[index] for row in cells]
-                except IndexError:
-                    return None  # short rows (text files); the row loop handles them
-            settled = settled_column(column, raw)
-            if settled is not None:
-                columns.append(settled)
-                continue
-            empty = _SLOW if column.spec.required else None
-            fast = column.fast
-            if fast is FAST_CODE:
-                # Non-ASCII codes go the long way: an invisible character or an
-                # Arabic-Indic digit would make them differ from Omnitron's.
-                values = [
-                    text
-                    if type(c) is str
-                    and (text := c.strip())
-                    and (not text[0].isdigit() or ("e" not in text and "E" not in text))
-                    and "\n" not in text
-                    and text.isascii()
-                    else _SLOW
-                    for c in raw
-                ]
-            elif fast is FAST_AMOUNT:
-                simple = SIMPLE_AMOUNT.fullmatch
-                values = [
-                    c
-                    if type(c) is float and 0.0 <= c <= upper and int(c * 100.0 + 0.5) / 100.0 == c
-                    else (
-                        empty
-                        if c == "" or c is None
-                        else (
-                            number
-                            if type(c) is str
-                            and simple(c) is not None
-                            and (number := float(c.replace(",", "."))) <= upper
-                            else _SLOW
-                        )
-                    )
-                    for c in raw
-                ]
-                self._vote_for_texts(column, raw, values)
-            elif fast is FAST_WHOLE:
-                values = [
-                    int(c)
-                    if type(c) is float and 0.0 <= c <= upper and c.is_integer()
-                    else (
-                        empty
-                        if c == "" or c is None
-                        else (
-                            number
-                            if type(c) is str
-                            and c.isascii()
-                            and c.isdigit()
-                            and (number := int(c)) <= upper
-                            else _SLOW
-                        )
-                    )
-                    for c in raw
-                ]
-            else:
-                cache = column.cache
-                # Choices repeat: settling each distinct value once fills the cache,
-                # so the first batch does not fall back to the row loop wholesale.
-                for value in set(raw).difference(cache):
-                    column.convert(value)
-                get = cache.get
-                values = [
-                    known[1]
-                    if type(c) is not bool and (known := get(c)) is not None and known[0] == OK
-                    else (empty if c == "" or c is None else _SLOW)
-                    for c in raw
-                ]
-            columns.append(values)
-        return columns
-
-    @staticmethod
-    def _vote_for_texts(
-        column: ColumnChecker, raw: Sequence[CellValue], values: list[_Settled]
-    ) -> None:
-        """What the row loop's ``_simple_text`` would vote for the texts settled here."""
-        vote = column.vote
-        if vote.point and vote.comma:
-            return
-        texts = {c for c, v in zip(raw, values, strict=True) if type(c) is str and v is not _SLOW}
-        if not vote.comma and any("," in text for text in texts):
-            vote.add(DecimalStyle.COMMA)
-        if not vote.point and any("." in text for text in texts):
-            vote.add(DecimalStyle.POINT)
-
-    def _accept_fast(self, numbers: Sequence[int], columns: list[list[_Settled]]) -> None:
+    def _accept_fast(self, numbers: Sequence[int], columns: list[list[Settled]]) -> None:
         self._good.numbers.extend(numbers)
         self._good.flat.extend(chain.from_iterable(zip(*columns, strict=True)))
         self.rows_checked += len(numbers)
+
+    def _accept_mixed(
+        self,
+        numbers: Sequence[int],
+        cells: Sequence[Sequence[CellValue]],
+        columns: list[list[Settled]],
+        slow: list[int],
+        rejected: list[_Rejection],
+    ) -> None:
+        """Keep a batch whose rows at ``slow`` the column-wise pass could not settle.
+
+        Those rows are checked in one go, apart, and the usable ones go back between
+        the settled rows, so the usable rows stay in sheet order.
+        """
+        apart = GoodRows(self._good.width)
+        self._check_each([numbers[i] for i in slow], [cells[i] for i in slow], rejected, apart)
+        usable = dict(zip(apart.numbers, range(len(apart)), strict=True))
+        settled = list(zip(*columns, strict=True))
+        good_numbers, flat, width = self._good.numbers, self._good.flat, self._good.width
+        start = 0
+        for index in (*slow, len(numbers)):
+            if start < index:
+                good_numbers.extend(numbers[start:index])
+                flat.extend(chain.from_iterable(settled[start:index]))
+            if index < len(numbers) and (at := usable.get(numbers[index])) is not None:
+                good_numbers.append(numbers[index])
+                flat.extend(apart.flat[at * width : (at + 1) * width])
+            start = index + 1
+        self.rows_checked += len(numbers) - len(slow)  # _check_each counted the rest
 
     def _check_each(
         self,
         numbers: Sequence[int],
         rows: Sequence[Sequence[CellValue]],
         rejected: list[_Rejection],
+        into: GoodRows | None = None,
     ) -> None:
+        """Check rows one by one, keeping the usable ones in ``into`` (the checker's own)."""
         # The common cells (a text SKU, an Excel number within range) are settled inline;
         # everything else goes through the column's cache and converter.
         plan = [(c.index, c.fast, c.cache, c.convert, c.upper) for c in self._columns]
         required = self._required
-        number_append = self._good.numbers.append
-        values_extend = self._good.flat.extend
+        good = self._good if into is None else into
+        number_append = good.numbers.append
+        values_extend = good.flat.extend
         rejected_append = rejected.append
         checked = 0
         for number, cells in zip(numbers, rows, strict=True):
@@ -386,7 +282,7 @@ class RowChecker:
                             continue
                 elif cell_type is float:
                     if fast is FAST_AMOUNT:
-                        # See _whole_cents: true exactly when the number has at most 2 places.
+                        # True exactly when the number has at most 2 places (fast_columns.py).
                         if 0.0 <= cell <= upper and int(cell * 100.0 + 0.5) / 100.0 == cell:
                             values.append(cell)
                             continue

@@ -16,6 +16,7 @@ from .csv_text import TextFormat, detect_encoding, sniff_delimiter
 from .errors import EmptyFile, SheetNotFound, TooLarge, UnreadableFile
 from .limits import ReadLimits
 from .sheet import Batch, SheetInfo, Spreadsheet
+from .text_columns import ColumnBatch, plain_pieces
 
 _SEP_DIRECTIVE = re.compile(r"\ufeff?sep=(.)\r?\n", re.IGNORECASE)
 
@@ -108,40 +109,42 @@ class TextSheet(Spreadsheet):
             ) from None
 
     def batches(self, size: int) -> Iterator[Batch]:
-        """The csv module's rows as they come, ``size`` at a time.
+        """The rows ``size`` at a time, their numbers a ``range`` where nothing was skipped.
 
-        A batch whose rows are all non-empty and within the limits (nearly all) is
-        handed on as the reader made it, its numbers a ``range``; the rest are
-        sifted row by row. An undecodable byte or a broken quote is reported, with
-        its exact row, by reading the file again the slow way (``rows``).
+        Lines without quotes come split into columns by ``text_columns.plain_pieces``;
+        the rest as the csv module's rows, handed on as the reader made them when all
+        are non-empty and within the limits (nearly all), else sifted row by row. An
+        undecodable byte or a broken quote is reported, with its exact row, by
+        reading the file again the slow way (``rows``).
         """
         assert self.text_format is not None
         limits = self._limits
+        delimiter = self.text_format.delimiter
         number = 0
         first = 1  # the first row not handed on yet
         try:
             with self.path.open(encoding=self.text_format.encoding, newline="") as handle:
                 if self._skip_first_line:
                     handle.readline()
-                reader = csv.reader(handle, delimiter=self.text_format.delimiter)
-                while chunk := list(islice(reader, size)):
-                    first, number = number + 1, number + len(chunk)
-                    widths = set(map(len, chunk))
-                    if max(widths) > limits.max_columns or number > limits.max_rows:
-                        break  # rows() says which row goes past which limit
-                    # No row empty ([] or every cell ""); for rows of one width the test
-                    # is a comparison in C, which fails at the first cell of a real row.
-                    width = next(iter(widths))
-                    if (
-                        [""] * width not in chunk
-                        if len(widths) == 1 and width
-                        else all(map(any, chunk))
-                    ):
-                        yield range(first, number + 1), chunk
+                for piece in plain_pieces(handle, delimiter, size):
+                    if isinstance(piece, ColumnBatch):
+                        first, number = number + 1, number + len(piece)
+                        if len(piece.columns) > limits.max_columns or number > limits.max_rows:
+                            break  # rows() says which row goes past which limit
+                        yield range(first, number + 1), piece
+                        first = number + 1
+                        continue
+                    reader = csv.reader(piece, delimiter=delimiter)
+                    while chunk := list(islice(reader, size)):
+                        first, number = number + 1, number + len(chunk)
+                        widths = set(map(len, chunk))
+                        if max(widths) > limits.max_columns or number > limits.max_rows:
+                            break
+                        yield self._sifted(first, number, chunk, widths)
+                        first = number + 1
                     else:
-                        kept = [(n, cells) for n, cells in enumerate(chunk, first) if any(cells)]
-                        yield [n for n, _ in kept], [cells for _, cells in kept]
-                    first = number + 1
+                        continue
+                    break
                 else:
                     return
         except (UnicodeDecodeError, csv.Error):
@@ -152,6 +155,17 @@ class TextSheet(Spreadsheet):
             if row.number >= first:
                 yield [row.number], [row.cells]
         raise AssertionError("rows() read the file to its end")  # pragma: no cover
+
+    @staticmethod
+    def _sifted(first: int, last: int, chunk: list[list[str]], widths: set[int]) -> Batch:
+        """Rows ``first``..``last`` of the csv module without the empty ones."""
+        # No row empty ([] or every cell ""); for rows of one width the test is a
+        # comparison in C, which fails at the first cell of a real row.
+        width = next(iter(widths))
+        if [""] * width not in chunk if len(widths) == 1 and width else all(map(any, chunk)):
+            return range(first, last + 1), chunk
+        kept = [(n, cells) for n, cells in enumerate(chunk, first) if any(cells)]
+        return [n for n, _ in kept], [cells for _, cells in kept]
 
     def _long_cell(self, number: int, lines: int) -> UnreadableFile:
         """A cell past the csv module's limit (131,072 characters): say which kind it is."""

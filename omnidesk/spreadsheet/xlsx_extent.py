@@ -1,0 +1,233 @@
+"""How far an .xlsx sheet's cells really reach, counted in its XML before calamine reads it.
+
+calamine allocates a grid as large as a sheet's last row times its last column:
+one cell at XFD1048576 would ask for hundreds of gigabytes and abort the process
+(issue 14). ``sheet_extent`` finds the real reach from the cells themselves, in
+unpacked pieces (``scanned_parts``) and mostly with one regular expression per
+piece, so ``ReadLimits`` can refuse a sheet before calamine touches it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+_SCAN_CHUNK = 1 << 20
+_POSITIONED_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])([^>]*)>")
+_REFERENCE = re.compile(rb'\sr="([A-Za-z]*)([0-9]*)"')
+_ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+
+
+def column_index(reference: str) -> int:
+    """The 0-based column of a reference's letters: ``B7`` → 1."""
+    index = 0
+    for char in reference:
+        if "A" <= char <= "Z":
+            index = index * 26 + ord(char) - 64
+        elif "a" <= char <= "z":
+            index = index * 26 + ord(char) - 96
+        else:
+            break
+    return index - 1
+
+
+@dataclass(frozen=True, slots=True)
+class SheetExtent:
+    """How far a sheet's cells really reach, counted in its XML rather than declared.
+
+    ``rows`` and ``columns`` bound the grid calamine will allocate (its last row and
+    column holding a cell); ``unpacked`` is the XML's size in bytes. A scan stopped at
+    a limit gives figures past that limit.
+    """
+
+    rows: int
+    columns: int
+    unpacked: int
+    stopped: bool = False  # at a limit, before the end: the figures are only "more than"
+    formulas: bool = False  # whether any cell holds a formula (see uncalculated_cells)
+
+
+def scanned_parts(handle: IO[bytes]) -> Iterator[bytes]:
+    """``handle``'s bytes in pieces that never cut a tag in two."""
+    left = b""
+    while True:
+        chunk = handle.read(_SCAN_CHUNK)
+        text = left + chunk if left else chunk
+        if not chunk:
+            if text:
+                yield text
+            return
+        cut = text.rfind(b"<")
+        if cut < 0 or text.find(b">", cut) >= 0:
+            # No tag begins here, or the last one is complete: nothing to carry over,
+            # so a part never outgrows a chunk and a tag (a run of text cannot pile up).
+            yield text
+            left = b""
+        else:
+            yield text[:cut]
+            # A tag longer than a chunk is no tag a spreadsheet writes; calamine will
+            # refuse the file, and carrying it over would grow without bound.
+            left = text[cut:] if len(text) - cut <= _SCAN_CHUNK else b""
+
+
+def _rows_allowed(rows: int) -> int:
+    """The largest row ``_unexpected_cell`` lets by unread: under twice ``rows``."""
+    digits = str(max(rows, 1))
+    return (int(digits[0]) + 1) * int(10 ** (len(digits) - 1)) - 1
+
+
+@functools.lru_cache(maxsize=64)
+def _unexpected_cell_pattern(
+    cell_tag: bytes, letters: frozenset[bytes], rows: int
+) -> re.Pattern[bytes]:
+    names: list[bytes] = list(letters)
+    digits = str(max(rows, 1))
+    first, width = digits[0], len(digits)
+    known = sorted(names, key=len, reverse=True)  # longest first: AB before A
+    if all(len(name) == 1 for name in known):
+        columns = b"[" + b"".join(known) + b"]"
+    else:
+        columns = b"(?:" + b"|".join(known) + b")"
+    shorter = f"[0-9]{{1,{width - 1}}}|" if width > 1 else ""
+    allowed = f'(?:{shorter}[0-{first}][0-9]{{{width - 1}}})"'.encode()
+    return re.compile(re.escape(cell_tag) + rb'(?!\sr="' + columns + allowed + rb")")
+
+
+def _unexpected_cell(cell_tag: bytes, letters: set[bytes], rows: int) -> re.Pattern[bytes]:
+    """A cell whose ``r=`` is not first (``<c>`` has none), or names a column not in
+    ``letters`` or a row past ``_rows_allowed(rows)``: what an orderly sheet's next
+    piece does not hold. (``<col>`` and the like match too; they are read, and pass.)"""
+    # Rounded to the bound, so a pattern serves many pieces.
+    return _unexpected_cell_pattern(cell_tag, frozenset(letters), _rows_allowed(rows))
+
+
+@functools.lru_cache(maxsize=8)
+def _placed_cell(cell_tag: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(cell_tag) + rb'\b[^>]*?\sr="([A-Za-z]+)([0-9]+)"[^>]*?(/?)>')
+
+
+def _last_row_with_value(part: bytes, cell_tag: bytes) -> int:
+    """The row of the last cell in ``part`` that is not a styled empty ``<c …/>``.
+
+    Excel writes those for a formatted row at the very bottom of a sheet; calamine
+    ignores them, and so must the bound.
+    """
+    end = len(part)
+    for _ in range(1000):
+        last = part.rfind(cell_tag + b' r="', 0, end)
+        if last < 0:
+            return 0
+        close = part.find(b">", last)
+        if close > 0 and part[close - 1] != 0x2F:  # not "/>"
+            found = _REFERENCE.match(part, last + len(cell_tag))
+            return int(found.group(2)) if found is not None and found.group(2) else 0
+        end = last
+    return 0  # a piece of empty cells: the bound's pattern sends any far one to be read
+
+
+def scanned_size(archive: zipfile.ZipFile, sheet_part: str, stop_after: int) -> int:
+    """The bytes ``part`` really unpacks to, counted up to a little past ``stop_after``."""
+    size = 0
+    with archive.open(sheet_part) as handle:
+        while size <= stop_after and (chunk := handle.read(_SCAN_CHUNK * 4)):
+            size += len(chunk)
+    return size
+
+
+def sheet_extent(
+    archive: zipfile.ZipFile, sheet_part: str, *, max_bytes: int, max_rows: int, max_cells: int
+) -> SheetExtent:
+    """How far the cells of the sheet ``sheet_part`` reach, read from the cells themselves.
+
+    ``<dimension>`` may say A1 while a cell sits at XFD1048576. Sheets are written
+    in order, so each unpacked piece is searched, in one pass of a regular
+    expression, only for a cell that breaks the order seen so far: a column not
+    met before, a row well past the piece's last cell, a cell without its place.
+    A piece with one has its references read one by one; a sheet whose cells leave
+    out their places gets an exact count of its own. Stops early, with figures
+    past the limit, once ``max_bytes`` are unpacked or ``max_rows`` rows are seen.
+    """
+    rows = bound = unpacked = row_tags = 0
+    letters: set[bytes] = set()
+    unplaced = formulas = False
+    prefix = b""
+    with archive.open(sheet_part) as handle:
+        for number, part in enumerate(scanned_parts(handle)):
+            unpacked += len(part)
+            if number == 0:
+                root = _ROOT_PREFIX.search(part)
+                if root is not None and root.group(1):
+                    prefix = root.group(1) + b":"
+            cell_tag = b"<" + prefix + b"c"
+            # "</f": a formula's text ends so, and its last byte is rare in a sheet,
+            # which keeps the search quick; a shared formula's first cell has one.
+            formulas = formulas or b"</" + prefix + b"f" in part
+            if unplaced:
+                # Counted exactly below; meanwhile only the limits are watched.
+                row_tags += part.count(b"<" + prefix + b"row")
+                if unpacked > max_bytes or row_tags > max_rows:
+                    return SheetExtent(max(rows, row_tags), 0, unpacked, stopped=True)
+                continue
+            rows = max(rows, _last_row_with_value(part, cell_tag))
+            if unpacked > max_bytes or rows > max_rows:
+                return SheetExtent(rows, 0, unpacked, stopped=True)
+            if letters and _unexpected_cell(cell_tag, letters, rows).search(part) is None:
+                bound = max(bound, _rows_allowed(rows))
+                continue
+            references = _placed_cell(cell_tag).findall(part)
+            if len(references) != part.count(cell_tag + b" ") + part.count(cell_tag + b">"):
+                unplaced = True  # a cell without r="…": see _exact_extent
+                row_tags = part.count(b"<" + prefix + b"row")
+            for found_letters, digits, empty in set(references):
+                if not empty:  # <c r="Z900" s="3"/> holds nothing; calamine skips it
+                    letters.add(found_letters)
+                    rows = max(rows, int(digits))
+            bound = max(bound, rows)
+    columns = max((column_index(c.decode()) + 1 for c in letters), default=0)
+    if unplaced:
+        rows, columns = _exact_extent(archive, sheet_part)
+    elif bound * columns > max_cells >= rows * columns:
+        rows = _last_row(archive, sheet_part, cell_tag)  # the quick bound is not enough
+    return SheetExtent(rows, columns, unpacked, formulas=formulas)
+
+
+def _last_row(archive: zipfile.ZipFile, sheet_part: str, cell_tag: bytes) -> int:
+    rows = 0
+    with archive.open(sheet_part) as handle:
+        for part in scanned_parts(handle):
+            found = set(_placed_cell(cell_tag).findall(part))
+            rows = max(rows, max((int(digits) for _, digits, e in found if not e), default=0))
+    return rows
+
+
+def _exact_extent(archive: zipfile.ZipFile, sheet_part: str) -> tuple[int, int]:
+    """The last row and column of a cell with a value, placed as calamine places it.
+
+    A cell without ``r=`` follows the one before it, a row without ``r=`` the row
+    before it; a cell with no value (a styled empty cell, ``<c s="3"/>``) does not
+    count. Python-speed, for the few sheets the quick bound cannot settle.
+    """
+    last_row = last_column = 0
+    row = column = 0
+    with archive.open(sheet_part) as handle:
+        for part in scanned_parts(handle):
+            for found in _POSITIONED_TAG.finditer(part):
+                attributes = found.group(2)
+                where = _REFERENCE.search(attributes)
+                if found.group(1) == b"row":
+                    row = int(where.group(2)) if where and where.group(2) else row + 1
+                    column = 0
+                    continue
+                if where is not None and where.group(1):
+                    column = column_index(where.group(1).decode()) + 1
+                    if where.group(2):
+                        row = int(where.group(2))
+                else:
+                    column += 1
+                if not attributes.endswith(b"/"):  # <c …/> holds nothing
+                    last_row, last_column = max(last_row, row), max(last_column, column)
+    return last_row, last_column
