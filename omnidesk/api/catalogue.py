@@ -90,17 +90,10 @@ class Catalogue:
         hears how far, in the SKUs asked about."""
         asked = list(dict.fromkeys(skus))
         await self._read_whole(progress, len(asked))
-        index: dict[str, list[str]] = {}
-        for sku in self._found:
-            index.setdefault(near_key(sku), []).append(sku)
-        misses: dict[str, str] = {}
-        for sku in asked:
-            if sku in self._found:
-                continue
-            candidates = [other for other in index.get(near_key(sku), ()) if other != sku]
-            if len(candidates) == 1:
-                misses[sku] = candidates[0]
-        return misses
+        # A pass over every SKU asked (a whole file's, maybe): in a worker, so a window
+        # driving this does not stall, over a copy that requests still coming may not change.
+        known = set(self._found)
+        return await asyncio.to_thread(_near_misses, asked, known)
 
     def _known(self, sku: str) -> bool:
         return self._whole or sku in self._found or sku in self._absent
@@ -212,3 +205,18 @@ class Products:
             params["sku"] = sku
         body = await self._request("GET", PRODUCTS_PATH, params=params, refused=look_up_refused())
         return read_page(body, Product.from_json, self._learned, page=page, limit=limit)
+
+
+def _near_misses(asked: list[str], known: set[str]) -> dict[str, str]:
+    """Each SKU of ``asked`` not in ``known`` whose ``near_key`` one known SKU shares."""
+    index: dict[str, list[str]] = {}
+    for sku in known:
+        index.setdefault(near_key(sku), []).append(sku)
+    misses: dict[str, str] = {}
+    for sku in asked:
+        if sku in known:
+            continue
+        candidates = [other for other in index.get(near_key(sku), ()) if other != sku]
+        if len(candidates) == 1:
+            misses[sku] = candidates[0]
+    return misses

@@ -343,23 +343,29 @@ async def mark_unknown_products(
             return
         unknown = [sku for sku in new_skus if sku not in found]
         meant = await _near_misses(client, diff, unknown, progress)
-        for sku in unknown:
-            for position in diff.new_at.pop(sku, ()):
-                change = dataclasses.replace(
-                    diff.changes[position],
-                    kind=ChangeKind.NOT_IN_CATALOGUE,
-                    old={},
-                    meant=meant.get(sku),
-                )
-                diff.changes[position] = change
-                diff.counts[ChangeKind.NEW] -= 1
-                diff.counts[ChangeKind.NOT_IN_CATALOGUE] += 1
-                diff.not_in_catalogue.append(change.row)
-                if change.meant is not None:
-                    diff.near_misses.append(change)
-        diff.not_in_catalogue.sort()
-        diff.near_misses.sort(key=lambda change: change.row)
-    _ask_after_catalogue(diff)
+        # Every unknown row is changed, maybe all of a file's: in a worker, not on a
+        # window's thread (the diff is nobody else's until this returns).
+        await asyncio.to_thread(_mark_unknown, diff, unknown, meant)
+    await asyncio.to_thread(_ask_after_catalogue, diff)
+
+
+def _mark_unknown(diff: ImportDiff, unknown: list[str], meant: dict[str, str]) -> None:
+    for sku in unknown:
+        for position in diff.new_at.pop(sku, ()):
+            change = dataclasses.replace(
+                diff.changes[position],
+                kind=ChangeKind.NOT_IN_CATALOGUE,
+                old={},
+                meant=meant.get(sku),
+            )
+            diff.changes[position] = change
+            diff.counts[ChangeKind.NEW] -= 1
+            diff.counts[ChangeKind.NOT_IN_CATALOGUE] += 1
+            diff.not_in_catalogue.append(change.row)
+            if change.meant is not None:
+                diff.near_misses.append(change)
+    diff.not_in_catalogue.sort()
+    diff.near_misses.sort(key=lambda change: change.row)
 
 
 async def _near_misses(
