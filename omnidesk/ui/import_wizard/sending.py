@@ -16,7 +16,7 @@ from shiboken6 import isValid
 from omnidesk.api import ImportState, OmnitronError, Retrying
 from omnidesk.api.contract import import_path
 from omnidesk.i18n import _
-from omnidesk.imports import AnswerLost, ImportOutcome, Sending, UploadPlan
+from omnidesk.imports import AnswerLost, ImportOutcome, RowProblem, Sending, UploadPlan
 
 from .pages import Step
 
@@ -153,18 +153,22 @@ class WizardSending:
 
     async def _follow(self, sending: Sending) -> None:
         assert self.wizard.draft is not None
-        outcome = await self.wizard.draft.follow(sending, self.wizard.upload_page.show_update)
-        self.show_outcome(outcome)
+        draft = self.wizard.draft
+        outcome = await draft.follow(sending, self.wizard.upload_page.show_update)
+        # Each refusal put back on the file's own row: a pass over all of them, in a worker.
+        refused = await asyncio.to_thread(draft.refused_rows, outcome)
+        if isValid(self.wizard):  # not deleted with its window meanwhile
+            self.show_outcome(outcome, refused)
 
-    def show_outcome(self, outcome: ImportOutcome) -> None:
+    def show_outcome(self, outcome: ImportOutcome, refused: list[RowProblem] | None = None) -> None:
         draft = self.wizard.draft
         assert draft is not None
         draft.outcome = outcome
         self.wizard.show_page(Step.RESULT)
         left_out = draft.checked.error_rows if draft.checked else 0
-        self.wizard.result_page.show_outcome(
-            outcome, draft.refused_rows(outcome), left_out, draft.checked is not None
-        )
+        if refused is None:
+            refused = draft.refused_rows(outcome)
+        self.wizard.result_page.show_outcome(outcome, refused, left_out, draft.checked is not None)
         self.wizard.imported.emit()
 
     def _show_result_failure(self, reason: str) -> None:
