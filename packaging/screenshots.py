@@ -38,13 +38,21 @@ def main() -> int:
     parser.add_argument("--language", default="en", help="en (default) or tr")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="omnidesk-screenshots-"))
+    home = offscreen_home("omnidesk-screenshots-", args.language)
+    args.out.mkdir(parents=True, exist_ok=True)
+    return run(args.language, args.out, home)
+
+
+def offscreen_home(prefix: str, language: str) -> Path:
+    """A throwaway home (its own settings, data and log folders), the language, and a
+    virtual 1366×768 screen for Qt's offscreen platform; packaging/tour.py uses it too."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
     # Before anything of OmniDesk or Qt is imported: the folders, the language, the screen.
     for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         os.environ[variable] = str(home / variable.lower())
-    os.environ["LANGUAGE"] = args.language
+    os.environ["LANGUAGE"] = language
     # Dates and numbers as a person of that language writes them (Qt reads these itself).
-    os.environ["LC_ALL"] = LOCALES.get(args.language, "en_GB.UTF-8")
+    os.environ["LC_ALL"] = LOCALES.get(language, "en_GB.UTF-8")
     screen = home / "screen.json"
     width, height = SCREEN
     virtual = {"name": "virtual", "x": 0, "y": 0, "width": width, "height": height}
@@ -60,8 +68,7 @@ def main() -> int:
     )
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     sys.path.insert(0, str(ROOT))
-    args.out.mkdir(parents=True, exist_ok=True)
-    return run(args.language, args.out, home)
+    return home
 
 
 def run(language: str, out: Path, home: Path) -> int:

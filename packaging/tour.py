@@ -25,17 +25,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SCREEN = (1366, 768)
-LOCALES = {"en": "en_GB.UTF-8", "tr": "tr_TR.UTF-8"}
+# The throwaway home and the virtual screen, as the README's screenshots get them.
+from screenshots import LOCALES, offscreen_home
 
 
 def main() -> int:
@@ -49,23 +45,7 @@ def main() -> int:
             if subprocess.call(command) != 0:
                 return 1
         return 0
-    home = Path(tempfile.mkdtemp(prefix="omnidesk-tour-"))
-    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        os.environ[variable] = str(home / variable.lower())
-    os.environ["LANGUAGE"] = args.language
-    os.environ["LC_ALL"] = LOCALES.get(args.language, "en_GB.UTF-8")
-    screen = home / "screen.json"
-    width, height = SCREEN
-    virtual = {"name": "virtual", "x": 0, "y": 0, "width": width, "height": height}
-    virtual |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
-    screen.write_text(
-        json.dumps(
-            {"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
-             "screens": [virtual]}
-        )
-    )  # fmt: skip
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
-    sys.path.insert(0, str(ROOT))
+    home = offscreen_home("omnidesk-tour-", args.language)
     from tools.messages import compile_catalogues
 
     compile_catalogues(stale_only=True)  # a checkout has only the .po files
