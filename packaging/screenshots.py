@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREEN = (1366, 768)
@@ -71,12 +72,14 @@ def offscreen_home(prefix: str, language: str) -> Path:
     return home
 
 
-def run(language: str, out: Path, home: Path) -> int:
+def offscreen_app(language: str) -> tuple[Any, Callable[[str], None]]:
+    """The Qt application as OmniDesk sets it up, in ``language``, with its qasync loop
+    (returned) and a way to repaint it in the light or the dark scheme."""
     import qasync
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from omnidesk.app import Application, Options, name_application
+    from omnidesk.app import name_application
     from omnidesk.i18n import set_language
     from omnidesk.ui import style
     from omnidesk.ui.translations import install_qt_translations
@@ -88,12 +91,19 @@ def run(language: str, out: Path, home: Path) -> int:
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    application = Application(Options(demo=True, demo_reset=True))
-    suffix = "" if language == "en" else f"-{language}"
 
     def paint(scheme: str) -> None:
-        dark = Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light
-        style.follow(app, dark)
+        style.follow(app, Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light)
+
+    return loop, paint
+
+
+def run(language: str, out: Path, home: Path) -> int:
+    from omnidesk.app import Application, Options
+
+    loop, paint = offscreen_app(language)
+    application = Application(Options(demo=True, demo_reset=True))
+    suffix = "" if language == "en" else f"-{language}"
 
     with loop:
         saved = loop.run_until_complete(shoot(application, home, out, suffix, paint))

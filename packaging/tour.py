@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 # The throwaway home and the virtual screen, as the README's screenshots get them.
-from screenshots import LOCALES, offscreen_home
+from screenshots import LOCALES, offscreen_app, offscreen_home, until
 
 
 def main() -> int:
@@ -54,42 +54,17 @@ def main() -> int:
 
 
 def run(language: str, out: Path, home: Path) -> int:
-    import qasync
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
-    from omnidesk.app import WINDOW_LOG, name_application
-    from omnidesk.i18n import set_language
+    from omnidesk.app import WINDOW_LOG
     from omnidesk.settings import logs
-    from omnidesk.ui import style
-    from omnidesk.ui.translations import install_qt_translations
 
     logs.configure(WINDOW_LOG)  # as the app does: About names the log file
-    app = QApplication(sys.argv[:1])
-    name_application(app)
-    install_qt_translations(app, set_language(language))
-    style.install(app)
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-
-    def paint(scheme: str) -> None:
-        style.follow(app, Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light)
-
+    loop, paint = offscreen_app(language)
     tour = Tour(home, out, language, paint)
     with loop:
         loop.run_until_complete(tour.run())
     for path in tour.saved:
         print(path)
     return 0
-
-
-async def until(condition: Callable[[], object], seconds: float = 60) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise TimeoutError("the app did not get there")
 
 
 class Tour:
