@@ -10,7 +10,15 @@ import asyncio
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from omnidesk.api import ListKind
 from omnidesk.api.session import Session
@@ -166,11 +174,44 @@ class ImportsPane(QWidget):
         header.addWidget(self.follow_button)
         header.addWidget(self.open_button)
         header.addWidget(refresh)
+        # With nothing to list, a sentence where the table would be: what goes here, and
+        # how to get it there (or that the other servers' imports are only hidden).
+        self.empty = QLabel()
+        self.empty.setObjectName("importsEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.table)
+        self.pages.addWidget(self.empty)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.notice)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.pages, 1)
         self.refresh()
+
+    def _show_empty(self, hidden: int) -> None:
+        self.open_button.setEnabled(bool(self.model.rowCount()))  # no report to open
+        if self.model.rowCount():
+            self.pages.setCurrentWidget(self.table)
+            return
+        if hidden:
+            self.empty.setText(
+                n_(
+                    "No import to this server yet. {count} import to another server is "
+                    "hidden: untick “Only this server” to see it.",
+                    "No import to this server yet. {count} imports to other servers are "
+                    "hidden: untick “Only this server” to see them.",
+                    hidden,
+                ).format(count=local_integer(hidden))
+            )
+        else:
+            self.empty.setText(
+                _(
+                    "No import yet. Drop a spreadsheet on the window, or choose File ▸ "
+                    "Import a spreadsheet (Ctrl+I): each import is kept here, with its report."
+                )
+            )
+        self.pages.setCurrentWidget(self.empty)
 
     @property
     def server(self) -> str:
@@ -181,7 +222,7 @@ class ImportsPane(QWidget):
         return [r for r in self.journal.unfinished() if r.server == self.server]
 
     def refresh(self) -> None:
-        records = self.journal.history()
+        records = history = self.journal.history()
         only_here = self.this_server_only.isChecked()
         if only_here:
             records = [r for r in records if r.server == self.server]
@@ -189,6 +230,7 @@ class ImportsPane(QWidget):
         # sight on a laptop's screen. Set at each refresh, after any layout restored.
         self.table.setColumnHidden(JournalModel.SERVER, only_here)
         self.model.show_records(records, set(self.watching))
+        self._show_empty(len(history) - len(records))
         unfinished = [r for r in self.unfinished_here() if r.id not in self.watching]
         following = len(self.watching)
         if following:

@@ -156,3 +156,23 @@ def test_the_server_column_shows_only_with_other_servers_and_the_note_fits_a_lap
     window.imports.this_server_only.setChecked(False)
     qtbot.waitUntil(lambda: window.imports.model.rowCount() == 2)
     assert not table.isColumnHidden(JournalModel.SERVER)
+
+
+def test_with_nothing_to_list_the_page_says_what_goes_there_and_what_is_hidden(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    page = window.imports
+    window.show_imports()
+    assert page.pages.currentWidget() is page.empty
+    assert page.empty.text().startswith("No import yet. Drop a spreadsheet on the window")
+    assert not page.open_button.isEnabled()  # no report to open
+    journaled(window, "https://other.example", "başka.csv", state=JournalState.SUCCESS)
+    page.refresh()
+    assert page.empty.text() == (
+        "No import to this server yet. 1 import to another server is hidden: "
+        "untick “Only this server” to see it."
+    )
+    page.this_server_only.setChecked(False)
+    assert page.pages.currentWidget() is page.table
+    assert page.open_button.isEnabled()
+    assert states(window) == {"başka.csv": "done"}
