@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from typing import TYPE_CHECKING
 
 from omnidesk.api import AnyContents, OmnitronClient
 from omnidesk.kinds import ListKind, info
 from omnidesk.spreadsheet import SKU_FIELD, CleanValue, ValueKind, schema_for, upload_text
-from omnidesk.spreadsheet.writing import csv_safe
+from omnidesk.spreadsheet.formulas import csv_safe
 
 from .catalogue import product_names
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
 
 NAME_FIELD = "product__name"  # informational: the import reads past it
 for _kind in ListKind:
@@ -82,6 +82,11 @@ def write_export(
     types = [schema.field(name).type for name in fields]
     if path.suffix.lower() == ".csv":
         return _write_csv(path, fields, types, rows, style or DECIMAL_POINT_CSV)
+    # openpyxl only now: a tenth of a second that the window's start need not wait for.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(info(kind).contents_title)
     bold = Font(bold=True)
@@ -94,17 +99,22 @@ def write_export(
     count = 0
     for values in rows:
         sheet.append(
-            [_xlsx_cell(sheet, value, kind_) for value, kind_ in zip(values, types, strict=True)]
+            [
+                _xlsx_cell(sheet, value, kind_, WriteOnlyCell)
+                for value, kind_ in zip(values, types, strict=True)
+            ]
         )
         count += 1
     workbook.save(path)
     return count
 
 
-def _xlsx_cell(sheet: object, value: CleanValue, value_type: ValueKind) -> object:
+def _xlsx_cell(
+    sheet: object, value: CleanValue, value_type: ValueKind, new_cell: Callable[..., Cell]
+) -> object:
     if value is None:
         return None
-    cell = WriteOnlyCell(sheet, value)
+    cell = new_cell(sheet, value)
     if isinstance(value, str):
         cell.data_type = "s"  # text stays text: "=A1" is a code, not a formula
         cell.number_format = "@"  # and Excel keeps it so when it is edited: 000123 stays

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from omnidesk.i18n import _
 from omnidesk.spreadsheet import CellValue, cell_text, headers_of, open_spreadsheet
-from omnidesk.spreadsheet.writing import csv_safe
+from omnidesk.spreadsheet.formulas import csv_safe
 
 from .exporting import DECIMAL_POINT_CSV, CsvStyle
 from .workflow import RowProblem

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from omnidesk import spreadsheet
 from omnidesk.api import (
     ImportState,
     ImportStatus,
@@ -27,7 +28,7 @@ from omnidesk.api import (
 from omnidesk.api.polling import FIRST_INTERVAL, LONGEST_INTERVAL, poll_import
 from omnidesk.api.session import Session
 from omnidesk.i18n import _, n_, number
-from omnidesk.spreadsheet import CheckResult, write_clean_upload
+from omnidesk.spreadsheet import CheckResult
 
 from .journal import ImportReport, Journal, JournalState, ReportRow
 from .pacing import without_gc_pauses
@@ -73,7 +74,10 @@ def prepare_upload(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (f"{named_after.stem}.csv" if named_after is not None else "upload.csv")
     written: list[int] = []
-    count = write_clean_upload(result, path, skip_rows=skip_rows, written_rows=written, pause=pause)
+    # Looked up now, not at import: the writers bring openpyxl (see spreadsheet/__init__).
+    count = spreadsheet.write_clean_upload(
+        result, path, skip_rows=skip_rows, written_rows=written, pause=pause
+    )
     return UploadPlan(path, count, written)
 
 

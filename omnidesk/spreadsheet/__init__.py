@@ -23,9 +23,9 @@ of list and ``header`` finds them in a file; ``cell_checks`` checks one cell,
 rows, ``row_rules`` adds the warnings that read a row's values together and
 ``duplicates`` the repeated SKUs; ``findings`` and ``check_result`` are what a check
 returns; ``writing`` writes the clean upload, the annotated copy (``annotating``
-streams it for an .xlsx) and the templates, and holds ``csv_safe`` and
-``text_cell``, which keep text from becoming a live formula in any file OmniDesk
-writes.
+streams it for an .xlsx) and the templates; ``formulas.csv_safe`` (a CSV) and
+``writing.text_cell`` (a workbook) keep text from becoming a live formula in any
+file OmniDesk writes.
 """
 
 from typing import TYPE_CHECKING

@@ -8,7 +8,6 @@ SKUs as text, so nothing depends on how a locale wrote the original.
 from __future__ import annotations
 
 import csv
-import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Set
@@ -46,31 +45,10 @@ PAUSE_EVERY = 500
 # Thousands of comment boxes make Excel sluggish; past this, cells are only coloured
 # and the Problems sheet still lists everything.
 MAX_COMMENTS = 5_000
+
+
 # What makes a spreadsheet program read a CSV cell as a formula (OWASP's CSV injection
 # list): a DDE payload such as =cmd|' /C calc'!A0 runs a program when the file is opened.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A negative number is a formula's first character too, and harmless: -5 stays a number.
-_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
-
-
-def csv_safe(value: object) -> object:
-    """``value`` as a CSV cell that a spreadsheet program shows and never evaluates.
-
-    Text that a spreadsheet would take for a formula gets a leading single quote
-    (OWASP's advice); every other value, plain negative numbers included, is unchanged.
-    The one place for this, so every CSV OmniDesk writes for people (the window's
-    export, a command line's error file) escapes alike. Not for the clean upload:
-    Omnitron's importer reads text and would store the quote as part of the SKU.
-    """
-    if (
-        isinstance(value, str)
-        and value.startswith(FORMULA_STARTS)
-        and not _PLAIN_NUMBER.fullmatch(value)
-    ):
-        return "'" + value
-    return value
-
-
 def cell_safe_text(text: str) -> str:
     """``text`` without the control characters an .xlsx cell cannot hold.
 

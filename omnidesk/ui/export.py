@@ -7,7 +7,7 @@ the person's locale reads one (``;`` and decimal commas under Turkish), or as ch
 
 A list name, code or SKU comes from the server and may be anything a person typed,
 ``=cmd|' /C calc'!A0`` included: both formats write it as text a spreadsheet shows,
-never as a formula it runs (``spreadsheet.writing.csv_safe`` and ``text_cell``).
+never as a formula it runs (``spreadsheet.formulas.csv_safe``, ``writing.text_cell``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from PySide6.QtCore import QLocale, QSortFilterProxyModel
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableView, QWidget
 
@@ -32,7 +31,7 @@ from omnidesk.imports.exporting import (
     write_export,
 )
 from omnidesk.kinds import ListKind
-from omnidesk.spreadsheet.writing import csv_safe, text_cell
+from omnidesk.spreadsheet.formulas import csv_safe
 
 from .memory import EXPORT, in_last_folder, remember_folder
 from .paged_model import PagedTableModel
@@ -50,6 +49,11 @@ def write_table(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]
             writer.writerow([csv_safe(h) for h in headers])
             writer.writerows([csv_safe("" if v is None else v) for v in row] for row in rows)
         return
+    # openpyxl only now: a tenth of a second that the window's start need not wait for.
+    import openpyxl
+
+    from omnidesk.spreadsheet.writing import text_cell
+
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Export")
     sheet.append([text_cell(sheet, h) for h in headers])

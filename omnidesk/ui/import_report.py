@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from omnidesk import spreadsheet
 from omnidesk.api import OmnitronError
 from omnidesk.api.session import Session
 from omnidesk.i18n import N_, _, n_
@@ -38,7 +39,7 @@ from omnidesk.imports import (
 )
 from omnidesk.imports.undo import NothingToUndo, UndoDraft, prepare_undo
 from omnidesk.settings.paths import made_files_dir
-from omnidesk.spreadsheet import SpreadsheetError, write_annotated_copy
+from omnidesk.spreadsheet import SpreadsheetError
 
 from .formatting import local_datetime, local_integer
 from .imports_view import state_words
@@ -234,7 +235,11 @@ class ImportReportDialog(QDialog):
             return False
         try:
             await asyncio.get_running_loop().run_in_executor(
-                None, write_annotated_copy, draft.path, draft.annotated(with_outcome=True), out
+                None,
+                spreadsheet.write_annotated_copy,
+                draft.path,
+                draft.annotated(with_outcome=True),
+                out,
             )
         except (OSError, SpreadsheetError) as problem:
             self._say(_("The annotated workbook could not be saved: {why}").format(why=problem))

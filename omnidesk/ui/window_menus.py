@@ -13,14 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QListWidget, QMessageBox
 
-from omnidesk import kinds
+from omnidesk import kinds, spreadsheet
 from omnidesk.api import ListKind
 from omnidesk.i18n import _, capitalized
 from omnidesk.imports import ImportTarget
 from omnidesk.settings import Environment, Profile
 from omnidesk.settings.paths import log_dir
 from omnidesk.settings.preferences import PreferencesStore
-from omnidesk.spreadsheet import SpreadsheetError, write_template
+from omnidesk.spreadsheet import SpreadsheetError
 
 from .about import open_folder, show_about
 from .import_wizard import ImportWizard
@@ -193,7 +193,7 @@ class MenusOfTheWindow(_Window):
 
     async def save_template(self, kind: ListKind, path: Path) -> bool:
         try:
-            await asyncio.to_thread(write_template, kind, path)
+            await asyncio.to_thread(spreadsheet.write_template, kind, path)
         except SpreadsheetError as problem:
             self.statusBar().showMessage(problem.message, 10000)
             return False

@@ -11,10 +11,12 @@ Run: .venv/bin/python -m pytest tests/benchmarks/test_ui_responsiveness.py -o ad
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -136,17 +138,42 @@ def test_ui_never_stalls_while_lists_load_filter_and_scroll(
     assert max(figures.values()) <= TARGET_MS
 
 
-def timed_start(environment: dict[str, str]) -> tuple[float, str]:
+STARTS = 5  # later starts timed; min–median–max of them
+
+
+@dataclass(frozen=True)
+class Start:
+    ready: float  # process start to the lists shown (the app's "ready in" line)
+    exited: float  # and to the process's end, the demo server stopped
+    said: str
+
+
+def timed_start(environment: dict[str, str]) -> Start:
+    """Starts `omnidesk --demo`, timing the moment it says its lists are shown."""
     started = time.perf_counter()
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", "omnidesk", "--demo", "--quit-when-ready"],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=120,
         env=environment,
     )
-    assert result.returncode == 0, result.stderr
-    return time.perf_counter() - started, result.stdout.strip()
+    assert process.stdout is not None
+    said = process.stdout.readline().strip()  # blocks until the line, or the end
+    ready = time.perf_counter() - started
+    _, errors = process.communicate(timeout=120)
+    exited = time.perf_counter() - started
+    assert process.returncode == 0, errors
+    assert said.startswith("ready in "), (said, errors)
+    return Start(ready, exited, said)
+
+
+def spread(figures: list[float], baseline: float) -> str:
+    low, middle, high = min(figures), statistics.median(figures), max(figures)
+    return (
+        f"{low * 1000:.0f}–{middle * 1000:.0f}–{high * 1000:.0f} ms "
+        f"= {low / baseline:.1f}–{middle / baseline:.1f}–{high / baseline:.1f}x"
+    )
 
 
 def test_demo_start_up_time(tmp_path: Path) -> None:
@@ -155,16 +182,22 @@ def test_demo_start_up_time(tmp_path: Path) -> None:
         "QT_QPA_PLATFORM": "offscreen",
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
     }
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets, httpx"], check=True)
-    baseline = time.perf_counter() - started
-    first, first_said = timed_start(environment)  # seeds the demo database
-    later = [timed_start(environment)[0] for _ in range(3)]
-    warm = sorted(later)[1]
-    print("\nomnidesk --demo to a populated window (process start to lists shown):")
-    print(f"  baseline (python importing Qt and httpx): {baseline * 1000:.0f} ms")
-    print(f"  first start, seeding the demo data: {first * 1000:.0f} ms ({first / baseline:.1f}x)")
-    print(f"  (the app itself: {first_said})")
-    print(f"  later starts (median of 3): {warm * 1000:.0f} ms ({warm / baseline:.1f}x)")
-    assert warm < 2.0
+    floors = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets, httpx"], check=True)
+        floors.append(time.perf_counter() - started)
+    baseline = statistics.median(floors)
+    first = timed_start(environment)  # seeds the demo database
+    later = [timed_start(environment) for _ in range(STARTS)]
+    ready = [start.ready for start in later]
+    print("\nomnidesk --demo, process start to a populated window (issue 15: ≤ 2.5x the floor):")
+    print(f"  floor (python importing Qt and httpx, median of 3): {baseline * 1000:.0f} ms")
+    print(f"  first start, seeding the demo data: {first.ready * 1000:.0f} ms ({first.said})")
+    print(f"  later starts, {STARTS}: lists shown {spread(ready, baseline)} the floor")
+    print(f"    (the app's own part: {', '.join(start.said[9:] for start in later)})")
+    exits = [start.exited for start in later]
+    print(f"  and to the end of the process, the demo server stopped: {spread(exits, baseline)}")
+    assert statistics.median(ready) < 2.0

@@ -22,7 +22,7 @@ from omnidesk.spreadsheet import (
     write_clean_upload,
     write_template,
 )
-from omnidesk.spreadsheet.writing import FORMULA_STARTS, csv_safe
+from omnidesk.spreadsheet.formulas import FORMULA_STARTS, csv_safe
 
 # https://owasp.org/www-community/attacks/CSV_Injection, and the DDE forms.
 PAYLOADS = [

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from omnidesk import kinds
+from omnidesk import kinds, spreadsheet
 from omnidesk.i18n import N_, _, n_
 from omnidesk.imports import remembered_words
 from omnidesk.kinds import ListKind
@@ -40,7 +40,6 @@ from omnidesk.spreadsheet import (
     SpreadsheetError,
     headers_of,
     schema_for,
-    write_annotated_copy,
 )
 
 from ..formatting import local_integer
@@ -449,7 +448,7 @@ class CheckPage(WizardPage):
         result = draft.annotated(with_outcome=with_server_problems_too)
         try:
             await asyncio.get_running_loop().run_in_executor(
-                None, write_annotated_copy, draft.path, result, out
+                None, spreadsheet.write_annotated_copy, draft.path, result, out
             )
         except (OSError, SpreadsheetError) as problem:
             self.wizard.status.setText(
