@@ -12,8 +12,10 @@ address that answers in plain http is named as such, not as an untrusted certifi
 
 from __future__ import annotations
 
+import os
 import re
 import ssl
+import threading
 from pathlib import Path
 
 import certifi
@@ -46,7 +48,50 @@ class CaFileUnusable(ServerUnreachable):
 
 
 def ssl_context(ca_file: str | Path | None = None) -> ssl.SSLContext:
-    """Verification against the system's store, certifi's, and ``ca_file`` if given."""
+    """Verification against the system's store, certifi's, and ``ca_file`` if given.
+
+    Without a CA file every client shares one context (see ``shared_context``).
+    """
+    if ca_file is None:
+        return shared_context()
+    context = _trusting_the_usual()
+    path = Path(ca_file).expanduser()
+    try:
+        context.load_verify_locations(cafile=str(path))
+    except FileNotFoundError:
+        raise CaFileUnusable(path, _("there is no such file")) from None
+    except (ssl.SSLError, OSError, ValueError) as problem:
+        raise CaFileUnusable(path, str(getattr(problem, "strerror", None) or problem)) from None
+    return context
+
+
+# Made once for what it was made from: certifi's bundle and the system store's place.
+_shared: dict[tuple[str, str | None, str | None], ssl.SSLContext] = {}
+_making_shared = threading.Lock()
+
+
+def shared_context() -> ssl.SSLContext:
+    """The one context of every client without a CA file of its own, made once.
+
+    Reading certifi's bundle takes 30–50 ms, which a start would otherwise wait for
+    each time it makes a client; httpx advises one context for many clients. The app
+    makes it in a worker while it starts (OpenSSL reads the bundle without holding
+    the GIL); a client asking meanwhile waits for that one rather than making another.
+    Another bundle or system store (SSL_CERT_FILE, SSL_CERT_DIR) gets a context of its own.
+    """
+    made_from = (
+        certifi.where(),
+        os.environ.get("SSL_CERT_FILE"),
+        os.environ.get("SSL_CERT_DIR"),
+    )
+    with _making_shared:
+        context = _shared.get(made_from)
+        if context is None:
+            context = _shared[made_from] = _trusting_the_usual()
+        return context
+
+
+def _trusting_the_usual() -> ssl.SSLContext:
     try:
         import truststore
 
@@ -54,14 +99,6 @@ def ssl_context(ca_file: str | Path | None = None) -> ssl.SSLContext:
     except ImportError:  # pragma: no cover - a dependency; kept working without it
         context = ssl.create_default_context()
     context.load_verify_locations(cafile=certifi.where())
-    if ca_file is not None:
-        path = Path(ca_file).expanduser()
-        try:
-            context.load_verify_locations(cafile=str(path))
-        except FileNotFoundError:
-            raise CaFileUnusable(path, _("there is no such file")) from None
-        except (ssl.SSLError, OSError, ValueError) as problem:
-            raise CaFileUnusable(path, str(getattr(problem, "strerror", None) or problem)) from None
     return context
 
 
