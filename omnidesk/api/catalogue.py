@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from omnidesk.i18n import _
 
@@ -36,6 +36,7 @@ def look_up_refused() -> str:
 Request = Callable[..., Awaitable[Any]]  # OmnitronClient._request
 Progress = Callable[[int, int], None]  # (SKUs done, SKUs in all)
 Remember = Callable[[Iterable[Product]], None]
+T = TypeVar("T")
 
 
 def near_key(sku: str) -> str:
@@ -45,6 +46,16 @@ def near_key(sku: str) -> str:
     while text.endswith(".0"):
         text = text[:-2]
     return text.lstrip("0") or text[:1]
+
+
+# Bookkeeping over more SKUs than this goes to a worker: a pass over 100,000 of them
+# held the window's thread for 30–50 ms (#15); fewer are not worth the hop.
+IN_A_WORKER = 2_000
+
+
+async def _off_the_loop(work: Callable[[], T], size: int) -> T:
+    """``work()``, in a worker when ``size`` (the SKUs it passes over) is large."""
+    return await asyncio.to_thread(work) if size > IN_A_WORKER else work()
 
 
 class _Inconclusive(Exception):
@@ -70,14 +81,18 @@ class Catalogue:
         self, skus: Iterable[str], progress: Progress | None = None
     ) -> dict[str, Product]:
         """The product of each SKU the catalogue has (exact SKUs); the others are left out."""
-        asked = list(dict.fromkeys(skus))
-        wanted = [sku for sku in asked if not self._known(sku)]
+        given = list(skus)
+        asked = await _off_the_loop(lambda: list(dict.fromkeys(given)), len(given))
+        wanted = await _off_the_loop(lambda: self._unknown(asked), len(asked))
         total = len(wanted)
         if wanted:
             await self._look_up(wanted, progress)
         if progress is not None:
             progress(total, total)
-        return {sku: self._found[sku] for sku in asked if sku in self._found}
+        found = self._found
+        return await _off_the_loop(
+            lambda: {sku: found[sku] for sku in asked if sku in found}, len(asked)
+        )
 
     async def near_misses(
         self, skus: Iterable[str], progress: Progress | None = None
@@ -94,6 +109,9 @@ class Catalogue:
         # driving this does not stall, over a copy that requests still coming may not change.
         known = set(self._found)
         return await asyncio.to_thread(_near_misses, asked, known)
+
+    def _unknown(self, skus: list[str]) -> list[str]:
+        return [sku for sku in skus if not self._known(sku)]
 
     def _known(self, sku: str) -> bool:
         return self._whole or sku in self._found or sku in self._absent
@@ -117,7 +135,7 @@ class Catalogue:
             self._keep(first.results)
             served = len(first.results) or 1
             pages = -(-first.count // served)
-            wanted = [sku for sku in wanted if not self._known(sku)]
+            wanted = await _off_the_loop(lambda: self._unknown(wanted), len(wanted))
             if len(wanted) > pages:
                 await self._read_whole(progress, len(wanted), first)
                 return
@@ -185,7 +203,7 @@ class Catalogue:
                     fetch, lambda product: product.pk, counted, at_once=2 * PAGES_AT_ONCE
                 )
             ]
-            self._keep(products)
+            await _off_the_loop(lambda: self._keep(products), len(products))
             self._absent.clear()
             self._whole = True
 
