@@ -83,6 +83,30 @@ def test_the_fast_path_agrees_with_the_row_loop(seed: int) -> None:
     assert outcomes[0] == outcomes[1]
 
 
+@pytest.mark.parametrize("grouped", [False, True])
+def test_amounts_in_cents_read_exactly_as_the_row_loop_reads_them(grouped: bool) -> None:
+    # A column whose every amount has two decimals is read as whole cents and divided:
+    # the floats must be the row loop's, at the halfway cases and the largest too.
+    rng = random.Random(15)
+    wholes = [0, 1, 9, 10, 999, 1_000, 123_456, 9_999_999, 2**33 - 1, 9_999_999_999]
+    wholes += [rng.randint(0, 10**9) for _ in range(300)]
+    header = SheetRow(1, ["sku", "price", "retail_price"])
+    rows = []
+    for n, whole in enumerate(wholes, 2):
+        text = f"{whole:,}".replace(",", ".") if grouped else f"{whole:07d}"
+        cents = rng.choice(["00", "01", "05", "10", "15", "25", "45", "50", "55", "99"])
+        rows.append(SheetRow(n, [f"S{n}", f"{text},{cents}", f"{text},{rng.randint(0, 99):02d}"]))
+    outcomes = []
+    for columnar in (True, False):
+        checker = RowChecker(ListKind.PRICE, header)
+        checker.columnar = columnar
+        checker.check_batch([r.number for r in rows], [r.cells for r in rows])
+        outcomes.append(comparable(checker.finish()))
+    assert outcomes[0] == outcomes[1]
+    # Every amount within bounds: the fast path settled the columns, none fell back.
+    assert outcomes[0][2][1] == len(rows)
+
+
 def assert_batches_are_rows(path: Path, size: int, sheet: str | None = None) -> None:
     with open_spreadsheet(path, sheet=sheet) as opened:
         expected = [(row.number, list(row.cells)) for row in opened.rows()]
