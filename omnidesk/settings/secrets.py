@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import logging
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError
+from typing import TYPE_CHECKING
 
 from omnidesk.i18n import _
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
 SERVICE = "OmniDesk"
+
+
+def _keyring_problems() -> tuple[type[Exception], ...]:
+    """What a keyring raises when it cannot keep a token."""
+    from keyring.errors import KeyringError
+
+    return (KeyringError, RuntimeError, OSError)
 
 
 class TokenStore:
@@ -26,7 +33,13 @@ class TokenStore:
         self.persistent = True
 
     def _keyring(self) -> KeyringBackend:
-        return self._backend or keyring.get_keyring()
+        if self._backend is not None:
+            return self._backend
+        # Imported when first asked: finding the desktop's keyring imports a few dozen
+        # modules (30 ms), which the demo, keeping no token, never needs (#15).
+        import keyring
+
+        return keyring.get_keyring()
 
     @staticmethod
     def _key(profile_name: str, username: str) -> str:
@@ -40,7 +53,7 @@ class TokenStore:
             return None
         try:
             return self._keyring().get_password(SERVICE, key)
-        except (KeyringError, RuntimeError, OSError) as problem:
+        except _keyring_problems() as problem:
             self._give_up_on_keyring(problem)
             return None
 
@@ -51,7 +64,7 @@ class TokenStore:
             return
         try:
             self._keyring().set_password(SERVICE, key, token)
-        except (KeyringError, RuntimeError, OSError) as problem:
+        except _keyring_problems() as problem:
             self._give_up_on_keyring(problem)
 
     def forget(self, profile_name: str, username: str) -> None:
@@ -60,7 +73,7 @@ class TokenStore:
         if not self.persistent:
             return
         # Nothing stored, or no keyring: either way it is gone.
-        with contextlib.suppress(KeyringError, RuntimeError, OSError):
+        with contextlib.suppress(*_keyring_problems()):
             self._keyring().delete_password(SERVICE, key)
 
     def _give_up_on_keyring(self, problem: Exception) -> None:
