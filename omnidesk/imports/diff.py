@@ -23,6 +23,7 @@ from omnidesk.kinds import info
 from omnidesk.spreadsheet import SKU_FIELD, CleanRow, schema_for
 
 from .guardrails import Context, GuardrailSettings, RowFacts, rules_for
+from .pacing import without_gc_pauses
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -345,8 +346,8 @@ async def mark_unknown_products(
         meant = await _near_misses(client, diff, unknown, progress)
         # Every unknown row is changed, maybe all of a file's: in a worker, not on a
         # window's thread (the diff is nobody else's until this returns).
-        await asyncio.to_thread(_mark_unknown, diff, unknown, meant)
-    await asyncio.to_thread(_ask_after_catalogue, diff)
+        await asyncio.to_thread(without_gc_pauses, lambda: _mark_unknown(diff, unknown, meant))
+    await asyncio.to_thread(without_gc_pauses, lambda: _ask_after_catalogue(diff))
 
 
 def _mark_unknown(diff: ImportDiff, unknown: list[str], meant: dict[str, str]) -> None:

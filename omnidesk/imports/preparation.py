@@ -261,7 +261,9 @@ class ImportDraft(FileDraft):
         """Journal it with its report, then send it (raises OmnitronError)."""
         assert self.target is not None
         run = ImportRun(session, journal, self.target)
-        report = await asyncio.get_running_loop().run_in_executor(None, self.report, username, plan)
+        report = await asyncio.get_running_loop().run_in_executor(
+            None, without_gc_pauses, lambda: self.report(username, plan)
+        )
         record_id, cache_key = await run.upload(
             plan,
             source=self.path,
