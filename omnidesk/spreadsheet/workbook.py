@@ -150,11 +150,14 @@ class WorkbookSheet(Spreadsheet):
                     self._workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
         return self._workbook
 
-    def _open_quietly(self) -> None:
-        """``_calamine()`` for a worker. What it raises is left for the caller to meet
-        again: ``_sheet`` opens once more where its errors are put into words."""
-        with contextlib.suppress(BaseException):  # a calamine panic included
-            self._calamine()
+    def _open_quietly(self, opened: threading.Event) -> None:
+        """``_calamine()`` for a worker, then ``opened`` set. What it raises is left for
+        the caller to meet again: ``_sheet`` opens once more where errors are put in words."""
+        try:
+            with contextlib.suppress(BaseException):  # a calamine panic included
+                self._calamine()
+        finally:
+            opened.set()
 
     def _open_stream(self) -> None:
         try:
@@ -257,8 +260,13 @@ class WorkbookSheet(Spreadsheet):
         # Opening reads the shared strings (measured just now) and the styles, never a
         # sheet's cells: calamine does it in a worker, mostly without the GIL, while
         # the sheet is measured here; a tenth of a second a 100,000-row check saved.
-        opening = threading.Thread(target=self._open_quietly, name="calamine-open")
-        opening.start()
+        opened = threading.Event()
+        # daemon= given and no join(): either would have ``threading`` look up the
+        # thread this runs on, and the window's workers are Qt's, which it would then
+        # keep a record of for as long as they live.
+        threading.Thread(
+            target=self._open_quietly, args=(opened,), name="calamine-open", daemon=True
+        ).start()
         try:
             extent = self._stream.extent(
                 self.sheet_name,
@@ -269,7 +277,7 @@ class WorkbookSheet(Spreadsheet):
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             raise _calamine_failure(self.path, error) from None
         finally:
-            opening.join()
+            opened.wait()
         self._check_unpacked(self._stream.sheet_parts[self.sheet_name], extent.unpacked)
         if extent.stopped:
             raise TooLarge(
