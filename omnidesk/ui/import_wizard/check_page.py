@@ -80,6 +80,9 @@ class CheckPage(WizardPage):
         self.preview_table = DataTable()
         self.preview_table.setAccessibleName(_("The sheet as read, problems coloured"))
         self.preview_table.setSortingEnabled(False)
+        # Columns are fitted to the first 50 rows, not Qt's 1,000: the window's thread
+        # measures every cell it looks at, and a hundred rows took it 25 ms (#15).
+        self.preview_table.horizontalHeader().setResizeContentsPrecision(FITTED_ROWS)
         # The filtering proxy asks Python about every row; it is put between the
         # view and a hundred thousand rows only while "only problems" is on.
         self.preview_table.setModel(self.preview)
@@ -258,9 +261,6 @@ class CheckPage(WizardPage):
         # The sheet's own columns, as wide as the first rows need (barcodes whole), but
         # a column of long descriptions does not push the others out of sight.
         table = self.preview_table
-        # Measured on the first 50 rows, not Qt's 1,000: the window's thread measures
-        # every cell it looks at, and a hundred rows took it 25 ms (#15).
-        table.horizontalHeader().setResizeContentsPrecision(FITTED_ROWS)
         table.resizeColumnsToContents()
         widest = table.fontMetrics().horizontalAdvance("x" * 40)
         for column in range(self.preview.columnCount()):
