@@ -29,6 +29,8 @@ from omnidesk.api.paging import PAGES_AT_ONCE, every_row
 from omnidesk.imports import fetch_current
 from tests.drills.conftest import SandboxProcess, free_port
 
+from .figures import spread
+
 RUNS = 3
 LATENCY_MS = 100
 PAGE_CAP = 100
@@ -41,10 +43,6 @@ LARGE_DB = Path(tempfile.gettempdir()) / "omnidesk-benchmark-large.sqlite3"
 def report(line: str) -> None:
     sys.__stdout__.write(f"\n[benchmark] {line}")
     sys.__stdout__.flush()
-
-
-def spread(figures: list[float]) -> str:
-    return f"{min(figures):.1f}–{statistics.median(figures):.1f}–{max(figures):.1f} s"
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +126,7 @@ def test_a_100k_row_live_list_in_parallel_pages(large: SandboxProcess) -> None:
     median = statistics.median(figures)
     report(
         f"fetch {count:,} rows, {pages_in_all} pages of {PAGE_CAP} at {LATENCY_MS} ms: "
-        f"{spread(figures)} ({PAGES_AT_ONCE} pages at once); sequential (measured on 50 "
+        f"{spread(figures, digits=1)} ({PAGES_AT_ONCE} pages at once); sequential (measured on 50 "
         f"pages, {per_page * 1000:.0f} ms a page) {sequential:.0f} s = {sequential / median:.1f}x "
         f"the median; round-trip floor {floor:.1f} s, the median {median / floor:.2f}x it"
     )
@@ -180,7 +178,8 @@ def test_every_new_sku_of_a_60k_row_file_looked_up(large: SandboxProcess) -> Non
     median = statistics.median(figures)
     report(
         f"look up {len(file_skus):,} SKUs (catalogue of 100,000, pages of {PAGE_CAP} at "
-        f"{LATENCY_MS} ms): {spread(figures)}; one request a SKU (measured on 400, 8 at once) "
+        f"{LATENCY_MS} ms): {spread(figures, digits=1)}; one request a SKU (measured on 400, "
+        f"8 at once) "
         f"{old_way:.0f} s = {old_way / median:.0f}x the median; capped at 500 before"
     )
     assert median <= LOOKUP_GOAL

@@ -44,6 +44,7 @@ from ._inputs import (
     write_csv,
     write_xlsx,
 )
+from .figures import spread
 
 RUNS = 5
 
@@ -57,11 +58,6 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
         action()
         best = min(best, time.perf_counter() - started)
     return best
-
-
-def spread(values: Sequence[float], unit: str = " s") -> str:
-    """min–median–max, as the issue asks the figures."""
-    return f"{min(values):.2f}–{statistics.median(values):.2f}–{max(values):.2f}{unit}"
 
 
 def goal(name: str, ratios: Sequence[float], limit: float) -> str:

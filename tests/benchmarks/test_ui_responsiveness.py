@@ -34,6 +34,8 @@ from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
 from tests.ui.conftest import Runner
 
+from .figures import spread
+
 TARGET_MS = 50
 
 
@@ -168,13 +170,12 @@ def timed_start(environment: dict[str, str]) -> Start:
     return Start(ready, exited, said)
 
 
-def spread(figures: list[float], unit: str = " ms", scale: float = 1000) -> str:
-    low, middle, high = min(figures), statistics.median(figures), max(figures)
-    return f"{low * scale:.0f}–{middle * scale:.0f}–{high * scale:.0f}{unit}"
+def in_ms(figures: list[float]) -> str:
+    return spread(figures, " ms", digits=0, scale=1000)
 
 
 def ratios(figures: list[float]) -> str:
-    return f"{min(figures):.1f}–{statistics.median(figures):.1f}–{max(figures):.1f}x"
+    return spread(figures, "x", digits=1)
 
 
 def floor_time() -> float:
@@ -202,15 +203,15 @@ def test_demo_start_up_time(tmp_path: Path) -> None:
     ready = [start.ready for start in later]
     exits = [start.exited for start in later]
     print("\nomnidesk --demo, process start to a populated window (issue 15: ≤ 2.5x the floor):")
-    print(f"  floor (python importing Qt and httpx): {spread(floors)}")
+    print(f"  floor (python importing Qt and httpx): {in_ms(floors)}")
     print(f"  first start, seeding the demo data: {first.ready * 1000:.0f} ms ({first.said})")
     print(
-        f"  later starts, {STARTS}: lists shown {spread(ready)}, "
+        f"  later starts, {STARTS}: lists shown {in_ms(ready)}, "
         f"{ratios([r / f for r, f in zip(ready, floors, strict=True)])} the floor beside each"
     )
     print(f"    (the app's own part: {', '.join(start.said[9:] for start in later)})")
     print(
-        f"  to the end of the process, the demo server stopped: {spread(exits)}, "
+        f"  to the end of the process, the demo server stopped: {in_ms(exits)}, "
         f"{ratios([e / f for e, f in zip(exits, floors, strict=True)])}"
     )
     assert statistics.median(ready) < 2.0
