@@ -8,6 +8,12 @@ if sys.argv[1:2] == ["--omnidesk-probe-workbook"]:
 
     sys.exit(probe(sys.argv[2:]))
 
+if sys.argv[1:2] == ["--omnidesk-demo-server"]:
+    # The demo's server, in a process of its own beside the window (demo.DemoServer).
+    from omnidesk.demo import serve_demo
+
+    sys.exit(serve_demo(sys.argv[2:]))
+
 from omnidesk.cli import main
 
 sys.exit(main())

@@ -68,7 +68,8 @@ class Options:
 
 
 class Application:
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, demo: DemoServer | None = None) -> None:
+        """`demo`: the demo's server, already starting (`omnidesk --demo`)."""
         self.options = options
         self.tasks = BackgroundTasks()
         self.tokens = TokenStore()
@@ -77,7 +78,7 @@ class Application:
         self.facts = FactsStore(facts_file())
         self.journal = Journal(journal_file())
         self.client: OmnitronClient | None = None
-        self.demo: DemoServer | None = None
+        self.demo = demo
         self.arrived: list[Path] = []  # files handed over by later starts, for the window
         self.window: MainWindow | None = None
         self.started = time.perf_counter()
@@ -119,15 +120,17 @@ class Application:
             self.journal.close()
 
     async def _start_demo(self) -> Profile:
-        self.demo = DemoServer(reset=self.options.demo_reset)
+        if self.demo is None:
+            self.demo = DemoServer(reset=self.options.demo_reset)
+        # Once started, the same server again (signed out of the demo, then back in).
         starting = asyncio.ensure_future(asyncio.to_thread(self.demo.start))
         # Trusted certificates read meanwhile, in a worker: the client needs them next.
         trusted = asyncio.ensure_future(asyncio.to_thread(shared_context))
         try:
             profile = await asyncio.shield(starting)
         except asyncio.CancelledError:
-            # A server half-started in its thread cannot be stopped: let it finish
-            # starting, so that the clean-up after this can stop it.
+            # Its worker is reading the server's answer: let it have it, so that the
+            # clean-up after this stops a server whose answer nobody is still reading.
             with contextlib.suppress(Exception):
                 await starting
             raise
@@ -135,6 +138,8 @@ class Application:
             # Done before the loop may close on it; a failure the client meets again next.
             with contextlib.suppress(Exception):
                 await trusted
+        if self.client is not None:
+            await self.client.aclose()
         self.client = OmnitronClient(profile.base_url, facts=self.facts, ca_file=profile.ca_file)
         await self.client.login(DEMO_USER, DEMO_PASSWORD)
         return profile
@@ -267,7 +272,8 @@ def name_application(app: QApplication) -> None:
     app.setDesktopFileName(APP_ID)
 
 
-def run_gui(options: Options) -> int:
+def run_gui(options: Options, demo: DemoServer | None = None) -> int:
+    """`demo`: the demo's server, started before Qt was imported (see cli._open_window)."""
     logs.configure(WINDOW_LOG, echo_to_stderr=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -300,7 +306,7 @@ def run_gui(options: Options) -> int:
     crashes = CrashReporter()
     crashes.install(loop)
     try:
-        application = Application(options)
+        application = Application(options, demo)
         listener.filesArrived.connect(application.receive_files)
         _stop_on_signals(loop, application)
         with loop:

@@ -5,11 +5,23 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
-from omnidesk.demo import DEMO_RUNNING, DemoAlreadyRunning, DemoServer, demo_database
+from omnidesk import demo
+from omnidesk.demo import (
+    DEMO_RUNNING,
+    DemoAlreadyRunning,
+    DemoCouldNotStart,
+    DemoServer,
+    FolderLock,
+    demo_database,
+    demo_is_running,
+    demo_lock_file,
+)
 
 
 @pytest.fixture
@@ -20,23 +32,79 @@ def home(private_home: Path) -> Path:
 def test_a_second_demo_is_refused_while_one_runs_and_leaves_its_data_alone(home: Path) -> None:
     first = DemoServer()
     try:
-        first.start()
+        profile = first.start()
         database = demo_database()
         assert database.exists()
         for reset in (True, False):
+            second = DemoServer(reset=reset)
             with pytest.raises(DemoAlreadyRunning) as refused:
-                DemoServer(reset=reset)
+                second.start()
             assert str(refused.value) == DEMO_RUNNING
             assert database.exists()  # --demo-reset did not delete the running demo's data
+        # And the first goes on serving.
+        assert httpx.get(f"{profile.base_url}/api/v1/price_list/").status_code == 401
     finally:
         first.stop()
     # Once the first has stopped, the folder is free again, reset included.
-    second = DemoServer(reset=True)
+    left_behind = database.parent / "left behind"
+    left_behind.write_text("deleted by --demo-reset")
+    again = DemoServer(reset=True)
     try:
-        assert not database.exists()
+        again.start()
+        assert not left_behind.exists()
+        assert database.exists()  # seeded afresh
     finally:
-        second.stop()
-    DemoServer().stop()
+        again.stop()
+
+
+def test_the_demo_serves_from_a_process_of_its_own_that_ends_with_the_window(
+    home: Path,
+) -> None:
+    # The window's process dies without a word (killed); its demo server must not
+    # stay behind holding the folder, or the next demo would be refused.
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from omnidesk.demo import DemoServer; import sys; "
+            "print(DemoServer().start().base_url, flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ,
+    ) as window:
+        try:
+            assert window.stdout is not None
+            url = window.stdout.readline().strip()
+            assert httpx.get(f"{url}/api/v1/price_list/").status_code == 401  # it serves
+            assert demo_is_running()
+        finally:
+            window.kill()
+    # Its server notices that its input closed, stops, and lets go of the folder.
+    for _ in range(600):  # at most 30 s; a quarter of a second here
+        if not demo_is_running():
+            break
+        time.sleep(0.05)
+    assert not demo_is_running()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/api/v1/price_list/")
+
+
+def test_a_demo_server_that_cannot_start_is_said_in_words(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not the server at all: a program that ends without a word, having logged why.
+    monkeypatch.setattr(
+        demo,
+        "_command",
+        lambda reset: [sys.executable, "-c", "import sys; sys.exit('no sandbox here')"],
+    )
+    server = DemoServer()
+    with pytest.raises(DemoCouldNotStart) as failed:
+        server.start()
+    assert str(failed.value) == "The demo server did not start (no sandbox here)."
+    server.stop()  # stopping one that failed is harmless
 
 
 def _omnidesk(home: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -59,7 +127,7 @@ def _omnidesk(home: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
 def test_the_commands_stop_with_a_message_while_a_demo_runs(home: Path) -> None:
     source = home / "prices.csv"
     source.write_text("product__sku,price\nA,2.00\n", encoding="utf-8")
-    running = DemoServer()  # holding the folder is what counts; no need to serve
+    running = FolderLock(demo_lock_file())  # holding the folder is what counts
     database = demo_database()
     database.parent.mkdir(parents=True)
     database.write_bytes(b"the running demo's data")
@@ -69,7 +137,7 @@ def test_the_commands_stop_with_a_message_while_a_demo_runs(home: Path) -> None:
         )
         window = _omnidesk(home, "--demo", "--demo-reset", "--quit-when-ready")
     finally:
-        running.stop()
+        running.release()
     for result in (headless, window):
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip() == f"omnidesk: {DEMO_RUNNING}"

@@ -41,7 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_window(args: argparse.Namespace, files: list[Path]) -> int:
+    demo = None
     try:
+        if args.demo:
+            from omnidesk.demo import DemoServer
+
+            # Started first: its server starts in a process of its own while Qt imports.
+            demo = DemoServer(reset=args.demo_reset)
         # Qt is imported only now: the subcommands run without it.
         from omnidesk.app import Options, run_gui
 
@@ -52,9 +58,13 @@ def _open_window(args: argparse.Namespace, files: list[Path]) -> int:
                 open_files=tuple(path.resolve() for path in files),
                 report_ready=args.report_ready,
                 quit_when_ready=args.quit_when_ready,
-            )
+            ),
+            demo,
         )
     except KeyboardInterrupt:  # Ctrl+C before the window's loop took over the signal
         stopped = _("stopped.")
         print(f"omnidesk: {stopped}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        if demo is not None:  # stopped by the window already, unless it never opened
+            demo.stop()

@@ -259,11 +259,11 @@ async def signed_in(
         if connection.demo:
             from omnidesk.demo import DemoServer
 
+            demo = DemoServer()
             try:
-                demo = DemoServer()
+                profile = await asyncio.to_thread(demo.start)
             except OmnitronError as taken:  # another demo started since the early check
                 raise Failed(str(taken)) from None
-            profile = await asyncio.to_thread(demo.start)
             base_url = profile.base_url
             printer.line(
                 _("Demo server at {url}, signed in as {username}.").format(

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from omnidesk import cli
 from omnidesk.api import OmnitronClient, ServerUnreachable
 from omnidesk.app import Application, Options
+from omnidesk.demo import DemoServer
 from omnidesk.kinds import ListKind
 from omnidesk.sandbox import SandboxServer
 from omnidesk.settings import Environment, Profile, ProfileStore
@@ -322,17 +323,24 @@ def test_files_on_the_command_line_are_opened(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """How the desktop's "Open with OmniDesk" starts it (the .desktop file's Exec=omnidesk %F)."""
-    started: list[Options] = []
-    monkeypatch.setattr("omnidesk.app.run_gui", lambda options: started.append(options) or 0)
+    started: list[tuple[Options, bool]] = []
+
+    def run_gui(options: Options, demo_server: DemoServer | None = None) -> int:
+        started.append((options, demo_server is not None))
+        return 0
+
+    monkeypatch.setattr("omnidesk.app.run_gui", run_gui)
     monkeypatch.chdir(tmp_path)
     assert cli.main(argv) == 0
-    assert started == [Options(demo=demo, open_files=tuple(tmp_path / f for f in files))]
+    # With --demo, its server already starting when the window is made.
+    opened = Options(demo=demo, open_files=tuple(tmp_path / f for f in files))
+    assert started == [(opened, demo)]
 
 
 def test_a_command_is_still_read_as_a_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("omnidesk.app.run_gui", lambda options: pytest.fail("not the window"))
+    monkeypatch.setattr("omnidesk.app.run_gui", lambda *_: pytest.fail("not the window"))
     with pytest.raises(SystemExit):
         cli.main(["--demo", "validate", "--kind", "price"])  # validate without its FILE
     assert "omnidesk validate: error: the following arguments are required: FILE" in (
