@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from omnidesk import APP_DISPLAY_NAME, APP_ID, __version__
 from omnidesk.api import OmnitronClient, OmnitronError
 from omnidesk.api.session import Session
-from omnidesk.api.tls import shared_context
 from omnidesk.cli.exit_codes import EXIT_FAILURE
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.i18n import _, set_language
@@ -124,8 +123,6 @@ class Application:
             self.demo = DemoServer(reset=self.options.demo_reset)
         # Once started, the same server again (signed out of the demo, then back in).
         starting = asyncio.ensure_future(asyncio.to_thread(self.demo.start))
-        # Trusted certificates read meanwhile, in a worker: the client needs them next.
-        trusted = asyncio.ensure_future(asyncio.to_thread(shared_context))
         try:
             profile = await asyncio.shield(starting)
         except asyncio.CancelledError:
@@ -134,10 +131,6 @@ class Application:
             with contextlib.suppress(Exception):
                 await starting
             raise
-        finally:
-            # Done before the loop may close on it; a failure the client meets again next.
-            with contextlib.suppress(Exception):
-                await trusted
         if self.client is not None:
             await self.client.aclose()
         self.client = OmnitronClient(profile.base_url, facts=self.facts, ca_file=profile.ca_file)

@@ -135,7 +135,7 @@ class OmnitronClient:
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout,
-            verify=ssl_context(ca_file) if verify is True else verify,
+            verify=ssl_context(ca_file, url=self.base_url) if verify is True else verify,
             # Pages read in parallel (each with its i1 twin) keep their connections.
             limits=httpx.Limits(max_keepalive_connections=4 * PAGES_AT_ONCE),
             transport=transport,

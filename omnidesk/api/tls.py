@@ -47,12 +47,18 @@ class CaFileUnusable(ServerUnreachable):
         )
 
 
-def ssl_context(ca_file: str | Path | None = None) -> ssl.SSLContext:
+def ssl_context(ca_file: str | Path | None = None, *, url: str = "") -> ssl.SSLContext:
     """Verification against the system's store, certifi's, and ``ca_file`` if given.
 
-    Without a CA file every client shares one context (see ``shared_context``).
+    Without a CA file every client shares one context (see ``shared_context``), but
+    for a plain-http ``url`` (the demo, a local sandbox) it is one that trusts no
+    authority: such a client never opens a secure connection (it follows no
+    redirects), and were one opened it would fail, not pass unverified. Reading the
+    authorities would only cost that start 30–50 ms.
     """
     if ca_file is None:
+        if url.lower().startswith("http://"):
+            return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, trusting nobody
         return shared_context()
     context = _trusting_the_usual()
     path = Path(ca_file).expanduser()

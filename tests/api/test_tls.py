@@ -14,10 +14,12 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import trustme
 
 from omnidesk.api import OmnitronClient, RetryPolicy, ServerUnreachable
+from omnidesk.api.tls import ssl_context
 from omnidesk.settings import Environment, Profile, ProfileStore
 
 pytestmark = pytest.mark.asyncio
@@ -161,3 +163,19 @@ async def test_https_answered_in_plain_http_is_named_and_not_retried() -> None:
 async def test_a_ca_file_that_is_not_there_is_said_in_words(tmp_path: Path) -> None:
     with pytest.raises(ServerUnreachable, match="cannot be used: there is no such file"):
         OmnitronClient("https://acme.example", ca_file=tmp_path / "missing.pem")
+
+
+async def test_a_plain_http_address_reads_no_authorities_yet_trusts_no_certificate(
+    company_server: CountingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo's client (http://127.0.0.1) starts without reading certifi's bundle...
+    import certifi
+
+    monkeypatch.setattr(certifi, "where", lambda: pytest.fail("authorities read for http"))
+    context = ssl_context(url="http://127.0.0.1:47311")
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    # ...and should a secure connection ever be made with it, none passes unverified.
+    async with httpx.AsyncClient(verify=context) as client:
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            await client.get(f"https://127.0.0.1:{company_server.port}/")
