@@ -80,7 +80,8 @@ class CheckPage(WizardPage):
         self.preview_table = DataTable()
         self.preview_table.setAccessibleName(_("The sheet as read, problems coloured"))
         self.preview_table.setSortingEnabled(False)
-        # Columns are fitted to the first 50 rows, not Qt's 1,000: the window's thread
+        # Columns are fitted to the first 50 rows (_fit_preview_columns), and so is one
+        # a person double-clicks the edge of, not to Qt's 1,000: the window's thread
         # measures every cell it looks at, and a hundred rows took it 25 ms (#15).
         self.preview_table.horizontalHeader().setResizeContentsPrecision(FITTED_ROWS)
         # The filtering proxy asks Python about every row; it is put between the
@@ -261,10 +262,8 @@ class CheckPage(WizardPage):
         # The sheet's own columns, as wide as the first rows need (barcodes whole), but
         # a column of long descriptions does not push the others out of sight.
         table = self.preview_table
-        table.resizeColumnsToContents()
         widest = table.fontMetrics().horizontalAdvance("x" * 40)
-        for column in range(self.preview.columnCount()):
-            table.setColumnWidth(column, min(table.columnWidth(column), widest))
+        table.fit_to_texts(self.preview.column_texts(FITTED_ROWS), widest)
 
     def _summarise(self, result: CheckResult) -> None:
         parts = [

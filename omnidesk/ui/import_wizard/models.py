@@ -69,6 +69,16 @@ class PreviewModel(QAbstractTableModel):
                 self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1)
             )
 
+    def column_texts(self, rows: int) -> list[list[str]]:
+        """What each column shows in the first ``rows`` rows, the row number first."""
+        first = self.rows[:rows]
+        numbers = [str(row.number) for row in first]
+        cells = [
+            [cell_text(row.cells[column]) if column < len(row.cells) else "" for row in first]
+            for column in range(self.width)
+        ]
+        return [numbers, *cells]
+
     def row_has_problem(self, position: int) -> bool:
         return self.whole_file_problem is not None or self.rows[position].number in self.problems
 
