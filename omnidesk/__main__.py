@@ -8,8 +8,9 @@ if sys.argv[1:2] == ["--omnidesk-probe-workbook"]:
 
     sys.exit(probe(sys.argv[2:]))
 
-if sys.argv[1:2] == ["--omnidesk-demo-server"]:
-    # The demo's server, in a process of its own beside the window (demo.DemoServer).
+if sys.argv[1:2] == ["--omnidesk-demo-server"]:  # demo.DEMO_SERVER_ARGUMENT
+    # The demo's server, in a process of its own beside the window (demo.DemoServer);
+    # said here, before the command line and Qt are imported, not found through them.
     from omnidesk.demo import serve_demo
 
     sys.exit(serve_demo(sys.argv[2:]))

@@ -243,11 +243,18 @@ class Application:
         pane = window.current_pane()
         assert pane is not None  # the window opens on the first kind's lists
         model = pane.model
-        while not (model.state is LoadState.LOADED and model.rows):
-            if model.state is LoadState.FAILED:
-                print(f"failed: {model.error}", flush=True)
-                return
-            await asyncio.sleep(0.01)
+        # Said the moment the rows arrive (the model's stateChanged), not at a poll after.
+        changed = asyncio.Event()
+        model.stateChanged.connect(changed.set)
+        try:
+            while not (model.state is LoadState.LOADED and model.rows):
+                if model.state is LoadState.FAILED:
+                    print(f"failed: {model.error}", flush=True)
+                    return
+                changed.clear()
+                await changed.wait()
+        finally:
+            model.stateChanged.disconnect(changed.set)
         print(f"ready in {(time.perf_counter() - self.started) * 1000:.0f} ms", flush=True)
 
 

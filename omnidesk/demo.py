@@ -170,6 +170,9 @@ class DemoServer:
         self._process: subprocess.Popen[bytes] | None = None
         self._not_started: OSError | None = None
         child_log = _log_for_the_child()
+        # Where this child's words begin: the log is appended to, as two demos may start
+        # at once (the second refused) and neither may wipe what the other wrote.
+        self._logged_from = child_log.tell() if not isinstance(child_log, int) else 0
         try:
             self._process = subprocess.Popen(
                 _command(reset),
@@ -216,7 +219,7 @@ class DemoServer:
             answer = {}
         if "url" not in answer:
             self.stop()
-            raise _failure(answer)
+            raise _failure(answer, self._logged_from)
         self.profile = Profile("Demo", answer["url"], DEMO_USER, Environment.DEMO)
         return self.profile
 
@@ -255,7 +258,7 @@ def _log_for_the_child() -> IO[bytes] | int:
     try:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        return (folder / DEMO_SERVER_LOG).open("wb")
+        return (folder / DEMO_SERVER_LOG).open("ab")
     except OSError:
         return subprocess.DEVNULL
 
@@ -268,17 +271,20 @@ def _apart_from_this_terminal() -> dict[str, Any]:
     return {"start_new_session": True}
 
 
-def _failure(answer: dict[str, Any]) -> OmnitronError | OSError:
+def _failure(answer: dict[str, Any], logged_from: int) -> OmnitronError | OSError:
     if answer.get("refused") == "running":
         return DemoAlreadyRunning()
     if "storage" in answer:
         return OSError(answer.get("errno") or 0, answer["storage"])
-    return DemoCouldNotStart(_last_logged_line() or _("it ended without a word"))
+    return DemoCouldNotStart(_last_logged_line(logged_from) or _("it ended without a word"))
 
 
-def _last_logged_line() -> str:
+def _last_logged_line(logged_from: int) -> str:
+    """The last line the child logged: what it died of, in a traceback's last line."""
     with contextlib.suppress(OSError):
-        lines = (log_dir() / DEMO_SERVER_LOG).read_text("utf-8", "replace").splitlines()
+        with (log_dir() / DEMO_SERVER_LOG).open("rb") as log:
+            log.seek(logged_from)
+            lines = log.read().decode("utf-8", "replace").splitlines()
         return next((line.strip() for line in reversed(lines) if line.strip()), "")
     return ""
 

@@ -105,6 +105,11 @@ def test_a_demo_server_that_cannot_start_is_said_in_words(
         server.start()
     assert str(failed.value) == "The demo server did not start (no sandbox here)."
     server.stop()  # stopping one that failed is harmless
+    # One that ends without a word of its own is said so, not in the last one's words.
+    monkeypatch.setattr(demo, "_command", lambda reset: [sys.executable, "-c", "pass"])
+    with pytest.raises(DemoCouldNotStart) as failed:
+        DemoServer().start()
+    assert str(failed.value) == "The demo server did not start (it ended without a word)."
 
 
 def _omnidesk(home: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
