@@ -45,6 +45,7 @@ from omnidesk.ui import style
 from omnidesk.ui.crash import CrashReporter, describe
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
+from omnidesk.ui.painting import paint_on_the_window_thread
 from omnidesk.ui.sign_in import SignInDialog
 from omnidesk.ui.single_instance import InstanceListener, hand_over
 from omnidesk.ui.tasks import BackgroundTasks, settle
@@ -275,6 +276,7 @@ def name_application(app: QApplication) -> None:
 def run_gui(options: Options, demo: DemoServer | None = None) -> int:
     """`demo`: the demo's server, started before Qt was imported (see cli._open_window)."""
     logs.configure(WINDOW_LOG, echo_to_stderr=True)
+    paint_on_the_window_thread()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     log.info(

@@ -17,6 +17,7 @@ import pytest
 
 from omnidesk.sandbox import Dialect, Faults, SandboxServer
 from omnidesk.settings import logs
+from omnidesk.ui.painting import paint_on_the_window_thread
 from tests.accounts import MemoryKeyring
 from tools.messages import compile_catalogues
 
@@ -27,6 +28,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+paint_on_the_window_thread()  # as run_gui does, before pytest-qt makes the QApplication
 
 
 @pytest.fixture(scope="session")
