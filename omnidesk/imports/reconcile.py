@@ -26,6 +26,7 @@ from omnidesk.spreadsheet import CheckResult
 
 from .diff import compare, fetch_current
 from .journal import Journal, JournalState
+from .pacing import without_gc_pauses
 from .staged import StagedEdits
 from .targets import ImportTarget
 from .workflow import UploadPlan
@@ -113,7 +114,11 @@ async def reconcile(
     look_for = LOOK_FOR if look_for is None else look_for
     nothing_after = NOTHING_AFTER if nothing_after is None else nothing_after
     sent_rows = set(plan.row_map) - already
-    rows = [clean for clean in result.good_rows() if clean.row in sent_rows]
+    # In a worker: a hundred thousand rows made again would freeze a window for a second.
+    rows = await asyncio.to_thread(
+        without_gc_pauses,
+        lambda: [clean for clean in result.good_rows() if clean.row in sent_rows],
+    )
     started, previous, still = clock(), -1, 0
     while True:
         current = await session.run(lambda c: fetch_current(c, target.kind, target.pk))
