@@ -40,6 +40,7 @@ from .errors import (
     UnexpectedResponse,
     ValidationFailed,
 )
+from .json_in_steps import IN_STEPS_FROM, loads_in_steps
 from .tls import NEVER_SENT, is_certificate_problem, unreachable
 
 log = logging.getLogger("omnidesk.api")
@@ -222,7 +223,11 @@ class Transport:
                     pause = wait if wait is not None else self.policy.delay(retry_number + 1)
                     if await again(pause, status):
                         continue
-            return decode(response, not_found=not_found, refused=refused)
+            if len(response.content) >= IN_STEPS_FROM:  # in a worker, the window painting
+                parsed = await asyncio.to_thread(read_json, response)
+            else:
+                parsed = read_json(response)
+            return decode(response, parsed, not_found=not_found, refused=refused)
 
     async def _exchange(
         self,
@@ -289,17 +294,34 @@ def _excerpt(response: httpx.Response) -> str:
     return f"“{' '.join(text.split())[:80]}”"
 
 
+def read_json(response: httpx.Response) -> tuple[Any, bool]:
+    """The answer's JSON, and whether it was JSON at all (an empty body is None, JSON).
+
+    A large answer is read in steps (json_in_steps.py), a call's worth at a time."""
+    content = response.content
+    if not content:
+        return None, True
+    try:
+        if len(content) >= IN_STEPS_FROM:
+            return loads_in_steps(content), True
+        return json.loads(content), True
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, False
+
+
 def decode(
-    response: httpx.Response, *, not_found: str | None = None, refused: str | None = None
+    response: httpx.Response,
+    parsed: tuple[Any, bool],
+    *,
+    not_found: str | None = None,
+    refused: str | None = None,
 ) -> Any:
+    """What the answer means: its data, or the OmnitronError it says (``read_json``'s
+    ``parsed``)."""
     status = response.status_code
     if status == 204:
         return None
-    try:
-        body = response.json() if response.content else None
-        is_json = True
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        body, is_json = None, False
+    body, is_json = parsed
 
     if 200 <= status < 300:
         if not is_json or body is None:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
 
-from omnidesk.api import ImportState, ImportStatus, ImportStatusUnclear, NotFound, OmnitronClient
+from omnidesk.api import (
+    ImportState,
+    ImportStatus,
+    ImportStatusUnclear,
+    NotFound,
+    OmnitronClient,
+    json_in_steps,
+    transport,
+)
 from omnidesk.sandbox import Dialect, Faults
 from tests.names import unique
 
@@ -53,6 +62,32 @@ async def test_upload_reports_bytes_and_the_import_is_followed_to_success(
 
     stored = await client.product_prices.list(target.pk, product_sku=skus[7])
     assert str(stored.results[0].price) == "7.50"
+
+
+async def test_a_status_of_a_thousand_refused_rows_is_read_whole_in_a_worker(
+    client: OmnitronClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1,000 unknown long SKUs (the sandbox lists 1,000 errors at most, [ours]): a final
+    # status of about 400 KB, read in steps off the event loop's thread (the window's).
+    read_in: list[tuple[int, bool]] = []
+
+    def spying(answer: bytes) -> object:
+        read_in.append((len(answer), threading.current_thread() is threading.main_thread()))
+        return json_in_steps.loads_in_steps(answer)
+
+    monkeypatch.setattr(transport, "loads_in_steps", spying)
+    target = await client.price_lists.create(name=unique("Refused"))
+    file = tmp_path / "bilinmeyen.csv"
+    skus = [f"YOK-{n:04d}-" + "x" * 300 for n in range(1000)]
+    file.write_text("product__sku,price\n" + "".join(f"{sku},1\n" for sku in skus), "utf-8")
+    key = await client.price_lists.upload(target.pk, file)
+    final = [s async for s in client.price_lists.follow_import(target.pk, key)][-1]
+    assert final.state is ImportState.SUCCESS
+    assert [e.line for e in final.errors] == list(range(2, 1002))
+    assert all(sku in e.message for sku, e in zip(skus, final.errors, strict=True))
+    assert read_in
+    assert all(size >= json_in_steps.IN_STEPS_FROM for size, _ in read_in)
+    assert not any(on_main_thread for _, on_main_thread in read_in)
 
 
 async def test_a_corrupt_file_is_followed_to_failure_with_its_reason(
