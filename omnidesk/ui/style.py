@@ -277,9 +277,13 @@ def _edge(painter: QPainter, option: QStyleOption, *, round_: bool = False) -> N
     painter.restore()
 
 
+def installed(app: QApplication) -> bool:
+    return isinstance(app.style(), EdgedStyle)
+
+
 def install(app: QApplication) -> None:
     """Paint the app for the scheme in use, and again whenever the system switches."""
-    if not isinstance(app.style(), EdgedStyle):
+    if not installed(app):
         app.setStyle(EdgedStyle(app.style().name()))
     hints = app.styleHints()
     follow(app, hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown)
