@@ -40,7 +40,7 @@ from .grid_editing import EditableTable, GridEditor, RuleDialog
 from .kinds import KIND_VIEWS
 from .list_compare import CompareDialog
 from .paged_model import LoadState
-from .style import Tone, mark
+from .style import Tone, mark, named
 from .tasks import BackgroundTasks
 from .widgets import ElidedLabel, TableWithStates, ask
 
@@ -54,7 +54,7 @@ class StagedBar(QFrame):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setObjectName("stagedBar")
+        named(self, "stagedBar")
         self.words = QLabel()
         self.words.setObjectName("stagedWords")
         self.review = QPushButton(_("Review…"))
@@ -309,9 +309,7 @@ class ContentsPane(QWidget):
     def say(self, text: str, tone: Tone | None) -> None:
         """A line under the grid: what an edit did, or why it could not be done."""
         self.note.setText(text)
-        self.note.setProperty("tone", tone.value if tone is not None else "")
-        self.note.style().unpolish(self.note)
-        self.note.style().polish(self.note)
+        mark(self.note, tone)
 
     def _staged_changed(self) -> None:
         pending = [e for e in self.model.staged.values() if e.sent_in is None]

@@ -12,6 +12,7 @@ from omnidesk.i18n import _
 from omnidesk.spreadsheet import SUPPORTED_SUFFIXES
 
 from .memory import IMPORT, last_folder
+from .style import give_sheet, named
 
 ACCEPTED_TEXT = ", ".join(sorted(SUPPORTED_SUFFIXES))
 PATTERNS = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
@@ -44,7 +45,7 @@ class DropZone(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("dropZone")
+        named(self, "dropZone")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAcceptDrops(True)
         self.setMinimumHeight(160)
@@ -113,5 +114,4 @@ class DropZone(QWidget):
     def _show_drop(self, verdict: str) -> None:
         """The app's style sheet (style.py) draws the zone by this property."""
         self.setProperty("drop", verdict)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        give_sheet(self)

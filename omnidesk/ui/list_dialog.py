@@ -49,7 +49,7 @@ from omnidesk.i18n import N_, _, capitalized
 from omnidesk.settings import Profile
 
 from .formatting import currency_name, local_datetime
-from .style import Tone, mark
+from .style import Tone, mark, named
 from .tasks import BackgroundTasks
 from .widgets import EnvironmentBanner, ask, environment_words
 
@@ -108,7 +108,7 @@ class ListDialog(QDialog):
         self._known_free: ListFields | None = None
 
         self.banner = QLabel()
-        self.banner.setObjectName("dialogBanner")
+        named(self.banner, "dialogBanner")
         self.banner.setWordWrap(True)
         self.banner.hide()
 

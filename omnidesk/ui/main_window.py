@@ -45,6 +45,7 @@ from .paged_model import LoadState
 from .preferences_dialog import PreferencesDialog
 from .shortcuts import ShortcutsDialog
 from .sign_in import Connect, SignInDialog
+from .style import named
 from .tasks import BackgroundTasks, settle
 from .widgets import EnvironmentBanner, ask
 from .window_imports import ImportsInTheWindow
@@ -156,7 +157,7 @@ class MainWindow(ImportsInTheWindow, MenusOfTheWindow, QMainWindow):
         )
         # Edits a grid kept from last time: named at the start (offer_staged_edits).
         self.edits_notice = QFrame()
-        self.edits_notice.setObjectName("stagedBar")
+        named(self.edits_notice, "stagedBar")
         self.edits_words = QLabel()
         self.edits_words.setObjectName("editsNotice")
         self.edits_words.setWordWrap(True)

@@ -162,13 +162,39 @@ def fill_text_brush() -> QBrush:
     return QBrush(QColor(colours().fill_text))
 
 
-def mark(widget: QWidget, tone: Tone) -> None:
-    """Give a widget a tone; the app's style sheet colours it."""
-    widget.setProperty("tone", tone.value)
-    # A property set after the widget was polished takes effect only once it is polished again.
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
+def mark(widget: QWidget, tone: Tone | None) -> None:
+    """Give a widget a tone (None: none again); the app's style sheet colours it."""
+    widget.setProperty("tone", tone.value if tone is not None else "")
+    give_sheet(widget)
+
+
+def named(widget: QWidget, name: str) -> None:
+    """Give a widget a name the app's style sheet draws it by (a banner, a bar)."""
+    widget.setObjectName(name)
+    give_sheet(widget)
+
+
+# Set on each widget that has the app's style sheet, for a change of scheme to find.
+_HAS_SHEET = "omnideskSheet"
+
+
+def give_sheet(widget: QWidget) -> None:
+    """The app's style sheet, on this widget (and what it holds) alone.
+
+    Not on the whole app: a style sheet there routes every widget through Qt's
+    style-sheet style, which made a table paint in 7 ms instead of 4.6 and a window
+    build in twice the time, for rules that concern a few marked or named widgets.
+    Said again after a property the sheet reads has changed (a tone, a drop's verdict).
+    """
+    widget.setProperty(_HAS_SHEET, True)
+    sheet = style_sheet(colours())
+    if widget.styleSheet() == sheet:
+        # A property changed since: it takes effect once the widget is polished again.
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
+    else:
+        widget.setStyleSheet(sheet)
 
 
 def style_sheet(now: Colours) -> str:
@@ -215,7 +241,10 @@ def follow(app: QApplication, scheme: Qt.ColorScheme) -> None:
         app.setPalette(dark_palette())
         _Painting.palette_is_ours = True
     _Painting.dark = dark
-    app.setStyleSheet(style_sheet(DARK if dark else LIGHT))
+    sheet = style_sheet(DARK if dark else LIGHT)
+    for widget in app.allWidgets():
+        if widget.property(_HAS_SHEET):
+            widget.setStyleSheet(sheet)
 
 
 _EDGED = {
@@ -277,13 +306,9 @@ def _edge(painter: QPainter, option: QStyleOption, *, round_: bool = False) -> N
     painter.restore()
 
 
-def installed(app: QApplication) -> bool:
-    return isinstance(app.style(), EdgedStyle)
-
-
 def install(app: QApplication) -> None:
     """Paint the app for the scheme in use, and again whenever the system switches."""
-    if not installed(app):
+    if not isinstance(app.style(), EdgedStyle):
         app.setStyle(EdgedStyle(app.style().name()))
     hints = app.styleHints()
     follow(app, hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown)

@@ -47,7 +47,7 @@ from omnidesk.settings import Environment, Profile
 from .drop_zone import dropped_spreadsheet
 from .formatting import local_integer
 from .paged_model import LoadState, PagedTableModel
-from .style import BANNER_COLOURS
+from .style import BANNER_COLOURS, named
 
 # The keys a table understands besides the menus' shortcuts, for Help ▸ Keyboard shortcuts;
 # DataTable.keyPressEvent below is where each is handled.
@@ -284,7 +284,7 @@ class TableWithStates(QStackedWidget):
         self.more_retry = QPushButton(_("Retry"))
         self.more_retry.clicked.connect(model.retry)
         self.more_bar = QFrame()
-        self.more_bar.setObjectName("moreBar")
+        named(self.more_bar, "moreBar")
         bar = QHBoxLayout(self.more_bar)
         bar.setContentsMargins(6, 2, 6, 2)
         bar.addWidget(self.more_failed, 1)
