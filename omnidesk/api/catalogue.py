@@ -103,11 +103,13 @@ class Catalogue:
 
         The whole catalogue is read for it (once for the client's life); ``progress``
         hears how far, in the SKUs asked about."""
-        asked = list(dict.fromkeys(skus))
+        given = list(skus)
+        asked = await _off_the_loop(lambda: list(dict.fromkeys(given)), len(given))
         await self._read_whole(progress, len(asked))
         # A pass over every SKU asked (a whole file's, maybe): in a worker, so a window
         # driving this does not stall, over a copy that requests still coming may not change.
-        known = set(self._found)
+        found = self._found
+        known = await _off_the_loop(lambda: set(found), len(found))
         return await asyncio.to_thread(_near_misses, asked, known)
 
     def _unknown(self, skus: list[str]) -> list[str]:
@@ -126,7 +128,10 @@ class Catalogue:
     async def _page(self, number: int, limit: int = MAX_PAGE_SIZE) -> Page[Product]:
         params = {"page": number, "limit": limit}
         body = await self._request("GET", PRODUCTS_PATH, params=params, refused=look_up_refused())
-        return Page.from_json(body, Product.from_json, page=number, limit=limit)
+        # Up to a thousand products made from the answer: in a worker, beside the window.
+        return await asyncio.to_thread(
+            Page.from_json, body, Product.from_json, page=number, limit=limit
+        )
 
     async def _look_up(self, wanted: list[str], progress: Progress | None) -> None:
         if len(wanted) > PAGES_AT_ONCE:

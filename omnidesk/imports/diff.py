@@ -342,7 +342,7 @@ async def mark_unknown_products(
         except OmnitronError:
             diff.notes.append(_("The catalogue could not be asked about new SKUs."))
             return
-        unknown = [sku for sku in new_skus if sku not in found]
+        unknown = await asyncio.to_thread(lambda: [sku for sku in new_skus if sku not in found])
         meant = await _near_misses(client, diff, unknown, progress)
         # Every unknown row is changed, maybe all of a file's: in a worker, not on a
         # window's thread (the diff is nobody else's until this returns).

@@ -216,7 +216,6 @@ class ChangesPage(WizardPage):
         for box in self.guardrail_checks:
             box.deleteLater()
         self.guardrail_checks = []
-        flagged: dict[int, str] = {}
         for guardrail in diff.guardrails:
             box = QCheckBox(_("I have checked: {what}").format(what=guardrail.message))
             box.setObjectName(f"guardrail_{guardrail.key}")
@@ -224,8 +223,11 @@ class ChangesPage(WizardPage):
             box.toggled.connect(self.changed)
             self.guardrail_layout.addWidget(box)
             self.guardrail_checks.append(box)
-            for row in guardrail.rows:
-                flagged.setdefault(row, guardrail.message)
+        # Each row flagged with the first guardrail that names it: the later ones first,
+        # each overwritten by those before it, in C (a guardrail may name every row).
+        flagged: dict[int, str] = {}
+        for guardrail in reversed(diff.guardrails):
+            flagged.update(dict.fromkeys(guardrail.rows, guardrail.message))
         self.guardrail_box.setVisible(bool(diff.guardrails))
         self.changes.show_changes(diff.changes, flagged, diff.kind)
         header = self.changes_table.horizontalHeader()
