@@ -64,13 +64,9 @@ def _array(text: str, at: int, level: int) -> tuple[list[Any], int]:
     while True:
         value, at = _value(text, at, level)
         values.append(value)
-        at = _skip(text, at)
-        if text.startswith(",", at):
-            at = _skip(text, at + 1)
-        elif text.startswith("]", at):
-            return values, at + 1
-        else:
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        at, ended = _after_item(text, at, "]")
+        if ended:
+            return values, at
 
 
 def _object(text: str, at: int, level: int) -> tuple[dict[str, Any], int]:
@@ -89,10 +85,16 @@ def _object(text: str, at: int, level: int) -> tuple[dict[str, Any], int]:
             raise json.JSONDecodeError("Expecting ':' delimiter", text, at)
         value, at = _value(text, _skip(text, at + 1), level)
         values[key] = value  # a key said twice keeps its last value, as json.loads does
-        at = _skip(text, at)
-        if text.startswith(",", at):
-            at = _skip(text, at + 1)
-        elif text.startswith("}", at):
-            return values, at + 1
-        else:
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        at, ended = _after_item(text, at, "}")
+        if ended:
+            return values, at
+
+
+def _after_item(text: str, at: int, closing: str) -> tuple[int, bool]:
+    """Past the comma before the next item, or past the container's end (True)."""
+    at = _skip(text, at)
+    if text.startswith(",", at):
+        return _skip(text, at + 1), False
+    if text.startswith(closing, at):
+        return at + 1, True
+    raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
