@@ -223,11 +223,7 @@ class Transport:
                     pause = wait if wait is not None else self.policy.delay(retry_number + 1)
                     if await again(pause, status):
                         continue
-            if len(response.content) >= IN_STEPS_FROM:  # in a worker, the window painting
-                parsed = await asyncio.to_thread(read_json, response)
-            else:
-                parsed = read_json(response)
-            return decode(response, parsed, not_found=not_found, refused=refused)
+            return decode(response, await read_json(response), not_found=not_found, refused=refused)
 
     async def _exchange(
         self,
@@ -294,16 +290,17 @@ def _excerpt(response: httpx.Response) -> str:
     return f"“{' '.join(text.split())[:80]}”"
 
 
-def read_json(response: httpx.Response) -> tuple[Any, bool]:
+async def read_json(response: httpx.Response) -> tuple[Any, bool]:
     """The answer's JSON, and whether it was JSON at all (an empty body is None, JSON).
 
-    A large answer is read in steps (json_in_steps.py), a call's worth at a time."""
+    A large answer is read in a worker and in steps (json_in_steps.py), so the window
+    goes on painting meanwhile."""
     content = response.content
     if not content:
         return None, True
     try:
         if len(content) >= IN_STEPS_FROM:
-            return loads_in_steps(content), True
+            return await asyncio.to_thread(loads_in_steps, content), True
         return json.loads(content), True
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None, False
