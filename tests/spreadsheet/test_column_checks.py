@@ -84,9 +84,9 @@ def test_the_fast_path_agrees_with_the_row_loop(seed: int) -> None:
 
 
 @pytest.mark.parametrize("grouped", [False, True])
-def test_amounts_in_cents_read_exactly_as_the_row_loop_reads_them(grouped: bool) -> None:
-    # A column whose every amount has two decimals is read as whole cents and divided:
-    # the floats must be the row loop's, at the halfway cases and the largest too.
+def test_amounts_with_two_decimals_read_exactly_as_the_row_loop_reads_them(grouped: bool) -> None:
+    # Money as most exports write it, read a whole column at a time: the floats must be
+    # the row loop's, at the halfway cases and the largest too.
     rng = random.Random(15)
     wholes = [0, 1, 9, 10, 999, 1_000, 123_456, 9_999_999, 2**33 - 1, 9_999_999_999]
     wholes += [rng.randint(0, 10**9) for _ in range(300)]
