@@ -182,10 +182,14 @@ def sheet_extent(
             if len(references) != part.count(cell_tag + b" ") + part.count(cell_tag + b">"):
                 unplaced = True  # a cell without r="…": see _exact_extent
                 row_tags = part.count(b"<" + prefix + b"row")
-            for found_letters, digits, empty in set(references):
-                if not empty:  # <c r="Z900" s="3"/> holds nothing; calamine skips it
-                    letters.add(found_letters)
-                    rows = max(rows, int(digits))
+            # <c r="Z900" s="3"/> holds nothing; calamine skips it. Gathered in C, in the
+            # file's order: the first piece alone holds some 30,000 references, and a
+            # loop of Python over a set of them took 20-25 ms, these 5-8.
+            placed = [found for found in references if not found[2]]
+            if placed:
+                found_letters, digits, _ = zip(*placed, strict=True)
+                letters.update(found_letters)
+                rows = max(rows, max(map(int, digits)))
             bound = max(bound, rows)
     columns = max((column_index(c.decode()) + 1 for c in letters), default=0)
     if unplaced:
