@@ -164,6 +164,17 @@ class ImportDiff:
         """Which way the main values move, and the largest moves (counted by ``compare``)."""
         return self.moves
 
+    def row_flags(self) -> dict[int, str]:
+        """Each row a guardrail names, with the message of the first that names it.
+
+        A guardrail may name every row of the file: for a window, call it in a worker.
+        """
+        flagged: dict[int, str] = {}
+        # The later guardrails first, each overwritten by those before it, in C.
+        for guardrail in reversed(self.guardrails):
+            flagged.update(dict.fromkeys(guardrail.rows, guardrail.message))
+        return flagged
+
 
 # -- what is there now ---------------------------------------------------------------------------
 

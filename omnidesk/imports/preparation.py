@@ -105,6 +105,8 @@ class ImportDraft(FileDraft):
         self.target = target
         self.settings = settings or GuardrailSettings()
         self.diff: ImportDiff | None = None
+        # Each row a guardrail of ``diff`` names, with the first one's message.
+        self.row_flags: dict[int, str] = {}
         # The list's values as the last comparison read them, by SKU.
         self.current: dict[str, dict[str, Any]] | None = None
         # Rows of the file the person chose not to send: neither compared nor sent.
@@ -211,9 +213,12 @@ class ImportDraft(FileDraft):
         if progress is not None and still_wanted():
             progress(CompareStage.LOOKING_UP, 0, len(diff.new_at))
         await session.run(lambda c: mark_unknown_products(c, diff, looking_up))
+        # Made in a worker, before the diff is anyone's: a guardrail may name every row
+        # (20 ms of a window's thread at 100,000 rows).
+        row_flags = await asyncio.to_thread(diff.row_flags)
         if not still_wanted():
             return None
-        self.diff, self.current = diff, current
+        self.diff, self.current, self.row_flags = diff, current, row_flags
         return diff
 
     def rows_to_send(self, *, skip_unchanged: bool) -> int:

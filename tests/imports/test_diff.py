@@ -100,6 +100,14 @@ def test_each_price_guardrail() -> None:
     assert by_key["retail_below_price"].rows == (4,)
     assert by_key["currency_mismatch"].rows == (5,)
     assert "30%" in by_key["price_drop"].message
+    # Beside each row, the changes table says the first guardrail that names it: row 3
+    # drops to zero, and the drop comes first.
+    assert diff.row_flags() == {
+        2: by_key["price_drop"].message,
+        3: by_key["price_drop"].message,
+        4: by_key["retail_below_price"].message,
+        5: by_key["currency_mismatch"].message,
+    }
     stricter = compare(
         ListKind.PRICE,
         [price(2, "A", "85.00")],

@@ -203,9 +203,9 @@ class ChangesPage(WizardPage):
         if diff is None:
             return  # the list or the file changed meanwhile; a newer comparison runs
         self.changes_progress.hide()
-        self._show(diff, keep_ticks=not read_again)
+        self._show(diff, draft.row_flags, keep_ticks=not read_again)
 
-    def _show(self, diff: ImportDiff, *, keep_ticks: bool = False) -> None:
+    def _show(self, diff: ImportDiff, flagged: dict[int, str], *, keep_ticks: bool) -> None:
         self.made_box.show_for(self.wizard.draft)
         # A grid's edits and an undo go as a file OmniDesk wrote: its row numbers are
         # nobody's, and the person never saw that file.
@@ -223,11 +223,6 @@ class ChangesPage(WizardPage):
             box.toggled.connect(self.changed)
             self.guardrail_layout.addWidget(box)
             self.guardrail_checks.append(box)
-        # Each row flagged with the first guardrail that names it: the later ones first,
-        # each overwritten by those before it, in C (a guardrail may name every row).
-        flagged: dict[int, str] = {}
-        for guardrail in reversed(diff.guardrails):
-            flagged.update(dict.fromkeys(guardrail.rows, guardrail.message))
         self.guardrail_box.setVisible(bool(diff.guardrails))
         self.changes.show_changes(diff.changes, flagged, diff.kind)
         header = self.changes_table.horizontalHeader()
