@@ -266,15 +266,12 @@ class ImportDraft(FileDraft):
         """Journal it with its report, then send it (raises OmnitronError)."""
         assert self.target is not None
         run = ImportRun(session, journal, self.target)
-        report = await asyncio.get_running_loop().run_in_executor(
-            None, without_gc_pauses, lambda: self.report(username, plan)
-        )
         record_id, cache_key = await run.upload(
             plan,
             source=self.path,
             sha256=await self.fingerprint(),
             on_bytes=on_bytes,
-            report=report,
+            report=lambda: self.report(username, plan),
             on_journaled=lambda record_id: self.journaled(record_id, plan),
         )
         return Sending(run, record_id, cache_key, plan)
