@@ -8,6 +8,7 @@ is still being checked.
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ from omnidesk.spreadsheet import (
 
 from ..formatting import local_integer
 from ..memory import ANNOTATED, in_last_folder, remember_folder
+from ..painting import painted
 from ..style import Tone, mark
 from ..widgets import DataTable
 from .models import PreviewModel, ProblemRowsOnly
@@ -54,6 +56,10 @@ if TYPE_CHECKING:
 
 # Rows kept for display; every row is checked, the preview shows this many at most.
 SHOWN_ROWS_LIMIT = 100_000
+# Rows checked meanwhile join the preview at most this often (seconds): each time, the
+# table lays out and repaints, on a thread that waits for the interpreter the check
+# holds (16-20 ms a time at every 10,000 rows).
+ROWS_JOIN_EVERY = 0.5
 FITTED_ROWS = 50  # the rows a column's width is fitted to
 # A column's decimal separator, for the person to choose, each with its example.
 STYLE_WORDS = {
@@ -227,19 +233,25 @@ class CheckPage(WizardPage):
 
         shown_up_to = rows[-1].number if rows else header.number
         kept = 0
+        waiting: list[SheetRow] = []  # rows checked, not yet handed to the preview
+        handed = time.monotonic()
 
         def add_rows(batch: list[SheetRow]) -> None:  # in the worker thread
-            nonlocal kept
+            nonlocal kept, waiting, handed
             more = [row for row in batch if row.number > shown_up_to][: SHOWN_ROWS_LIMIT - kept]
-            if more:
-                kept += len(more)
-                loop.call_soon_threadsafe(self.preview.add_rows, more)
+            kept += len(more)
+            waiting += more
+            if waiting and time.monotonic() - handed >= ROWS_JOIN_EVERY:
+                loop.call_soon_threadsafe(self.preview.add_rows, waiting)
+                waiting, handed = [], time.monotonic()
 
         def report(done: int) -> None:  # in the worker thread
             said = _("Checking… {done} rows so far").format(done=local_integer(done))
             loop.call_soon_threadsafe(self.check_summary.setText, said)
 
         keep_rows = first_time or self.preview.rowCount() <= len(rows)
+        # The first rows on screen before the check's worker competes with them.
+        await painted(self.preview_table)
         try:
             result = await draft.check(progress=report, on_rows=add_rows if keep_rows else None)
         except SpreadsheetError as problem:
@@ -247,6 +259,7 @@ class CheckPage(WizardPage):
             return
         if result is None:
             return  # a newer check replaced this one
+        self.preview.add_rows(waiting)  # after those handed over already: they came first
         self.check_progress.hide()
         # A missing column is the first finding, and it holds every row back.
         missing_column = result.findings[0].message if result.mapping.missing else None
