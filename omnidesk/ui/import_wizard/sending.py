@@ -18,6 +18,7 @@ from omnidesk.api.contract import import_path
 from omnidesk.i18n import _
 from omnidesk.imports import AnswerLost, ImportOutcome, RowProblem, Sending, UploadPlan
 
+from ..painting import painted
 from .pages import Step
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class WizardSending:
         name = draft.target.name
         self.wizard.show_page(Step.UPLOAD)
         self.wizard.upload_page.preparing()
+        await painted(self.wizard)  # before the upload file is written, in a worker
         plan = await draft.plan(
             self.wizard.work_folder,
             skip_unchanged=self.wizard.changes_page.skip_unchanged.isChecked(),
