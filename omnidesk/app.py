@@ -29,6 +29,7 @@ from omnidesk.cli.exit_codes import EXIT_FAILURE
 from omnidesk.demo import DEMO_PASSWORD, DEMO_USER, DemoServer
 from omnidesk.i18n import _, set_language
 from omnidesk.imports import Journal
+from omnidesk.imports.pacing import freeze_what_started
 from omnidesk.resources import resource_path
 from omnidesk.settings import Environment, Profile, ProfileStore, TokenStore, logs
 from omnidesk.settings.facts import FactsStore
@@ -211,6 +212,7 @@ class Application:
         window.closing.connect(closed.set)
         window.show()
         window.start()
+        freeze_what_started()
         for path in (*self.options.open_files, *self.arrived):
             window.open_import(path)
         self.arrived.clear()

@@ -26,12 +26,13 @@ from pytestqt.qtbot import QtBot
 from omnidesk.api import OmnitronClient, RetryPolicy
 from omnidesk.api.session import Session
 from omnidesk.imports import Journal
+from omnidesk.imports.pacing import freeze_what_started
 from omnidesk.kinds import ListKind
-from omnidesk.sandbox import Faults, SandboxServer
 from omnidesk.settings import Environment, Profile
 from omnidesk.ui.main_window import MainWindow
 from omnidesk.ui.paged_model import LoadState
 from omnidesk.ui.tasks import BackgroundTasks
+from tests.drills.conftest import SandboxProcess, free_port
 from tests.ui.conftest import Runner
 
 from .figures import spread
@@ -64,15 +65,22 @@ class StallMeter:
 
 
 @pytest.fixture(scope="module")
-def slow_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    faults = Faults(latency_ms=200)
-    with SandboxServer(tmp_path_factory.mktemp("slow") / "db.sqlite3", faults=faults) as server:
+def slow_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """The sandbox in a process of its own, as a real server would be: in this one, its
+    collector's full passes (60 ms, on its thread) stalled the window being measured."""
+    server = SandboxProcess(
+        tmp_path_factory.mktemp("slow") / "db.sqlite3", free_port(), "--latency-ms", "200"
+    )
+    server.start(seed=True)
+    try:
         yield server
+    finally:
+        server.stop()
 
 
 def test_ui_never_stalls_while_lists_load_filter_and_scroll(
     qtbot: QtBot,
-    slow_sandbox: SandboxServer,
+    slow_sandbox: SandboxProcess,
     run: Runner,
     tasks: BackgroundTasks,
     tmp_path: Path,
@@ -93,6 +101,7 @@ def test_ui_never_stalls_while_lists_load_filter_and_scroll(
     )
     qtbot.addWidget(window)
     window.show()
+    freeze_what_started()  # as the app does once its window is up (Application._show_window)
     meter = StallMeter()
     pane = window.panes[ListKind.PRICE]
     idle_started = time.monotonic()
