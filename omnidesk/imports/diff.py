@@ -23,7 +23,7 @@ from omnidesk.kinds import info
 from omnidesk.spreadsheet import SKU_FIELD, CleanRow, schema_for
 
 from .guardrails import Context, GuardrailSettings, RowFacts, rules_for
-from .pacing import without_gc_pauses
+from .pacing import politely, without_gc_pauses
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -337,14 +337,19 @@ def compare(
 
 
 async def mark_unknown_products(
-    client: OmnitronClient, diff: ImportDiff, progress: Progress | None = None
+    client: OmnitronClient,
+    diff: ImportDiff,
+    progress: Progress | None = None,
+    *,
+    pause: Callable[[], None] | None = None,
 ) -> None:
     """Turn NEW rows whose SKU the catalogue does not know into NOT_IN_CATALOGUE, each
     with the catalogue's SKU it was surely meant to be (``Change.meant``) when there is
     one; then ask the guardrails that wait for the catalogue.
 
     Every new SKU is looked up (``client.catalogue``: batched, in parallel, kept for
-    the client's life); ``progress`` hears (SKUs done, SKUs in all).
+    the client's life); ``progress`` hears (SKUs done, SKUs in all). ``pause`` is
+    called now and then while the rows are marked, for a window's sake (pacing.py).
     """
     new_skus = list(diff.new_at)
     if new_skus:
@@ -357,12 +362,18 @@ async def mark_unknown_products(
         meant = await _near_misses(client, diff, unknown, progress)
         # Every unknown row is changed, maybe all of a file's: in a worker, not on a
         # window's thread (the diff is nobody else's until this returns).
-        await asyncio.to_thread(without_gc_pauses, lambda: _mark_unknown(diff, unknown, meant))
+        await asyncio.to_thread(
+            without_gc_pauses, lambda: _mark_unknown(diff, unknown, meant, pause)
+        )
     await asyncio.to_thread(without_gc_pauses, lambda: _ask_after_catalogue(diff))
 
 
-def _mark_unknown(diff: ImportDiff, unknown: list[str], meant: dict[str, str]) -> None:
-    for sku in unknown:
+def _mark_unknown(
+    diff: ImportDiff, unknown: list[str], meant: dict[str, str], pause: Callable[[], None] | None
+) -> None:
+    # A file's every row may be unknown: a pass over 100,000 of them is a third of a
+    # second of Python, which a window would wait behind with no pause.
+    for sku in politely(unknown, pause=pause) if pause is not None else unknown:
         for position in diff.new_at.pop(sku, ()):
             change = dataclasses.replace(
                 diff.changes[position],

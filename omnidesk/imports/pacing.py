@@ -27,12 +27,14 @@ def let_others_run(seconds: float = 0.001) -> None:
     time.sleep(seconds)
 
 
-def politely(rows: Iterable[T], every: int = 500) -> Iterator[T]:
-    """The same rows, with ``let_others_run`` between every ``every`` of them."""
+def politely(
+    rows: Iterable[T], every: int = 500, pause: Callable[[], None] = let_others_run
+) -> Iterator[T]:
+    """The same rows, with ``pause`` (``let_others_run``) between every ``every`` of them."""
     for count, row in enumerate(rows, 1):
         yield row
         if count % every == 0:
-            let_others_run()
+            pause()
 
 
 _quiet_lock = threading.Lock()

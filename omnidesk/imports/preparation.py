@@ -212,7 +212,7 @@ class ImportDraft(FileDraft):
         )
         if progress is not None and still_wanted():
             progress(CompareStage.LOOKING_UP, 0, len(diff.new_at))
-        await session.run(lambda c: mark_unknown_products(c, diff, looking_up))
+        await session.run(lambda c: mark_unknown_products(c, diff, looking_up, pause=self._pause))
         # Made in a worker, before the diff is anyone's: a guardrail may name every row
         # (20 ms of a window's thread at 100,000 rows).
         row_flags = await asyncio.to_thread(diff.row_flags)

@@ -168,11 +168,16 @@ async def test_every_new_sku_is_looked_up_not_the_first_500(session: Session) ->
     rows = [price(n + 2, sku, "5.00") for n, sku in enumerate(real + ghosts)]
     diff = compare(ListKind.PRICE, rows, {}, list_currency="try")
     heard: list[tuple[int, int]] = []
-    await mark_unknown_products(client, diff, lambda *p: heard.append(p))
+    paused: list[None] = []
+    await mark_unknown_products(
+        client, diff, lambda *p: heard.append(p), pause=lambda: paused.append(None)
+    )
     assert diff.counts[ChangeKind.NOT_IN_CATALOGUE] == 1500
     assert diff.counts[ChangeKind.NEW] == 1000
     assert diff.notes == []  # none left unasked
     assert heard[-1] == (2500, 2500)
+    # Marking the unknown rows gives a waiting window its turns: every 500 of them.
+    assert len(paused) == 3
 
 
 def test_a_big_price_rise_needs_a_look_with_its_own_threshold() -> None:
