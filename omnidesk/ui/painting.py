@@ -36,10 +36,12 @@ async def painted(widget: QWidget) -> None:
     from a Python model paints in about 10 ms alone, and in 30–50 ms while a worker
     holds the interpreter, since every cell waits for it. A view's own delayed layout
     is done first (``doItemsLayout``); a paint may bring about another (a scroll bar's
-    new range), so this waits for a turn of the event loop that paints nothing.
+    new range), so this waits for a turn of the event loop that paints nothing. A
+    window closed meanwhile ends the wait.
     """
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QAbstractItemView
+    from shiboken6 import isValid
 
     window = widget.window()
     if not window.isVisible() or window.isMinimized():
@@ -66,8 +68,9 @@ async def painted(widget: QWidget) -> None:
         while loop.time() < give_up:
             # A turn of Qt's loop: the posted layouts and paints, then the timers (this).
             await asyncio.sleep(0)
-            if paints and paints == seen:
-                return
+            if not isValid(window) or (paints and paints == seen):
+                return  # painted, or closed meanwhile: nothing left to wait for
             seen = paints
     finally:
-        window.removeEventFilter(watch)
+        if isValid(window):
+            window.removeEventFilter(watch)

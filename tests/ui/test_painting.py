@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import shiboken6
 from PySide6.QtGui import QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableView, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
@@ -55,3 +58,19 @@ def test_a_window_not_on_screen_is_not_waited_for(qtbot: QtBot, run: Runner) -> 
         return list(view.painted_rows)
 
     assert run(paint_then_start_the_work()) == []
+
+
+def test_a_window_closed_while_it_is_waited_for_ends_the_wait(qtbot: QtBot, run: Runner) -> None:
+    window = QWidget()
+    view = CountingView()
+    QVBoxLayout(window).addWidget(view)
+    window.show()
+    qtbot.waitExposed(window)
+
+    async def close_it_meanwhile() -> None:
+        waiting = asyncio.ensure_future(painted(view))
+        await asyncio.sleep(0)
+        shiboken6.delete(window)  # the person closed the wizard: Qt deleted it
+        await waiting  # no error about a deleted window
+
+    run(close_it_meanwhile())
