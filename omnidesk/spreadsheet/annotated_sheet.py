@@ -156,50 +156,49 @@ def rewritten_sheet(
     next_index = 0
     buffer = b""
     in_data = True
-    with archive.open(part) as handle:
-        for piece in scanned_parts(handle):
-            buffer += piece
-            if not in_data:
-                continue  # the part after sheetData is small: handled whole, below
-            position = 0
-            out: list[bytes] = []
-            end = buffer.find(b"</sheetData>")  # once a piece: searched per row, it cost seconds
-            while True:
+    for piece in scanned_parts(archive, part):
+        buffer += piece
+        if not in_data:
+            continue  # the part after sheetData is small: handled whole, below
+        position = 0
+        out: list[bytes] = []
+        end = buffer.find(b"</sheetData>")  # once a piece: searched per row, it cost seconds
+        while True:
+            if next_index < len(wanted):
+                start = _find_row(buffer, wanted[next_index], position)
+                if start is not None and (end < 0 or start[0] < end):
+                    row_start, self_closing = start
+                    row_end = (
+                        buffer.index(b">", row_start) + 1
+                        if self_closing
+                        else buffer.find(b"</row>", row_start)
+                    )
+                    if row_end < 0:
+                        break  # the row goes on in the next piece
+                    if not self_closing:
+                        row_end += len(b"</row>")
+                    number = wanted[next_index]
+                    out.append(buffer[position:row_start])
+                    out.append(
+                        _marked_row(buffer[row_start:row_end], number, notes[number], styles)
+                    )
+                    position = row_end
+                    next_index += 1
+                    continue
+            if end >= 0:
                 if next_index < len(wanted):
-                    start = _find_row(buffer, wanted[next_index], position)
-                    if start is not None and (end < 0 or start[0] < end):
-                        row_start, self_closing = start
-                        row_end = (
-                            buffer.index(b">", row_start) + 1
-                            if self_closing
-                            else buffer.find(b"</row>", row_start)
-                        )
-                        if row_end < 0:
-                            break  # the row goes on in the next piece
-                        if not self_closing:
-                            row_end += len(b"</row>")
-                        number = wanted[next_index]
-                        out.append(buffer[position:row_start])
-                        out.append(
-                            _marked_row(buffer[row_start:row_end], number, notes[number], styles)
-                        )
-                        position = row_end
-                        next_index += 1
-                        continue
-                if end >= 0:
-                    if next_index < len(wanted):
-                        raise CannotStream(f"no row {wanted[next_index]} in the sheet")
-                    in_data = False
-                    break
-                # No wanted row starts before the end of this piece: keep only a tail that
-                # could hold the start of one.
-                cut = buffer.rfind(b"<", position)
-                cut = cut if cut >= 0 and buffer.find(b">", cut) < 0 else len(buffer)
-                out.append(buffer[position:cut])
-                position = cut
+                    raise CannotStream(f"no row {wanted[next_index]} in the sheet")
+                in_data = False
                 break
-            yield b"".join(out)
-            buffer = buffer[position:]
+            # No wanted row starts before the end of this piece: keep only a tail that
+            # could hold the start of one.
+            cut = buffer.rfind(b"<", position)
+            cut = cut if cut >= 0 and buffer.find(b">", cut) < 0 else len(buffer)
+            out.append(buffer[position:cut])
+            position = cut
+            break
+        yield b"".join(out)
+        buffer = buffer[position:]
     if in_data:
         raise CannotStream("no end of sheetData")
     if b"<legacyDrawing" in buffer or re.search(rb"<\w+:legacyDrawing", buffer):

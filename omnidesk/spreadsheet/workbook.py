@@ -29,6 +29,7 @@ from .errors import (
 from .limits import ReadLimits
 from .probe import ProbeFailed, SheetSize, probe_workbook
 from .sheet import PREVIEW_ROWS, Batch, SheetInfo, Spreadsheet
+from .xlsx_extent import damaged
 from .xlsx_stream import CellPositionsUnknown, XlsxStream, scanned_size
 
 
@@ -278,17 +279,26 @@ class WorkbookSheet(Spreadsheet):
             raise _calamine_failure(self.path, error) from None
         finally:
             opened.wait()
-        self._check_unpacked(self._stream.sheet_parts[self.sheet_name], extent.unpacked)
-        if extent.stopped:
-            raise TooLarge(
-                _(
-                    "Sheet “{sheet}” has more than {limit} rows; OmniDesk checks up to "
-                    "{limit} rows at a time. Split it into smaller files."
-                ).format(sheet=self.sheet_name, limit=number(limits.max_rows)),
-                limit_name="max_rows",
-                limit=limits.max_rows,
-            )
-        self._check_size(extent.rows, extent.columns)
+        part = self._stream.sheet_parts[self.sheet_name]
+        self._check_unpacked(part, extent.unpacked)
+        try:
+            if extent.stopped:
+                raise TooLarge(
+                    _(
+                        "Sheet “{sheet}” has more than {limit} rows; OmniDesk checks up to "
+                        "{limit} rows at a time. Split it into smaller files."
+                    ).format(sheet=self.sheet_name, limit=number(limits.max_rows)),
+                    limit_name="max_rows",
+                    limit=limits.max_rows,
+                )
+            self._check_size(extent.rows, extent.columns)
+        except TooLarge:
+            # Cells a billion rows down may be a damaged part's nonsense: say which.
+            if damaged(self._archive, part, limits.max_unpacked_part_bytes):
+                raise _calamine_failure(
+                    self.path, zipfile.BadZipFile(_("{part} is damaged").format(part=part))
+                ) from None
+            raise
         self._formulas = extent.formulas
 
     def _check_unpacked(self, part: str, unpacked: int) -> None:

@@ -203,15 +203,14 @@ class XlsxStream:
         calamine reads them as empty, which the check would call a missing price.
         """
         found: dict[int, list[tuple[int, str]]] = {}
-        with self._archive.open(self.sheet_parts[sheet_name]) as handle:
-            for part in scanned_parts(handle):
-                for cell in _UNCALCULATED.finditer(part):
-                    where = _REFERENCE.search(cell.group(1))
-                    if where is None or not where.group(1) or not where.group(2):
-                        continue  # unplaced: only the streamed read can tell (it does)
-                    formula = _unescape((cell.group(2) or b"").decode("utf-8", "replace"))
-                    column = column_index(where.group(1).decode())
-                    found.setdefault(int(where.group(2)), []).append((column, formula))
+        for part in scanned_parts(self._archive, self.sheet_parts[sheet_name]):
+            for cell in _UNCALCULATED.finditer(part):
+                where = _REFERENCE.search(cell.group(1))
+                if where is None or not where.group(1) or not where.group(2):
+                    continue  # unplaced: only the streamed read can tell (it does)
+                formula = _unescape((cell.group(2) or b"").decode("utf-8", "replace"))
+                column = column_index(where.group(1).decode())
+                found.setdefault(int(where.group(2)), []).append((column, formula))
         return found
 
     @property
@@ -244,18 +243,17 @@ class XlsxStream:
         # (?=\s): the space after "c" must stay for "\ss=", as in <c s="2"> with no r="…".
         tag = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c(?=\s)[^>]*?\ss="(' + styles + rb')"[^>]*>')
         first = True
-        with self._archive.open(self.sheet_parts[sheet_name]) as handle:
-            for text in scanned_parts(handle):
-                for found in tag.finditer(text):
-                    where = _CELL_REFERENCE.search(found.group(0))
-                    if where is not None:
-                        column = column_index(where.group(1).decode())
-                        yield int(where.group(2)), column, int(found.group(1))
-                    elif first:
-                        # The spec lets cells leave out their position (some generators
-                        # do): then only a full parse can tell where a format applies.
-                        raise CellPositionsUnknown
-                    first = False
+        for text in scanned_parts(self._archive, self.sheet_parts[sheet_name]):
+            for found in tag.finditer(text):
+                where = _CELL_REFERENCE.search(found.group(0))
+                if where is not None:
+                    column = column_index(where.group(1).decode())
+                    yield int(where.group(2)), column, int(found.group(1))
+                elif first:
+                    # The spec lets cells leave out their position (some generators
+                    # do): then only a full parse can tell where a format applies.
+                    raise CellPositionsUnknown
+                first = False
 
     def rows(self, sheet_name: str) -> Generator[SheetRow]:
         """Non-empty rows of ``sheet_name`` as they are parsed."""
