@@ -71,7 +71,7 @@ class WorkbookSheet(Spreadsheet):
         self._archive: zipfile.ZipFile | None = None
         self._workbook: python_calamine.CalamineWorkbook | None = None
         self._sizes: dict[str, SheetSize] | None = None
-        self._formulas = False  # the chosen sheet holds formulas (see _check_real_size)
+        self._formulas = False  # the chosen sheet holds formulas (see _read_sheet)
         self.file_type = file_type
         try:
             if self.file_type in ("xlsx", "xlsm"):
@@ -238,10 +238,45 @@ class WorkbookSheet(Spreadsheet):
                 self._check_size(measured.height, measured.width)
         else:
             self._check_real_size()
-        with _calamine_errors(self.path):
-            sheet = self._calamine().get_sheet_by_name(self.sheet_name)
+        sheet = self._read_sheet()
         self._check_size(sheet.height, sheet.width)
         self._loaded = sheet
+        return sheet
+
+    def _read_sheet(self) -> python_calamine.CalamineSheet:
+        """calamine's read of the chosen sheet, and meanwhile (.xlsx) whether it holds
+        formulas.
+
+        calamine reads without the GIL, 0.4 s for 100,000 rows, so the search for
+        formulas, a pass of Python over the sheet's XML, is made beside it in a
+        worker rather than before it: 20 ms of the check that way (issue 15).
+        """
+        stream = self._stream
+        if stream is None or self.sheet_name not in stream.sheet_parts:
+            with _calamine_errors(self.path):
+                return self._calamine().get_sheet_by_name(self.sheet_name)
+        found: list[bool | BaseException] = []
+        searched = threading.Event()
+
+        def search() -> None:
+            try:
+                found.append(stream.holds_formulas(self.sheet_name))
+            except Exception as error:  # met again below, on this thread
+                found.append(error)
+            finally:
+                searched.set()
+
+        # daemon= and no join(), as in _check_real_size.
+        threading.Thread(target=search, name="formulas", daemon=True).start()
+        try:
+            with _calamine_errors(self.path):
+                sheet = self._calamine().get_sheet_by_name(self.sheet_name)
+        finally:
+            searched.wait()
+        outcome = found[0]
+        if isinstance(outcome, BaseException):
+            raise _calamine_failure(self.path, outcome)
+        self._formulas = outcome
         return sheet
 
     def _check_real_size(self) -> None:
@@ -299,7 +334,6 @@ class WorkbookSheet(Spreadsheet):
                     self.path, zipfile.BadZipFile(_("{part} is damaged").format(part=part))
                 ) from None
             raise
-        self._formulas = extent.formulas
 
     def _check_unpacked(self, part: str, unpacked: int) -> None:
         limit = self._limits.max_unpacked_part_bytes

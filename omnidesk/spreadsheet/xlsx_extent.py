@@ -60,7 +60,6 @@ class SheetExtent:
     columns: int
     unpacked: int
     stopped: bool = False  # at a limit, before the end: the figures are only "more than"
-    formulas: bool = False  # whether any cell holds a formula (see uncalculated_cells)
 
 
 class _Inflating:
@@ -258,7 +257,7 @@ def sheet_extent(
     """
     rows = bound = unpacked = row_tags = 0
     letters: set[bytes] = set()
-    unplaced = formulas = False
+    unplaced = False
     prefix = b""
     for number, part in enumerate(scanned_parts(archive, sheet_part)):
         unpacked += len(part)
@@ -267,9 +266,6 @@ def sheet_extent(
             if root is not None and root.group(1):
                 prefix = root.group(1) + b":"
         cell_tag = b"<" + prefix + b"c"
-        # "</f": a formula's text ends so, and its last byte is rare in a sheet,
-        # which keeps the search quick; a shared formula's first cell has one.
-        formulas = formulas or b"</" + prefix + b"f" in part
         if unplaced:
             # Counted exactly below; meanwhile only the limits are watched.
             row_tags += part.count(b"<" + prefix + b"row")
@@ -300,7 +296,25 @@ def sheet_extent(
         rows, columns = _exact_extent(archive, sheet_part)
     elif bound * columns > max_cells >= rows * columns:
         rows = _last_row(archive, sheet_part, cell_tag)  # the quick bound is not enough
-    return SheetExtent(rows, columns, unpacked, formulas=formulas)
+    return SheetExtent(rows, columns, unpacked)
+
+
+def holds_formulas(archive: zipfile.ZipFile, sheet_part: str) -> bool:
+    """Whether any cell of the sheet ``sheet_part`` holds a formula.
+
+    "</f": a formula's text ends so, and its last byte is rare in a sheet, which
+    keeps the search quick; a shared formula's first cell has one. (A conditional
+    format's ``</formula>`` counts too: then only the search for formulas never
+    calculated, ``XlsxStream.uncalculated_cells``, is made in vain.)
+    """
+    closing = b""
+    for part in scanned_parts(archive, sheet_part):
+        if not closing:
+            root = _ROOT_PREFIX.search(part)
+            closing = b"</" + (root.group(1) + b":" if root and root.group(1) else b"") + b"f"
+        if closing in part:
+            return True
+    return False
 
 
 def _last_row(archive: zipfile.ZipFile, sheet_part: str, cell_tag: bytes) -> int:

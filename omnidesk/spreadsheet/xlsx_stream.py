@@ -23,6 +23,7 @@ from .xlsx_extent import (
     _REFERENCE,
     SheetExtent,
     column_index,
+    holds_formulas,
     scanned_parts,
     scanned_size,
     sheet_extent,
@@ -196,6 +197,10 @@ class XlsxStream:
             max_rows=max_rows,
             max_cells=max_cells,
         )
+
+    def holds_formulas(self, sheet_name: str) -> bool:
+        """Whether any cell of ``sheet_name`` holds a formula (``xlsx_extent.holds_formulas``)."""
+        return holds_formulas(self._archive, self.sheet_parts[sheet_name])
 
     def uncalculated_cells(self, sheet_name: str) -> dict[int, list[tuple[int, str]]]:
         """Row → (0-based column, formula) of the formula cells that hold no value.
