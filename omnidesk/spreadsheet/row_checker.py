@@ -206,8 +206,17 @@ class RowChecker:
             self._reject(*rejection)
 
     def _accept_fast(self, numbers: Sequence[int], columns: list[list[Settled]]) -> None:
-        self._good.numbers.extend(numbers)
-        self._good.flat.extend(chain.from_iterable(zip(*columns, strict=True)))
+        good = self._good
+        good.numbers.extend(numbers)
+        flat, width = good.flat, good.width
+        if len(columns) != width:
+            raise ValueError(f"{len(columns)} columns for rows of {width}")
+        # Each column into its places by one slice assignment, in C: half the time of
+        # zipping the columns back into rows. (A column of another length raises.)
+        start = len(flat)
+        flat.extend([None] * (len(numbers) * width))
+        for position, values in enumerate(columns):
+            flat[start + position :: width] = values
         self.rows_checked += len(numbers)
 
     def _accept_mixed(

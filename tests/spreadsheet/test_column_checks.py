@@ -83,6 +83,29 @@ def test_the_fast_path_agrees_with_the_row_loop(seed: int) -> None:
     assert outcomes[0] == outcomes[1]
 
 
+@pytest.mark.parametrize("code", ["X ", "X\t", "X\r", "X\x1f", " X"])
+@pytest.mark.parametrize("place", ["middle", "last"])
+def test_a_code_with_space_around_it_among_plain_ones_is_kept_without_it(
+    code: str, place: str
+) -> None:
+    # One code among a batch of everyday ones: the column-wise pass must see the space
+    # after it too, not only before, and leave it to the row loop, which strips it.
+    header = SheetRow(1, ["sku", "price"])
+    codes = [f"S{n}" for n in range(300)]
+    codes[150 if place == "middle" else -1] = code
+    rows = [SheetRow(n, [sku, "10,50"]) for n, sku in enumerate(codes, 2)]
+    outcomes = []
+    for columnar in (True, False):
+        checker = RowChecker(ListKind.PRICE, header)
+        checker.columnar = columnar
+        checker.check_batch([r.number for r in rows], [r.cells for r in rows])
+        outcomes.append(comparable(checker.finish()))
+    assert outcomes[0] == outcomes[1]
+    kept = [row.values["product__sku"] for row in outcomes[0][1]]
+    assert kept.count("X") == 1
+    assert code not in kept
+
+
 @pytest.mark.parametrize("grouped", [False, True])
 def test_amounts_with_two_decimals_read_exactly_as_the_row_loop_reads_them(grouped: bool) -> None:
     # Money as most exports write it, read a whole column at a time: the floats must be
