@@ -23,7 +23,7 @@ from typing import Any
 
 from omnidesk.i18n import N_, _
 
-from .pacing import let_others_run
+from .pacing import dismantle, let_others_run
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS imports (
@@ -128,6 +128,11 @@ class ImportReport:
 
     def header(self, column: str | None) -> str | None:
         return self.headers.get(column, column) if column is not None else None
+
+    def rows_held(self) -> list[list[Any]]:
+        """Its rows, in lists of their own: what is left of them once the report itself
+        is let go of, to free a piece at a time (``pacing.dismantle``)."""
+        return [list(self.changes), list(self.refused), list(self.held_back), list(self.replaced)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -301,7 +306,9 @@ class Journal:
         stamp = _now()
         # Packed before the lock is taken: a big report takes a while, and the window
         # may ask the journal something meanwhile.
-        packed_rows, packed_report = _pack(row_map), _pack((report or ImportReport()).to_json())
+        written = (report or ImportReport()).to_json()
+        packed_rows, packed_report = _pack(row_map), _pack(written)
+        dismantle(written)  # a list a row of the report's: let go of in pieces (pacing)
         with self._lock:
             cursor = self._conn.execute(
                 "INSERT INTO imports (file_path, sha256, kind, list_pk, list_name, server, rows, "

@@ -17,7 +17,8 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from itertools import islice
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -35,6 +36,32 @@ def politely(
         yield row
         if count % every == 0:
             pause()
+
+
+# Rows freed at a time by ``dismantle``: about a millisecond's work.
+LET_GO_PIECE = 2_000
+
+
+def dismantle(held: list[Any] | dict[Any, Any]) -> None:
+    """Empty ``held`` a piece at a time, and first each long list it holds, so that the
+    rows it alone holds are freed in pieces rather than in one go.
+
+    Freeing is one long step of C that never gives up the interpreter, whichever
+    thread makes it: a report's 100,000 rows took 45-55 ms to let go of, and the
+    window waited as long for its turn. Between pieces it can take it.
+    """
+    inner = held.values() if isinstance(held, dict) else held
+    if len(inner) <= 64:  # a few parts (a report's): each long one dismantled
+        for part in list(inner):
+            if isinstance(part, list | dict) and len(part) > LET_GO_PIECE:
+                dismantle(part)
+    if isinstance(held, dict):
+        while held:
+            for key in list(islice(held, LET_GO_PIECE)):
+                del held[key]
+    else:
+        while held:
+            del held[-LET_GO_PIECE:]
 
 
 _quiet_lock = threading.Lock()

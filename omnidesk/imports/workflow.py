@@ -31,7 +31,7 @@ from omnidesk.i18n import _, n_, number
 from omnidesk.spreadsheet import CheckResult
 
 from .journal import ImportReport, Journal, JournalState, ReportRow
-from .pacing import without_gc_pauses
+from .pacing import dismantle, without_gc_pauses
 from .staged import StagedEdits
 from .targets import ImportTarget
 
@@ -265,7 +265,8 @@ class ImportRun:
         before anything is sent."""
 
         def journal_it() -> int:
-            return self.journal.start(
+            made = report() if report is not None else None
+            record_id = self.journal.start(
                 file_path=source,
                 sha256=sha256,
                 kind=self.target.kind.value,
@@ -274,8 +275,13 @@ class ImportRun:
                 server=self.session.client.base_url,
                 rows=plan.rows,
                 row_map=plan.row_map,
-                report=report() if report is not None else None,
+                report=made,
             )
+            if made is not None:
+                rows = made.rows_held()
+                del made  # its tuples go; their rows, held by ``rows`` alone, are let go
+                dismantle(rows)  # of in pieces, so the window gets its turns meanwhile
+            return record_id
 
         # Not on the caller's thread: the row map and the report of a large file take a
         # moment to pack, and the report, every sent row's values before and after, as
