@@ -69,6 +69,21 @@ async def test_thousands_of_skus_read_the_whole_catalogue_once_in_parallel_pages
     assert all(done <= total for done, total in heard)
 
 
+async def test_skus_a_file_repeats_are_asked_once_and_answered_in_the_files_order(
+    counted: tuple[OmnitronClient, Counting],
+) -> None:
+    client, _ = counted
+    real = await catalogue_skus(client, 1000, page=4)
+    ghosts = [f"GHOST-{n}" for n in range(4000)]
+    # Each SKU three times, far apart: more SKUs than the worker takes in one step.
+    asked = [sku for _ in range(3) for pair in zip(real, ghosts, strict=False) for sku in pair]
+    asked += ghosts[len(real) :]
+    heard: list[tuple[int, int]] = []
+    found = await client.catalogue.find(asked, lambda *p: heard.append(p))
+    assert list(found) == real
+    assert heard[-1] == (len(real) + len(ghosts),) * 2
+
+
 async def test_the_skus_a_spreadsheet_mangled_are_offered_as_near_misses(
     counted: tuple[OmnitronClient, Counting],
 ) -> None:
