@@ -330,9 +330,8 @@ class WorkbookSheet(Spreadsheet):
         except TooLarge:
             # Cells a billion rows down may be a damaged part's nonsense: say which.
             if damaged(self._archive, part, limits.max_unpacked_part_bytes):
-                raise _calamine_failure(
-                    self.path, zipfile.BadZipFile(_("{part} is damaged").format(part=part))
-                ) from None
+                damage = _("its sheet “{sheet}” is damaged").format(sheet=self.sheet_name)
+                raise _calamine_failure(self.path, zipfile.BadZipFile(damage)) from None
             raise
 
     def _check_unpacked(self, part: str, unpacked: int) -> None:
