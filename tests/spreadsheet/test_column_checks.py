@@ -83,6 +83,17 @@ def test_the_fast_path_agrees_with_the_row_loop(seed: int) -> None:
     assert outcomes[0] == outcomes[1]
 
 
+def column_wise_and_row_by_row(header: SheetRow, rows: list[SheetRow]) -> list[tuple[object, ...]]:
+    """A price batch's outcome, checked column-wise first and then by the row loop alone."""
+    outcomes = []
+    for columnar in (True, False):
+        checker = RowChecker(ListKind.PRICE, header)
+        checker.columnar = columnar
+        checker.check_batch([r.number for r in rows], [r.cells for r in rows])
+        outcomes.append(comparable(checker.finish()))
+    return outcomes
+
+
 @pytest.mark.parametrize("code", ["X ", "X\t", "X\r", "X\x1f", " X"])
 @pytest.mark.parametrize("place", ["middle", "last"])
 def test_a_code_with_space_around_it_among_plain_ones_is_kept_without_it(
@@ -94,12 +105,7 @@ def test_a_code_with_space_around_it_among_plain_ones_is_kept_without_it(
     codes = [f"S{n}" for n in range(300)]
     codes[150 if place == "middle" else -1] = code
     rows = [SheetRow(n, [sku, "10,50"]) for n, sku in enumerate(codes, 2)]
-    outcomes = []
-    for columnar in (True, False):
-        checker = RowChecker(ListKind.PRICE, header)
-        checker.columnar = columnar
-        checker.check_batch([r.number for r in rows], [r.cells for r in rows])
-        outcomes.append(comparable(checker.finish()))
+    outcomes = column_wise_and_row_by_row(header, rows)
     assert outcomes[0] == outcomes[1]
     kept = [row.values["product__sku"] for row in outcomes[0][1]]
     assert kept.count("X") == 1
@@ -119,12 +125,7 @@ def test_amounts_with_two_decimals_read_exactly_as_the_row_loop_reads_them(group
         text = f"{whole:,}".replace(",", ".") if grouped else f"{whole:07d}"
         cents = rng.choice(["00", "01", "05", "10", "15", "25", "45", "50", "55", "99"])
         rows.append(SheetRow(n, [f"S{n}", f"{text},{cents}", f"{text},{rng.randint(0, 99):02d}"]))
-    outcomes = []
-    for columnar in (True, False):
-        checker = RowChecker(ListKind.PRICE, header)
-        checker.columnar = columnar
-        checker.check_batch([r.number for r in rows], [r.cells for r in rows])
-        outcomes.append(comparable(checker.finish()))
+    outcomes = column_wise_and_row_by_row(header, rows)
     assert outcomes[0] == outcomes[1]
     # Every amount within bounds: the fast path settled the columns, none fell back.
     assert outcomes[0][2][1] == len(rows)
