@@ -12,6 +12,8 @@ from omnidesk.imports import ChangeKind, ImportTarget
 from omnidesk.kinds import ListKind
 from omnidesk.ui.import_wizard.models import ChangesModel
 from omnidesk.ui.main_window import MainWindow
+from omnidesk.ui.style import Tone, brush, fill_text_brush
+from omnidesk.ui.table_models import RIGHT
 
 from .conftest import Runner, watch_model
 from .wizard_steps import new_list, skus, to_changes, upload, wait_for_result, write_prices
@@ -145,6 +147,14 @@ def test_skus_excel_mangled_are_named_and_one_click_sends_the_catalogues(
     tip = page.changes.index(0, ChangesModel.CHANGE).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == f"Not in the catalogue — did you mean {zeros}?"
     assert page.changes.index(3, ChangesModel.CHANGE).data(Qt.ItemDataRole.ToolTipRole) is None
+    # What needs a look is coloured: a SKU not in the catalogue as an error, a row behind
+    # a guardrail (the price of 0) as a warning, each with the text colour for its fill.
+    cell = page.changes.index
+    assert cell(0, ChangesModel.SKU).data(Qt.ItemDataRole.BackgroundRole) == brush(Tone.ERROR)
+    assert cell(0, ChangesModel.SKU).data(Qt.ItemDataRole.ForegroundRole) == fill_text_brush()
+    assert cell(2, ChangesModel.NOW).data(Qt.ItemDataRole.BackgroundRole) == brush(Tone.WARNING)
+    assert cell(2, ChangesModel.AFTER).data(Qt.ItemDataRole.TextAlignmentRole) == RIGHT
+    assert cell(2, ChangesModel.SKU).data(Qt.ItemDataRole.TextAlignmentRole) is None
     assert page.sku_box.isVisible()
     assert page.sku_box.words.text().startswith(
         "2 rows' SKUs are not in the catalogue as written, but are there with leading zeros"

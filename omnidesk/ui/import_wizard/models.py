@@ -23,6 +23,17 @@ from ..style import Tone
 from ..table_models import RIGHT, AnyIndex, FixedColumnsModel, problem_colour
 
 _COLOUR_ROLES = (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
+# What ChangesModel.data answers; a view asks every cell for some seven roles as it
+# paints (font, decoration, check state…), and the rest are answered None at once.
+_CHANGE_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        *_COLOUR_ROLES,
+    )
+)
 
 
 class PreviewModel(QAbstractTableModel):
@@ -222,9 +233,12 @@ class ChangesModel(FixedColumnsModel):
         self.layoutChanged.emit()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.changes):
+        if role not in _CHANGE_ROLES or not index.isValid():
             return None
-        change = self.changes[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self.changes):
+            return None
+        change = self.changes[row]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text(change, column)
