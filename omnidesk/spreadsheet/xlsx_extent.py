@@ -6,9 +6,11 @@ one cell at XFD1048576 would ask for hundreds of gigabytes and abort the process
 unpacked pieces (``scanned_parts``) and mostly with one regular expression per
 piece, so ``ReadLimits`` can refuse a sheet before calamine touches it.
 
-Every pass over a sheet's XML here and in ``xlsx_stream`` unpacks it with
-ISA-L's inflate (``_Inflating``): two and a half times zlib's speed, and the zip's
-checksum, which calamine checks anyway, left out.
+The searches of a sheet's raw XML, here and in ``xlsx_stream`` and
+``annotated_sheet`` (``scanned_parts``), unpack it with ISA-L's inflate
+(``_Inflating``): two and a half times zlib's speed, and the zip's checksum, which
+calamine checks anyway, left out. (The streamed preview parses the XML through
+zipfile: it reads only a sheet's first rows.)
 """
 
 from __future__ import annotations
