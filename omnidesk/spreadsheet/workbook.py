@@ -255,7 +255,7 @@ class WorkbookSheet(Spreadsheet):
         if stream is None or self.sheet_name not in stream.sheet_parts:
             with _calamine_errors(self.path):
                 return self._calamine().get_sheet_by_name(self.sheet_name)
-        found: list[bool | BaseException] = []
+        found: list[bool | Exception] = []
         searched = threading.Event()
 
         def search() -> None:
@@ -274,7 +274,7 @@ class WorkbookSheet(Spreadsheet):
         finally:
             searched.wait()
         outcome = found[0]
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, Exception):
             raise _calamine_failure(self.path, outcome)
         self._formulas = outcome
         return sheet

@@ -36,6 +36,12 @@ _REFERENCE = re.compile(rb'\sr="([A-Za-z]*)([0-9]*)"')
 _ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
 
 
+def _tag_prefix(first_piece: bytes) -> bytes:
+    """The namespace prefix the sheet's tags carry (``x:`` in ``<x:c>``), or none."""
+    root = _ROOT_PREFIX.search(first_piece)
+    return root.group(1) + b":" if root is not None and root.group(1) else b""
+
+
 def column_index(reference: str) -> int:
     """The 0-based column of a reference's letters: ``B7`` → 1."""
     index = 0
@@ -95,9 +101,8 @@ class _Inflating:
         inflater = self._inflater
         while not inflater.eof:
             if not self._pending:
-                if self._compressed_left <= 0:
-                    raise EOFError("Compressed file ended before the end-of-stream marker")
-                self._pending = self._file.read(min(self._compressed_left, _COMPRESSED_CHUNK))
+                wanted = min(self._compressed_left, _COMPRESSED_CHUNK)
+                self._pending = self._file.read(wanted) if wanted > 0 else b""
                 if not self._pending:
                     raise EOFError("Compressed file ended before the end-of-stream marker")
                 self._compressed_left -= len(self._pending)
@@ -214,16 +219,21 @@ def _last_row_with_value(part: bytes, cell_tag: bytes) -> int:
     return 0  # a piece of empty cells: the bound's pattern sends any far one to be read
 
 
+def _counted(handle: IO[bytes] | _Inflating, stop_after: int) -> int:
+    """The bytes ``handle`` gives, read to its end or to a little past ``stop_after``."""
+    size = 0
+    while size <= stop_after and (chunk := handle.read(_SCAN_CHUNK * 4)):
+        size += len(chunk)
+    return size
+
+
 def scanned_size(archive: zipfile.ZipFile, sheet_part: str, stop_after: int) -> int:
     """The bytes ``part`` really unpacks to, counted up to a little past ``stop_after``."""
-    size = 0
     handle = _opened(archive, sheet_part)
     try:
-        while size <= stop_after and (chunk := handle.read(_SCAN_CHUNK * 4)):
-            size += len(chunk)
+        return _counted(handle, stop_after)
     finally:
         handle.close()
-    return size
 
 
 def damaged(archive: zipfile.ZipFile, part: str, stop_after: int) -> bool:
@@ -234,11 +244,9 @@ def damaged(archive: zipfile.ZipFile, part: str, stop_after: int) -> bool:
     zipfile, which checks the checksum at the end, up to ``stop_after`` bytes
     (past them, what is too large is too large).
     """
-    size = 0
     try:
         with archive.open(part) as handle:
-            while size <= stop_after and (chunk := handle.read(_SCAN_CHUNK * 4)):
-                size += len(chunk)
+            _counted(handle, stop_after)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         return True
     return False
@@ -264,9 +272,7 @@ def sheet_extent(
     for number, part in enumerate(scanned_parts(archive, sheet_part)):
         unpacked += len(part)
         if number == 0:
-            root = _ROOT_PREFIX.search(part)
-            if root is not None and root.group(1):
-                prefix = root.group(1) + b":"
+            prefix = _tag_prefix(part)
         cell_tag = b"<" + prefix + b"c"
         if unplaced:
             # Counted exactly below; meanwhile only the limits are watched.
@@ -312,8 +318,7 @@ def holds_formulas(archive: zipfile.ZipFile, sheet_part: str) -> bool:
     closing = b""
     for part in scanned_parts(archive, sheet_part):
         if not closing:
-            root = _ROOT_PREFIX.search(part)
-            closing = b"</" + (root.group(1) + b":" if root and root.group(1) else b"") + b"f"
+            closing = b"</" + _tag_prefix(part) + b"f"
         if closing in part:
             return True
     return False
