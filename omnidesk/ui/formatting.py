@@ -37,11 +37,22 @@ def local_datetime(moment: datetime) -> str:
     return qt_moment.toString(f"{date_format()} HH:mm")
 
 
+# The default locale and the grouping copy made of it, kept: making the copy (its number
+# options set) is most of what formatting one number cost, and a table's paint formats
+# hundreds. A new default (the system's format changed) makes a new copy.
+_numbers_made: tuple[QLocale, QLocale] | None = None
+
+
 def _numbers() -> QLocale:
-    locale = QLocale()
+    global _numbers_made
+    default = QLocale()
+    if _numbers_made is not None and _numbers_made[0] == default:
+        return _numbers_made[1]
+    locale = QLocale(default)
     # The "C" locale leaves thousands ungrouped, where f"{n:,}" elsewhere grouped them:
     # grouped everywhere, so a count reads the same in a table and in a sentence.
     locale.setNumberOptions(locale.numberOptions() & ~QLocale.NumberOption.OmitGroupSeparator)
+    _numbers_made = (default, locale)
     return locale
 
 
@@ -52,7 +63,7 @@ def local_decimal(value: Decimal | None, places: int = 2) -> str:
     locale = _numbers()
     text = f"{abs(value):.{places}f}"  # Decimal formatting: exact, no float on the way
     whole, _, fraction = text.partition(".")
-    grouped = local_integer(int(whole))
+    grouped = _grouped(locale, int(whole))
     negative = value < 0 and any(digit not in "0." for digit in text)  # not "-0.00"
     sign = locale.negativeSign() if negative else ""
     return f"{sign}{grouped}{locale.decimalPoint() + fraction if fraction else ''}"
@@ -60,9 +71,13 @@ def local_decimal(value: Decimal | None, places: int = 2) -> str:
 
 def local_integer(value: int) -> str:
     """1234 → "1,234" or "1.234": every count the window shows."""
+    return _grouped(_numbers(), value)
+
+
+def _grouped(locale: QLocale, value: int) -> str:
     if abs(value) >= 2**63:  # beyond what QLocale takes: still grouped, the English way
         return f"{value:,}"
-    return _numbers().toString(value)
+    return locale.toString(value)
 
 
 # The widest texts a column usually holds, for DataTable.fit_columns.
