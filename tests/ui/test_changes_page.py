@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from omnidesk.api import OmnitronClient, ProductPrice
@@ -25,6 +28,23 @@ async def prices_of(client: OmnitronClient, pk: int) -> list[ProductPrice]:
 
 def column(model: QAbstractItemModel, number: int) -> list[str]:
     return [model.index(row, number).data() for row in range(model.rowCount())]
+
+
+def painted(table: QTableView, row: int, number: int) -> tuple[QColor, str]:
+    """A cell as the view paints it: its fill, and the side its text keeps to."""
+    area = table.visualRect(table.model().index(row, number)).adjusted(2, 2, -2, -2)
+    image = table.viewport().grab(area).toImage()
+    pixels = Counter(
+        image.pixelColor(x, y).rgb() for x in range(image.width()) for y in range(image.height())
+    )
+    fill = QColor.fromRgb(pixels.most_common(1)[0][0])
+    inked = [
+        x
+        for x in range(image.width())
+        if any(image.pixelColor(x, y) != fill for y in range(image.height()))
+    ]
+    left_margin, right_margin = min(inked), image.width() - 1 - max(inked)
+    return fill, "left" if left_margin < right_margin else "right"
 
 
 def test_the_changes_sort_filter_and_say_which_way_prices_move(
@@ -155,6 +175,12 @@ def test_skus_excel_mangled_are_named_and_one_click_sends_the_catalogues(
     assert cell(2, ChangesModel.NOW).data(Qt.ItemDataRole.BackgroundRole) == brush(Tone.WARNING)
     assert cell(2, ChangesModel.AFTER).data(Qt.ItemDataRole.TextAlignmentRole) == RIGHT
     assert cell(2, ChangesModel.SKU).data(Qt.ItemDataRole.TextAlignmentRole) is None
+    # And so the table paints them: the view asks a cell all its roles at once.
+    table = page.changes_table
+    error, warning = brush(Tone.ERROR).color(), brush(Tone.WARNING).color()
+    assert painted(table, 0, ChangesModel.SKU) == (error, "left")
+    assert painted(table, 2, ChangesModel.NOW) == (warning, "right")
+    assert painted(table, 2, ChangesModel.SKU) == (warning, "left")
     assert page.sku_box.isVisible()
     assert page.sku_box.words.text().startswith(
         "2 rows' SKUs are not in the catalogue as written, but are there with leading zeros"

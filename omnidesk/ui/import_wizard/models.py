@@ -6,11 +6,18 @@ hundred thousand rows costs no more to display than one of a hundred.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from omnidesk import kinds
 from omnidesk.i18n import N_, _
@@ -233,13 +240,34 @@ class ChangesModel(FixedColumnsModel):
         self.layoutChanged.emit()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in _CHANGE_ROLES or not index.isValid():
+        if role not in _CHANGE_ROLES:
             return None
-        row = index.row()
-        if not 0 <= row < len(self.changes):
-            return None
-        change = self.changes[row]
+        change = self._change_at(index)
+        return None if change is None else self._answer(change, index.column(), role)
+
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a view asks of a cell as it paints it, in one call.
+
+        A view asks each cell for some seven roles; through ``data()`` each is a call
+        from C++ into Python, here the cell pays one, and its change is looked up once.
+        """
+        change = self._change_at(index)
+        if change is None:
+            return
         column = index.column()
+        # A span, as views pass it, iterates its roles; PySide's stubs do not say so.
+        for asked in cast(Iterable[QModelRoleData], roleDataSpan):
+            role = asked.role()
+            if role in _CHANGE_ROLES:
+                asked.setData(self._answer(change, column, role))
+
+    def _change_at(self, index: AnyIndex) -> Change | None:
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self.changes):
+            return None
+        return self.changes[row]
+
+    def _answer(self, change: Change, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text(change, column)
             if role == Qt.ItemDataRole.DisplayRole:
